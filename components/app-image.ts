@@ -1,0 +1,181 @@
+/**
+ * The visit-counter image: built from `app/` and tagged by the content of what goes into it, so a
+ * code change gives a new image reference and rolls the Deployment, and an unchanged tree gives
+ * the same tag and no rollout.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import type { ImageRegistry } from "./cluster";
+
+/** The app's build context: `app/` at the repository root, wherever Pulumi is run from. */
+export const APP_DIR = path.resolve(__dirname, "..", "app");
+
+/**
+ * Never part of the image whatever `.dockerignore` says: local test, benchmark and bytecode
+ * leftovers that change on every run and would otherwise change the tag for nothing. Applied
+ * before `.dockerignore`, whose rules (including `!` exceptions) come after and win.
+ */
+export const ALWAYS_IGNORED = ["tests", "bench", "**/__pycache__", "**/*.pyc", ".pytest_cache"] as const;
+
+interface IgnoreRule {
+    exclude: boolean;
+    re: RegExp;
+}
+
+/** A `.dockerignore` pattern as a regular expression (Go `filepath.Match` plus `**`). */
+function patternToRegExp(pattern: string): RegExp {
+    let re = "";
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === "*") {
+            if (pattern[i + 1] === "*") {
+                i++;
+                if (pattern[i + 1] === "/") {
+                    i++;
+                    re += "(?:.*/)?";
+                } else {
+                    re += ".*";
+                }
+            } else {
+                re += "[^/]*";
+            }
+        } else if (c === "?") {
+            re += "[^/]";
+        } else if (c === "[") {
+            const end = pattern.indexOf("]", i + 1);
+            if (end === -1) {
+                re += "\\[";
+            } else {
+                const body = pattern.slice(i + 1, end).replace(/^\^/, "!");
+                re += `[${body.startsWith("!") ? `^${body.slice(1)}` : body}]`;
+                i = end;
+            }
+        } else if (c === "\\" && i + 1 < pattern.length) {
+            i++;
+            re += pattern[i].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+        } else {
+            re += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+        }
+    }
+    return new RegExp(`^${re}$`);
+}
+
+/** Parses `.dockerignore` text into ordered rules (comments and blank lines dropped). */
+export function parseDockerignore(text: string): IgnoreRule[] {
+    const rules: IgnoreRule[] = [];
+    for (const raw of text.split(/\r?\n/)) {
+        let line = raw.trim();
+        if (line === "" || line.startsWith("#")) continue;
+        const exclude = !line.startsWith("!");
+        if (!exclude) line = line.slice(1).trim();
+        // Docker cleans patterns: a leading "/" and "./" mean the context root.
+        line = path.posix.normalize(line).replace(/^\/+/, "").replace(/\/+$/, "");
+        if (line === "" || line === ".") continue;
+        rules.push({ exclude, re: patternToRegExp(line) });
+    }
+    return rules;
+}
+
+/**
+ * Whether Docker leaves `relPath` (posix, relative to the context) out of the build context: the
+ * last rule matching the path or any of its parent directories decides, as in moby/patternmatcher.
+ */
+export function isIgnored(relPath: string, rules: readonly IgnoreRule[]): boolean {
+    const parts = relPath.split("/");
+    const candidates = parts.map((_, i) => parts.slice(0, i + 1).join("/"));
+    let ignored = false;
+    for (const rule of rules) {
+        if (candidates.some((c) => rule.re.test(c))) ignored = rule.exclude;
+    }
+    return ignored;
+}
+
+/** Files of `dir` (posix paths relative to it) that end up in the build context, sorted. */
+export function contextFiles(dir: string): string[] {
+    const ignoreFile = path.join(dir, ".dockerignore");
+    const rules = [
+        ...parseDockerignore(ALWAYS_IGNORED.join("\n")),
+        ...(fs.existsSync(ignoreFile) ? parseDockerignore(fs.readFileSync(ignoreFile, "utf8")) : []),
+    ];
+    const found: string[] = [];
+    const walk = (rel: string): void => {
+        for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+            const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
+            if (entry.isDirectory()) {
+                walk(child);
+            } else if ((entry.isFile() || entry.isSymbolicLink()) && (child === "Dockerfile" || !isIgnored(child, rules))) {
+                // The Dockerfile is sent to the builder even when ignored, and it defines the image.
+                found.push(child);
+            }
+        }
+    };
+    walk("");
+    return found.sort();
+}
+
+/**
+ * Content tag of the build context: a hash over the path and bytes of every file that goes into
+ * the image. Not covered: a new base image behind the same `FROM` tag (pin the digest in the
+ * Dockerfile to make that a content change too).
+ */
+export function contentTag(dir: string): string {
+    const hash = createHash("sha256");
+    for (const rel of contextFiles(dir)) {
+        const full = path.join(dir, rel);
+        const stat = fs.lstatSync(full);
+        const body = stat.isSymbolicLink() ? Buffer.from(`symlink:${fs.readlinkSync(full)}`) : fs.readFileSync(full);
+        // Lengths delimit the fields, so moving bytes between a name and a body changes the hash.
+        hash.update(`${Buffer.byteLength(rel)}:${rel}:${body.length}:`);
+        hash.update(body);
+    }
+    return hash.digest("hex").slice(0, 16);
+}
+
+/** The build context as recorded in state: relative to the working directory (the project root). */
+export function buildContextInput(context: string, cwd: string = process.cwd()): string {
+    return path.relative(cwd, context).split(path.sep).join("/") || ".";
+}
+
+export interface AppImageArgs {
+    registry: ImageRegistry;
+    /** Build context. Default: `APP_DIR`. */
+    context?: string;
+}
+
+export class AppImage extends pulumi.ComponentResource {
+    /** `<repository>:<content tag>`: changes exactly when the image content does. */
+    readonly imageName: pulumi.Output<string>;
+    readonly tag: string;
+
+    constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:index:AppImage", name, {}, opts);
+
+        const context = args.context ?? APP_DIR;
+        this.tag = contentTag(context);
+        const creds = args.registry.credentials;
+
+        const image = new docker.Image(
+            name,
+            {
+                // Relative to the project root, where Pulumi runs the program: an absolute path would
+                // show as a change in every preview made from another checkout (CI, a colleague).
+                // The Dockerfile defaults to <context>/Dockerfile.
+                build: { context: buildContextInput(context), platform: args.registry.platform },
+                imageName: pulumi.interpolate`${args.registry.repository}:${this.tag}`,
+                // No credentials: the local-cluster case, the image stays in the local engine.
+                ...(creds
+                    ? { registry: { server: creds.server, username: creds.username, password: pulumi.secret(creds.password) } }
+                    : { skipPush: true }),
+            },
+            { parent: this },
+        );
+
+        // Not `repoDigest`: a local (unpushed) image has no registry digest a kubelet could pull by,
+        // and the content tag already changes exactly when the image does.
+        this.imageName = image.imageName;
+        this.registerOutputs({ imageName: this.imageName });
+    }
+}

@@ -1,0 +1,83 @@
+/**
+ * ECR repository for the platform's images, with push credentials for the image build.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ImageRegistry } from "../cluster";
+
+export const DEFAULT_UNTAGGED_EXPIRY_DAYS = 7;
+
+/** ECR lifecycle policy: untagged images (layers left behind by re-tags and failed pushes) expire. */
+export function untaggedExpiryPolicy(days: number): Record<string, unknown> {
+    if (!Number.isInteger(days) || days < 1) throw new Error(`untaggedExpiryDays must be a whole number >= 1, got ${days}`);
+    return {
+        rules: [
+            {
+                rulePriority: 1,
+                description: `Expire untagged images ${days} days after push`,
+                selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: days },
+                action: { type: "expire" },
+            },
+        ],
+    };
+}
+
+/** `123456789012.dkr.ecr.eu-west-1.amazonaws.com/name` → the registry host a `docker login` wants. */
+export function registryServer(repositoryUrl: string): string {
+    return repositoryUrl.split("/")[0];
+}
+
+export interface EcrRegistryArgs {
+    /** Image platform to build for. Default `linux/amd64`; `linux/arm64` for Graviton nodes. */
+    platform?: string;
+    /** Days after which untagged images expire. Default 7. */
+    untaggedExpiryDays?: number;
+}
+
+export class EcrRegistry extends pulumi.ComponentResource {
+    readonly repositoryUrl: pulumi.Output<string>;
+    readonly registry: ImageRegistry;
+
+    constructor(name: string, args: EcrRegistryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        const lifecycle = untaggedExpiryPolicy(args.untaggedExpiryDays ?? DEFAULT_UNTAGGED_EXPIRY_DAYS);
+        super("platform:aws:EcrRegistry", name, {}, opts);
+
+        const repository = new aws.ecr.Repository(
+            `${name}-repo`,
+            {
+                // Images are tagged by content digest: a tag that could be overwritten would make a
+                // rollback deploy something other than what was tested.
+                imageTagMutability: "IMMUTABLE",
+                imageScanningConfiguration: { scanOnPush: true },
+                // KMS with the AWS-managed ECR key: encrypted with an auditable key and no key to run.
+                encryptionConfigurations: [{ encryptionType: "KMS" }],
+                // A destroy fails while images remain instead of deleting them silently; empty the
+                // repository first on purpose.
+                forceDelete: false,
+            },
+            { parent: this },
+        );
+
+        new aws.ecr.LifecyclePolicy(
+            `${name}-lifecycle`,
+            { repository: repository.name, policy: JSON.stringify(lifecycle) },
+            { parent: this },
+        );
+
+        // Fetched on every run: ECR tokens last 12 hours, so a stored one would be stale.
+        const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
+
+        this.repositoryUrl = repository.repositoryUrl;
+        this.registry = {
+            repository: repository.repositoryUrl,
+            credentials: {
+                server: repository.repositoryUrl.apply(registryServer),
+                username: token.userName,
+                password: pulumi.secret(token.password),
+            },
+            platform: args.platform ?? "linux/amd64",
+        };
+
+        this.registerOutputs({ repositoryUrl: this.repositoryUrl });
+    }
+}

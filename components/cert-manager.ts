@@ -1,0 +1,169 @@
+/**
+ * cert-manager and the platform's one ClusterIssuer. Ingresses get certificates through the
+ * `cert-manager.io/cluster-issuer: <clusterIssuerName>` annotation (set by the workloads).
+ *
+ * Issuer choice: Let's Encrypt (ACME HTTP-01 through the nginx class) only when both a domain and an
+ * ACME email are set, since Let's Encrypt needs a public name it can reach; otherwise a self-signed
+ * issuer. `tlsEnabled` is "a domain is set": without a domain there is no name to certify and the
+ * app is served over plain HTTP on the LB address.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { TlsSettings } from "../config";
+
+export const CERT_MANAGER_CHART = "cert-manager";
+/** Latest patch of the newest line confirmed (cert-manager/cert-manager#9237, 2026-09). */
+export const CERT_MANAGER_CHART_VERSION = "v1.21.2";
+export const CERT_MANAGER_REPOSITORY = "https://charts.jetstack.io";
+export const CERT_MANAGER_NAMESPACE = "cert-manager";
+export const CERT_MANAGER_RELEASE = "cert-manager";
+
+export const SELF_SIGNED_ISSUER = "platform-selfsigned";
+export const LETSENCRYPT_ISSUERS = { production: "letsencrypt-production", staging: "letsencrypt-staging" } as const;
+export const ACME_SERVER_URLS = {
+    production: "https://acme-v02.api.letsencrypt.org/directory",
+    staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
+} as const;
+
+/** Chart values: CRDs from the chart and kept on uninstall, HA replicas with PDBs. */
+export function certManagerValues(): Record<string, unknown> {
+    const pdb = { enabled: true, maxUnavailable: 1 };
+    return {
+        // keep: uninstalling the chart must not delete the CRDs, which would garbage-collect every
+        // Certificate and Issuer in the cluster.
+        crds: { enabled: true, keep: true },
+        // The controller and cainjector elect a leader; the second replica takes over quickly.
+        replicaCount: 2,
+        podDisruptionBudget: pdb,
+        resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+        config: {
+            apiVersion: "controller.config.cert-manager.io/v1alpha1",
+            kind: "ControllerConfiguration",
+            featureGates: {
+                // Since 1.18 the HTTP-01 solver Ingress uses pathType Exact, which ingress-nginx's
+                // strict-validate-path-type rejects for `/.well-known/...` (a dot): challenges never
+                // present (cert-manager#7791, ingress-nginx#11176). Reinstate ImplementationSpecific
+                // rather than loosen the ingress controller's path validation.
+                ACMEHTTP01IngressPathTypeExact: false,
+            },
+        },
+        webhook: {
+            // Every Certificate/Issuer write goes through the webhook: keep it up during drains.
+            replicaCount: 2,
+            podDisruptionBudget: pdb,
+            resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+        },
+        cainjector: {
+            replicaCount: 2,
+            podDisruptionBudget: pdb,
+            resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+        },
+        // Metrics endpoint on; no ServiceMonitor (the Prometheus Operator CRDs are not installed).
+        prometheus: { enabled: true, servicemonitor: { enabled: false } },
+    };
+}
+
+export type IssuerKind = "selfSigned" | "acme";
+
+/** Let's Encrypt needs both a public domain and an account email. */
+export function issuerKind(tls: TlsSettings): IssuerKind {
+    return tls.domain && tls.acmeEmail ? "acme" : "selfSigned";
+}
+
+export function clusterIssuerName(tls: TlsSettings): string {
+    return issuerKind(tls) === "acme" ? LETSENCRYPT_ISSUERS[tls.acmeServer] : SELF_SIGNED_ISSUER;
+}
+
+export function tlsEnabled(tls: TlsSettings): boolean {
+    return tls.domain !== undefined && tls.domain !== "";
+}
+
+/** The ClusterIssuer `spec`. */
+export function clusterIssuerSpec(tls: TlsSettings, ingressClassName: pulumi.Input<string>): Record<string, unknown> {
+    if (issuerKind(tls) === "selfSigned") return { selfSigned: {} };
+    const name = clusterIssuerName(tls);
+    return {
+        acme: {
+            server: ACME_SERVER_URLS[tls.acmeServer],
+            email: tls.acmeEmail,
+            // The ACME account key; cert-manager creates it in its own namespace.
+            privateKeySecretRef: { name: `${name}-account-key` },
+            solvers: [{ http01: { ingress: { ingressClassName } } }],
+        },
+    };
+}
+
+export interface CertManagerArgs {
+    tls: TlsSettings;
+    /** IngressClass that serves HTTP-01 challenges (the platform's nginx class). */
+    ingressClassName: pulumi.Input<string>;
+    /** Helm wait timeout in seconds. Default 600. */
+    timeoutSeconds?: number;
+}
+
+export class CertManager extends pulumi.ComponentResource {
+    readonly clusterIssuerName: pulumi.Output<string>;
+    readonly tlsEnabled: boolean;
+    readonly namespace: pulumi.Output<string>;
+    readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:tls:CertManager", name, {}, opts);
+
+        const ns = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+                metadata: {
+                    name: CERT_MANAGER_NAMESPACE,
+                    labels: {
+                        "app.kubernetes.io/managed-by": "pulumi",
+                        "app.kubernetes.io/part-of": "platform",
+                        "pod-security.kubernetes.io/enforce": "baseline",
+                        "pod-security.kubernetes.io/warn": "restricted",
+                        "pod-security.kubernetes.io/audit": "restricted",
+                    },
+                },
+            },
+            { parent: this },
+        );
+
+        this.release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            {
+                name: CERT_MANAGER_RELEASE,
+                chart: CERT_MANAGER_CHART,
+                version: CERT_MANAGER_CHART_VERSION,
+                repositoryOpts: { repo: CERT_MANAGER_REPOSITORY },
+                namespace: ns.metadata.name,
+                createNamespace: false,
+                values: certManagerValues(),
+                // Wait for the webhook to be ready: the ClusterIssuer below is validated by it.
+                skipAwait: false,
+                timeout: args.timeoutSeconds ?? 600,
+                // Not atomic, as for ingress-nginx: Pulumi reports the failure, the next up retries.
+                atomic: false,
+                cleanupOnFail: true,
+                maxHistory: 10,
+            },
+            { parent: this },
+        );
+
+        const issuerName = clusterIssuerName(args.tls);
+        const issuer = new k8s.apiextensions.CustomResource(
+            `${name}-cluster-issuer`,
+            {
+                apiVersion: "cert-manager.io/v1",
+                kind: "ClusterIssuer",
+                metadata: { name: issuerName, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "platform" } },
+                spec: clusterIssuerSpec(args.tls, args.ingressClassName),
+            },
+            // The CRD and the validating webhook come with the release.
+            { parent: this, dependsOn: [this.release] },
+        );
+
+        this.clusterIssuerName = issuer.metadata.name;
+        this.tlsEnabled = tlsEnabled(args.tls);
+        this.namespace = ns.metadata.name;
+        this.registerOutputs({ clusterIssuerName: this.clusterIssuerName, tlsEnabled: this.tlsEnabled, namespace: this.namespace });
+    }
+}

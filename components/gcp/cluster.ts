@@ -1,0 +1,308 @@
+/**
+ * A regional, private-node, VPC-native GKE Standard cluster with one autoscaled node pool that
+ * runs as a dedicated least-privilege service account, and an explicit Kubernetes provider for it.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { GKE_RELEASE_CHANNELS, GcpConfig } from "../../config";
+import type { ClusterTarget } from "../cluster";
+import { GCP_LOAD_BALANCER, gcpStorageFacts, gkeContextName, gkeImagePlatform, gkeKubeconfig, workloadPool } from "./facts";
+import { DEFAULT_ADDRESS_PLAN, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME, type GkeAddressPlan } from "./network";
+import { ArtifactRegistry } from "./registry";
+
+/**
+ * What the nodes themselves need: write logs and metrics, read monitoring config, and pull images
+ * from Artifact Registry. Workloads get their own identities through Workload Identity instead.
+ * (GKE's docs list the same permissions bundled as `roles/container.defaultNodeServiceAccount`.)
+ */
+export const NODE_SERVICE_ACCOUNT_ROLES = [
+    "roles/logging.logWriter",
+    "roles/monitoring.metricWriter",
+    "roles/monitoring.viewer",
+    "roles/stackdriver.resourceMetadata.writer",
+    "roles/artifactregistry.reader",
+] as const;
+
+/** GKE spreads a regional cluster's nodes over three of the region's zones by default. */
+export const REGIONAL_ZONE_COUNT = 3;
+
+/** Logs from system components and from workloads go to Cloud Logging. */
+export const LOGGING_COMPONENTS = ["SYSTEM_COMPONENTS", "WORKLOADS"] as const;
+/**
+ * Monitoring has no `WORKLOADS` component any more (removed in GKE 1.24): workload metrics come
+ * from Google Cloud Managed Service for Prometheus, switched on with `managedPrometheus`.
+ */
+export const MONITORING_COMPONENTS = ["SYSTEM_COMPONENTS"] as const;
+
+/**
+ * Nodes each zone starts with. `initialNodeCount` is per zone and, for a regional pool, the
+ * autoscaler's totals are spread over all zones; starting at ceil(min / zones) (at least one) means
+ * the pool is never below its minimum at creation. Changing it later would replace the pool, so
+ * the pool ignores later changes to it.
+ */
+export function initialNodesPerZone(totalMinNodes: number, zones: number = REGIONAL_ZONE_COUNT): number {
+    return Math.max(1, Math.ceil(totalMinNodes / zones));
+}
+
+/**
+ * Service account id for the nodes: 6-30 characters, lower-case letters, digits and hyphens,
+ * starting with a letter. It carries the stack name because ids are unique per project and two
+ * stacks may share one.
+ */
+export function nodeServiceAccountId(name: string, stack: string): string {
+    const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+    const base = `${slug(name)}-${slug(stack)}`.replace(/^[^a-z]+/, "") || "gke";
+    const suffix = "-nodes";
+    return `${base.slice(0, 30 - suffix.length).replace(/-+$/, "")}${suffix}`;
+}
+
+/** Problems with the arguments, checked before anything is registered; empty when valid. */
+export function validateGkeClusterArgs(args: GkeClusterArgs): string[] {
+    const problems: string[] = [];
+    if (!Number.isInteger(args.minNodes) || args.minNodes < 1) problems.push(`minNodes must be a whole number >= 1 (got ${args.minNodes})`);
+    if (!Number.isInteger(args.maxNodes) || args.maxNodes < args.minNodes) {
+        problems.push(`maxNodes must be a whole number >= minNodes (got ${args.maxNodes}, minNodes ${args.minNodes})`);
+    }
+    if (!/^1\.[0-9]+$/.test(args.kubernetesVersion)) problems.push(`kubernetesVersion must be MAJOR.MINOR such as 1.35 (got "${args.kubernetesVersion}")`);
+    const controlPlane = (args.addressPlan ?? DEFAULT_ADDRESS_PLAN).controlPlane;
+    if (!/\/28$/.test(controlPlane)) problems.push(`addressPlan.controlPlane must be a /28, as GKE requires (got ${controlPlane})`);
+    if (args.nodeDiskSizeGb !== undefined && (!Number.isInteger(args.nodeDiskSizeGb) || args.nodeDiskSizeGb < 10)) {
+        problems.push(`nodeDiskSizeGb must be a whole number >= 10 (got ${args.nodeDiskSizeGb})`);
+    }
+    return problems;
+}
+
+/** Resource-name suffix for a role binding: `roles/logging.logWriter` -> `logging-logwriter`. */
+export function roleSuffix(role: string): string {
+    return role.replace(/^roles\//, "").replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
+}
+
+export interface GkeClusterArgs {
+    project: string;
+    /** The cluster is regional: control plane replicas and nodes in three zones of this region. */
+    region: string;
+    /** `MAJOR.MINOR`; GKE picks the newest patch the release channel offers. */
+    kubernetesVersion: string;
+    releaseChannel: (typeof GKE_RELEASE_CHANNELS)[number];
+    /** GKE's guard against deletion; true blocks `pulumi destroy` and any replacement. */
+    deletionProtection: boolean;
+    /** Machine type of the nodes, e.g. `e2-standard-4`. */
+    nodeSize: string;
+    /** Autoscaling lower bound: total nodes across all zones, not per zone. */
+    minNodes: number;
+    /** Autoscaling upper bound: total nodes across all zones, not per zone. */
+    maxNodes: number;
+    /** Google Cloud Managed Service for Prometheus. Default true (GKE's own default for new clusters). */
+    managedPrometheus?: boolean;
+    /** Node boot disk size in GB. Default 100. */
+    nodeDiskSizeGb?: number;
+    /** VPC address plan. Default `DEFAULT_ADDRESS_PLAN`. */
+    addressPlan?: GkeAddressPlan;
+    /** Turn on the Compute and Kubernetes Engine APIs (never turned off on destroy). Default true. */
+    enableApis?: boolean;
+}
+
+export class GkeCluster extends pulumi.ComponentResource {
+    readonly cluster: gcp.container.Cluster;
+    readonly nodePool: gcp.container.NodePool;
+    readonly nodeServiceAccount: gcp.serviceaccount.Account;
+    readonly network: GkeNetwork;
+    /** Admin kubeconfig (exec plugin, no embedded credential); secret. */
+    readonly kubeconfig: pulumi.Output<string>;
+    readonly provider: k8s.Provider;
+
+    constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = validateGkeClusterArgs(args);
+        if (problems.length > 0) throw new Error(`GkeCluster ${name}: ${problems.join("; ")}`);
+        super("platform:gcp:GkeCluster", name, {}, opts);
+        const { project, region } = args;
+
+        const apis = (args.enableApis ?? true)
+            ? ["compute.googleapis.com", "container.googleapis.com"].map(
+                  (service) =>
+                      new gcp.projects.Service(
+                          `${name}-api-${service.split(".")[0]}`,
+                          // Other things in the project may use these APIs: destroying the stack leaves them on.
+                          { project, service, disableOnDestroy: false, disableDependentServices: false },
+                          { parent: this },
+                      ),
+              )
+            : [];
+
+        this.nodeServiceAccount = new gcp.serviceaccount.Account(
+            `${name}-node-sa`,
+            {
+                project,
+                accountId: nodeServiceAccountId(name, pulumi.getStack()),
+                displayName: `GKE nodes of ${name} (${pulumi.getStack()})`,
+                description: "Least-privilege identity of the GKE nodes (logs, metrics, image pulls); managed by Pulumi",
+            },
+            { parent: this },
+        );
+
+        const roleBindings = NODE_SERVICE_ACCOUNT_ROLES.map(
+            (role) =>
+                new gcp.projects.IAMMember(
+                    `${name}-node-sa-${roleSuffix(role)}`,
+                    { project, role, member: this.nodeServiceAccount.member },
+                    { parent: this },
+                ),
+        );
+
+        this.network = new GkeNetwork(
+            `${name}-net`,
+            {
+                project,
+                region,
+                addressPlan: args.addressPlan ?? DEFAULT_ADDRESS_PLAN,
+                nodeServiceAccounts: [this.nodeServiceAccount.email],
+            },
+            { parent: this, dependsOn: apis },
+        );
+        const plan = this.network.addressPlan;
+
+        this.cluster = new gcp.container.Cluster(
+            `${name}-cluster`,
+            {
+                project,
+                location: region,
+                description: "Platform cluster (managed by Pulumi)",
+                // GKE cannot create a cluster without a pool: create the smallest one and delete it,
+                // so every node comes from the managed NodePool below.
+                removeDefaultNodePool: true,
+                initialNodeCount: 1,
+                releaseChannel: { channel: args.releaseChannel },
+                minMasterVersion: args.kubernetesVersion,
+                network: this.network.network.id,
+                subnetwork: this.network.subnetwork.id,
+                networkingMode: "VPC_NATIVE",
+                ipAllocationPolicy: {
+                    clusterSecondaryRangeName: POD_RANGE_NAME,
+                    servicesSecondaryRangeName: SERVICE_RANGE_NAME,
+                },
+                // Nodes get no external IP; the API endpoint stays public so Pulumi and CI can reach it.
+                privateClusterConfig: {
+                    enablePrivateNodes: true,
+                    enablePrivateEndpoint: false,
+                    masterIpv4CidrBlock: plan.controlPlane,
+                },
+                workloadIdentityConfig: { workloadPool: workloadPool(project) },
+                // Dataplane V2 (Cilium) enforces NetworkPolicy; the platform's workloads depend on it.
+                // It must not be combined with the Calico `networkPolicy` block.
+                datapathProvider: "ADVANCED_DATAPATH",
+                loggingConfig: { enableComponents: [...LOGGING_COMPONENTS] },
+                monitoringConfig: {
+                    enableComponents: [...MONITORING_COMPONENTS],
+                    managedPrometheus: { enabled: args.managedPrometheus ?? true },
+                },
+                addonsConfig: {
+                    // On by default for new clusters; explicit because every platform volume needs it.
+                    gcePersistentDiskCsiDriverConfig: { enabled: true },
+                    // Backend-service-based LoadBalancer Services (the ingress NLB) need this add-on.
+                    httpLoadBalancing: { disabled: false },
+                    horizontalPodAutoscaling: { disabled: false },
+                },
+                enableShieldedNodes: true,
+                // While true, `pulumi destroy` (and any change that replaces the cluster) fails: set
+                // platform:deletionProtection false and run `pulumi up` first.
+                deletionProtection: args.deletionProtection,
+            },
+            { parent: this, dependsOn: apis },
+        );
+
+        this.nodePool = new gcp.container.NodePool(
+            `${name}-nodes`,
+            {
+                project,
+                location: region,
+                cluster: this.cluster.name,
+                initialNodeCount: initialNodesPerZone(args.minNodes),
+                // The config values are totals for the whole regional pool (spread over three zones),
+                // hence total*, not the per-zone min/maxNodeCount.
+                autoscaling: {
+                    totalMinNodeCount: args.minNodes,
+                    totalMaxNodeCount: args.maxNodes,
+                    locationPolicy: "BALANCED",
+                },
+                management: { autoRepair: true, autoUpgrade: true },
+                // Surge one node at a time and never take one away first: ingress and the app keep capacity.
+                upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },
+                nodeConfig: {
+                    machineType: args.nodeSize,
+                    diskType: "pd-balanced",
+                    diskSizeGb: args.nodeDiskSizeGb ?? 100,
+                    imageType: "COS_CONTAINERD",
+                    serviceAccount: this.nodeServiceAccount.email,
+                    // Access is decided by the service account's IAM roles, as Google recommends;
+                    // narrower scopes would only add a second, coarser filter.
+                    oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+                    // Pods see the GKE metadata server: Workload Identity, no node credentials.
+                    workloadMetadataConfig: { mode: "GKE_METADATA" },
+                    shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+                    metadata: { "disable-legacy-endpoints": "true" },
+                },
+            },
+            {
+                parent: this,
+                dependsOn: [...roleBindings, this.network.nat],
+                // Per-zone start size only matters at creation; a later change must not replace the pool.
+                ignoreChanges: ["initialNodeCount"],
+            },
+        );
+
+        this.kubeconfig = pulumi.secret(
+            pulumi
+                .all([this.cluster.name, this.cluster.endpoint, this.cluster.masterAuth])
+                .apply(([clusterName, endpoint, masterAuth]) =>
+                    gkeKubeconfig({
+                        contextName: gkeContextName(project, region, clusterName),
+                        endpoint,
+                        clusterCaCertificate: masterAuth.clusterCaCertificate,
+                    }),
+                ),
+        );
+
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
+
+        this.registerOutputs({
+            clusterName: this.cluster.name,
+            endpoint: this.cluster.endpoint,
+            nodePool: this.nodePool.name,
+            nodeServiceAccount: this.nodeServiceAccount.email,
+            kubeconfig: this.kubeconfig,
+        });
+    }
+}
+
+/** The GKE cluster and its registry, as the cloud-neutral layer sees them. */
+export function gcpTarget(config: GcpConfig): ClusterTarget {
+    const gke = new GkeCluster("gke", {
+        project: config.gcp.project,
+        region: config.gcp.region,
+        kubernetesVersion: config.cluster.kubernetesVersion,
+        releaseChannel: config.gcp.releaseChannel,
+        deletionProtection: config.gcp.deletionProtection,
+        nodeSize: config.cluster.nodeSize,
+        minNodes: config.cluster.minNodes,
+        maxNodes: config.cluster.maxNodes,
+    });
+
+    const registry = new ArtifactRegistry("platform", {
+        project: config.gcp.project,
+        region: config.gcp.region,
+        platform: gkeImagePlatform(config.cluster.nodeSize),
+    });
+
+    return {
+        cloud: "gcp",
+        provider: gke.provider,
+        kubeconfig: gke.kubeconfig,
+        storage: gcpStorageFacts(config.storage.tier),
+        loadBalancer: GCP_LOAD_BALANCER,
+        registry: registry.registry,
+        // Nodes before anything is scheduled; NAT before public images are pulled; the webhook
+        // firewall rule before the API server calls ingress-nginx's admission webhook.
+        dependsOn: [gke.nodePool, gke.network.nat, gke.network.webhookFirewall],
+    };
+}

@@ -1,0 +1,129 @@
+/**
+ * The GKE cluster's own VPC: one regional subnet with secondary ranges for Pods and Services
+ * (VPC-native), Cloud NAT so private nodes can pull public images, and the firewall rule that lets
+ * the control plane reach the ingress-nginx admission webhook.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Address plan of the cluster VPC. The ranges must not overlap each other or any peered network. */
+export interface GkeAddressPlan {
+    /** Primary range of the subnet: node IPs. */
+    nodes: string;
+    /** Secondary range for Pod IPs (a /14 gives 1024 nodes × 110 Pods). */
+    pods: string;
+    /** Secondary range for ClusterIP Services. */
+    services: string;
+    /** The control plane's /28 in the Google-managed network; nodes see webhook calls from here. */
+    controlPlane: string;
+}
+
+export const DEFAULT_ADDRESS_PLAN: GkeAddressPlan = {
+    nodes: "10.10.0.0/20",
+    pods: "10.16.0.0/14",
+    services: "10.20.0.0/20",
+    controlPlane: "172.16.0.0/28",
+};
+
+/** Secondary range names, shared by the subnet and the cluster's `ipAllocationPolicy`. */
+export const POD_RANGE_NAME = "pods";
+export const SERVICE_RANGE_NAME = "services";
+
+/**
+ * Ports the control plane must reach on nodes beyond what GKE opens itself. GKE's own
+ * `gke-<cluster>-<hash>-master` rule already allows tcp/443 and tcp/10250 (kubelet, and webhooks
+ * served on those ports such as cert-manager's default 10250), so only ingress-nginx's admission
+ * webhook port is added here; without it every Ingress create/update fails with a webhook timeout.
+ */
+export const CONTROL_PLANE_WEBHOOK_PORTS: readonly string[] = ["8443"];
+
+export interface GkeNetworkArgs {
+    project: string;
+    region: string;
+    /** Address plan. Default `DEFAULT_ADDRESS_PLAN`. */
+    addressPlan?: GkeAddressPlan;
+    /**
+     * Service accounts of the nodes the webhook rule targets. The nodes run as a dedicated account,
+     * so targeting it needs no network tags that anyone with `setTags` could add to other VMs.
+     */
+    nodeServiceAccounts: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+export class GkeNetwork extends pulumi.ComponentResource {
+    readonly network: gcp.compute.Network;
+    readonly subnetwork: gcp.compute.Subnetwork;
+    readonly router: gcp.compute.Router;
+    readonly nat: gcp.compute.RouterNat;
+    readonly webhookFirewall: gcp.compute.Firewall;
+    readonly addressPlan: GkeAddressPlan;
+
+    constructor(name: string, args: GkeNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:gcp:GkeNetwork", name, {}, opts);
+        const plan = args.addressPlan ?? DEFAULT_ADDRESS_PLAN;
+        this.addressPlan = plan;
+        const { project, region } = args;
+
+        // Auto-mode subnets would claim 10.128.0.0/9 in every region; a custom-mode VPC holds only
+        // the one subnet this cluster uses.
+        this.network = new gcp.compute.Network(
+            `${name}-vpc`,
+            { project, autoCreateSubnetworks: false, routingMode: "REGIONAL", description: "GKE cluster network (managed by Pulumi)" },
+            { parent: this },
+        );
+
+        this.subnetwork = new gcp.compute.Subnetwork(
+            `${name}-subnet`,
+            {
+                project,
+                region,
+                network: this.network.id,
+                ipCidrRange: plan.nodes,
+                secondaryIpRanges: [
+                    { rangeName: POD_RANGE_NAME, ipCidrRange: plan.pods },
+                    { rangeName: SERVICE_RANGE_NAME, ipCidrRange: plan.services },
+                ],
+                // Private nodes reach Artifact Registry and other Google APIs without going through NAT.
+                privateIpGoogleAccess: true,
+            },
+            { parent: this },
+        );
+
+        this.router = new gcp.compute.Router(`${name}-router`, { project, region, network: this.network.id }, { parent: this });
+
+        // Private nodes have no external IP: public images (registry.k8s.io, quay.io, docker.io)
+        // are only reachable through NAT.
+        this.nat = new gcp.compute.RouterNat(
+            `${name}-nat`,
+            {
+                project,
+                region,
+                router: this.router.name,
+                natIpAllocateOption: "AUTO_ONLY",
+                sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
+                subnetworks: [{ name: this.subnetwork.id, sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
+                logConfig: { enable: true, filter: "ERRORS_ONLY" },
+            },
+            { parent: this },
+        );
+
+        this.webhookFirewall = new gcp.compute.Firewall(
+            `${name}-allow-control-plane-webhooks`,
+            {
+                project,
+                network: this.network.id,
+                description: "Control plane to nodes for admission webhooks GKE does not open itself (ingress-nginx 8443)",
+                direction: "INGRESS",
+                sourceRanges: [plan.controlPlane],
+                targetServiceAccounts: args.nodeServiceAccounts,
+                allows: [{ protocol: "tcp", ports: [...CONTROL_PLANE_WEBHOOK_PORTS] }],
+            },
+            { parent: this },
+        );
+
+        this.registerOutputs({
+            network: this.network.id,
+            subnetwork: this.subnetwork.id,
+            nat: this.nat.id,
+        });
+    }
+}

@@ -1,0 +1,242 @@
+/**
+ * ingress-nginx: the platform's single entry point, and the only Service of type LoadBalancer in
+ * the program (the chart's controller Service). Cloud differences arrive only as `LoadBalancerFacts`.
+ *
+ * Installed with `helm.v3.Release`, never `helm.v4.Chart`: v4.Chart skips Helm hooks, and the
+ * admission webhook's certificate Secret is made by hook jobs, so the controller would never start.
+ *
+ * ingress-nginx is retired (last release controller v1.15.1 / chart 4.15.1, 2026-03-19; supports
+ * Kubernetes 1.31-1.35). 4.15.1 carries every published CVE fix; the way forward is Gateway API.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { LoadBalancerFacts } from "./cluster";
+
+export const INGRESS_NGINX_CHART = "ingress-nginx";
+export const INGRESS_NGINX_CHART_VERSION = "4.15.1";
+export const INGRESS_NGINX_REPOSITORY = "https://kubernetes.github.io/ingress-nginx";
+export const INGRESS_NGINX_NAMESPACE = "ingress-nginx";
+/** Helm release name: fixed, since it is part of the controller pods' selector labels. */
+export const INGRESS_NGINX_RELEASE = "ingress-nginx";
+export const INGRESS_CLASS_NAME = "nginx";
+/** `fullnameOverride`: the chart names the controller Service `<fullname>-controller`. */
+export const INGRESS_NGINX_FULLNAME = "ingress-nginx";
+export const CONTROLLER_SERVICE_NAME = `${INGRESS_NGINX_FULLNAME}-controller`;
+/**
+ * Node ports for NodePort (local) clusters. Fixed so a kind cluster's `extraPortMappings` can target
+ * them (containerPort 30080/30443 -> hostPort 30080/30443); the endpoint is then `localhost:30080`.
+ */
+export const NODE_PORTS = { http: 30080, https: 30443 } as const;
+export const MIN_CONTROLLER_REPLICAS = 2;
+
+/**
+ * Labels of the controller pods (the chart's selector labels plus its component label), for
+ * NetworkPolicies that admit traffic from the controller.
+ */
+export const CONTROLLER_POD_LABELS: Readonly<Record<string, string>> = {
+    "app.kubernetes.io/name": INGRESS_NGINX_CHART,
+    "app.kubernetes.io/instance": INGRESS_NGINX_RELEASE,
+    "app.kubernetes.io/component": "controller",
+};
+
+export interface IngressNginxValuesArgs {
+    loadBalancer: LoadBalancerFacts;
+    /** Controller replicas, >= 2. */
+    replicas: number;
+}
+
+/** Thrown for arguments the chart would accept but that break the platform's guarantees. */
+export class IngressNginxArgsError extends pulumi.RunError {
+    constructor(message: string) {
+        super(message);
+        this.name = "IngressNginxArgsError";
+    }
+}
+
+export function validateIngressNginxArgs(args: IngressNginxValuesArgs): void {
+    if (!Number.isInteger(args.replicas) || args.replicas < MIN_CONTROLLER_REPLICAS) {
+        throw new IngressNginxArgsError(
+            `ingress-nginx replicas must be an integer >= ${MIN_CONTROLLER_REPLICAS} so a node drain never drops traffic; got ${args.replicas}`,
+        );
+    }
+}
+
+function spread(topologyKey: string): Record<string, unknown> {
+    return {
+        maxSkew: 1,
+        topologyKey,
+        // ScheduleAnyway: a single-zone or single-node (local) cluster still schedules every replica.
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: { ...CONTROLLER_POD_LABELS } },
+        // Count only pods of the same ReplicaSet, so a rolling update is not skewed by old pods.
+        matchLabelKeys: ["pod-template-hash"],
+    };
+}
+
+/** The chart values: pure, so each cloud's facts can be checked without a cluster. */
+export function ingressNginxValues(args: IngressNginxValuesArgs): Record<string, unknown> {
+    validateIngressNginxArgs(args);
+    const lb = args.loadBalancer;
+    const isLoadBalancer = lb.serviceType === "LoadBalancer";
+
+    const service: Record<string, unknown> = {
+        type: lb.serviceType,
+        annotations: { ...lb.annotations },
+    };
+    if (isLoadBalancer) {
+        // Local keeps the client IP (for logs and rate limits) and skips a second hop. The cloud LB
+        // then health-checks kube-proxy's healthCheckNodePort, so only nodes running a controller
+        // pod get traffic: AWS NLB and GCP pass-through LBs support this natively, and on Azure the
+        // probe goes to that port's /healthz, which also avoids the AKS `/` probe 404 (Azure/AKS#2903).
+        service.externalTrafficPolicy = "Local";
+    } else {
+        // kind maps one node's ports to the host; Cluster lets that node forward to a controller
+        // pod on any node. Client IPs do not matter locally.
+        service.externalTrafficPolicy = "Cluster";
+        service.nodePorts = { http: String(NODE_PORTS.http), https: String(NODE_PORTS.https) };
+    }
+
+    return {
+        fullnameOverride: INGRESS_NGINX_FULLNAME,
+        controller: {
+            replicaCount: args.replicas,
+            // At most one controller pod voluntarily down at a time; unhealthy pods may still be
+            // evicted so a broken pod never blocks a node drain.
+            minAvailable: args.replicas - 1,
+            unhealthyPodEvictionPolicy: "AlwaysAllow",
+            topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
+            resources: {
+                requests: { cpu: "100m", memory: "128Mi" },
+                // Memory limit only: a CPU limit throttles nginx under load and fails its probes
+                // (kubernetes/ingress-nginx#4735).
+                limits: { memory: "512Mi" },
+            },
+            allowSnippetAnnotations: false,
+            enableAnnotationValidations: true,
+            config: {
+                // Refuse annotations above High risk (the Critical ones are the snippet family).
+                "annotations-risk-level": "High",
+                "strict-validate-path-type": "true",
+                // None of the clouds' L4 LBs set X-Forwarded-*: trusting client-sent ones would let
+                // anyone spoof their address.
+                "use-forwarded-headers": "false",
+                "server-tokens": "false",
+            },
+            admissionWebhooks: {
+                enabled: true,
+                failurePolicy: "Fail",
+                patch: { networkPolicy: { enabled: true } },
+            },
+            networkPolicy: { enabled: true },
+            metrics: { enabled: true, serviceMonitor: { enabled: false } },
+            ingressClassResource: { name: INGRESS_CLASS_NAME, enabled: true, default: true },
+            ingressClass: INGRESS_CLASS_NAME,
+            service,
+        },
+        // The default backend is off in the chart; if someone turns it on it is fenced too.
+        defaultBackend: { networkPolicy: { enabled: true } },
+    };
+}
+
+/** The address clients use: LB hostname (AWS) or IP (GCP, Azure); undefined while unassigned. */
+export function loadBalancerAddress(status: { loadBalancer?: { ingress?: { hostname?: string; ip?: string }[] } } | undefined): string | undefined {
+    const first = status?.loadBalancer?.ingress?.[0];
+    return first?.hostname || first?.ip || undefined;
+}
+
+export interface IngressNginxArgs {
+    loadBalancer: LoadBalancerFacts;
+    /** Controller replicas, >= 2 (config default 2). */
+    replicas: number;
+    /** Helm wait timeout in seconds; cloud LBs can take minutes to provision. Default 900. */
+    timeoutSeconds?: number;
+}
+
+export class IngressNginx extends pulumi.ComponentResource {
+    /** `nginx`. */
+    readonly ingressClassName: pulumi.Output<string>;
+    /** `ingress-nginx`. */
+    readonly namespace: pulumi.Output<string>;
+    readonly controllerPodLabels: Record<string, string>;
+    /** LB hostname or IP; `localhost:30080` on NodePort clusters. */
+    readonly endpoint: pulumi.Output<string>;
+    readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: IngressNginxArgs, opts?: pulumi.ComponentResourceOptions) {
+        const values = ingressNginxValues(args);
+        super("platform:ingress:IngressNginx", name, {}, opts);
+
+        const ns = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+                metadata: {
+                    name: INGRESS_NGINX_NAMESPACE,
+                    labels: {
+                        "app.kubernetes.io/managed-by": "pulumi",
+                        "app.kubernetes.io/part-of": "platform",
+                        // Enforce baseline; warn and audit at restricted, which the chart's pods
+                        // are meant to meet, without risking a failed rollout on a miss.
+                        "pod-security.kubernetes.io/enforce": "baseline",
+                        "pod-security.kubernetes.io/warn": "restricted",
+                        "pod-security.kubernetes.io/audit": "restricted",
+                    },
+                },
+            },
+            { parent: this },
+        );
+
+        this.release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            {
+                name: INGRESS_NGINX_RELEASE,
+                chart: INGRESS_NGINX_CHART,
+                version: INGRESS_NGINX_CHART_VERSION,
+                repositoryOpts: { repo: INGRESS_NGINX_REPOSITORY },
+                namespace: ns.metadata.name,
+                createNamespace: false,
+                values,
+                // Wait until the controller is ready and the LB has an address (Helm waits for
+                // LoadBalancer Services to have an ingress), so `endpoint` is read once it exists.
+                skipAwait: false,
+                timeout: args.timeoutSeconds ?? 900,
+                // Not atomic: a rollback would hide the failure from Pulumi's state and revert
+                // outside it; a failed upgrade leaves the old pods serving (rolling update) and the
+                // next `pulumi up` retries. cleanupOnFail removes what a failed upgrade added.
+                atomic: false,
+                cleanupOnFail: true,
+                maxHistory: 10,
+            },
+            { parent: this },
+        );
+
+        this.ingressClassName = pulumi.output(INGRESS_CLASS_NAME);
+        this.namespace = ns.metadata.name;
+        this.controllerPodLabels = { ...CONTROLLER_POD_LABELS };
+
+        if (args.loadBalancer.serviceType === "LoadBalancer") {
+            const service = k8s.core.v1.Service.get(
+                `${name}-controller-service`,
+                pulumi.interpolate`${ns.metadata.name}/${CONTROLLER_SERVICE_NAME}`,
+                { parent: this, dependsOn: [this.release] },
+            );
+            this.endpoint = service.status.apply((status) => {
+                const address = loadBalancerAddress(status);
+                if (address === undefined) {
+                    throw new Error(
+                        `Service ${INGRESS_NGINX_NAMESPACE}/${CONTROLLER_SERVICE_NAME} has no load balancer address yet; check \`kubectl -n ${INGRESS_NGINX_NAMESPACE} describe service ${CONTROLLER_SERVICE_NAME}\` and run pulumi up again`,
+                    );
+                }
+                return address;
+            });
+        } else {
+            this.endpoint = pulumi.output(`localhost:${NODE_PORTS.http}`);
+        }
+
+        this.registerOutputs({
+            ingressClassName: this.ingressClassName,
+            namespace: this.namespace,
+            controllerPodLabels: this.controllerPodLabels,
+            endpoint: this.endpoint,
+        });
+    }
+}

@@ -1,0 +1,80 @@
+/**
+ * One measurement in a fresh process, for `npm run bench` and the lazy-loading test:
+ *
+ *   tsx scripts/eval-stack.ts load <cloud>      require only the SDKs the cloud's stack uses
+ *   tsx scripts/eval-stack.ts evaluate <cloud>  evaluate the cloud's example stack under mocks
+ *
+ * Prints one JSON line: wall time since process start, peak RSS, and the @pulumi packages loaded.
+ */
+import { performance } from "node:perf_hooks";
+import { CLOUDS, type Cloud } from "../config";
+
+/** What "loading the SDKs" means per cloud: exactly the module specifiers its stack imports. */
+export const STACK_SDKS: Record<Cloud, readonly string[]> = {
+    local: ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/docker", "@pulumi/random"],
+    aws: ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/docker", "@pulumi/random", "@pulumi/aws", "@pulumi/awsx", "@pulumi/eks"],
+    gcp: ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/docker", "@pulumi/random", "@pulumi/gcp"],
+    azure: [
+        "@pulumi/pulumi",
+        "@pulumi/kubernetes",
+        "@pulumi/docker",
+        "@pulumi/random",
+        "@pulumi/azure-native/resources",
+        "@pulumi/azure-native/containerservice",
+        "@pulumi/azure-native/containerregistry",
+        "@pulumi/azure-native/authorization",
+    ],
+};
+
+export interface Measurement {
+    mode: "load" | "evaluate";
+    cloud: Cloud;
+    ms: number;
+    maxRssMb: number;
+    /** `@pulumi/<name>` packages present in the module cache at the end. */
+    packages: string[];
+    resources?: number;
+}
+
+function loadedPulumiPackages(): string[] {
+    const names = new Set<string>();
+    for (const file of Object.keys(require.cache)) {
+        const m = /node_modules\/@pulumi\/([^/]+)\//.exec(file);
+        if (m) names.add(m[1]);
+    }
+    return [...names].sort();
+}
+
+async function main(): Promise<void> {
+    const [mode, cloudArg] = process.argv.slice(2);
+    if ((mode !== "load" && mode !== "evaluate") || !(CLOUDS as readonly string[]).includes(cloudArg)) {
+        throw new Error(`usage: tsx scripts/eval-stack.ts load|evaluate ${CLOUDS.join("|")}`);
+    }
+    const cloud = cloudArg as Cloud;
+    let resources: number | undefined;
+    if (mode === "load") {
+        for (const specifier of STACK_SDKS[cloud]) await import(specifier);
+    } else {
+        const { evaluateExampleStack } = await import("./stack-eval");
+        resources = (await evaluateExampleStack(cloud)).resources.all.length;
+    }
+    const m: Measurement = {
+        mode,
+        cloud,
+        ms: Math.round(performance.now()),
+        maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        packages: loadedPulumiPackages(),
+        resources,
+    };
+    process.stdout.write(JSON.stringify(m) + "\n");
+}
+
+if (require.main === module) {
+    main().then(
+        () => process.exit(0),
+        (e: unknown) => {
+            console.error(e);
+            process.exit(1);
+        },
+    );
+}

@@ -1,0 +1,87 @@
+/**
+ * The cloud-neutral platform: everything that runs on a cluster, composed from the cluster's
+ * `ClusterTarget`. Nothing here asks which cloud it is on.
+ */
+import { CertManager } from "../components/cert-manager";
+import type { ClusterTarget, PlatformOutputs } from "../components/cluster";
+import { IngressNginx } from "../components/ingress-nginx";
+import { AppNamespace } from "../components/namespace";
+import { Postgres } from "../components/postgres";
+import { Redis } from "../components/redis";
+import { PlatformStorage } from "../components/storage";
+import { VisitCounter } from "../components/visit-counter";
+import type { PlatformConfig } from "../config";
+
+export function deployPlatform(target: ClusterTarget, config: PlatformConfig): PlatformOutputs {
+    const k8sOpts = { provider: target.provider, dependsOn: target.dependsOn };
+
+    const storage = new PlatformStorage("storage", { storage: target.storage }, k8sOpts);
+
+    const ingress = new IngressNginx(
+        "ingress-nginx",
+        { loadBalancer: target.loadBalancer, replicas: config.ingress.replicas },
+        k8sOpts,
+    );
+
+    const certManager = new CertManager(
+        "cert-manager",
+        { tls: config.tls, ingressClassName: ingress.ingressClassName },
+        { ...k8sOpts, dependsOn: [...target.dependsOn, ingress] },
+    );
+
+    const namespace = new AppNamespace("apps", { name: "apps" }, k8sOpts);
+    const appOpts = { ...k8sOpts, dependsOn: [...target.dependsOn, namespace, storage] };
+
+    const redis = new Redis(
+        "redis",
+        {
+            namespace: namespace.name,
+            storageClassName: storage.generalClassName,
+            storageSize: config.workloads.redisStorageSize,
+            protectData: config.workloads.protectData,
+        },
+        appOpts,
+    );
+
+    new Postgres(
+        "postgres",
+        {
+            namespace: namespace.name,
+            storageClassName: storage.retainClassName,
+            storageSize: config.workloads.postgresStorageSize,
+            version: config.workloads.postgresVersion,
+            clients: config.workloads.postgresClients,
+            protectData: config.workloads.protectData,
+        },
+        appOpts,
+    );
+
+    const app = new VisitCounter(
+        "visit-counter",
+        {
+            namespace: namespace.name,
+            registry: target.registry,
+            replicas: config.workloads.appReplicas,
+            maxReplicas: config.workloads.appMaxReplicas,
+            redis: redis.connection,
+            ingress: {
+                className: ingress.ingressClassName,
+                controllerNamespace: ingress.namespace,
+                controllerPodLabels: ingress.controllerPodLabels,
+                host: config.tls.domain,
+                clusterIssuer: certManager.clusterIssuerName,
+                tls: certManager.tlsEnabled,
+                endpoint: ingress.endpoint,
+            },
+        },
+        { ...appOpts, dependsOn: [...appOpts.dependsOn, certManager, ingress] },
+    );
+
+    return {
+        cloud: target.cloud,
+        kubeconfig: target.kubeconfig,
+        ingressEndpoint: ingress.endpoint,
+        appUrl: app.url,
+        storageClasses: storage.classNames,
+    };
+}

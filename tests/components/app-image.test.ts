@@ -1,0 +1,132 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { APP_DIR, AppImage, buildContextInput, contentTag, contextFiles, isIgnored, parseDockerignore } from "../../components/app-image";
+import { runProgram, valueOf } from "../harness/mocks";
+
+const IMAGE_TYPE = "docker:index/image:Image";
+
+/** A throwaway build context shaped like app/. */
+function makeContext(files: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "app-image-"));
+    for (const [rel, body] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), body);
+    }
+    return dir;
+}
+
+const APP_LIKE = {
+    Dockerfile: "FROM python:3.13-slim\nCOPY main.py ./\n",
+    ".dockerignore": "# only these\n*\n!main.py\n!requirements.txt\n",
+    "main.py": "print('hello')\n",
+    "requirements.txt": "fastapi==0.115.0\n",
+    "tests/test_app.py": "def test(): pass\n",
+    "bench/bench.sh": "echo\n",
+    "README.md": "notes\n",
+};
+
+describe("content tag", () => {
+    const dirs: string[] = [];
+    const context = (files: Record<string, string>): string => {
+        const d = makeContext(files);
+        dirs.push(d);
+        return d;
+    };
+    after(() => {
+        for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    });
+
+    it("hashes exactly the files that go into the image (Dockerfile + .dockerignore survivors)", () => {
+        assert.deepEqual(contextFiles(context(APP_LIKE)), ["Dockerfile", "main.py", "requirements.txt"]);
+    });
+
+    it("changes when a file that goes into the image changes, and only then", () => {
+        const base = contentTag(context(APP_LIKE));
+        assert.match(base, /^[0-9a-f]{16}$/);
+        assert.equal(contentTag(context(APP_LIKE)), base, "deterministic across directories");
+        assert.notEqual(contentTag(context({ ...APP_LIKE, "main.py": "print('bye')\n" })), base);
+        assert.notEqual(contentTag(context({ ...APP_LIKE, "requirements.txt": "fastapi==0.116.0\n" })), base);
+        assert.notEqual(contentTag(context({ ...APP_LIKE, Dockerfile: "FROM python:3.14-slim\nCOPY main.py ./\n" })), base);
+
+        assert.equal(contentTag(context({ ...APP_LIKE, "tests/test_app.py": "def test(): assert 0\n" })), base);
+        assert.equal(contentTag(context({ ...APP_LIKE, "bench/RESULTS.md": "fast\n" })), base);
+        assert.equal(contentTag(context({ ...APP_LIKE, "__pycache__/main.cpython-313.pyc": "\x00" })), base);
+        assert.equal(contentTag(context({ ...APP_LIKE, "README.md": "other notes\n" })), base);
+    });
+
+    it("without a .dockerignore still leaves out tests, bench and bytecode", () => {
+        const noIgnore = Object.fromEntries(Object.entries(APP_LIKE).filter(([name]) => name !== ".dockerignore"));
+        const dir = context({ ...noIgnore, "pkg/__pycache__/x.pyc": "\x00", "pkg/mod.py": "x = 1\n" });
+        assert.deepEqual(contextFiles(dir), ["Dockerfile", "README.md", "main.py", "pkg/mod.py", "requirements.txt"]);
+        const base = contentTag(dir);
+        fs.writeFileSync(path.join(dir, "tests", "test_app.py"), "changed\n");
+        assert.equal(contentTag(dir), base);
+        fs.writeFileSync(path.join(dir, "pkg", "mod.py"), "x = 2\n");
+        assert.notEqual(contentTag(dir), base);
+    });
+
+    it("matches .dockerignore patterns like Docker: parents, **, exceptions, last rule wins", () => {
+        const rules = parseDockerignore("docs\n**/*.log\n/build/\n!build/keep.txt\n*.md\n!README.md\n");
+        assert.equal(isIgnored("docs/a/b.txt", rules), true, "a directory pattern covers its contents");
+        assert.equal(isIgnored("x/y/z.log", rules), true);
+        assert.equal(isIgnored("z.log", rules), true, "**/ matches zero directories");
+        assert.equal(isIgnored("build/out.bin", rules), true);
+        assert.equal(isIgnored("build/keep.txt", rules), false);
+        assert.equal(isIgnored("CHANGES.md", rules), true);
+        assert.equal(isIgnored("README.md", rules), false);
+        assert.equal(isIgnored("sub/CHANGES.md", rules), false, "* does not cross /");
+        assert.equal(isIgnored("main.py", rules), false);
+    });
+
+    it("records the build context relative to the project root", () => {
+        assert.equal(buildContextInput("/src/platform/app", "/src/platform"), "app");
+        assert.equal(buildContextInput("/src/platform", "/src/platform"), ".");
+    });
+
+    it("hashes the real app/ context without its tests and bench", () => {
+        const files = contextFiles(APP_DIR);
+        assert.ok(files.includes("Dockerfile"));
+        assert.ok(files.includes("main.py"));
+        assert.ok(!files.some((f) => f.startsWith("tests/") || f.startsWith("bench/") || f.includes("__pycache__")), files.join(", "));
+    });
+});
+
+describe("AppImage", () => {
+    it("builds app/ for the registry's platform and pushes <repository>:<content tag> with the credentials", async () => {
+        const { resources, result } = await runProgram(
+            () =>
+                new AppImage("app", {
+                    registry: {
+                        repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-app",
+                        platform: "linux/amd64",
+                        credentials: { server: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", username: "AWS", password: pulumi.secret("ecr-token") },
+                    },
+                }),
+        );
+        const image = resources.one(IMAGE_TYPE);
+        const tag = contentTag(APP_DIR);
+        assert.equal(result.tag, tag);
+        // Relative to the project root, so previews from another checkout path show no change.
+        assert.deepEqual(image.inputs.build, { context: "app", platform: "linux/amd64" });
+        assert.equal(path.basename(APP_DIR), "app");
+        assert.ok(fs.existsSync(path.join(APP_DIR, "Dockerfile")));
+        assert.equal(image.inputs.imageName, `123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-app:${tag}`);
+        assert.deepEqual(image.inputs.registry, { server: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", username: "AWS", password: "ecr-token" });
+        assert.ok(image.secretInputs.includes("registry"), "the registry password is secret");
+        assert.notEqual(image.inputs.skipPush, true);
+        assert.equal(await valueOf(result.imageName), `123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-app:${tag}`);
+    });
+
+    it("builds into the local engine only (skipPush, no registry) when there are no credentials", async () => {
+        const { resources } = await runProgram(
+            () => new AppImage("app", { registry: { repository: "platform/visit-counter", platform: "linux/amd64" } }),
+        );
+        const image = resources.one(IMAGE_TYPE);
+        assert.equal(image.inputs.skipPush, true);
+        assert.equal(image.inputs.registry, undefined);
+        assert.equal(image.inputs.imageName, `platform/visit-counter:${contentTag(APP_DIR)}`);
+    });
+});

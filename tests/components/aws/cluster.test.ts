@@ -1,0 +1,378 @@
+import * as assert from "node:assert/strict";
+import {
+    awsTarget,
+    CONTROL_PLANE_LOG_TYPES,
+    EksCluster,
+    type EksClusterArgs,
+    subnetLayout,
+    validateEksClusterArgs,
+} from "../../../components/aws/cluster";
+import { irsaTrustPolicy } from "../../../components/aws/iam";
+import { mapConfigSource, readConfig, type AwsConfig } from "../../../config";
+import { isSecret, mockCall, mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
+
+const ACCOUNT = "123456789012";
+const CLUSTER_NAME = "eks-cluster-eksCluster-0a1b2c3";
+const OIDC_ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/5C0FFEE5C0FFEE5C0FFEE5C0FFEE";
+const OIDC_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${OIDC_ISSUER}`;
+const NEW_PRIVATE = ["subnet-0aaa0001", "subnet-0aaa0002", "subnet-0aaa0003"];
+const NEW_PUBLIC = ["subnet-0bbb0001", "subnet-0bbb0002", "subnet-0bbb0003"];
+const KUBECONFIG = JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: "kubernetes", cluster: { server: "https://ABC.gr7.eu-west-1.eks.amazonaws.com", "certificate-authority-data": "Q0E=" } }],
+    contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+    "current-context": "aws",
+    users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", CLUSTER_NAME] } } }],
+});
+
+function mockAws(): void {
+    mockState("awsx:ec2:Vpc", () => ({ vpcId: "vpc-0new1234", privateSubnetIds: NEW_PRIVATE, publicSubnetIds: NEW_PUBLIC }));
+    mockState("eks:index:Cluster", () => ({
+        kubeconfigJson: KUBECONFIG,
+        oidcProviderArn: OIDC_ARN,
+        oidcIssuer: OIDC_ISSUER,
+        oidcProviderUrl: `https://${OIDC_ISSUER}`,
+        eksCluster: { name: CLUSTER_NAME, version: "1.35" },
+    }));
+    mockState("aws:iam/role:Role", (a) => ({ name: a.name, arn: `arn:aws:iam::${ACCOUNT}:role/${a.name}` }));
+    mockState("aws:ecr/repository:Repository", (a) => ({
+        name: a.name,
+        registryId: ACCOUNT,
+        repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/${a.name}`,
+    }));
+    mockCall("aws:eks/getAddonVersion:getAddonVersion", (a) => ({
+        addonName: a.inputs.addonName,
+        kubernetesVersion: a.inputs.kubernetesVersion,
+        version: `${String(a.inputs.addonName)}-for-${String(a.inputs.kubernetesVersion)}-eksbuild.1`,
+    }));
+    mockCall("aws:ecr/getAuthorizationToken:getAuthorizationToken", () => ({ userName: "AWS", password: "pw", proxyEndpoint: "https://x" }));
+}
+
+function args(overrides: Partial<EksClusterArgs> = {}): EksClusterArgs {
+    return {
+        cluster: { kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 2, maxNodes: 5 },
+        network: {},
+        ...overrides,
+    };
+}
+
+const EXISTING = {
+    vpcId: "vpc-0a1d5678",
+    publicSubnetIds: ["subnet-0ccc0001", "subnet-0ccc0002"],
+    privateSubnetIds: ["subnet-0ddd0001", "subnet-0ddd0002"],
+};
+
+const ROLE = "aws:iam/role:Role";
+const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+const ADDON = "aws:eks/addon:Addon";
+
+function attachedPolicies(resources: ResourceSet, role: RecordedResource): string[] {
+    return resources
+        .ofType(ATTACHMENT)
+        .filter((a) => a.inputs.role === role.name)
+        .map((a) => a.inputs.policyArn as string)
+        .sort();
+}
+
+describe("EksCluster", () => {
+    before(mockAws);
+
+    describe("network", () => {
+        it("creates an awsx VPC across 3 zones with a NAT gateway per zone, private and public subnets", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args()));
+            const vpc = resources.one("awsx:ec2:Vpc", "eks-vpc");
+            assert.equal(vpc.inputs.numberOfAvailabilityZones, 3);
+            assert.equal(vpc.inputs.cidrBlock, "10.0.0.0/16");
+            assert.deepEqual(vpc.inputs.natGateways, { strategy: "OnePerAz" });
+            assert.equal(vpc.inputs.subnetStrategy, "Auto");
+            assert.equal(vpc.inputs.availabilityZoneCidrMask, 18);
+            assert.deepEqual(vpc.inputs.subnetSpecs, [
+                { type: "Private", cidrMask: 19, tags: { "kubernetes.io/role/internal-elb": "1" } },
+                { type: "Public", cidrMask: 20, tags: { "kubernetes.io/role/elb": "1" } },
+            ]);
+            assert.equal(vpc.inputs.enableDnsHostnames, true);
+            assert.match(vpc.parent, /platform:aws:EksCluster::eks$/);
+        });
+
+        it("follows the configured zone count and CIDR", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args({ network: { availabilityZones: 2, vpcCidr: "172.20.0.0/20" } })));
+            const vpc = resources.one("awsx:ec2:Vpc");
+            assert.equal(vpc.inputs.numberOfAvailabilityZones, 2);
+            assert.equal(vpc.inputs.cidrBlock, "172.20.0.0/20");
+            assert.equal(vpc.inputs.availabilityZoneCidrMask, 21);
+        });
+
+        it("puts the cluster in the new VPC's subnets and the nodes only in its private subnets", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args()));
+            const cluster = resources.one("eks:index:Cluster", "eks-cluster");
+            assert.equal(cluster.inputs.vpcId, "vpc-0new1234");
+            assert.deepEqual(cluster.inputs.privateSubnetIds, NEW_PRIVATE);
+            assert.deepEqual(cluster.inputs.publicSubnetIds, NEW_PUBLIC);
+            assert.deepEqual(resources.one("eks:index:ManagedNodeGroup").inputs.subnetIds, NEW_PRIVATE);
+        });
+
+        it("uses an existing VPC's ids as given and creates no VPC", async () => {
+            const { result, resources } = await runProgram(() => new EksCluster("eks", args({ network: { existingVpc: EXISTING } })));
+            assert.equal(resources.ofType("awsx:ec2:Vpc").length, 0);
+            assert.equal(resources.all.filter((r) => r.type.startsWith("aws:ec2/")).length, 0);
+            const cluster = resources.one("eks:index:Cluster");
+            assert.equal(cluster.inputs.vpcId, "vpc-0a1d5678");
+            assert.deepEqual(cluster.inputs.privateSubnetIds, EXISTING.privateSubnetIds);
+            assert.deepEqual(cluster.inputs.publicSubnetIds, EXISTING.publicSubnetIds);
+            assert.deepEqual(resources.one("eks:index:ManagedNodeGroup").inputs.subnetIds, EXISTING.privateSubnetIds);
+            assert.equal(await valueOf(result.vpcId), "vpc-0a1d5678");
+        });
+
+        it("sizes subnets per zone: private half, public quarter, and refuses a VPC too small to split", () => {
+            assert.deepEqual(subnetLayout("10.0.0.0/16", 3), { zoneMask: 18, privateMask: 19, publicMask: 20 });
+            assert.deepEqual(subnetLayout("10.0.0.0/16", 2), { zoneMask: 17, privateMask: 18, publicMask: 19 });
+            assert.deepEqual(subnetLayout("10.0.0.0/16", 6), { zoneMask: 19, privateMask: 20, publicMask: 21 });
+            assert.deepEqual(subnetLayout("10.0.0.0/24", 4), { zoneMask: 26, privateMask: 27, publicMask: 28 });
+            assert.throws(() => subnetLayout("10.0.0.0/24", 5), /VPC 10\.0\.0\.0\/24 is too small for 5 availability zones: each public subnet would be \/29/);
+        });
+    });
+
+    describe("control plane", () => {
+        it("uses access entries, an OIDC provider, all control-plane logs, the configured version and no default node group", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { kubernetesVersion: "1.34", nodeSize: "m6i.large", minNodes: 2, maxNodes: 5 } })));
+            const cluster = resources.one("eks:index:Cluster", "eks-cluster");
+            assert.equal(cluster.inputs.authenticationMode, "API");
+            assert.equal(cluster.inputs.createOidcProvider, true);
+            assert.equal(cluster.inputs.skipDefaultNodeGroup, true);
+            assert.deepEqual(cluster.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+            assert.deepEqual([...CONTROL_PLANE_LOG_TYPES], cluster.inputs.enabledClusterLogTypes);
+            assert.equal(cluster.inputs.version, "1.34");
+            assert.equal(cluster.inputs.endpointPrivateAccess, true);
+        });
+
+        it("turns on NetworkPolicy enforcement in the managed VPC CNI add-on", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args()));
+            const cluster = resources.one("eks:index:Cluster");
+            assert.equal((cluster.inputs.vpcCniOptions as Record<string, unknown>).enableNetworkPolicy, true);
+            // useDefaultVpcCni: true would skip the add-on and with it the option.
+            assert.equal(cluster.inputs.useDefaultVpcCni, undefined);
+        });
+    });
+
+    describe("nodes", () => {
+        it("autoscales the managed node group from minNodes to maxNodes, starting at minNodes, on the configured type", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { kubernetesVersion: "1.35", nodeSize: "m6i.xlarge", minNodes: 3, maxNodes: 9 } })));
+            const group = resources.one("eks:index:ManagedNodeGroup", "eks-nodes");
+            assert.deepEqual(group.inputs.scalingConfig, { minSize: 3, maxSize: 9, desiredSize: 3 });
+            assert.deepEqual(group.inputs.instanceTypes, ["m6i.xlarge"]);
+            assert.equal(group.inputs.operatingSystem, "AL2023");
+            assert.equal(group.inputs.version, "1.35");
+        });
+
+        it("leaves the desired size to the Cluster Autoscaler (ignoreScalingChanges)", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args()));
+            assert.equal(resources.one("eks:index:ManagedNodeGroup", "eks-nodes").inputs.ignoreScalingChanges, true);
+        });
+
+        it("gives nodes a role with exactly the worker, CNI and ECR read-only policies, attached before the group", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args()));
+            const role = resources.one(ROLE, "eks-node-role");
+            assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy as string), {
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            });
+            assert.deepEqual(attachedPolicies(resources, role), [
+                "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+                "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+                "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+            ]);
+            const group = resources.one("eks:index:ManagedNodeGroup");
+            assert.equal(group.inputs.nodeRoleArn, `arn:aws:iam::${ACCOUNT}:role/eks-node-role`);
+            const attachments = resources.ofType(ATTACHMENT).filter((a) => a.inputs.role === "eks-node-role");
+            for (const a of attachments) assert.ok(group.dependsOn.includes(a.urn), `node group waits for ${a.name}`);
+        });
+    });
+
+    describe("EBS CSI driver", () => {
+        it("installs the aws-ebs-csi-driver add-on with its own role, after the node group", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args()));
+            const addon = resources.one(ADDON, "eks-ebs-csi-driver");
+            assert.equal(addon.inputs.addonName, "aws-ebs-csi-driver");
+            assert.equal(addon.inputs.clusterName, CLUSTER_NAME);
+            assert.equal(addon.inputs.serviceAccountRoleArn, `arn:aws:iam::${ACCOUNT}:role/eks-ebs-csi-role`);
+            assert.equal(addon.inputs.addonVersion, "aws-ebs-csi-driver-for-1.35-eksbuild.1");
+            assert.equal(addon.inputs.resolveConflictsOnCreate, "OVERWRITE");
+            assert.equal(addon.inputs.preserve, true);
+            const group = resources.one("eks:index:ManagedNodeGroup");
+            assert.ok(addon.dependsOn.includes(group.urn), "the controller needs nodes to run on");
+            const policy = resources.ofType(ATTACHMENT).find((a) => a.inputs.role === "eks-ebs-csi-role");
+            assert.ok(policy && addon.dependsOn.includes(policy.urn), "the controller starts with its permissions in place");
+        });
+
+        it("gives the role AmazonEBSCSIDriverPolicy only, assumable by kube-system/ebs-csi-controller-sa alone", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args()));
+            const role = resources.one(ROLE, "eks-ebs-csi-role");
+            assert.deepEqual(attachedPolicies(resources, role), ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"]);
+            assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy as string), {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Federated: OIDC_ARN },
+                        Action: "sts:AssumeRoleWithWebIdentity",
+                        Condition: {
+                            StringEquals: {
+                                [`${OIDC_ISSUER}:sub`]: "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+                                [`${OIDC_ISSUER}:aud`]: "sts.amazonaws.com",
+                            },
+                        },
+                    },
+                ],
+            });
+        });
+
+        it("takes a pinned driver version instead of AWS's default", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args({ ebsCsiDriverVersion: "v1.99.0-eksbuild.1" })));
+            assert.equal(resources.one(ADDON, "eks-ebs-csi-driver").inputs.addonVersion, "v1.99.0-eksbuild.1");
+        });
+
+        it("writes IRSA conditions against the issuer host, with or without https://", () => {
+            const sa = { namespace: "kube-system", name: "ebs-csi-controller-sa" };
+            assert.deepEqual(irsaTrustPolicy(OIDC_ARN, `https://${OIDC_ISSUER}`, sa), irsaTrustPolicy(OIDC_ARN, OIDC_ISSUER, sa));
+        });
+    });
+
+    it("adopts coredns as a managed add-on once the nodes exist", async () => {
+        const { resources } = await runProgram(() => new EksCluster("eks", args()));
+        const coredns = resources.one(ADDON, "eks-coredns");
+        assert.equal(coredns.inputs.addonName, "coredns");
+        assert.equal(coredns.inputs.clusterName, CLUSTER_NAME);
+        assert.equal(coredns.inputs.addonVersion, "coredns-for-1.35-eksbuild.1");
+        assert.equal(coredns.inputs.resolveConflictsOnCreate, "OVERWRITE");
+        assert.ok(coredns.dependsOn.includes(resources.one("eks:index:ManagedNodeGroup").urn));
+    });
+
+    describe("kubeconfig and provider", () => {
+        it("exports the cluster's kubeconfig as a secret", async () => {
+            const { result } = await runProgram(() => new EksCluster("eks", args()));
+            assert.equal(await isSecret(result.kubeconfig), true);
+            assert.equal(await valueOf(result.kubeconfig), KUBECONFIG);
+        });
+
+        it("builds the Kubernetes provider from the cluster's kubeconfigJson, as a secret input", async () => {
+            const { result, resources } = await runProgram(() => new EksCluster("eks", args()));
+            const provider = resources.one("pulumi:providers:kubernetes", "eks-k8s");
+            assert.equal(provider.inputs.kubeconfig, KUBECONFIG);
+            assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
+            assert.equal(provider.inputs.context, undefined);
+            assert.match(provider.parent, /platform:aws:EksCluster::eks$/);
+            assert.match(await valueOf(result.provider.urn), /eks-k8s$/);
+        });
+    });
+
+    describe("validation", () => {
+        it("names every bad argument at once and registers nothing", async () => {
+            const bad = args({
+                cluster: { kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 4, maxNodes: 2 },
+                network: { availabilityZones: 6, vpcCidr: "10.0.0.0/24" },
+            });
+            assert.deepEqual(validateEksClusterArgs(bad), [
+                "maxNodes (2) must be >= minNodes (4)",
+                "VPC 10.0.0.0/24 is too small for 6 availability zones: each public subnet would be /29, AWS allows /28 at most; use a larger vpcCidr (such as 10.0.0.0/16) or fewer availability zones",
+            ]);
+            const { resources } = await runProgram(() => assert.throws(() => new EksCluster("eks", bad), /EksCluster eks: invalid arguments:\n {2}- maxNodes \(2\)/));
+            assert.equal(resources.all.length, 0);
+        });
+
+        it("refuses an existing network with fewer than 2 private subnets or no public one", () => {
+            assert.deepEqual(validateEksClusterArgs(args({ network: { existingVpc: { vpcId: "vpc-0a1d5678", privateSubnetIds: ["subnet-0ddd0001"], publicSubnetIds: [] } } })), [
+                "existingVpc.privateSubnetIds needs subnets in at least 2 availability zones (EKS requires 2)",
+                "existingVpc.publicSubnetIds needs at least 1 subnet for the internet-facing load balancer",
+            ]);
+            assert.deepEqual(validateEksClusterArgs(args({ network: { existingVpc: EXISTING } })), []);
+        });
+
+        it("refuses fewer than 2 availability zones and zero nodes", () => {
+            const problems = validateEksClusterArgs(args({ cluster: { kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 0, maxNodes: 3 }, network: { availabilityZones: 1 } }));
+            assert.deepEqual(problems, ["minNodes must be a whole number >= 1, got 0", "availabilityZones must be >= 2 (EKS requires 2), got 1"]);
+        });
+    });
+});
+
+describe("awsTarget", () => {
+    before(mockAws);
+
+    function awsConfig(values: Record<string, string> = {}): AwsConfig {
+        const config = readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1", ...values }));
+        assert.equal(config.cloud, "aws");
+        return config as AwsConfig;
+    }
+
+    it("hands the platform the cluster's provider, a secret kubeconfig, EKS facts and the ECR registry", async () => {
+        const { result, resources } = await runProgram(() => awsTarget("aws", awsConfig({ "platform:storageTier": "premium" })));
+        assert.equal(result.cloud, "aws");
+        assert.match(await valueOf(result.provider.urn), /pulumi:providers:kubernetes::aws-k8s$/);
+        assert.ok(result.kubeconfig);
+        assert.equal(await isSecret(result.kubeconfig), true);
+        assert.equal(result.storage.parameters.type, "io2");
+        assert.equal(result.loadBalancer.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
+        assert.equal(await valueOf(result.registry.repository), `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/aws-images-repo`);
+        assert.equal(result.registry.platform, "linux/amd64");
+        assert.equal(resources.ofType("platform:aws:EcrRegistry").length, 1);
+    });
+
+    it("installs metrics-server once the nodes exist, so the HPA can scale", async () => {
+        const { resources } = await runProgram(() => new EksCluster("eks", args()));
+        const metrics = resources.one(ADDON, "eks-metrics-server");
+        assert.equal(metrics.inputs.addonName, "metrics-server");
+        assert.equal(metrics.inputs.clusterName, CLUSTER_NAME);
+        assert.equal(metrics.inputs.addonVersion, "metrics-server-for-1.35-eksbuild.1");
+        assert.ok(metrics.dependsOn.includes(resources.one("eks:index:ManagedNodeGroup").urn));
+    });
+
+    it("makes every workload wait for the nodes, coredns, the EBS CSI driver, metrics-server and the Cluster Autoscaler", async () => {
+        const { result } = await runProgram(() => awsTarget("aws", awsConfig()));
+        const urns = await Promise.all(result.dependsOn.map((r) => valueOf(r.urn)));
+        assert.deepEqual(urns.map((u) => u.split("::").pop()), ["aws-nodes", "aws-coredns", "aws-ebs-csi-driver", "aws-metrics-server", "aws-cluster-autoscaler"]);
+    });
+
+    it("passes the configured network and node settings through", async () => {
+        const { resources } = await runProgram(() =>
+            awsTarget(
+                "aws",
+                awsConfig({
+                    "platform:availabilityZones": "4",
+                    "platform:vpcCidr": "10.20.0.0/16",
+                    "platform:minNodes": "3",
+                    "platform:maxNodes": "7",
+                    "platform:nodeSize": "m7g.large",
+                    "platform:kubernetesVersion": "1.33",
+                }),
+            ),
+        );
+        const vpc = resources.one("awsx:ec2:Vpc", "aws-vpc");
+        assert.equal(vpc.inputs.numberOfAvailabilityZones, 4);
+        assert.equal(vpc.inputs.cidrBlock, "10.20.0.0/16");
+        const group = resources.one("eks:index:ManagedNodeGroup", "aws-nodes");
+        assert.deepEqual(group.inputs.scalingConfig, { minSize: 3, maxSize: 7, desiredSize: 3 });
+        assert.deepEqual(group.inputs.instanceTypes, ["m7g.large"]);
+        assert.equal(resources.one("eks:index:Cluster").inputs.version, "1.33");
+    });
+
+    it("builds arm64 images when the nodes are Graviton", async () => {
+        const { result } = await runProgram(() => awsTarget("aws", awsConfig({ "platform:nodeSize": "m7g.large" })));
+        assert.equal(result.registry.platform, "linux/arm64");
+    });
+
+    it("uses an existing network from config and creates no VPC", async () => {
+        const { resources } = await runProgram(() =>
+            awsTarget(
+                "aws",
+                awsConfig({
+                    "platform:vpcId": EXISTING.vpcId,
+                    "platform:publicSubnetIds": JSON.stringify(EXISTING.publicSubnetIds),
+                    "platform:privateSubnetIds": JSON.stringify(EXISTING.privateSubnetIds),
+                }),
+            ),
+        );
+        assert.equal(resources.ofType("awsx:ec2:Vpc").length, 0);
+        assert.equal(resources.one("eks:index:Cluster").inputs.vpcId, EXISTING.vpcId);
+        assert.deepEqual(resources.one("eks:index:ManagedNodeGroup").inputs.subnetIds, EXISTING.privateSubnetIds);
+    });
+});

@@ -1,0 +1,63 @@
+import * as assert from "node:assert/strict";
+import { AWS_LOAD_BALANCER, awsStorageFacts, EBS_CSI_PROVISIONER, nodePlatform } from "../../../components/aws/facts";
+
+describe("AWS facts", () => {
+    it("ssd is encrypted gp3 on ext4 through the EBS CSI driver and becomes the default class", () => {
+        assert.deepEqual(awsStorageFacts("ssd"), {
+            provisioner: "ebs.csi.aws.com",
+            parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
+            builtInClasses: ["gp2"],
+            builtInDefaultClass: undefined,
+            makeDefault: true,
+        });
+    });
+
+    it("premium is encrypted io2 at 50 IOPS/GiB, rounded up to io2's floor for small volumes", () => {
+        const facts = awsStorageFacts("premium");
+        assert.equal(facts.provisioner, EBS_CSI_PROVISIONER);
+        assert.deepEqual(facts.parameters, {
+            type: "io2",
+            iopsPerGB: "50",
+            allowAutoIOPSPerGBIncrease: "true",
+            encrypted: "true",
+            "csi.storage.k8s.io/fstype": "ext4",
+        });
+        assert.deepEqual(facts.builtInClasses, ["gp2"]);
+        assert.equal(facts.builtInDefaultClass, undefined);
+        assert.equal(facts.makeDefault, true);
+    });
+
+    it("hands out a copy of the parameters, so a caller cannot change the table", () => {
+        awsStorageFacts("ssd").parameters.type = "gp2";
+        assert.equal(awsStorageFacts("ssd").parameters.type, "gp3");
+    });
+
+    it("exposes ingress through a cross-zone NLB made by the built-in service controller", () => {
+        assert.deepEqual(AWS_LOAD_BALANCER, {
+            serviceType: "LoadBalancer",
+            annotations: {
+                "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+                "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+            },
+        });
+    });
+
+    it("uses no AWS Load Balancer Controller annotations, which nothing in the cluster would read", () => {
+        const lbcOnly = ["aws-load-balancer-nlb-target-type", "aws-load-balancer-scheme", "aws-load-balancer-attributes"];
+        for (const key of Object.keys(AWS_LOAD_BALANCER.annotations)) {
+            assert.ok(!lbcOnly.some((k) => key.endsWith(k)), key);
+        }
+        assert.notEqual(AWS_LOAD_BALANCER.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "external");
+    });
+
+    it("builds arm64 images for Graviton node types and amd64 otherwise", () => {
+        assert.equal(nodePlatform("m6i.large"), "linux/amd64");
+        assert.equal(nodePlatform("m5.xlarge"), "linux/amd64");
+        assert.equal(nodePlatform("c6a.2xlarge"), "linux/amd64");
+        assert.equal(nodePlatform("m7g.large"), "linux/arm64");
+        assert.equal(nodePlatform("t4g.medium"), "linux/arm64");
+        assert.equal(nodePlatform("c6gn.xlarge"), "linux/arm64");
+        assert.equal(nodePlatform("a1.large"), "linux/arm64");
+        assert.throws(() => nodePlatform("Standard_D4s_v5"), /not an EC2 instance type/);
+    });
+});

@@ -1,0 +1,382 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    GkeCluster,
+    NODE_SERVICE_ACCOUNT_ROLES,
+    gcpTarget,
+    initialNodesPerZone,
+    nodeServiceAccountId,
+    roleSuffix,
+    validateGkeClusterArgs,
+    type GkeClusterArgs,
+} from "../../../components/gcp/cluster";
+import { DEFAULT_ADDRESS_PLAN } from "../../../components/gcp/network";
+import { runProgram, valueOf, type RecordedResource, type ResourceSet } from "../../harness/mocks";
+import { CA, ENDPOINT, PROJECT_ID, REGION, gcpConfig, mockGcp } from "./helpers";
+
+const CLUSTER = "gcp:container/cluster:Cluster";
+const NODE_POOL = "gcp:container/nodePool:NodePool";
+
+function args(overrides: Partial<GkeClusterArgs> = {}): GkeClusterArgs {
+    return {
+        project: PROJECT_ID,
+        region: REGION,
+        kubernetesVersion: "1.35",
+        releaseChannel: "REGULAR",
+        deletionProtection: true,
+        nodeSize: "e2-standard-4",
+        minNodes: 2,
+        maxNodes: 5,
+        ...overrides,
+    };
+}
+
+async function deployCluster(overrides: Partial<GkeClusterArgs> = {}): Promise<{ result: GkeCluster; resources: ResourceSet }> {
+    mockGcp();
+    return runProgram(() => new GkeCluster("gke", args(overrides)));
+}
+
+function obj(v: unknown): Record<string, unknown> {
+    assert.ok(typeof v === "object" && v !== null, `expected an object, got ${JSON.stringify(v)}`);
+    return v as Record<string, unknown>;
+}
+
+describe("GkeCluster", () => {
+    let resources: ResourceSet;
+    let cluster: RecordedResource;
+    let pool: RecordedResource;
+    let gke: GkeCluster;
+
+    before(async () => {
+        ({ result: gke, resources } = await deployCluster());
+        cluster = resources.one(CLUSTER);
+        pool = resources.one(NODE_POOL);
+    });
+
+    describe("cluster", () => {
+        it("is regional in the configured region and project", () => {
+            assert.equal(cluster.inputs.location, REGION);
+            assert.equal(cluster.inputs.project, PROJECT_ID);
+        });
+
+        it("removes the default node pool, created with a single node", () => {
+            assert.equal(cluster.inputs.removeDefaultNodePool, true);
+            assert.equal(cluster.inputs.initialNodeCount, 1);
+        });
+
+        it("follows the REGULAR channel by default, with the configured minimum version", async () => {
+            const defaults = gcpConfig();
+            assert.equal(defaults.gcp.releaseChannel, "REGULAR");
+            const { resources: r } = await runProgram(() => {
+                mockGcp();
+                return gcpTarget(defaults);
+            });
+            const c = r.one(CLUSTER);
+            assert.deepEqual(c.inputs.releaseChannel, { channel: "REGULAR" });
+            assert.equal(c.inputs.minMasterVersion, "1.35");
+        });
+
+        it("uses the configured release channel and Kubernetes version", async () => {
+            const config = gcpConfig({ "platform:releaseChannel": "STABLE", "platform:kubernetesVersion": "1.33" });
+            const { resources: r } = await runProgram(() => {
+                mockGcp();
+                return gcpTarget(config);
+            });
+            const c = r.one(CLUSTER);
+            assert.deepEqual(c.inputs.releaseChannel, { channel: "STABLE" });
+            assert.equal(c.inputs.minMasterVersion, "1.33");
+        });
+
+        it("enables Workload Identity with the project's pool", () => {
+            assert.deepEqual(cluster.inputs.workloadIdentityConfig, { workloadPool: "acme-prod.svc.id.goog" });
+        });
+
+        it("uses Dataplane V2 so NetworkPolicies are enforced, without the Calico block", () => {
+            assert.equal(cluster.inputs.datapathProvider, "ADVANCED_DATAPATH");
+            assert.equal(cluster.inputs.networkPolicy, undefined);
+        });
+
+        it("sends system and workload logs, system metrics and managed Prometheus", () => {
+            assert.deepEqual(cluster.inputs.loggingConfig, { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] });
+            assert.deepEqual(cluster.inputs.monitoringConfig, {
+                enableComponents: ["SYSTEM_COMPONENTS"],
+                managedPrometheus: { enabled: true },
+            });
+        });
+
+        it("can turn managed Prometheus off", async () => {
+            const { resources: r } = await deployCluster({ managedPrometheus: false });
+            assert.deepEqual(obj(r.one(CLUSTER).inputs.monitoringConfig).managedPrometheus, { enabled: false });
+        });
+
+        it("enables the PD CSI driver and the HTTP load balancing add-on explicitly", () => {
+            const addons = obj(cluster.inputs.addonsConfig);
+            assert.deepEqual(addons.gcePersistentDiskCsiDriverConfig, { enabled: true });
+            assert.deepEqual(addons.httpLoadBalancing, { disabled: false });
+        });
+
+        it("has shielded nodes", () => {
+            assert.equal(cluster.inputs.enableShieldedNodes, true);
+        });
+
+        it("has private nodes, a public endpoint and a /28 control-plane range", () => {
+            assert.deepEqual(cluster.inputs.privateClusterConfig, {
+                enablePrivateNodes: true,
+                enablePrivateEndpoint: false,
+                masterIpv4CidrBlock: "172.16.0.0/28",
+            });
+        });
+
+        it("is VPC-native on its own subnet's named secondary ranges", () => {
+            const subnet = resources.one("gcp:compute/subnetwork:Subnetwork");
+            assert.equal(cluster.inputs.networkingMode, "VPC_NATIVE");
+            assert.equal(cluster.inputs.subnetwork, "gke-net-subnet-id");
+            assert.equal(cluster.inputs.network, "gke-net-vpc-id");
+            assert.deepEqual(cluster.inputs.ipAllocationPolicy, {
+                clusterSecondaryRangeName: "pods",
+                servicesSecondaryRangeName: "services",
+            });
+            assert.deepEqual(subnet.inputs.secondaryIpRanges, [
+                { rangeName: "pods", ipCidrRange: DEFAULT_ADDRESS_PLAN.pods },
+                { rangeName: "services", ipCidrRange: DEFAULT_ADDRESS_PLAN.services },
+            ]);
+        });
+
+        it("keeps deletion protection on by default, as config does", async () => {
+            assert.equal(gcpConfig().gcp.deletionProtection, true);
+            assert.equal(cluster.inputs.deletionProtection, true);
+        });
+
+        it("turns deletion protection off when config says so", async () => {
+            const config = gcpConfig({ "platform:deletionProtection": "false" });
+            const { resources: r } = await runProgram(() => {
+                mockGcp();
+                return gcpTarget(config);
+            });
+            assert.equal(r.one(CLUSTER).inputs.deletionProtection, false);
+        });
+    });
+
+    describe("network", () => {
+        it("is a custom-mode VPC with a regional subnet and Private Google Access", () => {
+            const vpc = resources.one("gcp:compute/network:Network");
+            const subnet = resources.one("gcp:compute/subnetwork:Subnetwork");
+            assert.equal(vpc.inputs.autoCreateSubnetworks, false);
+            assert.equal(vpc.inputs.project, PROJECT_ID);
+            assert.equal(subnet.inputs.region, REGION);
+            assert.equal(subnet.inputs.project, PROJECT_ID);
+            assert.equal(subnet.inputs.ipCidrRange, DEFAULT_ADDRESS_PLAN.nodes);
+            assert.equal(subnet.inputs.privateIpGoogleAccess, true);
+        });
+
+        it("gives private nodes Cloud NAT on a Cloud Router for every range of the subnet", () => {
+            const router = resources.one("gcp:compute/router:Router");
+            const nat = resources.one("gcp:compute/routerNat:RouterNat");
+            assert.equal(router.inputs.region, REGION);
+            assert.equal(router.inputs.network, "gke-net-vpc-id");
+            assert.equal(nat.inputs.region, REGION);
+            assert.equal(nat.inputs.project, PROJECT_ID);
+            assert.equal(nat.inputs.natIpAllocateOption, "AUTO_ONLY");
+            assert.equal(nat.inputs.sourceSubnetworkIpRangesToNat, "LIST_OF_SUBNETWORKS");
+            assert.deepEqual(nat.inputs.subnetworks, [{ name: "gke-net-subnet-id", sourceIpRangesToNats: ["ALL_IP_RANGES"] }]);
+        });
+
+        it("opens tcp/8443 from the control plane to the nodes' service account for the ingress-nginx webhook", () => {
+            const fw = resources.one("gcp:compute/firewall:Firewall");
+            assert.equal(fw.inputs.direction, "INGRESS");
+            assert.equal(fw.inputs.network, "gke-net-vpc-id");
+            assert.equal(fw.inputs.project, PROJECT_ID);
+            assert.deepEqual(fw.inputs.sourceRanges, ["172.16.0.0/28"]);
+            assert.deepEqual(fw.inputs.allows, [{ protocol: "tcp", ports: ["8443"] }]);
+            assert.deepEqual(fw.inputs.targetServiceAccounts, [`gke-test-nodes@${PROJECT_ID}.iam.gserviceaccount.com`]);
+        });
+    });
+
+    describe("node pool", () => {
+        it("autoscales between the configured totals (not per-zone counts)", () => {
+            assert.deepEqual(pool.inputs.autoscaling, { totalMinNodeCount: 2, totalMaxNodeCount: 5, locationPolicy: "BALANCED" });
+            assert.equal(obj(pool.inputs.autoscaling).minNodeCount, undefined);
+        });
+
+        it("takes minNodes/maxNodes from config", async () => {
+            const config = gcpConfig({ "platform:minNodes": "4", "platform:maxNodes": "12", "platform:nodeSize": "n2-standard-8" });
+            const { resources: r } = await runProgram(() => {
+                mockGcp();
+                return gcpTarget(config);
+            });
+            const p = r.one(NODE_POOL);
+            assert.deepEqual(p.inputs.autoscaling, { totalMinNodeCount: 4, totalMaxNodeCount: 12, locationPolicy: "BALANCED" });
+            assert.equal(obj(p.inputs.nodeConfig).machineType, "n2-standard-8");
+            assert.equal(p.inputs.initialNodeCount, 2);
+        });
+
+        it("auto-repairs and auto-upgrades", () => {
+            assert.deepEqual(pool.inputs.management, { autoRepair: true, autoUpgrade: true });
+        });
+
+        it("belongs to the cluster, in the region and project", () => {
+            assert.equal(pool.inputs.cluster, "gke-cluster-1a2b3c");
+            assert.equal(pool.inputs.location, REGION);
+            assert.equal(pool.inputs.project, PROJECT_ID);
+        });
+
+        it("runs the configured machine type as the dedicated service account with GKE_METADATA", () => {
+            const nc = obj(pool.inputs.nodeConfig);
+            assert.equal(nc.machineType, "e2-standard-4");
+            assert.equal(nc.serviceAccount, `gke-test-nodes@${PROJECT_ID}.iam.gserviceaccount.com`);
+            assert.deepEqual(nc.workloadMetadataConfig, { mode: "GKE_METADATA" });
+            assert.deepEqual(nc.oauthScopes, ["https://www.googleapis.com/auth/cloud-platform"]);
+            assert.deepEqual(nc.shieldedInstanceConfig, { enableSecureBoot: true, enableIntegrityMonitoring: true });
+            assert.equal(nc.diskType, "pd-balanced");
+        });
+
+        it("waits for the node service account's roles and for NAT", () => {
+            const deps = new Set(pool.dependsOn);
+            for (const m of resources.ofType("gcp:projects/iAMMember:IAMMember")) assert.ok(deps.has(m.urn), `missing dependency on ${m.name}`);
+            assert.ok(deps.has(resources.one("gcp:compute/routerNat:RouterNat").urn));
+        });
+    });
+
+    describe("node service account", () => {
+        it("gets exactly the least-privilege roles, in the cluster's project", () => {
+            const members = resources.ofType("gcp:projects/iAMMember:IAMMember");
+            assert.deepEqual(
+                members.map((m) => m.inputs.role).sort(),
+                [
+                    "roles/artifactregistry.reader",
+                    "roles/logging.logWriter",
+                    "roles/monitoring.metricWriter",
+                    "roles/monitoring.viewer",
+                    "roles/stackdriver.resourceMetadata.writer",
+                ],
+            );
+            for (const m of members) {
+                assert.equal(m.inputs.project, PROJECT_ID);
+                assert.equal(m.inputs.member, `serviceAccount:gke-test-nodes@${PROJECT_ID}.iam.gserviceaccount.com`);
+            }
+        });
+
+        it("has a valid account id that carries the stack name", () => {
+            const sa = resources.one("gcp:serviceaccount/account:Account");
+            assert.equal(sa.inputs.accountId, "gke-test-nodes");
+            assert.equal(sa.inputs.project, PROJECT_ID);
+        });
+    });
+
+    it("puts the project on every GCP resource that takes one", () => {
+        const gcpResources = resources.all.filter((r) => r.custom && r.type.startsWith("gcp:"));
+        assert.ok(gcpResources.length >= 10);
+        for (const r of gcpResources) assert.equal(r.inputs.project, PROJECT_ID, `${r.type} ${r.name} has no project`);
+    });
+
+    it("parents every resource under the component", () => {
+        for (const r of resources.all.filter((x) => x.type !== "platform:gcp:GkeCluster")) {
+            assert.ok(r.parent !== "", `${r.type} ${r.name} has no parent`);
+        }
+    });
+
+    describe("kubeconfig", () => {
+        it("is secret", async () => {
+            assert.equal(await pulumi.isSecret(gke.kubeconfig), true);
+        });
+
+        it("authenticates with gke-gcloud-auth-plugin against the cluster endpoint and CA", async () => {
+            const kc = JSON.parse(await valueOf(gke.kubeconfig)) as Record<string, unknown>;
+            const context = `gke_${PROJECT_ID}_${REGION}_gke-cluster-1a2b3c`;
+            assert.equal(kc["current-context"], context);
+            assert.deepEqual(kc.clusters, [{ name: context, cluster: { server: `https://${ENDPOINT}`, "certificate-authority-data": CA } }]);
+            const users = kc.users as { name: string; user: { exec: Record<string, unknown> } }[];
+            assert.equal(users.length, 1);
+            const exec = users[0].user.exec;
+            assert.equal(exec.command, "gke-gcloud-auth-plugin");
+            assert.equal(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
+            assert.equal(exec.provideClusterInfo, true);
+            assert.match(String(exec.installHint), /gcloud components install gke-gcloud-auth-plugin/);
+        });
+
+        it("feeds the Kubernetes provider, as a secret", () => {
+            const provider = resources.one("pulumi:providers:kubernetes");
+            assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
+            assert.match(String(provider.inputs.kubeconfig), /gke-gcloud-auth-plugin/);
+        });
+    });
+});
+
+describe("gcpTarget", () => {
+    it("hands the platform its provider, a secret kubeconfig, GKE facts and dependencies on nodes, NAT and the webhook rule", async () => {
+        const config = gcpConfig({ "platform:storageTier": "premium" });
+        const { result: target, resources } = await runProgram(() => {
+            mockGcp();
+            return gcpTarget(config);
+        });
+        assert.equal(target.cloud, "gcp");
+        assert.ok(target.kubeconfig);
+        assert.equal(await pulumi.isSecret(target.kubeconfig), true);
+        assert.deepEqual(target.storage.parameters, { type: "pd-ssd", "replication-type": "regional-pd", "csi.storage.k8s.io/fstype": "ext4" });
+        assert.deepEqual(target.loadBalancer.annotations, { "cloud.google.com/l4-rbs": "enabled" });
+        assert.equal(await valueOf(target.registry.repository), `${REGION}-docker.pkg.dev/${PROJECT_ID}/platform/visit-counter`);
+        const depUrns = await Promise.all(target.dependsOn.map((d) => valueOf(d.urn)));
+        assert.deepEqual(depUrns.sort(), [
+            resources.one("gcp:compute/firewall:Firewall").urn,
+            resources.one("gcp:compute/routerNat:RouterNat").urn,
+            resources.one(NODE_POOL).urn,
+        ].sort());
+    });
+});
+
+describe("GKE decision functions", () => {
+    it("starts each of the three zones with enough nodes to meet the total minimum", () => {
+        assert.equal(initialNodesPerZone(1), 1);
+        assert.equal(initialNodesPerZone(2), 1);
+        assert.equal(initialNodesPerZone(3), 1);
+        assert.equal(initialNodesPerZone(4), 2);
+        assert.equal(initialNodesPerZone(10), 4);
+    });
+
+    it("derives a valid service account id (6-30 chars, starts with a letter)", () => {
+        assert.equal(nodeServiceAccountId("gke", "prod"), "gke-prod-nodes");
+        const long = nodeServiceAccountId("gke", "a-very-long-stack-name-for-staging-eu");
+        assert.ok(long.length <= 30, long);
+        assert.match(long, /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
+        assert.equal(nodeServiceAccountId("gke", "Dev_1"), "gke-dev-1-nodes");
+        assert.equal(nodeServiceAccountId("9", "1"), "gke-nodes");
+    });
+
+    it("names role bindings after the role", () => {
+        assert.deepEqual(NODE_SERVICE_ACCOUNT_ROLES.map(roleSuffix), [
+            "logging-logwriter",
+            "monitoring-metricwriter",
+            "monitoring-viewer",
+            "stackdriver-resourcemetadata-writer",
+            "artifactregistry-reader",
+        ]);
+    });
+});
+
+describe("GkeCluster argument validation", () => {
+    it("accepts the defaults", () => {
+        assert.deepEqual(validateGkeClusterArgs(args()), []);
+    });
+
+    it("refuses bad node counts, version, control-plane range and disk size, all at once", () => {
+        assert.deepEqual(
+            validateGkeClusterArgs(
+                args({ minNodes: 3, maxNodes: 2, kubernetesVersion: "1.35.1", nodeDiskSizeGb: 5, addressPlan: { ...DEFAULT_ADDRESS_PLAN, controlPlane: "172.16.0.0/24" } }),
+            ),
+            [
+                "maxNodes must be a whole number >= minNodes (got 2, minNodes 3)",
+                'kubernetesVersion must be MAJOR.MINOR such as 1.35 (got "1.35.1")',
+                "addressPlan.controlPlane must be a /28, as GKE requires (got 172.16.0.0/24)",
+                "nodeDiskSizeGb must be a whole number >= 10 (got 5)",
+            ],
+        );
+        assert.deepEqual(validateGkeClusterArgs(args({ minNodes: 0 })), ["minNodes must be a whole number >= 1 (got 0)"]);
+    });
+
+    it("throws before registering anything", async () => {
+        const { resources } = await runProgram(() => {
+            assert.throws(() => new GkeCluster("gke", args({ minNodes: 6, maxNodes: 5 })), /GkeCluster gke: maxNodes must be a whole number >= minNodes \(got 5, minNodes 6\)/);
+        });
+        assert.equal(resources.all.length, 0);
+    });
+});

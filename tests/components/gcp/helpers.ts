@@ -1,0 +1,37 @@
+/** Shared setup for the GKE tests: a validated gcp config and mocked GCP outputs. */
+import { mapConfigSource, readConfig, type GcpConfig } from "../../../config";
+import { mockCall, mockState } from "../../harness/mocks";
+
+export const PROJECT_ID = "acme-prod";
+export const REGION = "europe-west1";
+export const ENDPOINT = "34.76.1.2";
+export const CA = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t";
+export const ACCESS_TOKEN = "ya29.test-token";
+
+/** A config read through the real reader, so defaults are the ones users get. */
+export function gcpConfig(extra: Record<string, string> = {}): GcpConfig {
+    const config = readConfig(
+        mapConfigSource({ "platform:cloud": "gcp", "gcp:project": PROJECT_ID, "gcp:region": REGION, ...extra }),
+    );
+    if (config.cloud !== "gcp") throw new Error(`expected a gcp config, got ${config.cloud}`);
+    return config;
+}
+
+export function mockGcp(): void {
+    mockState("gcp:container/cluster:Cluster", (args) => ({
+        name: `${args.name}-1a2b3c`,
+        endpoint: ENDPOINT,
+        masterAuth: { clusterCaCertificate: CA, clientCertificate: "", clientKey: "" },
+    }));
+    mockState("gcp:serviceaccount/account:Account", (args) => {
+        const email = `${String(args.inputs.accountId)}@${PROJECT_ID}.iam.gserviceaccount.com`;
+        return { email, member: `serviceAccount:${email}` };
+    });
+    mockState("gcp:container/nodePool:NodePool", (args) => ({ name: `${args.name}-9z8y` }));
+    mockCall("gcp:organizations/getClientConfig:getClientConfig", () => ({
+        accessToken: ACCESS_TOKEN,
+        project: PROJECT_ID,
+        region: REGION,
+        id: "client-config",
+    }));
+}

@@ -1,0 +1,74 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { ArtifactRegistry, registryCleanupPolicies, validateArtifactRegistryArgs } from "../../../components/gcp/registry";
+import { runProgram, valueOf } from "../../harness/mocks";
+import { ACCESS_TOKEN, PROJECT_ID, REGION, mockGcp } from "./helpers";
+
+describe("ArtifactRegistry", () => {
+    async function deploy(extra: Partial<ConstructorParameters<typeof ArtifactRegistry>[1]> = {}) {
+        mockGcp();
+        return runProgram(() => new ArtifactRegistry("platform", { project: PROJECT_ID, region: REGION, ...extra }));
+    }
+
+    it("creates a DOCKER repository in the region and project", async () => {
+        const { resources } = await deploy();
+        const repo = resources.one("gcp:artifactregistry/repository:Repository");
+        assert.equal(repo.inputs.format, "DOCKER");
+        assert.equal(repo.inputs.location, REGION);
+        assert.equal(repo.inputs.project, PROJECT_ID);
+        assert.equal(repo.inputs.repositoryId, "platform");
+    });
+
+    it("deletes untagged images after 14 days, keeps the 10 newest, and is not a dry run", async () => {
+        const { resources } = await deploy();
+        const repo = resources.one("gcp:artifactregistry/repository:Repository");
+        assert.equal(repo.inputs.cleanupPolicyDryRun, false);
+        assert.deepEqual(repo.inputs.cleanupPolicies, [
+            { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: "14d" } },
+            { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: 10 } },
+        ]);
+        assert.deepEqual(registryCleanupPolicies("3d", 2)[0].condition, { tagState: "UNTAGGED", olderThan: "3d" });
+    });
+
+    it("enables the Artifact Registry API without disabling it on destroy", async () => {
+        const { resources } = await deploy();
+        const api = resources.one("gcp:projects/service:Service");
+        assert.equal(api.inputs.service, "artifactregistry.googleapis.com");
+        assert.equal(api.inputs.disableOnDestroy, false);
+        const repo = resources.one("gcp:artifactregistry/repository:Repository");
+        assert.ok(repo.dependsOn.includes(api.urn));
+    });
+
+    it("produces the image repository, server and oauth2accesstoken credentials with a secret password", async () => {
+        const { result } = await deploy();
+        const reg = result.registry;
+        assert.equal(await valueOf(reg.repository), `${REGION}-docker.pkg.dev/${PROJECT_ID}/platform/visit-counter`);
+        assert.equal(reg.platform, "linux/amd64");
+        assert.ok(reg.credentials);
+        assert.equal(await valueOf(reg.credentials.server), `${REGION}-docker.pkg.dev`);
+        assert.equal(await valueOf(reg.credentials.username), "oauth2accesstoken");
+        const password = pulumi.output(reg.credentials.password);
+        assert.equal(await pulumi.isSecret(password), true);
+        assert.equal(await valueOf(password), ACCESS_TOKEN);
+    });
+
+    it("honours a custom image name and platform", async () => {
+        const { result } = await deploy({ imageName: "api", platform: "linux/arm64" });
+        assert.equal(await valueOf(result.registry.repository), `${REGION}-docker.pkg.dev/${PROJECT_ID}/platform/api`);
+        assert.equal(result.registry.platform, "linux/arm64");
+    });
+});
+
+describe("ArtifactRegistry argument validation", () => {
+    it("refuses a bad repository id, age and keep count, before registering anything", async () => {
+        assert.deepEqual(validateArtifactRegistryArgs({ project: PROJECT_ID, region: REGION, repositoryId: "Bad_Repo", untaggedMaxAge: "2w", keepRecentVersions: 0 }, "x"), [
+            'repositoryId "Bad_Repo" must be lower-case letters, digits and hyphens, starting with a letter',
+            'untaggedMaxAge must be a number of days such as 14d (got "2w")',
+            "keepRecentVersions must be a whole number >= 1 (got 0)",
+        ]);
+        const { resources } = await runProgram(() => {
+            assert.throws(() => new ArtifactRegistry("platform", { project: PROJECT_ID, region: REGION, untaggedMaxAge: "0d" }), /ArtifactRegistry platform: untaggedMaxAge/);
+        });
+        assert.equal(resources.all.length, 0);
+    });
+});

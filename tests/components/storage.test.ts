@@ -1,0 +1,165 @@
+import * as assert from "node:assert/strict";
+import * as k8s from "@pulumi/kubernetes";
+import { awsStorageFacts } from "../../components/aws/facts";
+import { azureStorageFacts } from "../../components/azure/facts";
+import type { StorageFacts } from "../../components/cluster";
+import { gcpStorageFacts } from "../../components/gcp/facts";
+import { localStorageFacts } from "../../components/local/cluster";
+import {
+    DEFAULT_CLASS_ANNOTATION,
+    GENERAL_STORAGE_CLASS,
+    PlatformStorage,
+    RETAIN_STORAGE_CLASS,
+    STORAGE_CLASS_REPLACE_OPTIONS,
+    StorageFactsError,
+    builtInClassToUndefault,
+    storageClassDefinitions,
+    validateStorageFacts,
+} from "../../components/storage";
+import { type RecordedResource, runProgram, valueOf } from "../harness/mocks";
+
+const AKS: StorageFacts = {
+    provisioner: "disk.csi.azure.com",
+    parameters: { skuName: "StandardSSD_LRS" },
+    builtInClasses: ["default", "managed-csi", "managed-csi-premium", "azurefile-csi"],
+    builtInDefaultClass: "default",
+    makeDefault: true,
+};
+const GKE: StorageFacts = {
+    provisioner: "pd.csi.storage.gke.io",
+    parameters: { type: "pd-ssd", "replication-type": "none" },
+    builtInClasses: ["standard", "standard-rwo", "premium-rwo"],
+    builtInDefaultClass: "standard-rwo",
+    makeDefault: true,
+};
+const EKS: StorageFacts = {
+    provisioner: "ebs.csi.aws.com",
+    parameters: { type: "gp3", encrypted: "true" },
+    builtInClasses: ["gp2"],
+    builtInDefaultClass: undefined,
+    makeDefault: true,
+};
+const LOCAL = localStorageFacts({ kubeContext: "kind-kind", storageProvisioner: "rancher.io/local-path" });
+
+function deploy(storage: StorageFacts) {
+    return runProgram(() => {
+        const provider = new k8s.Provider("k8s", { context: "kind-kind" });
+        return new PlatformStorage("storage", { storage }, { provider });
+    });
+}
+
+function classNamed(all: RecordedResource[], name: string): RecordedResource {
+    const found = all.filter((r) => (r.inputs.metadata as { name: string }).name === name);
+    assert.equal(found.length, 1, `one StorageClass named ${name}`);
+    return found[0];
+}
+
+describe("PlatformStorage", () => {
+    for (const [cloud, facts] of [["AKS", AKS], ["GKE", GKE], ["EKS", EKS], ["local", LOCAL]] as const) {
+        it(`${cloud}: registers both classes from the facts' provisioner and parameters`, async () => {
+            const { resources } = await deploy(facts);
+            const classes = resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass");
+            assert.equal(classes.length, 2);
+            const general = classNamed(classes, GENERAL_STORAGE_CLASS);
+            const retain = classNamed(classes, RETAIN_STORAGE_CLASS);
+            for (const [sc, reclaim] of [[general, "Delete"], [retain, "Retain"]] as const) {
+                assert.equal(sc.inputs.provisioner, facts.provisioner);
+                assert.deepEqual(sc.inputs.parameters, facts.parameters);
+                assert.equal(sc.inputs.reclaimPolicy, reclaim);
+                assert.equal(sc.inputs.volumeBindingMode, "WaitForFirstConsumer");
+                assert.equal(sc.inputs.allowVolumeExpansion, true);
+            }
+            // Only the general class may ever be default.
+            assert.equal((retain.inputs.metadata as { annotations?: unknown }).annotations, undefined);
+        });
+    }
+
+    it("exposes the class names as outputs, and classNames as {general, retain}", async () => {
+        const { result } = await deploy(EKS);
+        assert.equal(await valueOf(result.generalClassName), "platform-standard");
+        assert.equal(await valueOf(result.retainClassName), "platform-retain");
+        assert.deepEqual(await valueOf(result.classNames), { general: "platform-standard", retain: "platform-retain" });
+    });
+
+    it("AKS: makes platform-standard default, then un-defaults the built-in `default` by a forced SSA patch", async () => {
+        const { resources } = await deploy(AKS);
+        const general = classNamed(resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass"), GENERAL_STORAGE_CLASS);
+        assert.deepEqual((general.inputs.metadata as { annotations: unknown }).annotations, { [DEFAULT_CLASS_ANNOTATION]: "true" });
+        const patch = resources.one("kubernetes:storage.k8s.io/v1:StorageClassPatch");
+        const meta = patch.inputs.metadata as { name: string; annotations: Record<string, string> };
+        assert.equal(meta.name, "default");
+        assert.equal(meta.annotations[DEFAULT_CLASS_ANNOTATION], "false");
+        assert.equal(meta.annotations["pulumi.com/patchForce"], "true");
+        assert.ok(patch.dependsOn.includes(general.urn), "the patch waits for our default class");
+        // A patch must not touch anything but the annotation.
+        assert.equal(patch.inputs.provisioner, undefined);
+    });
+
+    it("GKE: un-defaults standard-rwo", async () => {
+        const { resources } = await deploy(GKE);
+        const patch = resources.one("kubernetes:storage.k8s.io/v1:StorageClassPatch");
+        assert.equal((patch.inputs.metadata as { name: string }).name, "standard-rwo");
+    });
+
+    it("EKS (no built-in default since 1.30): makes ours default and patches nothing", async () => {
+        const { resources } = await deploy(EKS);
+        assert.equal(resources.ofType("kubernetes:storage.k8s.io/v1:StorageClassPatch").length, 0);
+        const general = classNamed(resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass"), GENERAL_STORAGE_CLASS);
+        assert.equal((general.inputs.metadata as { annotations: Record<string, string> }).annotations[DEFAULT_CLASS_ANNOTATION], "true");
+    });
+
+    it("local: changes no default at all", async () => {
+        const { resources } = await deploy(LOCAL);
+        assert.equal(resources.ofType("kubernetes:storage.k8s.io/v1:StorageClassPatch").length, 0);
+        for (const sc of resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass")) {
+            assert.equal((sc.inputs.metadata as { annotations?: unknown }).annotations, undefined);
+        }
+    });
+
+    it("never un-defaults a built-in class unless ours becomes the default", () => {
+        assert.equal(builtInClassToUndefault({ ...AKS, makeDefault: false }), undefined);
+        assert.equal(builtInClassToUndefault(AKS), "default");
+    });
+
+    it("throws a clear error at construction when a name collides with a built-in class", async () => {
+        const clash: StorageFacts = { ...AKS, builtInClasses: [...AKS.builtInClasses, "platform-retain"] };
+        assert.throws(() => validateStorageFacts(clash), (e: unknown) => {
+            assert.ok(e instanceof StorageFactsError);
+            assert.match(e.message, /"platform-retain" collide with the cluster's built-in classes/);
+            return true;
+        });
+        await assert.rejects(deploy(clash), /collide with the cluster's built-in classes/);
+    });
+
+    it("accepts every cloud's real facts for every tier (no collision with their built-in classes)", () => {
+        for (const tier of ["ssd", "premium"] as const) {
+            for (const facts of [awsStorageFacts(tier), gcpStorageFacts(tier), azureStorageFacts(tier)]) {
+                assert.doesNotThrow(() => validateStorageFacts(facts), facts.provisioner);
+            }
+        }
+    });
+
+    it("rejects an empty provisioner and a built-in default that names one of our classes", () => {
+        assert.throws(() => validateStorageFacts({ ...EKS, provisioner: " " }), /provisioner is empty/);
+        assert.throws(() => validateStorageFacts({ ...AKS, builtInDefaultClass: GENERAL_STORAGE_CLASS }), /must name a built-in class/);
+    });
+
+    it("replaces a class delete-first (fixed names, immutable parameters)", async () => {
+        assert.deepEqual(STORAGE_CLASS_REPLACE_OPTIONS, { deleteBeforeReplace: true });
+        const defs = storageClassDefinitions(GKE);
+        assert.equal(defs.general.metadata.name, GENERAL_STORAGE_CLASS);
+        assert.equal(defs.retain.metadata.name, RETAIN_STORAGE_CLASS);
+        // The facts object is not shared with the classes (no aliasing of parameters).
+        assert.notEqual(defs.general.parameters, GKE.parameters);
+    });
+
+    it("gives every Kubernetes object our explicit provider and parents it to the component", async () => {
+        const { resources } = await deploy(AKS);
+        const objects = resources.kubernetesObjects();
+        assert.equal(objects.length, 3);
+        for (const o of objects) {
+            assert.match(o.provider, /^urn:pulumi:test::platform::pulumi:providers:kubernetes::k8s::/, `${o.type} ${o.name}`);
+            assert.match(o.parent, /platform:storage:PlatformStorage::storage$/);
+        }
+    });
+});

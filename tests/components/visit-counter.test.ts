@@ -1,0 +1,291 @@
+import * as assert from "node:assert/strict";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { APP_DIR, contentTag } from "../../components/app-image";
+import type { ImageRegistry } from "../../components/cluster";
+import { AppNamespace } from "../../components/namespace";
+import { Postgres } from "../../components/postgres";
+import { Redis } from "../../components/redis";
+import { appUrl, ingressShape, VISIT_COUNTER_CLIENT_LABELS, VisitCounter, type VisitCounterArgs } from "../../components/visit-counter";
+import { mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../harness/mocks";
+import { validateKubernetesObject } from "../harness/schema";
+
+import out = k8s.types.output;
+
+const PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
+const passwordOf = (name: string): string => `mock-password-for-${name}`;
+mockState(PASSWORD_TYPE, (args) => ({ result: passwordOf(args.name) }));
+
+const as = <T>(r: RecordedResource): T => r.inputs as unknown as T;
+const deployment = (rs: ResourceSet) => as<out.apps.v1.Deployment>(rs.one("kubernetes:apps/v1:Deployment"));
+const container = (rs: ResourceSet) => deployment(rs).spec.template.spec.containers[0];
+const policyNamed = (rs: ResourceSet, name: string) =>
+    as<out.networking.v1.NetworkPolicy>(rs.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").find((r) => r.name === name) ?? assert.fail(`no policy ${name}`));
+
+const LOCAL_REGISTRY: ImageRegistry = { repository: "platform/visit-counter", platform: "linux/amd64" };
+const REDIS_LABELS = { "app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": "redis" };
+const CONTROLLER_LABELS = { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" };
+
+type IngressOverrides = Partial<VisitCounterArgs["ingress"]>;
+
+function deploy(ingress: IngressOverrides = {}, extra: Partial<VisitCounterArgs> = {}) {
+    return runProgram(() => {
+        const provider = new k8s.Provider("k8s", { context: "kind-kind" });
+        return new VisitCounter(
+            "visit-counter",
+            {
+                namespace: "apps",
+                registry: LOCAL_REGISTRY,
+                replicas: 2,
+                maxReplicas: 10,
+                redis: {
+                    host: pulumi.output("redis.apps.svc"),
+                    port: 6379,
+                    passwordSecret: { name: pulumi.output("redis-auth"), key: "password" },
+                    podLabels: REDIS_LABELS,
+                },
+                ingress: {
+                    className: pulumi.output("nginx"),
+                    controllerNamespace: pulumi.output("ingress-nginx"),
+                    controllerPodLabels: pulumi.output(CONTROLLER_LABELS),
+                    host: "app.example.com",
+                    clusterIssuer: pulumi.output("letsencrypt"),
+                    tls: pulumi.output(true),
+                    endpoint: pulumi.output("203.0.113.10"),
+                    ...ingress,
+                },
+                ...extra,
+            },
+            { provider },
+        );
+    });
+}
+
+describe("VisitCounter", () => {
+    it("runs the content-tagged image, pulled only if not present", async () => {
+        const { resources, result } = await deploy();
+        const c = container(resources);
+        assert.equal(c.image, `platform/visit-counter:${contentTag(APP_DIR)}`);
+        assert.equal(c.imagePullPolicy, "IfNotPresent");
+        assert.equal(await valueOf(result.imageName), c.image);
+        assert.equal(resources.one("docker:index/image:Image").inputs.skipPush, true);
+    });
+
+    it("keeps at least `replicas` pods through the HPA (CPU 70%, min=replicas, max=maxReplicas) and leaves the count to it", async () => {
+        const { resources } = await deploy({}, { replicas: 3, maxReplicas: 7 });
+        const hpa = as<out.autoscaling.v2.HorizontalPodAutoscaler>(resources.one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler"));
+        assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: "apps/v1", kind: "Deployment", name: "visit-counter" });
+        assert.equal(hpa.spec.minReplicas, 3);
+        assert.equal(hpa.spec.maxReplicas, 7);
+        assert.deepEqual(hpa.spec.metrics, [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }]);
+        // A fixed count would be re-applied on every update and undo the HPA's scaling.
+        assert.equal(deployment(resources).spec.replicas, undefined);
+        assert.equal(deployment(resources).spec.strategy.rollingUpdate.maxUnavailable, 0);
+        assert.ok(container(resources).resources.requests.cpu, "CPU utilisation needs a CPU request");
+    });
+
+    it("probes /readyz for readiness and /healthz for liveness on the app port, with requests and limits", async () => {
+        const { resources } = await deploy();
+        const c = container(resources);
+        assert.deepEqual(c.ports, [{ name: "http", containerPort: 8000, protocol: "TCP" }]);
+        assert.deepEqual(c.readinessProbe.httpGet, { path: "/readyz", port: "http" });
+        assert.deepEqual(c.livenessProbe.httpGet, { path: "/healthz", port: "http" });
+        assert.deepEqual(c.startupProbe.httpGet, { path: "/healthz", port: "http" });
+        assert.ok(c.resources.requests.cpu && c.resources.requests.memory);
+        assert.ok(c.resources.limits.cpu && c.resources.limits.memory);
+    });
+
+    it("runs non-root as 10001 with a read-only root, no escalation, no capabilities, RuntimeDefault seccomp", async () => {
+        const { resources } = await deploy();
+        const pod = deployment(resources).spec.template.spec;
+        const c = container(resources);
+        assert.deepEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } });
+        assert.deepEqual(c.securityContext, {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+        });
+        assert.equal(pod.automountServiceAccountToken, false);
+    });
+
+    it("gets the Redis address in env and the password only through a secretKeyRef", async () => {
+        const { resources } = await deploy();
+        const env = Object.fromEntries(container(resources).env.map((e) => [e.name, e]));
+        assert.equal(env.REDIS_HOST.value, "redis.apps.svc");
+        assert.equal(env.REDIS_PORT.value, "6379");
+        assert.equal(env.REDIS_PASSWORD.value, undefined);
+        assert.deepEqual(env.REDIS_PASSWORD.valueFrom.secretKeyRef, { name: "redis-auth", key: "password" });
+        assert.equal(deployment(resources).spec.template.spec.enableServiceLinks, false, "no injected REDIS_PORT=tcp://...");
+    });
+
+    it("spreads pods across zones without ever blocking scheduling", async () => {
+        const { resources } = await deploy();
+        const spread = deployment(resources).spec.template.spec.topologySpreadConstraints;
+        const zone = spread.find((t) => t.topologyKey === "topology.kubernetes.io/zone");
+        assert.ok(zone);
+        assert.equal(zone.whenUnsatisfiable, "ScheduleAnyway");
+        assert.equal(zone.maxSkew, 1);
+        assert.deepEqual(zone.labelSelector, { matchLabels: deployment(resources).spec.template.metadata.labels });
+        assert.ok(spread.every((t) => t.whenUnsatisfiable === "ScheduleAnyway"));
+    });
+
+    it("is served by a named ClusterIP Service on 80 → 8000 and guarded by a PDB of maxUnavailable 1", async () => {
+        const { resources } = await deploy();
+        const podLabels = deployment(resources).spec.template.metadata.labels;
+        const svc = as<out.core.v1.Service>(resources.one("kubernetes:core/v1:Service"));
+        assert.equal(svc.metadata.name, "visit-counter");
+        assert.equal(svc.spec.type, "ClusterIP");
+        assert.deepEqual(svc.spec.ports, [{ name: "http", port: 80, targetPort: 8000, protocol: "TCP" }]);
+        assert.deepEqual(svc.spec.selector, podLabels);
+        const pdb = as<out.policy.v1.PodDisruptionBudget>(resources.one("kubernetes:policy/v1:PodDisruptionBudget"));
+        assert.equal(pdb.spec.maxUnavailable, 1);
+        assert.equal(pdb.spec.minAvailable, undefined);
+        assert.deepEqual(pdb.spec.selector, { matchLabels: podLabels });
+        assert.deepEqual(deployment(resources).spec.selector, { matchLabels: podLabels });
+        for (const [k, v] of Object.entries(VISIT_COUNTER_CLIENT_LABELS)) assert.equal(podLabels[k], v, "Redis admits these pods by default");
+    });
+
+    it("with host and TLS: host rule, TLS section, cluster issuer and ssl-redirect; https URL", async () => {
+        const { resources, result } = await deploy();
+        const ing = as<out.networking.v1.Ingress>(resources.one("kubernetes:networking.k8s.io/v1:Ingress"));
+        assert.equal(ing.metadata.name, "visit-counter");
+        assert.equal(ing.spec.ingressClassName, "nginx");
+        assert.deepEqual(ing.spec.rules, [
+            {
+                host: "app.example.com",
+                http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "visit-counter", port: { number: 80 } } } }] },
+            },
+        ]);
+        assert.deepEqual(ing.spec.tls, [{ hosts: ["app.example.com"], secretName: "visit-counter-tls" }]);
+        assert.deepEqual(ing.metadata.annotations, {
+            "cert-manager.io/cluster-issuer": "letsencrypt",
+            "nginx.ingress.kubernetes.io/ssl-redirect": "true",
+        });
+        assert.equal(await valueOf(result.url), "https://app.example.com/");
+    });
+
+    it("with a host but no TLS: host rule only, http URL", async () => {
+        const { resources, result } = await deploy({ tls: pulumi.output(false) });
+        const ing = as<out.networking.v1.Ingress>(resources.one("kubernetes:networking.k8s.io/v1:Ingress"));
+        assert.equal(ing.spec.rules[0].host, "app.example.com");
+        assert.equal(ing.spec.tls, undefined);
+        assert.deepEqual(ing.metadata.annotations ?? {}, {});
+        assert.equal(await valueOf(result.url), "http://app.example.com/");
+    });
+
+    it("without a host: path routing on the controller's address, http URL", async () => {
+        const { resources, result } = await deploy({ host: undefined, tls: false });
+        const ing = as<out.networking.v1.Ingress>(resources.one("kubernetes:networking.k8s.io/v1:Ingress"));
+        assert.equal(ing.spec.rules.length, 1);
+        assert.equal(ing.spec.rules[0].host, undefined);
+        assert.equal(ing.spec.rules[0].http.paths[0].path, "/");
+        assert.equal(ing.spec.tls, undefined);
+        assert.equal(await valueOf(result.url), "http://203.0.113.10/");
+    });
+
+    it("decides URL and TLS from host and tls (TLS needs a host)", () => {
+        assert.equal(appUrl("a.example.com", true, "1.2.3.4"), "https://a.example.com/");
+        assert.equal(appUrl("a.example.com", false, "1.2.3.4"), "http://a.example.com/");
+        assert.equal(appUrl(undefined, false, "lb.example.net"), "http://lb.example.net/");
+        assert.equal(appUrl(undefined, true, "lb.example.net"), "http://lb.example.net/");
+        const shape = ingressShape({ className: "nginx", serviceName: "s", host: undefined, tls: true, clusterIssuer: "i", tlsSecretName: "t" });
+        assert.equal(shape.spec.tls, undefined);
+        assert.deepEqual(shape.annotations, {});
+    });
+
+    it("admits only the ingress controller pods (in the controller namespace) on 8000, and egresses only to Redis on 6379", async () => {
+        const { resources } = await deploy();
+        const podLabels = deployment(resources).spec.template.metadata.labels;
+        const inbound = policyNamed(resources, "visit-counter-allow-ingress-controller");
+        assert.deepEqual(inbound.spec.podSelector, { matchLabels: podLabels });
+        assert.deepEqual(inbound.spec.policyTypes, ["Ingress"]);
+        assert.deepEqual(inbound.spec.ingress, [
+            {
+                from: [
+                    {
+                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } },
+                        podSelector: { matchLabels: CONTROLLER_LABELS },
+                    },
+                ],
+                ports: [{ protocol: "TCP", port: 8000 }],
+            },
+        ]);
+        const outbound = policyNamed(resources, "visit-counter-allow-redis-egress");
+        assert.deepEqual(outbound.spec.podSelector, { matchLabels: podLabels });
+        assert.deepEqual(outbound.spec.policyTypes, ["Egress"]);
+        assert.deepEqual(outbound.spec.egress, [{ to: [{ podSelector: { matchLabels: REDIS_LABELS } }], ports: [{ protocol: "TCP", port: 6379 }] }]);
+    });
+
+    it("creates no LoadBalancer, gives every object our provider and a name, and every object matches the schema", async () => {
+        for (const ingress of [{}, { host: undefined, tls: false }]) {
+            const { resources } = await deploy(ingress);
+            const objects = resources.kubernetesObjects();
+            assert.equal(objects.length, 7);
+            for (const o of objects) {
+                const obj = as<{ metadata: out.meta.v1.ObjectMeta; spec?: { type?: string } }>(o);
+                assert.match(o.provider, /pulumi:providers:kubernetes::k8s::/, `${o.type} ${o.name}`);
+                assert.equal(validateKubernetesObject(o), "valid");
+                assert.notEqual(obj.spec?.type, "LoadBalancer");
+                assert.ok(obj.metadata.name);
+            }
+        }
+    });
+});
+
+describe("the workloads together", () => {
+    it("wire Redis to the app, keep every password out of plain inputs, and pass the schema with our provider", async () => {
+        const { resources, result } = await runProgram(() => {
+            const provider = new k8s.Provider("k8s", { context: "kind-kind" });
+            const ns = new AppNamespace("apps", { name: "apps" }, { provider });
+            const redis = new Redis("redis", { namespace: ns.name, storageClassName: "general", storageSize: "5Gi", protectData: true }, { provider });
+            new Postgres(
+                "postgres",
+                { namespace: ns.name, storageClassName: "retain", storageSize: "20Gi", version: "18.1", clients: [], protectData: true },
+                { provider },
+            );
+            return new VisitCounter(
+                "visit-counter",
+                {
+                    namespace: ns.name,
+                    registry: LOCAL_REGISTRY,
+                    replicas: 2,
+                    maxReplicas: 10,
+                    redis: redis.connection,
+                    ingress: {
+                        className: "nginx",
+                        controllerNamespace: "ingress-nginx",
+                        controllerPodLabels: CONTROLLER_LABELS,
+                        clusterIssuer: "selfsigned",
+                        tls: false,
+                        endpoint: "localhost",
+                    },
+                },
+                { provider },
+            );
+        });
+        const redisPods = as<out.apps.v1.StatefulSet>(resources.one("kubernetes:apps/v1:StatefulSet", "redis")).spec.template.metadata.labels;
+        const appPods = deployment(resources).spec.template.metadata.labels;
+        const redisPolicy = policyNamed(resources, "redis-allow-clients");
+        // Redis admits a subset of the app's labels; the app's egress selects exactly Redis's pods.
+        for (const [k, v] of Object.entries(redisPolicy.spec.ingress[0].from[0].podSelector.matchLabels)) assert.equal(appPods[k], v);
+        assert.deepEqual(policyNamed(resources, "visit-counter-allow-redis-egress").spec.egress[0].to, [{ podSelector: { matchLabels: redisPods } }]);
+        assert.equal(await valueOf(result.url), "http://localhost/");
+
+        const passwords = [passwordOf("redis-password"), passwordOf("postgres-password")];
+        for (const r of resources.all) {
+            for (const [key, value] of Object.entries(r.inputs)) {
+                if (r.secretInputs.includes(key)) continue;
+                for (const pw of passwords) assert.ok(!JSON.stringify(value ?? null).includes(pw), `${r.type} ${r.name}.${key} holds a password in plain text`);
+            }
+        }
+        const objects = resources.kubernetesObjects();
+        assert.ok(objects.length >= 15);
+        for (const o of objects) {
+            assert.match(o.provider, /pulumi:providers:kubernetes::k8s::/, `${o.type} ${o.name}`);
+            assert.equal(validateKubernetesObject(o), "valid");
+        }
+        assert.equal(resources.all.filter((r) => (r.inputs.spec as { type?: string } | undefined)?.type === "LoadBalancer").length, 0);
+    });
+});

@@ -1,0 +1,375 @@
+import * as assert from "node:assert/strict";
+import { ConfigError, type PlatformConfig, mapConfigSource, readConfig } from "../config";
+
+/** Reads config from a `{"platform:cloud": "aws"}` map. */
+function read(values: Record<string, string>): PlatformConfig {
+    return readConfig(mapConfigSource(values));
+}
+
+/** The problems a bad config reports, in order. */
+function problems(values: Record<string, string>): string[] {
+    try {
+        read(values);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
+        return e.problems;
+    }
+    assert.fail("expected the config to be rejected");
+}
+
+const AWS = { "platform:cloud": "aws", "aws:region": "eu-west-1" };
+const GCP = { "platform:cloud": "gcp", "gcp:project": "p-123", "gcp:region": "europe-west1" };
+const AZURE = { "platform:cloud": "azure", "azure-native:location": "westeurope" };
+const LOCAL = { "platform:cloud": "local" };
+
+describe("config", () => {
+    describe("platform:cloud", () => {
+        it("is required, and the message says how to set it", () => {
+            assert.deepEqual(problems({}), [
+                "platform:cloud: is required; expected one of: aws, gcp, azure, local. Set it with: pulumi config set platform:cloud <value>",
+            ]);
+        });
+
+        it("rejects an unknown cloud, naming the value and the allowed ones", () => {
+            assert.deepEqual(problems({ "platform:cloud": "digitalocean" }), [
+                'platform:cloud: "digitalocean" is not allowed; expected one of: aws, gcp, azure, local',
+            ]);
+        });
+
+        it("is case-sensitive, like every enum key", () => {
+            assert.deepEqual(problems({ "platform:cloud": "AWS" }), ['platform:cloud: "AWS" is not allowed; expected one of: aws, gcp, azure, local']);
+        });
+
+        it("throws a Pulumi RunError whose message lists the problems", () => {
+            assert.throws(() => read({ "platform:cloud": "x" }), (e: Error) => {
+                assert.equal(e.name, "ConfigError");
+                assert.equal(e.message, 'Invalid stack configuration:\n  - platform:cloud: "x" is not allowed; expected one of: aws, gcp, azure, local');
+                return true;
+            });
+        });
+    });
+
+    describe("location keys", () => {
+        it("aws needs aws:region", () => {
+            assert.deepEqual(problems({ "platform:cloud": "aws" }), [
+                "aws:region: is required for platform:cloud aws. Set it with: pulumi config set aws:region <value>",
+            ]);
+        });
+
+        it("gcp needs gcp:project and gcp:region, both reported at once", () => {
+            assert.deepEqual(problems({ "platform:cloud": "gcp" }), [
+                "gcp:project: is required for platform:cloud gcp. Set it with: pulumi config set gcp:project <value>",
+                "gcp:region: is required for platform:cloud gcp (the cluster is regional). Set it with: pulumi config set gcp:region <value>",
+            ]);
+        });
+
+        it("azure needs azure-native:location", () => {
+            assert.deepEqual(problems({ "platform:cloud": "azure" }), [
+                "azure-native:location: is required for platform:cloud azure. Set it with: pulumi config set azure-native:location <value>",
+            ]);
+        });
+
+        it("local needs none", () => {
+            assert.equal(read(LOCAL).cloud, "local");
+        });
+    });
+
+    describe("defaults", () => {
+        it("gives every cloud a working cluster with no optional keys set", () => {
+            const aws = read(AWS);
+            assert.deepEqual(aws.cluster, { kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 2, maxNodes: 5 });
+            assert.ok(aws.cloud === "aws");
+            assert.deepEqual(aws.aws, { region: "eu-west-1", availabilityZones: 3, vpcCidr: "10.0.0.0/16", existingVpc: undefined });
+
+            const gcp = read(GCP);
+            assert.equal(gcp.cluster.nodeSize, "e2-standard-4");
+            assert.ok(gcp.cloud === "gcp");
+            assert.deepEqual(gcp.gcp, { project: "p-123", region: "europe-west1", releaseChannel: "REGULAR", deletionProtection: true });
+
+            const azure = read(AZURE);
+            assert.equal(azure.cluster.nodeSize, "Standard_D4s_v5");
+            assert.ok(azure.cloud === "azure");
+            assert.deepEqual(azure.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "NodeImage" });
+
+            const local = read(LOCAL);
+            assert.ok(local.cloud === "local");
+            assert.deepEqual(local.local, { kubeContext: "kind-kind", kubeconfigPath: undefined, storageProvisioner: "rancher.io/local-path" });
+        });
+
+        it("defaults the platform services and workloads safely", () => {
+            const c = read(AWS);
+            assert.deepEqual(c.ingress, { replicas: 2 });
+            assert.deepEqual(c.storage, { tier: "ssd" });
+            assert.deepEqual(c.tls, { domain: undefined, acmeEmail: undefined, acmeServer: "production" });
+            assert.deepEqual(c.workloads, {
+                appReplicas: 2,
+                appMaxReplicas: 10,
+                postgresVersion: "18.1",
+                postgresStorageSize: "20Gi",
+                redisStorageSize: "5Gi",
+                protectData: true,
+                postgresClients: [],
+            });
+        });
+
+        it("keeps the default Kubernetes version inside ingress-nginx 1.15's range", () => {
+            assert.equal(read(AWS).cluster.kubernetesVersion, "1.35");
+        });
+
+        it("reads every optional key when set", () => {
+            const c = read({
+                ...GCP,
+                "platform:kubernetesVersion": "1.33",
+                "platform:nodeSize": "n2-standard-8",
+                "platform:minNodes": "3",
+                "platform:maxNodes": "9",
+                "platform:releaseChannel": "STABLE",
+                "platform:deletionProtection": "false",
+                "platform:storageTier": "premium",
+                "platform:domain": "app.example.com",
+                "platform:acmeEmail": "ops@example.com",
+                "platform:acmeServer": "staging",
+                "platform:ingressReplicas": "3",
+                "platform:appReplicas": "4",
+                "platform:appMaxReplicas": "12",
+                "platform:postgresVersion": "17.6",
+                "platform:postgresStorageSize": "100Gi",
+                "platform:redisStorageSize": "512Mi",
+                "platform:protectData": "false",
+                "platform:postgresClients": '["billing","reports"]',
+            });
+            assert.ok(c.cloud === "gcp");
+            assert.deepEqual(c.cluster, { kubernetesVersion: "1.33", nodeSize: "n2-standard-8", minNodes: 3, maxNodes: 9 });
+            assert.equal(c.gcp.releaseChannel, "STABLE");
+            assert.equal(c.gcp.deletionProtection, false);
+            assert.equal(c.storage.tier, "premium");
+            assert.deepEqual(c.tls, { domain: "app.example.com", acmeEmail: "ops@example.com", acmeServer: "staging" });
+            assert.equal(c.ingress.replicas, 3);
+            assert.deepEqual(c.workloads, {
+                appReplicas: 4,
+                appMaxReplicas: 12,
+                postgresVersion: "17.6",
+                postgresStorageSize: "100Gi",
+                redisStorageSize: "512Mi",
+                protectData: false,
+                postgresClients: ["billing", "reports"],
+            });
+        });
+    });
+
+    describe("cluster settings", () => {
+        it("rejects Kubernetes 1.36+ because ingress-nginx 1.15 does not support it", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:kubernetesVersion": "1.36" }), [
+                'platform:kubernetesVersion: "1.36" is not supported: ingress-nginx 1.15 (chart 4.15.1, its last release) supports Kubernetes 1.31 to 1.35; move ingress to a Gateway API implementation before going past 1.35',
+            ]);
+        });
+
+        it("rejects versions older than 1.31", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:kubernetesVersion": "1.29" }), [
+                'platform:kubernetesVersion: "1.29" is not supported: expected 1.31 to 1.35 (older minors are out of support on every managed service and unsupported by ingress-nginx 1.15)',
+            ]);
+        });
+
+        it("rejects a malformed version", () => {
+            for (const bad of ["1.35.2", "v1.35", "latest", "1"]) {
+                assert.deepEqual(problems({ ...AWS, "platform:kubernetesVersion": bad }), [
+                    `platform:kubernetesVersion: "${bad}" is not valid; expected MAJOR.MINOR such as 1.35`,
+                ]);
+            }
+        });
+
+        it("accepts every supported minor", () => {
+            for (const v of ["1.31", "1.32", "1.33", "1.34", "1.35"]) assert.equal(read({ ...AZURE, "platform:kubernetesVersion": v }).cluster.kubernetesVersion, v);
+        });
+
+        it("rejects node counts out of range or not whole", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:minNodes": "0" }), ["platform:minNodes: 0 is out of range; expected an integer from 1 to 100"]);
+            assert.deepEqual(problems({ ...AWS, "platform:maxNodes": "101" }), ["platform:maxNodes: 101 is out of range; expected an integer from 1 to 100"]);
+            assert.deepEqual(problems({ ...AWS, "platform:minNodes": "2.5" }), [
+                'platform:minNodes: "2.5" is not a whole number; expected an integer from 1 to 100',
+            ]);
+            assert.deepEqual(problems({ ...AWS, "platform:minNodes": "two" }), [
+                'platform:minNodes: "two" is not a whole number; expected an integer from 1 to 100',
+            ]);
+        });
+
+        it("rejects maxNodes below minNodes", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:minNodes": "4", "platform:maxNodes": "3" }), [
+                "platform:maxNodes: 3 is less than platform:minNodes (4); expected maxNodes >= minNodes",
+            ]);
+        });
+
+        it("raises the maxNodes default to minNodes when only minNodes is set", () => {
+            assert.equal(read({ ...AWS, "platform:minNodes": "8" }).cluster.maxNodes, 8);
+        });
+
+        it("rejects a node size shaped for another cloud", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:nodeSize": "Standard_D4s_v5" }), [
+                'platform:nodeSize: "Standard_D4s_v5" is not valid; expected an EC2 instance type such as m6i.large',
+            ]);
+            assert.deepEqual(problems({ ...AZURE, "platform:nodeSize": "m6i.large" }), [
+                'platform:nodeSize: "m6i.large" is not valid; expected an Azure VM size such as Standard_D4s_v5',
+            ]);
+        });
+
+        it("rejects GKE machine families that cannot attach pd-ssd", () => {
+            assert.deepEqual(problems({ ...GCP, "platform:nodeSize": "c3-standard-4" }), [
+                'platform:nodeSize: "c3-standard-4" takes only Hyperdisk volumes, so the platform\'s pd-ssd classes could not attach to it; expected a family that takes Persistent Disk, such as e2, n2, n2d or t2d',
+            ]);
+        });
+
+        it("rejects an unknown release channel and upgrade channels", () => {
+            assert.deepEqual(problems({ ...GCP, "platform:releaseChannel": "regular" }), [
+                'platform:releaseChannel: "regular" is not allowed; expected one of: RAPID, REGULAR, STABLE, EXTENDED',
+            ]);
+            assert.deepEqual(problems({ ...AZURE, "platform:upgradeChannel": "fast", "platform:nodeOsUpgradeChannel": "Weekly" }), [
+                'platform:upgradeChannel: "fast" is not allowed; expected one of: rapid, stable, patch, node-image, none',
+                'platform:nodeOsUpgradeChannel: "Weekly" is not allowed; expected one of: NodeImage, SecurityPatch, Unmanaged, None',
+            ]);
+        });
+
+        it("rejects a non-boolean deletionProtection", () => {
+            assert.deepEqual(problems({ ...GCP, "platform:deletionProtection": "yes" }), [
+                'platform:deletionProtection: "yes" is not a boolean; expected true or false',
+            ]);
+        });
+    });
+
+    describe("keys set for another cloud", () => {
+        it("are errors, not silently ignored", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:releaseChannel": "STABLE" }), [
+                "platform:releaseChannel: applies only when platform:cloud is gcp (this stack is aws); remove it with: pulumi config rm platform:releaseChannel",
+            ]);
+            assert.deepEqual(problems({ ...LOCAL, "platform:minNodes": "3" }), [
+                "platform:minNodes: applies only when platform:cloud is aws or gcp or azure (this stack is local); remove it with: pulumi config rm platform:minNodes",
+            ]);
+        });
+    });
+
+    describe("aws network", () => {
+        it("uses an existing VPC when all three keys are set", () => {
+            const c = read({
+                ...AWS,
+                "platform:vpcId": "vpc-0abc1234",
+                "platform:publicSubnetIds": '["subnet-0aaa1111","subnet-0bbb2222"]',
+                "platform:privateSubnetIds": '["subnet-0ccc3333","subnet-0ddd4444"]',
+            });
+            assert.ok(c.cloud === "aws");
+            assert.deepEqual(c.aws.existingVpc, {
+                vpcId: "vpc-0abc1234",
+                publicSubnetIds: ["subnet-0aaa1111", "subnet-0bbb2222"],
+                privateSubnetIds: ["subnet-0ccc3333", "subnet-0ddd4444"],
+            });
+        });
+
+        it("rejects a partial existing network", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:vpcId": "vpc-0abc1234" }), [
+                "platform:vpcId: an existing network needs all of platform:vpcId, platform:publicSubnetIds and platform:privateSubnetIds; only vpcId set",
+            ]);
+        });
+
+        it("rejects malformed subnet lists and a single private subnet", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:vpcId": "vpc-0abc1234", "platform:publicSubnetIds": "subnet-0aaa1111", "platform:privateSubnetIds": '["subnet-0ccc3333"]' }), [
+                "platform:publicSubnetIds: subnet-0aaa1111 is not valid; expected a non-empty JSON list of subnet ids",
+                "platform:privateSubnetIds: EKS needs subnets in at least 2 availability zones; expected 2 or more private subnet ids",
+            ]);
+        });
+
+        it("rejects a VPC too small for its zones", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:vpcCidr": "10.0.0.0/24", "platform:availabilityZones": "6" }), [
+                'platform:vpcCidr: "10.0.0.0/24" is too small for 6 availability zones (public subnets would be /29; AWS allows /28 at most); expected a larger block such as 10.0.0.0/16',
+            ]);
+            assert.equal(read({ ...AWS, "platform:vpcCidr": "10.0.0.0/24", "platform:availabilityZones": "2" }).cloud, "aws");
+        });
+
+        it("validates the VPC CIDR and zone count", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:vpcCidr": "10.0.0.0/8", "platform:availabilityZones": "1" }), [
+                "platform:availabilityZones: 1 is out of range; expected an integer from 2 to 6",
+                'platform:vpcCidr: "10.0.0.0/8" is not valid; expected an IPv4 CIDR from /16 to /24 such as 10.0.0.0/16',
+            ]);
+        });
+    });
+
+    describe("platform services", () => {
+        it("rejects an unknown storage tier", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:storageTier": "gold" }), [
+                'platform:storageTier: "gold" is not allowed; expected one of: ssd, premium',
+            ]);
+        });
+
+        it("rejects a malformed domain or email", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:domain": "https://app.example.com", "platform:acmeEmail": "ops-at-example.com" }), [
+                'platform:domain: "https://app.example.com" is not valid; expected a lower-case DNS name such as app.example.com',
+                'platform:acmeEmail: "ops-at-example.com" is not valid; expected an email address such as ops@example.com',
+            ]);
+        });
+
+        it("rejects an ACME email without a domain", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:acmeEmail": "ops@example.com" }), [
+                "platform:acmeEmail: is set but platform:domain is not; Let's Encrypt needs a public domain. Set it with: pulumi config set platform:domain <name>",
+            ]);
+        });
+
+        it("keeps at least two ingress controller replicas", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:ingressReplicas": "1" }), [
+                "platform:ingressReplicas: 1 is out of range; expected an integer from 2 to 20",
+            ]);
+        });
+    });
+
+    describe("workloads", () => {
+        it("rejects replicas < 1 and a max below the min", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:appReplicas": "0" }), ["platform:appReplicas: 0 is out of range; expected an integer from 1 to 100"]);
+            assert.deepEqual(problems({ ...AWS, "platform:appReplicas": "5", "platform:appMaxReplicas": "3" }), [
+                "platform:appMaxReplicas: 3 is less than platform:appReplicas (5); expected appMaxReplicas >= appReplicas",
+            ]);
+        });
+
+        it("rejects a malformed volume size", () => {
+            for (const bad of ["20GB", "20", "0Gi", "1.5Gi", "-1Gi"]) {
+                assert.deepEqual(problems({ ...AWS, "platform:postgresStorageSize": bad }), [
+                    `platform:postgresStorageSize: "${bad}" is not valid; expected a size in Mi, Gi or Ti such as 20Gi`,
+                ]);
+            }
+            assert.deepEqual(problems({ ...AWS, "platform:redisStorageSize": "5G" }), [
+                'platform:redisStorageSize: "5G" is not valid; expected a size in Mi, Gi or Ti such as 5Gi',
+            ]);
+        });
+
+        it("rejects an unknown postgres image tag format", () => {
+            for (const bad of ["latest", "18.1.2", "13", "postgres:18", "18-ubuntu"]) {
+                assert.deepEqual(problems({ ...AWS, "platform:postgresVersion": bad }), [
+                    `platform:postgresVersion: "${bad}" is not valid; expected a postgres image tag from 14 up, such as 18.1 or 17.7-bookworm`,
+                ]);
+            }
+            for (const good of ["18", "18.1", "17.6-bookworm", "16.10-alpine", "18.1-trixie"]) {
+                assert.equal(read({ ...AWS, "platform:postgresVersion": good }).workloads.postgresVersion, good);
+            }
+        });
+
+        it("rejects malformed postgres client names", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:postgresClients": '["Billing App"]' }), [
+                'platform:postgresClients: ["Billing App"] is not valid; expected a non-empty JSON list of app names (the app.kubernetes.io/name label of the client pods)',
+            ]);
+        });
+    });
+
+    describe("unknown keys", () => {
+        it("are errors that suggest the key that was meant", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:minNode": "3" }), [
+                'platform:minNode: is not a setting of this program; did you mean platform:minNodes? See README "Configuration reference" for every key.',
+            ]);
+            assert.deepEqual(problems({ ...AWS, "platform:colour": "blue" }), [
+                'platform:colour: is not a setting of this program. See README "Configuration reference" for every key.',
+            ]);
+        });
+
+        it("leave other namespaces alone (providers own their keys)", () => {
+            assert.equal(read({ ...AWS, "aws:profile": "prod", "kubernetes:context": "x" }).cloud, "aws");
+        });
+    });
+
+    it("reports every problem of a config at once", () => {
+        assert.equal(problems({ ...AWS, "platform:minNodes": "0", "platform:storageTier": "gold", "platform:appReplicas": "0" }).length, 3);
+    });
+});

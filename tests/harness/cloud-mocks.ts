@@ -1,0 +1,133 @@
+/**
+ * Realistic outputs for the resources and invokes whose values the program reads, so a whole stack
+ * evaluates under mocks as it would against the cloud: cluster endpoints and credentials, generated
+ * passwords, the ingress controller's load-balancer address. Used by the stack tests, the offline
+ * plan and the benchmark. Values are fixed (no randomness) so plans are deterministic.
+ */
+import type { Cloud } from "../../config";
+import { mockCall, mockState } from "./mocks";
+
+/** The ingress controller Service's address as each cloud reports it (AWS: NLB hostname). */
+export const MOCK_LB_INGRESS: Record<Cloud, { hostname?: string; ip?: string }> = {
+    aws: { hostname: "a1b2c3d4e5f6-0123456789.elb.eu-west-1.amazonaws.com" },
+    gcp: { ip: "203.0.113.10" },
+    azure: { ip: "203.0.113.20" },
+    local: {},
+};
+
+let cloud: Cloud = "local";
+
+/** Installs the mocks (idempotent); `forCloud` selects the load-balancer address style. */
+export function installCloudMocks(forCloud: Cloud): void {
+    cloud = forCloud;
+
+    mockState("random:index/randomPassword:RandomPassword", (args) => ({ result: `mock-password-${args.name}` }));
+
+    mockState("kubernetes:core/v1:Service", (args) => {
+        const lb = MOCK_LB_INGRESS[cloud];
+        const isRead = args.id !== undefined && args.id !== "";
+        return isRead && (lb.hostname || lb.ip) ? { status: { loadBalancer: { ingress: [lb] } } } : {};
+    });
+
+    mockCall("aws:index/getAvailabilityZones:getAvailabilityZones", () => ({
+        names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+        zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],
+    }));
+    installAwsMocks();
+    installGcpMocks();
+    installAzureMocks();
+}
+
+const AWS_ACCOUNT = "123456789012";
+const EKS_CLUSTER_NAME = "aws-cluster-eksCluster-0a1b2c3";
+
+function installAwsMocks(): void {
+    mockState("awsx:ec2:Vpc", () => ({
+        vpcId: "vpc-0a1b2c3d",
+        privateSubnetIds: ["subnet-0a000001", "subnet-0a000002", "subnet-0a000003"],
+        publicSubnetIds: ["subnet-0b000001", "subnet-0b000002", "subnet-0b000003"],
+    }));
+    mockState("eks:index:Cluster", () => ({
+        kubeconfigJson: JSON.stringify({
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: "kubernetes", cluster: { server: "https://EXAMPLE.gr7.eu-west-1.eks.amazonaws.com", "certificate-authority-data": "Q0E=" } }],
+            contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+            "current-context": "aws",
+            users: [
+                {
+                    name: "aws",
+                    user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", EKS_CLUSTER_NAME] } },
+                },
+            ],
+        }),
+        oidcProviderArn: `arn:aws:iam::${AWS_ACCOUNT}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE`,
+        oidcIssuer: "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE",
+        eksCluster: { name: EKS_CLUSTER_NAME },
+    }));
+    mockState("aws:iam/role:Role", (a) => ({ name: a.name, arn: `arn:aws:iam::${AWS_ACCOUNT}:role/${a.name}` }));
+    mockState("aws:ecr/repository:Repository", (a) => ({
+        name: a.name,
+        registryId: AWS_ACCOUNT,
+        repositoryUrl: `${AWS_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/${a.name}`,
+    }));
+    mockCall("aws:eks/getAddonVersion:getAddonVersion", (a) => ({ version: `${String(a.inputs.addonName)}-default-eksbuild.1` }));
+    mockCall("aws:ecr/getAuthorizationToken:getAuthorizationToken", () => ({
+        userName: "AWS",
+        password: "mock-ecr-token",
+        proxyEndpoint: `https://${AWS_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
+    }));
+}
+
+const GCP_PROJECT = "my-platform-project";
+
+function installGcpMocks(): void {
+    mockState("gcp:container/cluster:Cluster", (args) => ({
+        name: `${args.name}-1a2b3c`,
+        endpoint: "34.76.1.2",
+        masterAuth: { clusterCaCertificate: "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t", clientCertificate: "", clientKey: "" },
+    }));
+    mockState("gcp:serviceaccount/account:Account", (args) => {
+        const email = `${String(args.inputs.accountId)}@${GCP_PROJECT}.iam.gserviceaccount.com`;
+        return { email, member: `serviceAccount:${email}` };
+    });
+    mockState("gcp:container/nodePool:NodePool", (args) => ({ name: `${args.name}-9z8y` }));
+    mockCall("gcp:organizations/getClientConfig:getClientConfig", () => ({
+        accessToken: "ya29.mock-access-token",
+        project: GCP_PROJECT,
+        region: "europe-west1",
+        id: "client-config",
+    }));
+}
+
+const AKS_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: platform-aks\n  cluster:\n    server: https://platform-aks.hcp.westeurope.azmk8s.io:443\n";
+
+function installAzureMocks(): void {
+    mockState("azure-native:resources:ResourceGroup", (args) => ({ name: `${args.name}-1a2b3c4d` }));
+    mockState("azure-native:containerservice:ManagedCluster", (args) => ({
+        name: `${args.name}-5e6f7a8b`,
+        identityProfile: { kubeletidentity: { objectId: "kubelet-object-id", clientId: "kubelet-client-id" } },
+        oidcIssuerProfile: { enabled: true, issuerURL: "https://westeurope.oic.prod-aks.azure.com/tenant/issuer/" },
+    }));
+    mockState("azure-native:containerregistry:Registry", (args) => ({
+        name: args.inputs.registryName,
+        loginServer: `${String(args.inputs.registryName)}.azurecr.io`,
+    }));
+    mockState("random:index/randomString:RandomString", () => ({ result: "k3x9q2m7" }));
+    mockCall("azure-native:containerservice:listManagedClusterUserCredentials", () => ({
+        kubeconfigs: [{ name: "clusterUser", value: Buffer.from(AKS_KUBECONFIG).toString("base64") }],
+    }));
+    mockCall("azure-native:authorization:getClientConfig", () => ({
+        subscriptionId: "11111111-2222-3333-4444-555555555555",
+        tenantId: "tenant",
+        clientId: "client",
+        objectId: "deployer",
+    }));
+    mockCall("azure-native:containerregistry:listRegistryCredentials", () => ({
+        username: "platformacrk3x9q2m7",
+        passwords: [
+            { name: "password", value: "mock-acr-password-1" },
+            { name: "password2", value: "mock-acr-password-2" },
+        ],
+    }));
+}

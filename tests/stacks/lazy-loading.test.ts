@@ -1,0 +1,46 @@
+/**
+ * A stack loads only its own cloud's SDKs: a gcp stack never loads @pulumi/aws, @pulumi/eks or
+ * @pulumi/azure-native. Checked in fresh processes, since this one has loaded every test's modules.
+ */
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import type { Cloud } from "../../config";
+import type { Measurement } from "../../scripts/eval-stack";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, "../..");
+
+async function evaluateInFreshProcess(cloud: Cloud): Promise<Measurement> {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/eval-stack.ts", "evaluate", cloud], { cwd: ROOT, timeout: 60_000 });
+    return JSON.parse(stdout.trim().split("\n").pop() ?? "") as Measurement;
+}
+
+const COMMON = ["docker", "kubernetes", "pulumi", "random"];
+const EXPECTED: Record<Cloud, string[]> = {
+    local: COMMON,
+    aws: [...COMMON, "aws", "awsx", "eks"].sort(),
+    gcp: [...COMMON, "gcp"].sort(),
+    azure: [...COMMON, "azure-native"].sort(),
+};
+
+describe("lazy loading of cloud SDKs", function () {
+    this.timeout(120_000);
+    let measured: Measurement[];
+    before(async () => {
+        // Two at a time: the CI machine has two cores.
+        const clouds: Cloud[] = ["local", "gcp", "azure", "aws"];
+        measured = [];
+        for (let i = 0; i < clouds.length; i += 2) measured.push(...(await Promise.all(clouds.slice(i, i + 2).map(evaluateInFreshProcess))));
+    });
+
+    for (const cloud of ["local", "gcp", "azure", "aws"] as const) {
+        it(`a ${cloud} stack loads exactly @pulumi/{${EXPECTED[cloud].join(",")}}`, () => {
+            const m = measured.find((x) => x.cloud === cloud);
+            assert.ok(m, `no measurement for ${cloud}`);
+            assert.deepEqual(m.packages, EXPECTED[cloud]);
+            assert.ok((m.resources ?? 0) > 30, `the whole stack was evaluated (${m.resources} resources)`);
+        });
+    }
+});

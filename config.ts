@@ -243,7 +243,11 @@ function closestKey(key: string): string | undefined {
 const KUBERNETES_QUANTITY = /^[1-9][0-9]*(Mi|Gi|Ti)$/;
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const EMAIL = /^[^@\s]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-const POSTGRES_TAG = /^(1[4-9]|[2-9][0-9])(\.[0-9]+)?(-(alpine|bookworm|trixie|alpine3\.[0-9]+))?$/;
+/**
+ * Debian-based postgres tags only: the workload runs as the image's postgres uid 999, which the
+ * Alpine images do not have (theirs is 70), so initdb would fail or own the data as a stranger.
+ */
+const POSTGRES_TAG = /^(1[4-9]|[2-9][0-9])(\.[0-9]+)?(-(bookworm|trixie))?$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /** Collects problems while reading, so one run reports all of them. */
@@ -346,6 +350,12 @@ export function validateKubernetesVersion(version: string): string | undefined {
     return undefined;
 }
 
+/** A validated `KUBERNETES_QUANTITY` in GiB. */
+function quantityGiB(quantity: string): number {
+    const n = Number(quantity.slice(0, -2));
+    return { Mi: n / 1024, Gi: n, Ti: n * 1024 }[quantity.slice(-2) as "Mi" | "Gi" | "Ti"];
+}
+
 function validCidr(value: string): boolean {
     const m = CIDR.exec(value);
     return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 24;
@@ -392,6 +402,9 @@ export function readConfig(source: ConfigSource): PlatformConfig {
         const { re, expected } = NODE_SIZE_PATTERN[cloud];
         nodeSize = r.matching("nodeSize", re, expected, DEFAULT_NODE_SIZE[cloud]);
     }
+    if (cloud === "aws" && /^a1\./.test(nodeSize)) {
+        r.fail("platform:nodeSize", `"${nodeSize}" is a first-generation Graviton type, for which @pulumi/eks selects an x86_64 AMI, so its nodes would never join; expected a Graviton 2+ type such as m7g.large, or an x86 type such as m6i.large`);
+    }
     if (cloud === "gcp" && HYPERDISK_ONLY_GCE_FAMILIES.test(nodeSize)) {
         r.fail("platform:nodeSize", `"${nodeSize}" takes only Hyperdisk volumes, so the platform's pd-ssd classes could not attach to it; expected a family that takes Persistent Disk, such as e2, n2, n2d or t2d`);
     }
@@ -422,7 +435,7 @@ export function readConfig(source: ConfigSource): PlatformConfig {
         workloads: {
             appReplicas,
             appMaxReplicas,
-            postgresVersion: r.matching("postgresVersion", POSTGRES_TAG, "a postgres image tag from 14 up, such as 18.1 or 17.7-bookworm", "18.1"),
+            postgresVersion: r.matching("postgresVersion", POSTGRES_TAG, "a Debian-based postgres image tag from 14 up, such as 18.1 or 17.7-bookworm (Alpine tags run as another uid)", "18.1"),
             postgresStorageSize: r.matching("postgresStorageSize", KUBERNETES_QUANTITY, "a size in Mi, Gi or Ti such as 20Gi", "20Gi"),
             redisStorageSize: r.matching("redisStorageSize", KUBERNETES_QUANTITY, "a size in Mi, Gi or Ti such as 5Gi", "5Gi"),
             protectData: r.boolean("protectData", true),
@@ -478,6 +491,16 @@ export function readConfig(source: ConfigSource): PlatformConfig {
                     deletionProtection: r.boolean("deletionProtection", true),
                 },
             };
+            if (common.storage.tier === "premium") {
+                // Premium on GKE is regional pd-ssd, whose smallest disk is 10 GiB; the CSI driver does
+                // not round up, so a smaller claim would stay Pending.
+                for (const key of ["postgresStorageSize", "redisStorageSize"] as const) {
+                    const size = common.workloads[key];
+                    if (quantityGiB(size) < 10) {
+                        r.fail(`platform:${key}`, `"${size}" is below the 10Gi minimum of a regional pd-ssd disk (platform:storageTier premium on gcp); expected 10Gi or more`);
+                    }
+                }
+            }
             break;
         case "azure":
             config = {
@@ -491,6 +514,10 @@ export function readConfig(source: ConfigSource): PlatformConfig {
                     nodeOsUpgradeChannel: r.oneOf("nodeOsUpgradeChannel", AKS_NODE_OS_UPGRADE_CHANNELS, "NodeImage"),
                 },
             };
+            if (config.azure.upgradeChannel === "node-image" && config.azure.nodeOsUpgradeChannel !== "NodeImage") {
+                // AKS ties the two: the node-image cluster channel forces the node OS channel to NodeImage.
+                r.fail("platform:nodeOsUpgradeChannel", `"${config.azure.nodeOsUpgradeChannel}" cannot be combined with platform:upgradeChannel node-image, which upgrades node images itself; expected NodeImage, or another platform:upgradeChannel`);
+            }
             break;
         case "local":
             config = {

@@ -36,17 +36,10 @@ export function certManagerValues(): Record<string, unknown> {
         replicaCount: 2,
         podDisruptionBudget: pdb,
         resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } },
-        config: {
-            apiVersion: "controller.config.cert-manager.io/v1alpha1",
-            kind: "ControllerConfiguration",
-            featureGates: {
-                // Since 1.18 the HTTP-01 solver Ingress uses pathType Exact, which ingress-nginx's
-                // strict-validate-path-type rejects for `/.well-known/...` (a dot): challenges never
-                // present (cert-manager#7791, ingress-nginx#11176). Reinstate ImplementationSpecific
-                // rather than loosen the ingress controller's path validation.
-                ACMEHTTP01IngressPathTypeExact: false,
-            },
-        },
+        // No feature-gate override: the solver Ingress keeps cert-manager's default pathType Exact
+        // (>= 1.18). ingress-nginx 1.12.0-1.13.1 rejected the dot in `/.well-known/...` under
+        // strict path validation (cert-manager#7791); 1.12.6/1.13.2 and later accept it
+        // (ingress-nginx#13798), and the pinned controller is 1.15.1.
         webhook: {
             // Every Certificate/Issuer write goes through the webhook: keep it up during drains.
             replicaCount: 2,

@@ -77,6 +77,8 @@ export interface PlatformOutputs {
     kubeconfig?: pulumi.Output<string>;
     ingressEndpoint: pulumi.Output<string>;
     appUrl: pulumi.Output<string>;
+    /** The visit-counter image reference (`kind load docker-image` it on kind). */
+    appImage: pulumi.Output<string>;
     /** The platform's StorageClass names by role: `general` (Delete) and `retain` (Retain). */
     storageClasses: pulumi.Output<Record<string, string>>;
 }

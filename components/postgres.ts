@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, workloadLabels } from "./workload-security";
+import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, STATEFUL_DATA_LABEL, workloadLabels } from "./workload-security";
 
 export const POSTGRES_PORT = 5432;
 /** The image's `postgres` user and group. */
@@ -156,7 +156,7 @@ export class Postgres extends pulumi.ComponentResource {
         new k8s.apps.v1.StatefulSet(
             name,
             {
-                metadata: { name, namespace: args.namespace, labels },
+                metadata: { name, namespace: args.namespace, labels: { ...labels, [STATEFUL_DATA_LABEL]: "true" } },
                 spec: {
                     replicas: 1,
                     serviceName: service.metadata.name,

@@ -98,7 +98,15 @@ export interface VisitCounterIngressArgs {
     tls: pulumi.Input<boolean>;
     /** The controller's external address, for the URL when there is no host. */
     endpoint: pulumi.Input<string>;
+    /**
+     * Certificates come from ACME HTTP-01: admit the controller to cert-manager's solver pods,
+     * which run in this namespace under its default-deny policy. Default false.
+     */
+    acmeHttp01?: boolean;
 }
+
+/** Labels cert-manager puts on its HTTP-01 solver pods, and the port they answer on. */
+export const ACME_HTTP01_SOLVER = { podLabels: { "acme.cert-manager.io/http01-solver": "true" }, port: 8089 } as const;
 
 export interface VisitCounterArgs {
     namespace: pulumi.Input<string>;
@@ -278,6 +286,33 @@ export class VisitCounter extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+
+        if (args.ingress.acmeHttp01) {
+            // cert-manager starts the HTTP-01 solver in the Ingress's namespace; without this the
+            // default-deny policy drops the challenge and no certificate is ever issued.
+            new k8s.networking.v1.NetworkPolicy(
+                `${name}-allow-acme-solver`,
+                {
+                    metadata: { name: `${name}-allow-acme-solver`, namespace: args.namespace, labels },
+                    spec: {
+                        podSelector: { matchLabels: ACME_HTTP01_SOLVER.podLabels },
+                        policyTypes: ["Ingress"],
+                        ingress: [
+                            {
+                                from: [
+                                    {
+                                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingress.controllerNamespace } },
+                                        podSelector: { matchLabels: args.ingress.controllerPodLabels },
+                                    },
+                                ],
+                                ports: [{ protocol: "TCP", port: ACME_HTTP01_SOLVER.port }],
+                            },
+                        ],
+                    },
+                },
+                { parent: this },
+            );
+        }
 
         // Redis runs in this namespace (the podSelector alone means "in the policy's namespace").
         new k8s.networking.v1.NetworkPolicy(

@@ -12,6 +12,12 @@ import type * as k8s from "@pulumi/kubernetes";
 export const PART_OF = "platform";
 
 /**
+ * Marks a workload whose volumes hold data that must outlive it (Postgres). The policy pack
+ * (policy/rules.ts) requires such workloads to claim the Retain StorageClass.
+ */
+export const STATEFUL_DATA_LABEL = "platform.example.com/data";
+
+/**
  * Labels that identify a workload's pods. `app.kubernetes.io/name` is the application (stable
  * across instances, what other workloads' NetworkPolicies allow), `instance` tells two
  * deployments of the same application apart. Both are part of selectors, which are immutable on

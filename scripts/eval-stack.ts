@@ -55,8 +55,8 @@ async function main(): Promise<void> {
     if (mode === "load") {
         for (const specifier of STACK_SDKS[cloud]) await import(specifier);
     } else {
-        const { evaluateExampleStack } = await import("./stack-eval");
-        resources = (await evaluateExampleStack(cloud)).resources.all.length;
+        const { EXAMPLE_STACK_OF, runStack } = await import("./plan-lib");
+        resources = (await runStack(EXAMPLE_STACK_OF[cloud])).resources.all.length;
     }
     const m: Measurement = {
         mode,

@@ -2,7 +2,7 @@
  * The cloud-neutral platform: everything that runs on a cluster, composed from the cluster's
  * `ClusterTarget`. Nothing here asks which cloud it is on.
  */
-import { CertManager } from "../components/cert-manager";
+import { CertManager, issuerKind } from "../components/cert-manager";
 import type { ClusterTarget, PlatformOutputs } from "../components/cluster";
 import { IngressNginx } from "../components/ingress-nginx";
 import { AppNamespace } from "../components/namespace";
@@ -72,6 +72,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
                 clusterIssuer: certManager.clusterIssuerName,
                 tls: certManager.tlsEnabled,
                 endpoint: ingress.endpoint,
+                acmeHttp01: issuerKind(config.tls) === "acme",
             },
         },
         { ...appOpts, dependsOn: [...appOpts.dependsOn, certManager, ingress] },
@@ -82,6 +83,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
         kubeconfig: target.kubeconfig,
         ingressEndpoint: ingress.endpoint,
         appUrl: app.url,
+        appImage: app.imageName,
         storageClasses: storage.classNames,
     };
 }

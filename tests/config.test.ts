@@ -134,7 +134,7 @@ describe("config", () => {
                 "platform:appMaxReplicas": "12",
                 "platform:postgresVersion": "17.6",
                 "platform:postgresStorageSize": "100Gi",
-                "platform:redisStorageSize": "512Mi",
+                "platform:redisStorageSize": "12Gi",
                 "platform:protectData": "false",
                 "platform:postgresClients": '["billing","reports"]',
             });
@@ -150,7 +150,7 @@ describe("config", () => {
                 appMaxReplicas: 12,
                 postgresVersion: "17.6",
                 postgresStorageSize: "100Gi",
-                redisStorageSize: "512Mi",
+                redisStorageSize: "12Gi",
                 protectData: false,
                 postgresClients: ["billing", "reports"],
             });
@@ -210,6 +210,27 @@ describe("config", () => {
             assert.deepEqual(problems({ ...AZURE, "platform:nodeSize": "m6i.large" }), [
                 'platform:nodeSize: "m6i.large" is not valid; expected an Azure VM size such as Standard_D4s_v5',
             ]);
+        });
+
+        it("rejects a1 instances, which @pulumi/eks gives an x86_64 AMI", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:nodeSize": "a1.large" }), [
+                'platform:nodeSize: "a1.large" is a first-generation Graviton type, for which @pulumi/eks selects an x86_64 AMI, so its nodes would never join; expected a Graviton 2+ type such as m7g.large, or an x86 type such as m6i.large',
+            ]);
+            assert.equal(read({ ...AWS, "platform:nodeSize": "m7g.large" }).cluster.nodeSize, "m7g.large");
+        });
+
+        it("rejects a node OS channel that AKS's node-image channel overrides", () => {
+            assert.deepEqual(problems({ ...AZURE, "platform:upgradeChannel": "node-image", "platform:nodeOsUpgradeChannel": "SecurityPatch" }), [
+                'platform:nodeOsUpgradeChannel: "SecurityPatch" cannot be combined with platform:upgradeChannel node-image, which upgrades node images itself; expected NodeImage, or another platform:upgradeChannel',
+            ]);
+        });
+
+        it("rejects GKE premium volumes below the regional pd-ssd minimum", () => {
+            assert.deepEqual(problems({ ...GCP, "platform:storageTier": "premium" }), [
+                'platform:redisStorageSize: "5Gi" is below the 10Gi minimum of a regional pd-ssd disk (platform:storageTier premium on gcp); expected 10Gi or more',
+            ]);
+            assert.equal(read({ ...GCP, "platform:storageTier": "premium", "platform:redisStorageSize": "10Gi" }).storage.tier, "premium");
+            assert.equal(read({ ...AWS, "platform:storageTier": "premium" }).workloads.redisStorageSize, "5Gi");
         });
 
         it("rejects GKE machine families that cannot attach pd-ssd", () => {
@@ -337,12 +358,12 @@ describe("config", () => {
         });
 
         it("rejects an unknown postgres image tag format", () => {
-            for (const bad of ["latest", "18.1.2", "13", "postgres:18", "18-ubuntu"]) {
+            for (const bad of ["latest", "18.1.2", "13", "postgres:18", "18-ubuntu", "16.10-alpine", "18.1-alpine3.22"]) {
                 assert.deepEqual(problems({ ...AWS, "platform:postgresVersion": bad }), [
-                    `platform:postgresVersion: "${bad}" is not valid; expected a postgres image tag from 14 up, such as 18.1 or 17.7-bookworm`,
+                    `platform:postgresVersion: "${bad}" is not valid; expected a Debian-based postgres image tag from 14 up, such as 18.1 or 17.7-bookworm (Alpine tags run as another uid)`,
                 ]);
             }
-            for (const good of ["18", "18.1", "17.6-bookworm", "16.10-alpine", "18.1-trixie"]) {
+            for (const good of ["18", "18.1", "17.6-bookworm", "16.10", "18.1-trixie"]) {
                 assert.equal(read({ ...AWS, "platform:postgresVersion": good }).workloads.postgresVersion, good);
             }
         });

@@ -64,12 +64,12 @@ export const AWS_LOAD_BALANCER: LoadBalancerFacts = {
 
 /**
  * The image platform the nodes run. The node group picks an arm64 AMI for Graviton types (a `g`
- * after the generation digit, as pulumi-eks's isGravitonInstance reads it, plus the first-generation
- * `a1`), so an amd64 image would never start there.
+ * after the generation digit, as pulumi-eks's isGravitonInstance reads it), so an amd64 image would
+ * never start there. First-generation `a1` is arm64 too but pulumi-eks gives it an x86_64 AMI:
+ * config.ts refuses it.
  */
 export function nodePlatform(instanceType: string): "linux/amd64" | "linux/arm64" {
     const m = /^([a-z]+)([0-9]+)([a-z])?/.exec(instanceType);
     if (!m) throw new Error(`"${instanceType}" is not an EC2 instance type such as m6i.large`);
-    const graviton = m[3] === "g" || (m[1] === "a" && m[2] === "1");
-    return graviton ? "linux/arm64" : "linux/amd64";
+    return m[3] === "g" ? "linux/arm64" : "linux/amd64";
 }

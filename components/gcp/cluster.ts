@@ -24,6 +24,58 @@ export const NODE_SERVICE_ACCOUNT_ROLES = [
     "roles/artifactregistry.reader",
 ] as const;
 
+/**
+ * APIs the component needs on a fresh project. IAM and Cloud Resource Manager are needed for the
+ * node service account (`iam.serviceAccounts.create`) and its project role bindings
+ * (`projects.setIamPolicy`); without them those calls fail on a new project.
+ */
+export const GKE_REQUIRED_APIS = [
+    "compute.googleapis.com",
+    "container.googleapis.com",
+    "iam.googleapis.com",
+    "cloudresourcemanager.googleapis.com",
+] as const;
+
+/** Start of the daily maintenance window, `HH:MM` GMT; GKE picks the (4 h) duration itself. */
+export const MAINTENANCE_WINDOW_START = "03:00";
+
+/**
+ * Start of the exclusion that keeps the control plane and nodes on their minor version.
+ *
+ * It is a fixed constant on purpose: a `new Date()` here would change the input, and the checked-in
+ * golden plan, on every run. A past start is fine: GKE's own cluster-toolkit blueprints shipped the
+ * same `UNTIL_END_OF_SUPPORT` exclusion with a fixed past start (`2025-12-01T00:00:00Z`,
+ * GoogleCloudPlatform/cluster-toolkit#5910, #5926), and the exclusion simply applies from creation.
+ * It is written in UTC "Zulu" form with whole seconds because GKE returns these times in UTC and
+ * any other spelling reads back as a permanent diff (provider docs for `maintenanceExclusions`).
+ * The provider reads `startTime` back verbatim and does not store `endTime` for an
+ * `UNTIL_END_OF_SUPPORT` exclusion (its flattenMaintenancePolicy), so neither field drifts.
+ */
+export const MINOR_VERSION_HOLD_START = "2026-01-01T00:00:00Z";
+
+/**
+ * Release channels auto-upgrade the control plane to new MINOR versions; `minMasterVersion` is only
+ * a lower bound. ingress-nginx is retired and its last release supports Kubernetes 1.31-1.35 only,
+ * so the cluster must not move to a new minor on its own (AKS uses the `patch` channel for the same
+ * reason). A `NO_MINOR_UPGRADES` exclusion still lets patch upgrades through; `UNTIL_END_OF_SUPPORT`
+ * keeps it until the running minor's end of (standard, or extended on EXTENDED) support, after
+ * which GKE upgrades anyway: upgrade the minor deliberately before then.
+ */
+export function gkeMaintenancePolicy(
+    exclusionStart: string = MINOR_VERSION_HOLD_START,
+): gcp.types.input.container.ClusterMaintenancePolicy {
+    return {
+        dailyMaintenanceWindow: { startTime: MAINTENANCE_WINDOW_START },
+        maintenanceExclusions: [
+            {
+                exclusionName: "no-minor-upgrades",
+                startTime: exclusionStart,
+                exclusionOptions: { scope: "NO_MINOR_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" },
+            },
+        ],
+    };
+}
+
 /** GKE spreads a regional cluster's nodes over three of the region's zones by default. */
 export const REGIONAL_ZONE_COUNT = 3;
 
@@ -82,7 +134,11 @@ export interface GkeClusterArgs {
     project: string;
     /** The cluster is regional: control plane replicas and nodes in three zones of this region. */
     region: string;
-    /** `MAJOR.MINOR`; GKE picks the newest patch the release channel offers. */
+    /**
+     * `MAJOR.MINOR`: the minimum control-plane version at creation. The release channel picks the
+     * patch and would later move the cluster to newer minors on its own; the maintenance
+     * exclusion (`gkeMaintenancePolicy`) holds it on this minor until its end of support.
+     */
     kubernetesVersion: string;
     releaseChannel: (typeof GKE_RELEASE_CHANNELS)[number];
     /** GKE's guard against deletion; true blocks `pulumi destroy` and any replacement. */
@@ -99,7 +155,7 @@ export interface GkeClusterArgs {
     nodeDiskSizeGb?: number;
     /** VPC address plan. Default `DEFAULT_ADDRESS_PLAN`. */
     addressPlan?: GkeAddressPlan;
-    /** Turn on the Compute and Kubernetes Engine APIs (never turned off on destroy). Default true. */
+    /** Turn on `GKE_REQUIRED_APIS` (never turned off on destroy). Default true. */
     enableApis?: boolean;
 }
 
@@ -119,7 +175,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         const { project, region } = args;
 
         const apis = (args.enableApis ?? true)
-            ? ["compute.googleapis.com", "container.googleapis.com"].map(
+            ? GKE_REQUIRED_APIS.map(
                   (service) =>
                       new gcp.projects.Service(
                           `${name}-api-${service.split(".")[0]}`,
@@ -138,7 +194,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                 displayName: `GKE nodes of ${name} (${pulumi.getStack()})`,
                 description: "Least-privilege identity of the GKE nodes (logs, metrics, image pulls); managed by Pulumi",
             },
-            { parent: this },
+            // iam.googleapis.com must be on before the account can be created on a fresh project.
+            { parent: this, dependsOn: apis },
         );
 
         const roleBindings = NODE_SERVICE_ACCOUNT_ROLES.map(
@@ -146,7 +203,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                 new gcp.projects.IAMMember(
                     `${name}-node-sa-${roleSuffix(role)}`,
                     { project, role, member: this.nodeServiceAccount.member },
-                    { parent: this },
+                    // cloudresourcemanager.googleapis.com serves setIamPolicy.
+                    { parent: this, dependsOn: apis },
                 ),
         );
 
@@ -172,8 +230,15 @@ export class GkeCluster extends pulumi.ComponentResource {
                 // so every node comes from the managed NodePool below.
                 removeDefaultNodePool: true,
                 initialNodeCount: 1,
+                // That temporary pool would otherwise run as the Compute Engine default service
+                // account, which hardened and new organisations disable: creation then fails.
+                nodeConfig: {
+                    serviceAccount: this.nodeServiceAccount.email,
+                    oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+                },
                 releaseChannel: { channel: args.releaseChannel },
                 minMasterVersion: args.kubernetesVersion,
+                maintenancePolicy: gkeMaintenancePolicy(),
                 network: this.network.network.id,
                 subnetwork: this.network.subnetwork.id,
                 networkingMode: "VPC_NATIVE",
@@ -208,7 +273,16 @@ export class GkeCluster extends pulumi.ComponentResource {
                 // platform:deletionProtection false and run `pulumi up` first.
                 deletionProtection: args.deletionProtection,
             },
-            { parent: this, dependsOn: apis },
+            {
+                parent: this,
+                // The temporary pool's nodes run as the node service account: give it its roles first.
+                dependsOn: [...apis, ...roleBindings],
+                // The cluster-level nodeConfig only describes the temporary default pool. GKE later
+                // reports the remaining pools' config there, and every nodeConfig change forces a
+                // new cluster: without this each `pulumi up` would plan a replacement
+                // (hashicorp/terraform-provider-google#12070, #2115, #17511).
+                ignoreChanges: ["nodeConfig"],
+            },
         );
 
         this.nodePool = new gcp.container.NodePool(

@@ -8,12 +8,22 @@ import type { ImageRegistry } from "../cluster";
 import { REGISTRY_TOKEN_USERNAME, registryHost, registryImageRepository } from "./facts";
 
 /**
+ * `condition.olderThan` is a protobuf Duration: seconds with an `s` suffix. `"14d"` is refused
+ * ("Illegal duration format", pulumi/pulumi-gcp#3344), and a value the API reads back in another
+ * form than the one sent shows as a diff that replaces the repository. Whole seconds are what the
+ * API returns, so `14` days is sent as `"1209600s"`.
+ */
+export function durationSeconds(days: number): string {
+    return `${days * 86400}s`;
+}
+
+/**
  * Untagged versions appear every time a push moves a tag. They are deleted after a grace period
  * long enough to roll back to one, and the newest versions are always kept, whatever their age.
  */
-export function registryCleanupPolicies(untaggedMaxAge: string, keepRecent: number): gcp.types.input.artifactregistry.RepositoryCleanupPolicy[] {
+export function registryCleanupPolicies(untaggedMaxAgeDays: number, keepRecent: number): gcp.types.input.artifactregistry.RepositoryCleanupPolicy[] {
     return [
-        { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: untaggedMaxAge } },
+        { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: durationSeconds(untaggedMaxAgeDays) } },
         { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: keepRecent } },
     ];
 }
@@ -23,8 +33,8 @@ export function validateArtifactRegistryArgs(args: ArtifactRegistryArgs, name: s
     const problems: string[] = [];
     const id = args.repositoryId ?? name;
     if (!/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(id)) problems.push(`repositoryId "${id}" must be lower-case letters, digits and hyphens, starting with a letter`);
-    if (args.untaggedMaxAge !== undefined && !/^[1-9][0-9]*d$/.test(args.untaggedMaxAge)) {
-        problems.push(`untaggedMaxAge must be a number of days such as 14d (got "${args.untaggedMaxAge}")`);
+    if (args.untaggedMaxAgeDays !== undefined && (!Number.isInteger(args.untaggedMaxAgeDays) || args.untaggedMaxAgeDays < 1)) {
+        problems.push(`untaggedMaxAgeDays must be a whole number of days >= 1 (got ${args.untaggedMaxAgeDays})`);
     }
     if (args.keepRecentVersions !== undefined && (!Number.isInteger(args.keepRecentVersions) || args.keepRecentVersions < 1)) {
         problems.push(`keepRecentVersions must be a whole number >= 1 (got ${args.keepRecentVersions})`);
@@ -40,8 +50,8 @@ export interface ArtifactRegistryArgs {
     repositoryId?: string;
     /** Image name inside the repository. Default `visit-counter`. */
     imageName?: string;
-    /** Age after which untagged versions are deleted. Default `14d`. */
-    untaggedMaxAge?: string;
+    /** Age in days after which untagged versions are deleted. Default 14. */
+    untaggedMaxAgeDays?: number;
     /** Versions kept regardless of age or tag state. Default 10. */
     keepRecentVersions?: number;
     /** Platform images are built for. Default `linux/amd64`; use `gkeImagePlatform(nodeSize)`. */
@@ -83,7 +93,7 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
                 description: "Platform workload images (managed by Pulumi)",
                 // Explicit: with dry run on, the policies below would only report, never delete.
                 cleanupPolicyDryRun: false,
-                cleanupPolicies: registryCleanupPolicies(args.untaggedMaxAge ?? "14d", args.keepRecentVersions ?? 10),
+                cleanupPolicies: registryCleanupPolicies(args.untaggedMaxAgeDays ?? 14, args.keepRecentVersions ?? 10),
             },
             { parent: this, dependsOn: api },
         );

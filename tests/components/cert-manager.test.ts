@@ -78,9 +78,8 @@ describe("certManagerValues", () => {
         }
     });
 
-    it("keeps HTTP-01 solver paths acceptable to ingress-nginx's strict path validation", () => {
-        const config = certManagerValues().config as { featureGates: Record<string, boolean> };
-        assert.equal(config.featureGates.ACMEHTTP01IngressPathTypeExact, false);
+    it("keeps cert-manager's exact HTTP-01 solver paths (ingress-nginx 1.15 accepts the dot in /.well-known)", () => {
+        assert.equal(certManagerValues().config, undefined);
     });
 
     it("exposes metrics without a ServiceMonitor", () => {

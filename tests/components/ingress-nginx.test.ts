@@ -44,7 +44,8 @@ const CLOUDS: [string, LoadBalancerFacts][] = [
 ];
 
 let lbStatus: Record<string, unknown> = {};
-mockState("kubernetes:core/v1:Service", (args) => (args.id ? { status: lbStatus } : {}));
+// Mocks are per test (tests/harness/hooks.ts resets them): registered before each one.
+beforeEach(() => mockState("kubernetes:core/v1:Service", (args) => (args.id ? { status: lbStatus } : {})));
 
 function deploy(loadBalancer: LoadBalancerFacts, replicas = 2) {
     return runProgram(() => {

@@ -8,7 +8,8 @@ import out = k8s.types.output;
 
 const PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
 const passwordOf = (name: string): string => `mock-password-for-${name}`;
-mockState(PASSWORD_TYPE, (args) => ({ result: passwordOf(args.name) }));
+// Mocks are per test (tests/harness/hooks.ts resets them): registered before each one.
+beforeEach(() => mockState(PASSWORD_TYPE, (args) => ({ result: passwordOf(args.name) })));
 
 const as = <T>(r: RecordedResource): T => r.inputs as unknown as T;
 const statefulSet = (rs: ResourceSet) => as<out.apps.v1.StatefulSet>(rs.one("kubernetes:apps/v1:StatefulSet"));

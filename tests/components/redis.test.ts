@@ -9,7 +9,8 @@ import out = k8s.types.output;
 
 const PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
 const passwordOf = (name: string): string => `mock-password-for-${name}`;
-mockState(PASSWORD_TYPE, (args) => ({ result: passwordOf(args.name) }));
+// Mocks are per test (tests/harness/hooks.ts resets them): registered before each one.
+beforeEach(() => mockState(PASSWORD_TYPE, (args) => ({ result: passwordOf(args.name) })));
 
 /** Recorded inputs typed as the object they describe (fully resolved under mocks). */
 const as = <T>(r: RecordedResource): T => r.inputs as unknown as T;

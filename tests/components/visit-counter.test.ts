@@ -195,6 +195,25 @@ describe("VisitCounter", () => {
         assert.deepEqual(shape.annotations, {});
     });
 
+    it("admits the controller to cert-manager's HTTP-01 solver pods when certificates come from ACME", async () => {
+        const { resources } = await deploy({ acmeHttp01: true });
+        const solver = policyNamed(resources, "visit-counter-allow-acme-solver");
+        assert.deepEqual(solver.spec.podSelector, { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } });
+        assert.deepEqual(solver.spec.ingress, [
+            {
+                from: [
+                    {
+                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } },
+                        podSelector: { matchLabels: CONTROLLER_LABELS },
+                    },
+                ],
+                ports: [{ protocol: "TCP", port: 8089 }],
+            },
+        ]);
+        const { resources: selfSigned } = await deploy();
+        assert.equal(selfSigned.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((r) => r.name.endsWith("acme-solver")).length, 0);
+    });
+
     it("admits only the ingress controller pods (in the controller namespace) on 8000, and egresses only to Redis on 6379", async () => {
         const { resources } = await deploy();
         const podLabels = deployment(resources).spec.template.metadata.labels;

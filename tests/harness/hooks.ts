@@ -3,12 +3,13 @@
  * `runProgram` returned (a late `apply`).
  */
 import { forgetPendingPromises, loggedErrorCount } from "./internals";
-import { takeSwallowedErrors } from "./mocks";
+import { resetMocks, takeSwallowedErrors } from "./mocks";
 
 let errorsBefore = 0;
 
 export const mochaHooks = {
     beforeEach(): void {
+        resetMocks();
         errorsBefore = loggedErrorCount();
         takeSwallowedErrors(errorsBefore);
     },

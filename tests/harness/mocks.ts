@@ -44,6 +44,15 @@ export function mockState(type: string, fn: StateFn): void {
     stateMocks.set(type, fn);
 }
 
+/**
+ * Forgets every `mockState` and `mockCall`. The root hooks call it before each test, so a test's
+ * mocks are exactly those its own `beforeEach` (or body) registered, whatever ran before it.
+ */
+export function resetMocks(): void {
+    stateMocks.clear();
+    callMocks.clear();
+}
+
 /** The result of an invoke (data source / function call) by token. */
 export function mockCall(token: string, fn: CallFn): void {
     callMocks.set(token, fn);

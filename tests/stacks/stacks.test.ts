@@ -6,13 +6,16 @@
 import * as assert from "node:assert/strict";
 import type { PlatformOutputs } from "../../components/cluster";
 import type { Cloud } from "../../config";
-import { evaluateExampleStack } from "../../scripts/stack-eval";
+import { EXAMPLE_STACK_OF, runStack } from "../../scripts/plan-lib";
+import { STATEFUL_DATA_LABEL } from "../../components/workload-security";
+import { PLATFORM_POLICIES } from "../../policy/rules";
+import { violations } from "../../policy/testing";
 import { MOCK_LB_INGRESS } from "../harness/cloud-mocks";
 import { isSecret, type ResourceSet, valueOf } from "../harness/mocks";
 import { validateKubernetesObject } from "../harness/schema";
 
-async function evaluate(cloud: Cloud, extra: Record<string, string> = {}): Promise<{ outputs: PlatformOutputs; resources: ResourceSet }> {
-    return evaluateExampleStack(cloud, extra);
+function evaluate(cloud: Cloud, extra: Record<string, string> = {}): Promise<{ outputs: PlatformOutputs; resources: ResourceSet }> {
+    return runStack(EXAMPLE_STACK_OF[cloud], extra);
 }
 
 const KUBERNETES_PROVIDER = "pulumi:providers:kubernetes";
@@ -54,18 +57,34 @@ for (const cloud of ["local", "aws", "gcp", "azure"] as const) {
             assert.deepEqual(failures, []);
         });
 
+        it("satisfies every rule of the policy pack the preview job enforces", async () => {
+            const found: string[] = [];
+            for (const r of resources.all.filter((x) => x.custom && !x.read)) {
+                for (const policy of PLATFORM_POLICIES) {
+                    for (const v of await violations(policy, r.type, r.inputs, r.name)) found.push(`${policy.name}: ${r.type} ${r.name}: ${v}`);
+                }
+            }
+            assert.deepEqual(found, []);
+        });
+
+        it("marks Postgres as stateful data, so the pack holds it to the Retain class", () => {
+            const pg = resources.ofType("kubernetes:apps/v1:StatefulSet").filter((s) => (s.inputs.metadata as { labels?: Record<string, string> }).labels?.[STATEFUL_DATA_LABEL] === "true");
+            assert.deepEqual(pg.map((s) => s.name), ["postgres"]);
+        });
+
         it("keeps every Kubernetes object under a component (parent set)", () => {
             const orphans = resources.kubernetesObjects().filter((r) => !r.parent);
             assert.deepEqual(orphans.map((r) => `${r.type} ${r.name}`), []);
         });
 
-        it("exports cloud, ingressEndpoint, appUrl and storageClasses", async () => {
+        it("exports cloud, ingressEndpoint, appUrl, storageClasses and appImage", async () => {
             assert.equal(outputs.cloud, cloud);
             const lb = MOCK_LB_INGRESS[cloud];
             const endpoint = lb.hostname ?? lb.ip ?? "localhost:30080";
             assert.equal(await valueOf(outputs.ingressEndpoint), endpoint);
             assert.equal(await valueOf(outputs.appUrl), `http://${endpoint}/`);
             assert.deepEqual(await valueOf(outputs.storageClasses), { general: "platform-standard", retain: "platform-retain" });
+            assert.match(await valueOf(outputs.appImage), /:[0-9a-f]{12,}$/, "tagged by content");
         });
 
         if (cloud === "local") {
@@ -89,6 +108,8 @@ for (const cloud of ["local", "aws", "gcp", "azure"] as const) {
             const spec = ingress.inputs.spec as { tls?: { hosts: string[] }[]; rules: { host?: string }[] };
             assert.deepEqual(spec.tls?.[0].hosts, ["app.example.com"]);
             assert.equal(spec.rules[0].host, "app.example.com");
+            // Under default-deny the HTTP-01 challenge only gets through with this policy.
+            assert.equal(r.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((p) => p.name === "visit-counter-allow-acme-solver").length, 1);
         });
     });
 }

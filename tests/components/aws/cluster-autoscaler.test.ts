@@ -80,7 +80,7 @@ function values(release: RecordedResource): Values {
 }
 
 describe("ClusterAutoscaler", () => {
-    before(mockAws);
+    beforeEach(mockAws);
 
     describe("version table", () => {
         it("covers every Kubernetes minor the platform supports, 1.31-1.35", () => {
@@ -244,7 +244,7 @@ describe("ClusterAutoscaler", () => {
 });
 
 describe("awsTarget with the Cluster Autoscaler", () => {
-    before(mockAws);
+    beforeEach(mockAws);
 
     function awsConfig(values: Record<string, string> = {}): AwsConfig {
         const config = readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-central-1", ...values }));

@@ -76,7 +76,7 @@ function attachedPolicies(resources: ResourceSet, role: RecordedResource): strin
 }
 
 describe("EksCluster", () => {
-    before(mockAws);
+    beforeEach(mockAws);
 
     describe("network", () => {
         it("creates an awsx VPC across 3 zones with a NAT gateway per zone, private and public subnets", async () => {
@@ -296,7 +296,7 @@ describe("EksCluster", () => {
 });
 
 describe("awsTarget", () => {
-    before(mockAws);
+    beforeEach(mockAws);
 
     function awsConfig(values: Record<string, string> = {}): AwsConfig {
         const config = readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1", ...values }));

@@ -57,7 +57,8 @@ describe("AWS facts", () => {
         assert.equal(nodePlatform("m7g.large"), "linux/arm64");
         assert.equal(nodePlatform("t4g.medium"), "linux/arm64");
         assert.equal(nodePlatform("c6gn.xlarge"), "linux/arm64");
-        assert.equal(nodePlatform("a1.large"), "linux/arm64");
+        // Mirrors pulumi-eks's AMI choice (no `g` after the digit); config.ts refuses a1 outright.
+        assert.equal(nodePlatform("a1.large"), "linux/amd64");
         assert.throws(() => nodePlatform("Standard_D4s_v5"), /not an EC2 instance type/);
     });
 });

@@ -21,7 +21,7 @@ function mockEcr(): void {
 }
 
 describe("EcrRegistry", () => {
-    before(mockEcr);
+    beforeEach(mockEcr);
 
     it("creates an immutable, scanned, KMS-encrypted repository that a destroy cannot silently empty", async () => {
         const { resources } = await runProgram(() => new EcrRegistry("images"));

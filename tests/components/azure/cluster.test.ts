@@ -232,13 +232,13 @@ describe("azureTarget", () => {
             "platform:nodeSize": "Standard_D8s_v5",
             "platform:minNodes": "3",
             "platform:maxNodes": "9",
-            "platform:upgradeChannel": "node-image",
+            "platform:upgradeChannel": "rapid",
             "platform:nodeOsUpgradeChannel": "SecurityPatch",
         });
         const { resources } = await runProgram(() => azureTarget("platform", config));
         const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster").inputs;
         assert.equal(cluster.kubernetesVersion, "1.33");
-        assert.deepEqual(cluster.autoUpgradeProfile, { upgradeChannel: "node-image", nodeOSUpgradeChannel: "SecurityPatch" });
+        assert.deepEqual(cluster.autoUpgradeProfile, { upgradeChannel: "rapid", nodeOSUpgradeChannel: "SecurityPatch" });
         const pool = (cluster.agentPoolProfiles as Inputs[])[0];
         assert.deepEqual(
             { vmSize: pool.vmSize, minCount: pool.minCount, maxCount: pool.maxCount, count: pool.count },

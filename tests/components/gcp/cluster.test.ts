@@ -1,9 +1,12 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import {
+    GKE_REQUIRED_APIS,
     GkeCluster,
+    MINOR_VERSION_HOLD_START,
     NODE_SERVICE_ACCOUNT_ROLES,
     gcpTarget,
+    gkeMaintenancePolicy,
     initialNodesPerZone,
     nodeServiceAccountId,
     roleSuffix,
@@ -31,9 +34,30 @@ function args(overrides: Partial<GkeClusterArgs> = {}): GkeClusterArgs {
     };
 }
 
-async function deployCluster(overrides: Partial<GkeClusterArgs> = {}): Promise<{ result: GkeCluster; resources: ResourceSet }> {
+/**
+ * Registers the mocks itself as well: the suite's `before` hook runs ahead of the root hook's
+ * per-test reset and of any `beforeEach`, so it has no mocks otherwise.
+ */
+async function deployCluster(
+    overrides: Partial<GkeClusterArgs> = {},
+    opts: pulumi.ComponentResourceOptions = {},
+): Promise<{ result: GkeCluster; resources: ResourceSet }> {
     mockGcp();
-    return runProgram(() => new GkeCluster("gke", args(overrides)));
+    return runProgram(() => new GkeCluster("gke", args(overrides), opts));
+}
+
+/** Resource options of the component's children, as a transformation sees them (ignoreChanges is not recorded). */
+async function childOptions(): Promise<Map<string, pulumi.CustomResourceOptions>> {
+    const seen = new Map<string, pulumi.CustomResourceOptions>();
+    await deployCluster({}, {
+        transformations: [
+            ({ type, opts }) => {
+                seen.set(type, opts);
+                return undefined;
+            },
+        ],
+    });
+    return seen;
 }
 
 function obj(v: unknown): Record<string, unknown> {
@@ -42,6 +66,9 @@ function obj(v: unknown): Record<string, unknown> {
 }
 
 describe("GkeCluster", () => {
+    // The root hook forgets all mocks before each test: programs run inside tests need them again.
+    beforeEach(() => mockGcp());
+
     let resources: ResourceSet;
     let cluster: RecordedResource;
     let pool: RecordedResource;
@@ -67,10 +94,7 @@ describe("GkeCluster", () => {
         it("follows the REGULAR channel by default, with the configured minimum version", async () => {
             const defaults = gcpConfig();
             assert.equal(defaults.gcp.releaseChannel, "REGULAR");
-            const { resources: r } = await runProgram(() => {
-                mockGcp();
-                return gcpTarget(defaults);
-            });
+            const { resources: r } = await runProgram(() => gcpTarget(defaults));
             const c = r.one(CLUSTER);
             assert.deepEqual(c.inputs.releaseChannel, { channel: "REGULAR" });
             assert.equal(c.inputs.minMasterVersion, "1.35");
@@ -78,10 +102,7 @@ describe("GkeCluster", () => {
 
         it("uses the configured release channel and Kubernetes version", async () => {
             const config = gcpConfig({ "platform:releaseChannel": "STABLE", "platform:kubernetesVersion": "1.33" });
-            const { resources: r } = await runProgram(() => {
-                mockGcp();
-                return gcpTarget(config);
-            });
+            const { resources: r } = await runProgram(() => gcpTarget(config));
             const c = r.one(CLUSTER);
             assert.deepEqual(c.inputs.releaseChannel, { channel: "STABLE" });
             assert.equal(c.inputs.minMasterVersion, "1.33");
@@ -142,6 +163,54 @@ describe("GkeCluster", () => {
             ]);
         });
 
+        it("holds the minor version with a NO_MINOR_UPGRADES exclusion until end of support, in a daily window", () => {
+            assert.deepEqual(cluster.inputs.maintenancePolicy, {
+                dailyMaintenanceWindow: { startTime: "03:00" },
+                maintenanceExclusions: [
+                    {
+                        exclusionName: "no-minor-upgrades",
+                        startTime: MINOR_VERSION_HOLD_START,
+                        exclusionOptions: { scope: "NO_MINOR_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" },
+                    },
+                ],
+            });
+        });
+
+        it("starts the exclusion at a fixed past UTC instant, so plans do not change from run to run", async () => {
+            // Zulu form with whole seconds: what GKE returns, so the value reads back unchanged.
+            assert.match(MINOR_VERSION_HOLD_START, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+            assert.ok(Date.parse(MINOR_VERSION_HOLD_START) < Date.now());
+            const { resources: again } = await runProgram(() => new GkeCluster("gke", args()));
+            assert.deepEqual(again.one(CLUSTER).inputs.maintenancePolicy, cluster.inputs.maintenancePolicy);
+            const exclusions = gkeMaintenancePolicy("2030-01-01T00:00:00Z").maintenanceExclusions as { startTime: string }[];
+            assert.equal(exclusions[0].startTime, "2030-01-01T00:00:00Z");
+        });
+
+        it("keeps the exclusion whatever the release channel", async () => {
+            for (const releaseChannel of ["RAPID", "STABLE", "EXTENDED"] as const) {
+                const { resources: r } = await deployCluster({ releaseChannel });
+                assert.deepEqual(r.one(CLUSTER).inputs.maintenancePolicy, gkeMaintenancePolicy());
+            }
+        });
+
+        it("runs the temporary default pool as the node service account, not the Compute Engine default one", () => {
+            assert.deepEqual(cluster.inputs.nodeConfig, {
+                serviceAccount: `gke-test-nodes@${PROJECT_ID}.iam.gserviceaccount.com`,
+                oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+            });
+        });
+
+        it("waits for the node service account's roles and the APIs", () => {
+            const deps = new Set(cluster.dependsOn);
+            for (const m of resources.ofType("gcp:projects/iAMMember:IAMMember")) assert.ok(deps.has(m.urn), `missing dependency on ${m.name}`);
+            for (const api of resources.ofType("gcp:projects/service:Service")) assert.ok(deps.has(api.urn), `missing dependency on ${api.name}`);
+        });
+
+        it("ignores later nodeConfig changes, which would otherwise replace the cluster", async () => {
+            const opts = await childOptions();
+            assert.deepEqual(opts.get(CLUSTER)?.ignoreChanges, ["nodeConfig"]);
+        });
+
         it("keeps deletion protection on by default, as config does", async () => {
             assert.equal(gcpConfig().gcp.deletionProtection, true);
             assert.equal(cluster.inputs.deletionProtection, true);
@@ -149,10 +218,7 @@ describe("GkeCluster", () => {
 
         it("turns deletion protection off when config says so", async () => {
             const config = gcpConfig({ "platform:deletionProtection": "false" });
-            const { resources: r } = await runProgram(() => {
-                mockGcp();
-                return gcpTarget(config);
-            });
+            const { resources: r } = await runProgram(() => gcpTarget(config));
             assert.equal(r.one(CLUSTER).inputs.deletionProtection, false);
         });
     });
@@ -200,10 +266,7 @@ describe("GkeCluster", () => {
 
         it("takes minNodes/maxNodes from config", async () => {
             const config = gcpConfig({ "platform:minNodes": "4", "platform:maxNodes": "12", "platform:nodeSize": "n2-standard-8" });
-            const { resources: r } = await runProgram(() => {
-                mockGcp();
-                return gcpTarget(config);
-            });
+            const { resources: r } = await runProgram(() => gcpTarget(config));
             const p = r.one(NODE_POOL);
             assert.deepEqual(p.inputs.autoscaling, { totalMinNodeCount: 4, totalMaxNodeCount: 12, locationPolicy: "BALANCED" });
             assert.equal(obj(p.inputs.nodeConfig).machineType, "n2-standard-8");
@@ -263,6 +326,39 @@ describe("GkeCluster", () => {
         });
     });
 
+    describe("APIs on a fresh project", () => {
+        it("turns on Compute, Kubernetes Engine, IAM and Cloud Resource Manager, and never turns them off", () => {
+            const apis = resources.ofType("gcp:projects/service:Service");
+            assert.deepEqual(apis.map((a) => a.inputs.service).sort(), [
+                "cloudresourcemanager.googleapis.com",
+                "compute.googleapis.com",
+                "container.googleapis.com",
+                "iam.googleapis.com",
+            ]);
+            assert.deepEqual([...GKE_REQUIRED_APIS].sort(), apis.map((a) => a.inputs.service).sort());
+            for (const a of apis) {
+                assert.equal(a.inputs.disableOnDestroy, false);
+                assert.equal(a.inputs.project, PROJECT_ID);
+            }
+        });
+
+        it("creates the node service account and every role binding only after the APIs are on", () => {
+            const apiUrns = resources.ofType("gcp:projects/service:Service").map((a) => a.urn);
+            assert.equal(apiUrns.length, 4);
+            const dependents = [resources.one("gcp:serviceaccount/account:Account"), ...resources.ofType("gcp:projects/iAMMember:IAMMember")];
+            assert.equal(dependents.length, 1 + NODE_SERVICE_ACCOUNT_ROLES.length);
+            for (const r of dependents) {
+                for (const urn of apiUrns) assert.ok(r.dependsOn.includes(urn), `${r.type} ${r.name} does not wait for ${urn}`);
+            }
+        });
+
+        it("creates no API services when enableApis is false", async () => {
+            const { resources: r } = await deployCluster({ enableApis: false });
+            assert.equal(r.ofType("gcp:projects/service:Service").length, 0);
+            assert.equal(r.ofType("gcp:serviceaccount/account:Account").length, 1);
+        });
+    });
+
     it("puts the project on every GCP resource that takes one", () => {
         const gcpResources = resources.all.filter((r) => r.custom && r.type.startsWith("gcp:"));
         assert.ok(gcpResources.length >= 10);
@@ -303,12 +399,12 @@ describe("GkeCluster", () => {
 });
 
 describe("gcpTarget", () => {
+    beforeEach(() => mockGcp());
+
     it("hands the platform its provider, a secret kubeconfig, GKE facts and dependencies on nodes, NAT and the webhook rule", async () => {
-        const config = gcpConfig({ "platform:storageTier": "premium" });
-        const { result: target, resources } = await runProgram(() => {
-            mockGcp();
-            return gcpTarget(config);
-        });
+        // Premium is regional pd-ssd, whose smallest disk is 10Gi: config refuses the 5Gi Redis default.
+        const config = gcpConfig({ "platform:storageTier": "premium", "platform:redisStorageSize": "10Gi" });
+        const { result: target, resources } = await runProgram(() => gcpTarget(config));
         assert.equal(target.cloud, "gcp");
         assert.ok(target.kubeconfig);
         assert.equal(await pulumi.isSecret(target.kubeconfig), true);

@@ -17,6 +17,10 @@ export function gcpConfig(extra: Record<string, string> = {}): GcpConfig {
     return config;
 }
 
+/**
+ * Mocked GCP outputs. The root hook forgets every mock before each test, so call this from the
+ * suite's `beforeEach` (or from a `before` hook right before the program it runs there).
+ */
 export function mockGcp(): void {
     mockState("gcp:container/cluster:Cluster", (args) => ({
         name: `${args.name}-1a2b3c`,

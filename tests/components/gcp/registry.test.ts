@@ -1,12 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { ArtifactRegistry, registryCleanupPolicies, validateArtifactRegistryArgs } from "../../../components/gcp/registry";
+import { ArtifactRegistry, durationSeconds, registryCleanupPolicies, validateArtifactRegistryArgs } from "../../../components/gcp/registry";
 import { runProgram, valueOf } from "../../harness/mocks";
 import { ACCESS_TOKEN, PROJECT_ID, REGION, mockGcp } from "./helpers";
 
 describe("ArtifactRegistry", () => {
+    // The root hook forgets all mocks before each test: register them per test.
+    beforeEach(() => mockGcp());
+
     async function deploy(extra: Partial<ConstructorParameters<typeof ArtifactRegistry>[1]> = {}) {
-        mockGcp();
         return runProgram(() => new ArtifactRegistry("platform", { project: PROJECT_ID, region: REGION, ...extra }));
     }
 
@@ -24,10 +26,21 @@ describe("ArtifactRegistry", () => {
         const repo = resources.one("gcp:artifactregistry/repository:Repository");
         assert.equal(repo.inputs.cleanupPolicyDryRun, false);
         assert.deepEqual(repo.inputs.cleanupPolicies, [
-            { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: "14d" } },
+            { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: "1209600s" } },
             { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: 10 } },
         ]);
-        assert.deepEqual(registryCleanupPolicies("3d", 2)[0].condition, { tagState: "UNTAGGED", olderThan: "3d" });
+        assert.deepEqual(registryCleanupPolicies(3, 2)[0].condition, { tagState: "UNTAGGED", olderThan: "259200s" });
+    });
+
+    it("writes cleanup ages as protobuf Durations in seconds, never days (pulumi/pulumi-gcp#3344)", async () => {
+        assert.equal(durationSeconds(14), "1209600s");
+        assert.equal(durationSeconds(1), "86400s");
+        const { resources } = await deploy({ untaggedMaxAgeDays: 30 });
+        const policies = resources.one("gcp:artifactregistry/repository:Repository").inputs.cleanupPolicies as { condition?: { olderThan?: string } }[];
+        for (const p of policies) {
+            if (p.condition?.olderThan !== undefined) assert.match(p.condition.olderThan, /^[0-9]+s$/);
+        }
+        assert.equal(policies[0].condition?.olderThan, "2592000s");
     });
 
     it("enables the Artifact Registry API without disabling it on destroy", async () => {
@@ -61,13 +74,13 @@ describe("ArtifactRegistry", () => {
 
 describe("ArtifactRegistry argument validation", () => {
     it("refuses a bad repository id, age and keep count, before registering anything", async () => {
-        assert.deepEqual(validateArtifactRegistryArgs({ project: PROJECT_ID, region: REGION, repositoryId: "Bad_Repo", untaggedMaxAge: "2w", keepRecentVersions: 0 }, "x"), [
+        assert.deepEqual(validateArtifactRegistryArgs({ project: PROJECT_ID, region: REGION, repositoryId: "Bad_Repo", untaggedMaxAgeDays: 1.5, keepRecentVersions: 0 }, "x"), [
             'repositoryId "Bad_Repo" must be lower-case letters, digits and hyphens, starting with a letter',
-            'untaggedMaxAge must be a number of days such as 14d (got "2w")',
+            "untaggedMaxAgeDays must be a whole number of days >= 1 (got 1.5)",
             "keepRecentVersions must be a whole number >= 1 (got 0)",
         ]);
         const { resources } = await runProgram(() => {
-            assert.throws(() => new ArtifactRegistry("platform", { project: PROJECT_ID, region: REGION, untaggedMaxAge: "0d" }), /ArtifactRegistry platform: untaggedMaxAge/);
+            assert.throws(() => new ArtifactRegistry("platform", { project: PROJECT_ID, region: REGION, untaggedMaxAgeDays: 0 }), /ArtifactRegistry platform: untaggedMaxAgeDays/);
         });
         assert.equal(resources.all.length, 0);
     });

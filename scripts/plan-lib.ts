@@ -1,0 +1,456 @@
+/**
+ * The offline plan: evaluate a stack under Pulumi mocks, with no CLI, credentials or cluster, and
+ * describe what it would register, so a reviewer (and the golden tests) can see the effect of a
+ * change. Everything written is deterministic and has every secret replaced by "[secret]".
+ *
+ * `evaluateStack` uses the process-wide mock engine: evaluate one stack at a time, never in parallel.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { dump, load } from "js-yaml";
+import type { PlatformOutputs } from "../components/cluster";
+import { type Cloud, mapConfigSource, readConfig } from "../config";
+import { deployStack } from "../stacks";
+import { installCloudMocks } from "../tests/harness/cloud-mocks";
+import { runProgram, type RecordedResource, type ResourceSet } from "../tests/harness/mocks";
+
+export const REDACTED = "[secret]";
+/** Secrets shorter than this are not searched for inside longer strings (too many false hits). */
+const MIN_EMBEDDED_SECRET = 6;
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+/** Golden plans of the example stacks, pinned by tests/delivery/plan.test.ts. */
+export const GOLDEN_DIR = path.join(REPO_ROOT, "tests", "golden");
+
+export interface PlanResource {
+    urn: string;
+    type: string;
+    name: string;
+    parent: string;
+    provider: string;
+    protect: boolean;
+    retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+    dependsOn: string[];
+    aliases: string[];
+    inputs: Record<string, unknown>;
+}
+
+export interface Plan {
+    stack: string;
+    resources: PlanResource[];
+    outputs: Record<string, unknown>;
+    /** File name (under `manifests/`) to YAML text, one Kubernetes object each. */
+    manifests: Record<string, string>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+
+/** A config value as the string `readConfig` expects: scalars as text, objects and lists as JSON. */
+export function configString(value: unknown): string {
+    if (typeof value === "string") return value;
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
+    if (value === null || value === undefined) return "";
+    return JSON.stringify(value);
+}
+
+export interface StackConfig {
+    values: Record<string, string>;
+    /** Keys whose values were `secure:` ciphertext, replaced by a placeholder we cannot decrypt. */
+    secretKeys: string[];
+}
+
+/** The `config:` block of a `Pulumi.<stack>.yaml` text as flat `namespace:key` strings. */
+export function parseStackConfig(yamlText: string): StackConfig {
+    const doc = load(yamlText);
+    const config = typeof doc === "object" && doc !== null ? (doc as Record<string, unknown>).config : undefined;
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    if (typeof config !== "object" || config === null) return { values, secretKeys };
+    for (const [key, raw] of Object.entries(config as Record<string, unknown>)) {
+        if (typeof raw === "object" && raw !== null && "secure" in raw) {
+            values[key] = `offline-placeholder-${key.replace(/[^a-zA-Z0-9]/g, "-")}`;
+            secretKeys.push(key);
+        } else {
+            values[key] = configString(raw);
+        }
+    }
+    return { values, secretKeys };
+}
+
+export function stackFile(stack: string, root = REPO_ROOT): string {
+    return path.join(root, `Pulumi.${stack}.yaml`);
+}
+
+/** Stacks that have an example `Pulumi.<stack>.yaml` in the repository, sorted. */
+export function exampleStacks(root = REPO_ROOT): string[] {
+    return fs
+        .readdirSync(root)
+        .map((f) => /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redaction and normalisation
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Every string leaf of a value (the values a secret may reappear as elsewhere). */
+export function stringLeaves(v: unknown): string[] {
+    if (typeof v === "string") return v === "" ? [] : [v];
+    if (Array.isArray(v)) return v.flatMap(stringLeaves);
+    if (isRecord(v)) return Object.values(v).flatMap(stringLeaves);
+    return [];
+}
+
+/**
+ * Replaces every secret string: equal to one, or containing one (a password inside a connection
+ * URL). Longest first, so a secret that contains another is removed whole.
+ */
+export function redactStrings(v: unknown, secrets: ReadonlySet<string>): unknown {
+    const ordered = [...secrets].sort((a, b) => b.length - a.length);
+    const scrub = (x: unknown): unknown => {
+        if (typeof x === "string") {
+            if (secrets.has(x)) return REDACTED;
+            let s = x;
+            for (const secret of ordered) if (secret.length >= MIN_EMBEDDED_SECRET && s.includes(secret)) s = s.split(secret).join(REDACTED);
+            return s;
+        }
+        if (Array.isArray(x)) return x.map(scrub);
+        if (isRecord(x)) return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, scrub(y)]));
+        return x;
+    };
+    return scrub(v);
+}
+
+/** Removes what differs between machines (the checkout path, the home directory). */
+export function normalizePaths(v: unknown, root = REPO_ROOT): unknown {
+    const home = os.homedir();
+    const fix = (x: unknown): unknown => {
+        if (typeof x === "string") {
+            let s = x.split(root).join("<repo>");
+            if (home.length > 1) s = s.split(home).join("~");
+            return s;
+        }
+        if (Array.isArray(x)) return x.map(fix);
+        if (isRecord(x)) return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, fix(y)]));
+        return x;
+    };
+    return fix(v);
+}
+
+/** Recursively sorted keys and no undefined members: the same value always prints the same. */
+export function canonical(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : canonical(x)));
+    if (isRecord(v)) {
+        return Object.fromEntries(
+            Object.keys(v)
+                .sort()
+                .filter((k) => v[k] !== undefined)
+                .map((k) => [k, canonical(v[k])]),
+        );
+    }
+    return v;
+}
+
+/**
+ * The inventory with secrets removed: secret inputs become "[secret]" whole, and any string equal
+ * to (or containing) a secret value anywhere else, outputs included, is redacted too.
+ */
+export function redactPlan(
+    recorded: readonly RecordedResource[],
+    outputs: Record<string, { value: unknown; secret: boolean }>,
+    extraSecrets: readonly string[] = [],
+): { resources: PlanResource[]; outputs: Record<string, unknown> } {
+    const secrets = new Set<string>(extraSecrets.filter((s) => s !== ""));
+    for (const r of recorded) for (const key of r.secretInputs) for (const s of stringLeaves(r.inputs[key])) secrets.add(s);
+    for (const o of Object.values(outputs)) if (o.secret) for (const s of stringLeaves(o.value)) secrets.add(s);
+
+    const resources = recorded
+        .map((r): PlanResource => {
+            const inputs = Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, r.secretInputs.includes(k) ? REDACTED : v]));
+            return {
+                urn: r.urn,
+                type: r.type,
+                name: r.name,
+                parent: r.parent,
+                provider: r.provider,
+                protect: r.protect,
+                retainOnDelete: r.retainOnDelete,
+                deleteBeforeReplace: r.deleteBeforeReplace,
+                dependsOn: [...r.dependsOn].sort(),
+                aliases: [...r.aliases].sort(),
+                inputs: redactStrings(inputs, secrets) as Record<string, unknown>,
+            };
+        })
+        .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    const redactedOutputs = Object.fromEntries(
+        Object.entries(outputs)
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([k, o]) => [k, o.secret ? REDACTED : redactStrings(o.value, secrets)]),
+    );
+    return { resources, outputs: redactedOutputs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manifests
+
+/** Kubernetes objects: kubernetes types whose inputs carry apiVersion and kind (not Helm releases, providers, reads). */
+export function isManifestResource(r: Pick<PlanResource, "type" | "inputs">): boolean {
+    return r.type.startsWith("kubernetes:") && typeof r.inputs.apiVersion === "string" && typeof r.inputs.kind === "string";
+}
+
+function manifestFileName(r: PlanResource): string {
+    const metadata = isRecord(r.inputs.metadata) ? r.inputs.metadata : {};
+    const name = typeof metadata.name === "string" ? metadata.name : r.name;
+    const ns = typeof metadata.namespace === "string" ? metadata.namespace : "_cluster";
+    const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9.-]+/g, "_");
+    return `${clean(String(r.inputs.kind))}-${clean(ns)}-${clean(name)}`;
+}
+
+/** One YAML document per Kubernetes object, by `<kind>-<namespace>-<name>.yaml`. */
+export function renderManifests(resources: readonly PlanResource[]): Record<string, string> {
+    const files: Record<string, string> = {};
+    for (const r of resources.filter(isManifestResource)) {
+        const base = manifestFileName(r);
+        let file = `${base}.yaml`;
+        for (let i = 2; file in files; i++) file = `${base}-${i}.yaml`;
+        files[file] = `# ${r.urn}\n${dump(canonical(r.inputs), { sortKeys: true, noRefs: true })}`;
+    }
+    return files;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+
+async function resolveOutputs(result: unknown): Promise<Record<string, { value: unknown; secret: boolean }>> {
+    const out: Record<string, { value: unknown; secret: boolean }> = {};
+    if (!isRecord(result)) return out;
+    for (const [key, v] of Object.entries(result)) {
+        if (v === undefined) continue;
+        const o = pulumi.output(v);
+        const value = await new Promise<unknown>((resolve) => o.apply((x) => resolve(x)));
+        out[key] = { value, secret: await pulumi.isSecret(o) };
+    }
+    return out;
+}
+
+/** The example stack file of each target (`Pulumi.<stack>.yaml`). */
+export const EXAMPLE_STACK_OF: Record<Cloud, string> = { local: "dev", aws: "aws", gcp: "gcp", azure: "azure" };
+
+export interface StackRun {
+    values: Record<string, string>;
+    secretKeys: string[];
+    outputs: PlatformOutputs;
+    resources: ResourceSet;
+}
+
+/**
+ * Runs `Pulumi.<stack>.yaml` (with `extra` config on top) under the test mocks, exactly as
+ * `pulumi up` would evaluate it: the shared core of the plan, the stack tests and the benchmark.
+ */
+export async function runStack(stack: string, extra: Record<string, string> = {}, root = REPO_ROOT): Promise<StackRun> {
+    const file = stackFile(stack, root);
+    if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(root, file)}; stacks here: ${exampleStacks(root).join(", ")}`);
+    const parsed = parseStackConfig(fs.readFileSync(file, "utf8"));
+    const values = { ...parsed.values, ...extra };
+    // Provider SDKs read their own namespaces (aws:region, gcp:project) from Pulumi's config.
+    pulumi.runtime.setAllConfig(values, parsed.secretKeys);
+    const config = readConfig(mapConfigSource(values));
+    installCloudMocks(config.cloud);
+    const { result, resources } = await runProgram(() => deployStack(config));
+    return { values, secretKeys: parsed.secretKeys, outputs: result, resources };
+}
+
+/** Evaluates `Pulumi.<stack>.yaml` under mocks and returns its redacted, deterministic plan. */
+export async function evaluateStack(stack: string, root = REPO_ROOT): Promise<Plan> {
+    const { values, secretKeys, outputs: result, resources } = await runStack(stack, {}, root);
+    const outputs = await resolveOutputs(result);
+    const recorded = resources.all.filter((r) => !r.read);
+    const redacted = redactPlan(
+        recorded,
+        outputs,
+        secretKeys.map((k) => values[k]),
+    );
+    const normalized = normalizePaths(redacted, root) as typeof redacted;
+    return { stack, resources: normalized.resources, outputs: normalized.outputs, manifests: renderManifests(normalized.resources) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+export const INVENTORY_FILE = "inventory.json";
+export const OUTPUTS_FILE = "outputs.json";
+export const MANIFESTS_DIR = "manifests";
+
+function json(v: unknown): string {
+    return `${JSON.stringify(canonical(v), null, 2)}\n`;
+}
+
+/** The plan as relative path → file content: what `plan.ts` writes and the golden test compares. */
+export function planFiles(plan: Plan): Map<string, string> {
+    const files = new Map<string, string>();
+    files.set(INVENTORY_FILE, json(plan.resources));
+    files.set(OUTPUTS_FILE, json(plan.outputs));
+    for (const name of Object.keys(plan.manifests).sort()) files.set(`${MANIFESTS_DIR}/${name}`, plan.manifests[name]);
+    return files;
+}
+
+/** Writes the plan into `dir`, removing manifests of objects that no longer exist. */
+export function writePlan(plan: Plan, dir: string): void {
+    fs.rmSync(path.join(dir, MANIFESTS_DIR), { recursive: true, force: true });
+    for (const [rel, content] of planFiles(plan)) {
+        const target = path.join(dir, rel);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, content);
+    }
+}
+
+/** The files of a plan directory as relative path → content (empty if the directory is missing). */
+export function readPlanFiles(dir: string): Map<string, string> {
+    const files = new Map<string, string>();
+    const walk = (rel: string) => {
+        const abs = path.join(dir, rel);
+        if (!fs.existsSync(abs)) return;
+        for (const entry of fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+            const child = rel ? `${rel}/${entry.name}` : entry.name;
+            if (entry.isDirectory()) walk(child);
+            else files.set(child, fs.readFileSync(path.join(dir, child), "utf8"));
+        }
+    };
+    walk("");
+    return files;
+}
+
+export interface PlanSnapshot {
+    resources: PlanResource[];
+    outputs: Record<string, unknown>;
+}
+
+/** Parses the inventory and outputs of plan files; missing files read as an empty plan. */
+export function snapshotOf(files: ReadonlyMap<string, string>): PlanSnapshot {
+    const inv = files.get(INVENTORY_FILE);
+    const out = files.get(OUTPUTS_FILE);
+    return {
+        resources: inv ? (JSON.parse(inv) as PlanResource[]) : [],
+        outputs: out ? (JSON.parse(out) as Record<string, unknown>) : {},
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diff
+
+export interface FieldChange {
+    path: string;
+    before: unknown;
+    after: unknown;
+}
+
+export interface ResourceChange {
+    urn: string;
+    type: string;
+    name: string;
+    changes: FieldChange[];
+}
+
+export interface PlanDiff {
+    added: PlanResource[];
+    removed: PlanResource[];
+    changed: ResourceChange[];
+    outputs: FieldChange[];
+    unchanged: number;
+}
+
+/** Leaves of a value by dotted path (`inputs.spec.template.spec.containers[0].image`). */
+export function flatten(v: unknown, prefix = ""): Map<string, unknown> {
+    const out = new Map<string, unknown>();
+    const walk = (x: unknown, p: string) => {
+        if (Array.isArray(x) && x.length > 0) x.forEach((y, i) => walk(y, `${p}[${i}]`));
+        else if (isRecord(x) && Object.keys(x).length > 0) for (const [k, y] of Object.entries(x)) walk(y, p ? `${p}.${k}` : k);
+        else out.set(p, x);
+    };
+    walk(v, prefix);
+    return out;
+}
+
+export function diffValues(before: unknown, after: unknown, prefix = ""): FieldChange[] {
+    const a = flatten(before, prefix);
+    const b = flatten(after, prefix);
+    const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
+    return paths
+        .filter((p) => JSON.stringify(a.get(p)) !== JSON.stringify(b.get(p)))
+        .map((p) => ({ path: p, before: a.get(p), after: b.get(p) }));
+}
+
+export function diffPlans(base: PlanSnapshot, head: PlanSnapshot): PlanDiff {
+    const before = new Map(base.resources.map((r) => [r.urn, r]));
+    const after = new Map(head.resources.map((r) => [r.urn, r]));
+    const diff: PlanDiff = { added: [], removed: [], changed: [], outputs: diffValues(base.outputs, head.outputs), unchanged: 0 };
+    for (const [urn, r] of after) if (!before.has(urn)) diff.added.push(r);
+    for (const [urn, r] of before) if (!after.has(urn)) diff.removed.push(r);
+    for (const [urn, r] of after) {
+        const old = before.get(urn);
+        if (!old) continue;
+        const { urn: _u, ...oldRest } = old;
+        const { urn: _v, ...newRest } = r;
+        void _u;
+        void _v;
+        const changes = diffValues(oldRest, newRest);
+        if (changes.length > 0) diff.changed.push({ urn, type: r.type, name: r.name, changes });
+        else diff.unchanged++;
+    }
+    return diff;
+}
+
+export function hasChanges(d: PlanDiff): boolean {
+    return d.added.length + d.removed.length + d.changed.length + d.outputs.length > 0;
+}
+
+function show(v: unknown): string {
+    if (v === undefined) return "(unset)";
+    const s = JSON.stringify(v);
+    const short = s.length > 120 ? `${s.slice(0, 117)}...` : s;
+    return `\`${short.replace(/`/g, "'")}\``;
+}
+
+/** Fields that force a replace rather than an update, worth a warning in review. */
+function warning(r: ResourceChange): string {
+    if (r.changes.some((c) => c.path === "protect" && c.after === false)) return " ⚠️ protection removed";
+    if (r.type === "kubernetes:apps/v1:StatefulSet" && r.changes.some((c) => c.path.startsWith("inputs.spec.volumeClaimTemplates"))) {
+        return " ⚠️ volumeClaimTemplates changed: the StatefulSet is replaced";
+    }
+    if (r.type === "kubernetes:storage.k8s.io/v1:StorageClass" && r.changes.some((c) => /^inputs\.(parameters|provisioner|reclaimPolicy)/.test(c.path))) {
+        return " ⚠️ StorageClass fields are immutable: it is replaced";
+    }
+    return "";
+}
+
+/** A markdown report of a diff (for a PR comment or a terminal). */
+export function renderDiff(d: PlanDiff, title: string): string {
+    const lines = [`### ${title}`, ""];
+    if (!hasChanges(d)) return [...lines, `No changes (${d.unchanged} resources).`, ""].join("\n");
+    lines.push(`**${d.added.length} to add, ${d.removed.length} to remove, ${d.changed.length} to change**, ${d.unchanged} unchanged.`, "");
+    const item = (r: { type: string; name: string }) => `\`${r.type}\` **${r.name}**`;
+    if (d.added.length > 0) lines.push("#### Added", ...d.added.map((r) => `- ${item(r)}`), "");
+    if (d.removed.length > 0) {
+        lines.push("#### Removed", ...d.removed.map((r) => `- ${item(r)}${r.protect ? " ⚠️ protected: the update will fail until protect is lifted" : ""}`), "");
+    }
+    if (d.changed.length > 0) {
+        lines.push("#### Changed");
+        for (const r of d.changed) {
+            lines.push(`- ${item(r)}${warning(r)}`);
+            for (const c of r.changes) lines.push(`  - \`${c.path}\`: ${show(c.before)} → ${show(c.after)}`);
+        }
+        lines.push("");
+    }
+    if (d.outputs.length > 0) {
+        lines.push("#### Stack outputs", ...d.outputs.map((c) => `- \`${c.path}\`: ${show(c.before)} → ${show(c.after)}`), "");
+    }
+    return lines.join("\n");
+}

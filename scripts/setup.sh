@@ -6,8 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
+    # npm test: the app's tests (a real redis-server) and the compose check
     python3-fastapi python3-redis python3-pytest python3-httpx python3-uvicorn
     redis-server redis-tools docker-compose
+    # npm run bench:app: the load generator, and the fast paths the image's uvicorn uses
+    wrk python3-uvloop python3-httptools
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

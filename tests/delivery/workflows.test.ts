@@ -105,16 +105,31 @@ describe("workflows: every file", () => {
     }
 });
 
+/** The commands `.ci/run` runs after its preamble: the same two the README gives. */
+const CI_COMMANDS = fs
+    .readFileSync(path.join(ROOT, ".ci/run"), "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#") && !l.startsWith("set ") && !l.startsWith("cd "));
+
+describe(".ci/run", () => {
+    it("runs exactly the set-up and test commands README.md gives", () => {
+        assert.deepEqual(CI_COMMANDS, ["bash scripts/setup.sh", "npm test"]);
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const setUp = readme.slice(readme.indexOf("## Set up and test"), readme.indexOf("## Deploy"));
+        for (const command of CI_COMMANDS) assert.match(setUp, new RegExp(`^${command.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "m"), command);
+    });
+});
+
 describe("workflows: preview.yml", () => {
     it("runs on pull requests to main", () => {
         assert.deepEqual(Object.keys(preview.on), ["pull_request"]);
     });
 
-    it("tests first (npm ci, then the package.json test script), and every other job needs the tests", () => {
+    it("tests first (the README's set-up and test commands, as .ci/run runs them), and every other job needs the tests", () => {
         assert.ok(packageJson.scripts?.test, "package.json has no test script");
         const test = preview.jobs.test;
-        const commands = runs(test);
-        assert.ok(commands.indexOf("npm ci") >= 0 && commands.indexOf("npm ci") < commands.indexOf("npm test"), commands.join("; "));
+        assert.deepEqual(runs(test), CI_COMMANDS);
         const setup = usesAction(test, "actions/setup-node")[0];
         assert.equal(String(setup.with?.["node-version"]), "20");
         assert.equal(setup.with?.cache, "npm");
@@ -192,8 +207,7 @@ describe("workflows: plan-comment.yml", () => {
 describe("workflows: deploy.yml", () => {
     it("runs on pushes to main, tests first", () => {
         assert.deepEqual(deploy.on, { push: { branches: ["main"] } });
-        const commands = runs(deploy.jobs.test);
-        assert.ok(commands.indexOf("npm ci") >= 0 && commands.indexOf("npm ci") < commands.indexOf("npm test"));
+        assert.deepEqual(runs(deploy.jobs.test), CI_COMMANDS);
         assert.deepEqual(needs(deploy.jobs.deploy), ["test"]);
     });
 

@@ -1,0 +1,314 @@
+"""Behaviour of the visit counter against a real redis-server."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import warnings
+
+import pytest
+
+from conftest import free_port, lifespan, run, serve
+
+import main
+from main import Settings, create_app
+
+# Short timeouts keep the failure tests fast; production defaults are 2 s.
+SOCKET_TIMEOUT = 0.5
+
+
+def settings_for(port: int, **overrides) -> Settings:
+    values = dict(
+        host="127.0.0.1",
+        port=port,
+        socket_timeout=SOCKET_TIMEOUT,
+        connect_timeout=SOCKET_TIMEOUT,
+        pool_timeout=SOCKET_TIMEOUT,
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+async def timed_get(client, path: str):
+    started = time.monotonic()
+    response = await client.get(path)
+    return response, time.monotonic() - started
+
+
+def assert_unavailable(response) -> None:
+    assert response.status_code == 503, response.text
+    assert response.json() == {"detail": "redis unavailable"}
+    assert response.headers.get("retry-after") == "1"
+
+
+# (a) ------------------------------------------------------------------------------
+@pytest.mark.parametrize("requests", [200, 600])  # 600 > IncrBatcher.MAX_BATCH: several batches
+def test_concurrent_requests_count_exactly(redis_factory, requests):
+    server = redis_factory().start()
+    app = create_app(settings_for(server.port, max_connections=4))
+
+    async def scenario():
+        async with serve(app) as client:
+            responses = await asyncio.gather(*(client.get("/") for _ in range(requests)))
+        assert [r.status_code for r in responses] == [200] * requests
+        values = sorted(r.json()["hits"] for r in responses)
+        assert values == list(range(1, requests + 1))  # each visitor its own number
+
+    run(scenario())
+    assert server.hits() == requests
+
+
+# (b) ------------------------------------------------------------------------------
+def test_readyz_is_503_until_redis_starts(redis_factory):
+    port = free_port()  # nothing listens here yet
+    server = redis_factory(port=port)
+    app = create_app(settings_for(port))
+
+    async def scenario():
+        async with serve(app) as client:  # startup must not need Redis
+            ready, elapsed = await timed_get(client, "/readyz")
+            assert_unavailable(ready)
+            assert elapsed < 1.0
+            counter, elapsed = await timed_get(client, "/")
+            assert_unavailable(counter)
+            assert elapsed < 1.0
+            assert (await client.get("/healthz")).status_code == 200
+
+            server.start()
+
+            ready = await client.get("/readyz")
+            assert ready.status_code == 200, ready.text
+            assert ready.json() == {"status": "ready"}
+            counter = await client.get("/")
+            assert counter.status_code == 200
+            assert counter.json() == {"hits": 1}  # the failed attempt counted nothing
+
+    run(scenario())
+    assert server.hits() == 1
+
+
+# (c) ------------------------------------------------------------------------------
+def test_redis_crash_gives_fast_503_and_recovers_without_losing_or_doubling(redis_factory):
+    # AOF with fsync on every write, so a SIGKILL loses nothing and the count
+    # must carry on exactly where it stopped.
+    server = redis_factory(aof=True).start()
+    app = create_app(settings_for(server.port))
+
+    async def scenario():
+        async with serve(app) as client:
+            # Concurrent warm-up: leaves ~20 live connections in the pool.
+            first = await asyncio.gather(*(client.get("/") for _ in range(20)))
+            assert sorted(r.json()["hits"] for r in first) == list(range(1, 21))
+
+            server.kill()
+
+            started = time.monotonic()
+            for _ in range(10):
+                response, elapsed = await timed_get(client, "/")
+                assert_unavailable(response)
+                assert elapsed < 1.0, f"503 took {elapsed:.2f}s"
+            burst = await asyncio.gather(*(client.get("/") for _ in range(20)))
+            for response in burst:
+                assert_unavailable(response)
+            assert time.monotonic() - started < 3.0
+            assert_unavailable(await client.get("/readyz"))
+            assert (await client.get("/healthz")).status_code == 200
+
+            server.start()  # same port, same AOF file
+
+            # No reconnect step by the test: the pool notices the dead sockets
+            # when it hands them out and reconnects before sending anything.
+            again = await asyncio.gather(*(client.get("/") for _ in range(20)))
+            assert [r.status_code for r in again] == [200] * 20, [r.text for r in again]
+            assert sorted(r.json()["hits"] for r in again) == list(range(21, 41))
+            assert (await client.get("/readyz")).status_code == 200
+
+    run(scenario())
+    assert server.hits() == 40
+
+
+def test_stalled_redis_times_out_and_the_incr_is_never_retried(redis_factory):
+    """A Redis that stops answering (SIGSTOP) gives 503s after the socket timeout.
+
+    The INCR of the request in flight was already written to the socket, so
+    Redis applies it when it wakes up: the outcome of a timed-out INCR is
+    unknown to the app, which is why it must not be retried -- it is applied
+    exactly once, never twice. Requests that queued up behind it were never
+    sent: they fail with it and are not counted.
+    """
+    server = redis_factory().start()
+    app = create_app(settings_for(server.port))
+
+    async def scenario():
+        async with serve(app) as client:
+            assert (await client.get("/")).json() == {"hits": 1}
+            server.pause()
+            try:
+                started = time.monotonic()
+                in_flight = asyncio.ensure_future(client.get("/"))
+                await asyncio.sleep(0.1)  # its INCR is written; Redis does not answer
+                queued = [asyncio.ensure_future(client.get("/")) for _ in range(50)]
+                responses = await asyncio.gather(in_flight, *queued)
+                elapsed = time.monotonic() - started
+                for response in responses:
+                    assert_unavailable(response)
+                assert elapsed < SOCKET_TIMEOUT + 1.0, f"took {elapsed:.2f}s"
+            finally:
+                server.resume()
+
+            deadline = time.monotonic() + 5
+            while server.hits() != 2 and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.3)  # a retry, or a queued request sent, would show up here
+            assert server.hits() == 2
+
+            response = await client.get("/")
+            assert response.status_code == 200
+            assert response.json() == {"hits": 3}
+
+    run(scenario())
+
+
+# (d) ------------------------------------------------------------------------------
+def test_healthz_does_not_depend_on_redis():
+    app = create_app(settings_for(free_port()))  # no Redis anywhere
+
+    async def scenario():
+        async with serve(app) as client:
+            for _ in range(5):
+                response, elapsed = await timed_get(client, "/healthz")
+                assert response.status_code == 200
+                assert response.json() == {"status": "ok"}
+                assert elapsed < 0.5
+            assert_unavailable(await client.get("/readyz"))
+
+    run(scenario())
+
+
+# (e) ------------------------------------------------------------------------------
+def test_password_from_environment(redis_factory, monkeypatch):
+    server = redis_factory(password="s3cret-pw").start()
+    monkeypatch.setenv("REDIS_HOST", "127.0.0.1")
+    monkeypatch.setenv("REDIS_PORT", str(server.port))
+    monkeypatch.setenv("REDIS_SOCKET_TIMEOUT", str(SOCKET_TIMEOUT))
+
+    async def requests(password):
+        if password is None:
+            monkeypatch.delenv("REDIS_PASSWORD", raising=False)
+        else:
+            monkeypatch.setenv("REDIS_PASSWORD", password)
+        app = create_app()  # reads the environment at startup
+        async with serve(app) as client:
+            return [await client.get(path) for path in ("/", "/readyz", "/healthz")]
+
+    counter, ready, health = run(requests("s3cret-pw"))
+    assert counter.status_code == 200 and counter.json() == {"hits": 1}
+    assert ready.status_code == 200
+    assert health.status_code == 200
+
+    for wrong in ("not-the-password", None):
+        counter, ready, health = run(requests(wrong))
+        assert_unavailable(counter)
+        assert_unavailable(ready)
+        assert health.status_code == 200
+
+    assert server.hits() == 1
+
+
+# batching and error replies -------------------------------------------------------
+def test_error_reply_from_redis_is_a_503_not_a_500(redis_factory):
+    server = redis_factory().start()
+    app = create_app(settings_for(server.port))
+    c = server.client()
+    c.set("hits", "not-a-number")  # INCR now answers "-ERR value is not an integer"
+    c.close()
+
+    async def scenario():
+        async with serve(app) as client:
+            responses = await asyncio.gather(*(client.get("/") for _ in range(5)))
+            for response in responses:
+                assert_unavailable(response)
+            assert (await client.get("/readyz")).status_code == 200  # Redis itself is fine
+
+    run(scenario())
+
+
+def test_batched_incr_skips_callers_that_went_away(redis_factory):
+    """A request cancelled before its INCR was sent is never counted."""
+    server = redis_factory().start()
+    app = create_app(settings_for(server.port))
+
+    async def scenario():
+        async with lifespan(app):
+            counter = app.state.counter
+            tasks = [asyncio.ensure_future(counter.incr()) for _ in range(5)]
+            await asyncio.sleep(0)  # all five queued; the batch is not sent yet
+            tasks[1].cancel()
+            tasks[3].cancel()
+            done = await asyncio.gather(*tasks, return_exceptions=True)
+            assert isinstance(done[1], asyncio.CancelledError)
+            assert isinstance(done[3], asyncio.CancelledError)
+            assert sorted(done[i] for i in (0, 2, 4)) == [1, 2, 3]
+
+    run(scenario())
+    assert server.hits() == 3
+
+
+# configuration and compatibility ---------------------------------------------------
+def test_settings_from_env_defaults_and_validation():
+    s = Settings.from_env({})
+    assert (s.host, s.port, s.password, s.db, s.socket_timeout) == ("redis", 6379, None, 0, 2.0)
+    assert s.connect_timeout == s.pool_timeout == 2.0
+
+    s = Settings.from_env(
+        {
+            "REDIS_HOST": "cache",
+            "REDIS_PORT": "6380",
+            "REDIS_PASSWORD": "pw",
+            "REDIS_DB": "3",
+            "REDIS_SOCKET_TIMEOUT": "0.25",
+        }
+    )
+    assert (s.host, s.port, s.password, s.db) == ("cache", 6380, "pw", 3)
+    assert s.socket_timeout == s.connect_timeout == s.pool_timeout == 0.25
+    assert "pw" not in repr(s)
+
+    assert Settings.from_env({"REDIS_PASSWORD": ""}).password is None
+    for bad in ({"REDIS_PORT": "http"}, {"REDIS_PORT": "0"}, {"REDIS_SOCKET_TIMEOUT": "0"},
+                {"REDIS_SOCKET_TIMEOUT": "nan"}, {"REDIS_DB": "-1"}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            Settings.from_env(bad)
+
+
+def test_redis_client_is_configured_never_to_retry(redis_factory):
+    server = redis_factory().start()
+    app = create_app(settings_for(server.port))
+
+    async def scenario():
+        async with lifespan(app):
+            kwargs = app.state.redis.connection_pool.connection_kwargs
+            assert kwargs["retry_on_timeout"] is False
+            assert kwargs["retry"]._retries == 0
+
+    run(scenario())
+
+
+def test_startup_and_shutdown_emit_no_deprecation_warnings(redis_factory):
+    server = redis_factory().start()
+
+    async def scenario():
+        app = create_app(settings_for(server.port))
+        async with serve(app) as client:
+            assert (await client.get("/")).status_code == 200
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run(scenario())
+    deprecations = [w for w in caught if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning))]
+    assert not deprecations, [f"{w.filename}:{w.lineno}: {w.message}" for w in deprecations]
+
+
+def test_module_exposes_app():
+    assert main.app.title == "visit-counter"
+    paths = {route.path for route in main.app.routes}
+    assert {"/", "/healthz", "/readyz"} <= paths

@@ -10,6 +10,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { TlsSettings } from "../config";
+import { ADDON_NAMESPACE_LABELS } from "./workload-security";
 
 export const CERT_MANAGER_CHART = "cert-manager";
 /** Latest patch of the newest line confirmed (cert-manager/cert-manager#9237, 2026-09). */
@@ -106,16 +107,7 @@ export class CertManager extends pulumi.ComponentResource {
         const ns = new k8s.core.v1.Namespace(
             `${name}-namespace`,
             {
-                metadata: {
-                    name: CERT_MANAGER_NAMESPACE,
-                    labels: {
-                        "app.kubernetes.io/managed-by": "pulumi",
-                        "app.kubernetes.io/part-of": "platform",
-                        "pod-security.kubernetes.io/enforce": "baseline",
-                        "pod-security.kubernetes.io/warn": "restricted",
-                        "pod-security.kubernetes.io/audit": "restricted",
-                    },
-                },
+                metadata: { name: CERT_MANAGER_NAMESPACE, labels: { ...ADDON_NAMESPACE_LABELS } },
             },
             { parent: this },
         );

@@ -11,6 +11,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadBalancerFacts } from "./cluster";
+import { ADDON_NAMESPACE_LABELS } from "./workload-security";
 
 export const INGRESS_NGINX_CHART = "ingress-nginx";
 export const INGRESS_NGINX_CHART_VERSION = "4.15.1";
@@ -169,18 +170,7 @@ export class IngressNginx extends pulumi.ComponentResource {
         const ns = new k8s.core.v1.Namespace(
             `${name}-namespace`,
             {
-                metadata: {
-                    name: INGRESS_NGINX_NAMESPACE,
-                    labels: {
-                        "app.kubernetes.io/managed-by": "pulumi",
-                        "app.kubernetes.io/part-of": "platform",
-                        // Enforce baseline; warn and audit at restricted, which the chart's pods
-                        // are meant to meet, without risking a failed rollout on a miss.
-                        "pod-security.kubernetes.io/enforce": "baseline",
-                        "pod-security.kubernetes.io/warn": "restricted",
-                        "pod-security.kubernetes.io/audit": "restricted",
-                    },
-                },
+                metadata: { name: INGRESS_NGINX_NAMESPACE, labels: { ...ADDON_NAMESPACE_LABELS } },
             },
             { parent: this },
         );

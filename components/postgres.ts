@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import { dataClaimTemplate, generatedPasswordSecret } from "./stateful-data";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, STATEFUL_DATA_LABEL, workloadLabels } from "./workload-security";
 
 export const POSTGRES_PORT = 5432;
@@ -127,16 +127,7 @@ export class Postgres extends pulumi.ComponentResource {
         // replace is delete-then-create, which a retained old object would turn into AlreadyExists.
         const dataOpts = { parent: this, protect: args.protectData };
 
-        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, dataOpts);
-        const secret = new k8s.core.v1.Secret(
-            `${name}-auth`,
-            {
-                metadata: { name: `${name}-auth`, namespace: args.namespace, labels },
-                type: "Opaque",
-                stringData: pulumi.secret({ [POSTGRES_PASSWORD_KEY]: password.result }),
-            },
-            dataOpts,
-        );
+        const secret = generatedPasswordSecret(name, { namespace: args.namespace, labels, key: POSTGRES_PASSWORD_KEY }, dataOpts);
 
         // Headless: one stable DNS name per pod, and clients connect to the pod directly.
         const service = new k8s.core.v1.Service(
@@ -207,16 +198,7 @@ export class Postgres extends pulumi.ComponentResource {
                             ],
                         },
                     },
-                    volumeClaimTemplates: [
-                        {
-                            metadata: { name: "data", labels },
-                            spec: {
-                                accessModes: ["ReadWriteOnce"],
-                                storageClassName: args.storageClassName,
-                                resources: { requests: { storage: args.storageSize } },
-                            },
-                        },
-                    ],
+                    volumeClaimTemplates: [dataClaimTemplate(labels, args.storageClassName, args.storageSize)],
                 },
             },
             dataOpts,

@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import { dataClaimTemplate, generatedPasswordSecret } from "./stateful-data";
 import { VISIT_COUNTER_CLIENT_LABELS } from "./visit-counter";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, workloadLabels } from "./workload-security";
 
@@ -92,18 +92,7 @@ export class Redis extends pulumi.ComponentResource {
         // delete-then-create, which a retained old object would turn into AlreadyExists.
         const dataOpts = { parent: this, protect: args.protectData };
 
-        // Alphanumeric only: the password goes into client URLs and command lines unescaped.
-        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, dataOpts);
-
-        const secret = new k8s.core.v1.Secret(
-            `${name}-auth`,
-            {
-                metadata: { name: `${name}-auth`, namespace: args.namespace, labels },
-                type: "Opaque",
-                stringData: pulumi.secret({ [REDIS_PASSWORD_KEY]: password.result }),
-            },
-            dataOpts,
-        );
+        const secret = generatedPasswordSecret(name, { namespace: args.namespace, labels, key: REDIS_PASSWORD_KEY }, dataOpts);
         const passwordRef = { secretKeyRef: { name: secret.metadata.name, key: REDIS_PASSWORD_KEY } };
 
         const service = new k8s.core.v1.Service(
@@ -159,16 +148,7 @@ export class Redis extends pulumi.ComponentResource {
                             ],
                         },
                     },
-                    volumeClaimTemplates: [
-                        {
-                            metadata: { name: "data", labels },
-                            spec: {
-                                accessModes: ["ReadWriteOnce"],
-                                storageClassName: args.storageClassName,
-                                resources: { requests: { storage: args.storageSize } },
-                            },
-                        },
-                    ],
+                    volumeClaimTemplates: [dataClaimTemplate(labels, args.storageClassName, args.storageSize)],
                 },
             },
             dataOpts,

@@ -15,6 +15,19 @@ export const PART_OF = "platform";
  * Marks a workload whose volumes hold data that must outlive it (Postgres). The policy pack
  * (policy/rules.ts) requires such workloads to claim the Retain StorageClass.
  */
+/**
+ * Labels of the namespaces the platform's add-on charts (ingress-nginx, cert-manager) run in:
+ * Pod Security `baseline` enforced, `restricted` warned and audited. The charts' pods are meant to
+ * meet `restricted`, but a miss must not fail a rollout of the platform's entry point.
+ */
+export const ADDON_NAMESPACE_LABELS: Readonly<Record<string, string>> = {
+    "app.kubernetes.io/managed-by": "pulumi",
+    "app.kubernetes.io/part-of": PART_OF,
+    "pod-security.kubernetes.io/enforce": "baseline",
+    "pod-security.kubernetes.io/warn": "restricted",
+    "pod-security.kubernetes.io/audit": "restricted",
+};
+
 export const STATEFUL_DATA_LABEL = "platform.example.com/data";
 
 /**

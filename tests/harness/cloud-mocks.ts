@@ -100,9 +100,11 @@ function installGcpMocks(): void {
     }));
 }
 
-const AKS_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: platform-aks\n  cluster:\n    server: https://platform-aks.hcp.westeurope.azmk8s.io:443\n";
+/** The kubeconfig the mocked AKS credentials invoke returns (decoded). */
+export const AKS_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: platform-aks\n  cluster:\n    server: https://platform-aks.hcp.westeurope.azmk8s.io:443\n";
 
-function installAzureMocks(): void {
+/** Outputs of the AKS cluster, its registry and their invokes. */
+export function installAzureMocks(): void {
     mockState("azure-native:resources:ResourceGroup", (args) => ({ name: `${args.name}-1a2b3c4d` }));
     mockState("azure-native:containerservice:ManagedCluster", (args) => ({
         name: `${args.name}-5e6f7a8b`,

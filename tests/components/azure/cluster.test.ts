@@ -12,43 +12,22 @@ import {
 } from "../../../components/azure/cluster";
 import { AZURE_LOAD_BALANCER } from "../../../components/azure/facts";
 import { type AzureConfig, mapConfigSource, readConfig } from "../../../config";
-import { isSecret, mockCall, mockState, runProgram, valueOf } from "../../harness/mocks";
+import { AKS_KUBECONFIG, installAzureMocks as installSharedAzureMocks } from "../../harness/cloud-mocks";
+import { isSecret, mockCall, runProgram, valueOf } from "../../harness/mocks";
 
 const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
-const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: platform-aks\n  cluster:\n    server: https://platform-aks.hcp.westeurope.azmk8s.io:443\n";
+const KUBECONFIG = AKS_KUBECONFIG;
 
 /** Invoke arguments seen by the mocked list-credentials call. */
 let credentialCalls: Record<string, unknown>[] = [];
 
+/** The shared AKS mocks, recording the arguments of the credentials invoke. */
 function installAzureMocks(): void {
-    mockState("azure-native:resources:ResourceGroup", (args) => ({ name: `${args.name}-1a2b3c4d` }));
-    mockState(MANAGED_CLUSTER, (args) => ({
-        name: `${args.name}-5e6f7a8b`,
-        identityProfile: { kubeletidentity: { objectId: "kubelet-object-id", clientId: "kubelet-client-id" } },
-        oidcIssuerProfile: { enabled: true, issuerURL: "https://westeurope.oic.prod-aks.azure.com/tenant/issuer/" },
-    }));
-    mockState("azure-native:containerregistry:Registry", (args) => ({
-        name: args.inputs.registryName,
-        loginServer: `${String(args.inputs.registryName)}.azurecr.io`,
-    }));
-    mockState("random:index/randomString:RandomString", () => ({ result: "k3x9q2m7" }));
+    installSharedAzureMocks();
     mockCall("azure-native:containerservice:listManagedClusterUserCredentials", (args) => {
         credentialCalls.push(args.inputs as Record<string, unknown>);
         return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(KUBECONFIG).toString("base64") }] };
     });
-    mockCall("azure-native:authorization:getClientConfig", () => ({
-        subscriptionId: "11111111-2222-3333-4444-555555555555",
-        tenantId: "tenant",
-        clientId: "client",
-        objectId: "deployer",
-    }));
-    mockCall("azure-native:containerregistry:listRegistryCredentials", () => ({
-        username: "platformacrk3x9q2m7",
-        passwords: [
-            { name: "password", value: "admin-password-1" },
-            { name: "password2", value: "admin-password-2" },
-        ],
-    }));
 }
 
 const ARGS: AksClusterArgs = {

@@ -232,6 +232,11 @@ function describeAliasSpec(a: RawAlias): string {
     return `name=${spec.getName()};type=${spec.getType()};parent=${spec.getNoparent() ? "<none>" : spec.getParenturn()}`;
 }
 
+/** What the current (or last) `runProgram` registered, also when the program threw. */
+export function registeredSoFar(): readonly RecordedResource[] {
+    return [...recorded];
+}
+
 /** Resolves an Output in tests (undefined while unknown). */
 export function valueOf<T>(output: pulumi.Input<T> | undefined): Promise<T> {
     return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageRegistry } from "./cluster";
@@ -175,7 +176,22 @@ export class AppImage extends pulumi.ComponentResource {
 
         // Not `repoDigest`: a local (unpushed) image has no registry digest a kubelet could pull by,
         // and the content tag already changes exactly when the image does.
-        this.imageName = image.imageName;
+        const kindCluster = args.registry.kindCluster;
+        if (kindCluster === undefined) {
+            this.imageName = image.imageName;
+        } else {
+            // Before the Deployment exists (it waits on imageName): otherwise its pods cannot pull
+            // and `pulumi up` waits for a rollout that never becomes ready.
+            const load = new command.local.Command(
+                `${name}-kind-load`,
+                {
+                    create: pulumi.interpolate`kind load docker-image ${image.imageName} --name ${kindCluster}`,
+                    triggers: [image.imageName],
+                },
+                { parent: this, dependsOn: [image] },
+            );
+            this.imageName = pulumi.all([image.imageName, load.stdout]).apply(([imageName]) => imageName);
+        }
         this.registerOutputs({ imageName: this.imageName });
     }
 }

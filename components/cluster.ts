@@ -50,8 +50,13 @@ export interface ImageRegistry {
     repository: pulumi.Input<string>;
     /** Credentials to push with; undefined means build into the local engine only (no push). */
     credentials?: RegistryCredentials;
-    /** Platform to build for; managed node pools run linux/amd64. */
-    platform: string;
+    /** Platform to build for (the nodes'); undefined builds for the local engine's own platform. */
+    platform?: string;
+    /**
+     * A kind cluster whose nodes get the image with `kind load docker-image` after the build (kind
+     * nodes do not see the local engine's images); undefined where the nodes pull or share the engine.
+     */
+    kindCluster?: string;
 }
 
 /** What every cluster component hands the cloud-neutral layer. */
@@ -77,7 +82,7 @@ export interface PlatformOutputs {
     kubeconfig?: pulumi.Output<string>;
     ingressEndpoint: pulumi.Output<string>;
     appUrl: pulumi.Output<string>;
-    /** The visit-counter image reference (`kind load docker-image` it on kind). */
+    /** The visit-counter image reference, tagged by content. */
     appImage: pulumi.Output<string>;
     /** The platform's StorageClass names by role: `general` (Delete) and `retain` (Retain). */
     storageClasses: pulumi.Output<Record<string, string>>;

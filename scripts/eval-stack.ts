@@ -10,15 +10,13 @@ import { performance } from "node:perf_hooks";
 import { CLOUDS, type Cloud } from "../config";
 
 /** What "loading the SDKs" means per cloud: exactly the module specifiers its stack imports. */
+const COMMON_SDKS = ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/docker", "@pulumi/random", "@pulumi/command"];
 export const STACK_SDKS: Record<Cloud, readonly string[]> = {
-    local: ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/docker", "@pulumi/random"],
-    aws: ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/docker", "@pulumi/random", "@pulumi/aws", "@pulumi/awsx", "@pulumi/eks"],
-    gcp: ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/docker", "@pulumi/random", "@pulumi/gcp"],
+    local: COMMON_SDKS,
+    aws: [...COMMON_SDKS, "@pulumi/aws", "@pulumi/awsx", "@pulumi/eks"],
+    gcp: [...COMMON_SDKS, "@pulumi/gcp"],
     azure: [
-        "@pulumi/pulumi",
-        "@pulumi/kubernetes",
-        "@pulumi/docker",
-        "@pulumi/random",
+        ...COMMON_SDKS,
         "@pulumi/azure-native/resources",
         "@pulumi/azure-native/containerservice",
         "@pulumi/azure-native/containerregistry",

@@ -23,6 +23,12 @@ export function localStorageFacts(settings: LocalSettings): StorageFacts {
 /** kind and minikube have no cloud load balancer: expose the controller on fixed node ports. */
 export const LOCAL_LOAD_BALANCER: LoadBalancerFacts = { serviceType: "NodePort", annotations: {} };
 
+/** The kind cluster behind a kubeconfig context (`kind` creates `kind-<cluster>`), if it is one. */
+export function kindClusterOf(kubeContext: string): string | undefined {
+    const m = /^kind-(.+)$/.exec(kubeContext);
+    return m ? m[1] : undefined;
+}
+
 export function localTarget(name: string, settings: LocalSettings): ClusterTarget {
     const provider = new k8s.Provider(name, {
         context: settings.kubeContext,
@@ -34,8 +40,9 @@ export function localTarget(name: string, settings: LocalSettings): ClusterTarge
         kubeconfig: undefined,
         storage: localStorageFacts(settings),
         loadBalancer: LOCAL_LOAD_BALANCER,
-        // Built into the local engine; kind users load it with `kind load docker-image` (README).
-        registry: { repository: "platform/visit-counter", credentials: undefined, platform: "linux/amd64" },
+        // Built into the local engine for its own platform (arm64 on Apple silicon). minikube and
+        // Docker Desktop run on that engine; kind nodes get the image loaded into them.
+        registry: { repository: "platform/visit-counter", credentials: undefined, kindCluster: kindClusterOf(settings.kubeContext) },
         dependsOn: [],
     };
 }

@@ -4,7 +4,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { APP_DIR, AppImage, buildContextInput, contentTag, contextFiles, isIgnored, parseDockerignore } from "../../components/app-image";
+import { kindClusterOf } from "../../components/local/cluster";
 import { runProgram, valueOf } from "../harness/mocks";
+
+const COMMAND_TYPE = "command:local:Command";
 
 const IMAGE_TYPE = "docker:index/image:Image";
 
@@ -128,5 +131,32 @@ describe("AppImage", () => {
         assert.equal(image.inputs.skipPush, true);
         assert.equal(image.inputs.registry, undefined);
         assert.equal(image.inputs.imageName, `platform/visit-counter:${contentTag(APP_DIR)}`);
+        assert.equal(resources.ofType(COMMAND_TYPE).length, 0, "nothing to load where the nodes share the engine");
+    });
+
+    it("builds for the local engine's own platform when the registry names none (arm64 laptops)", async () => {
+        const { resources } = await runProgram(() => new AppImage("app", { registry: { repository: "platform/visit-counter" } }));
+        assert.deepEqual(resources.one(IMAGE_TYPE).inputs.build, { context: "app" });
+    });
+
+    it("loads the image into a kind cluster's nodes after the build, before anything uses it", async () => {
+        const { resources, result } = await runProgram(
+            () => new AppImage("app", { registry: { repository: "platform/visit-counter", kindCluster: "dev" } }),
+        );
+        const name = `platform/visit-counter:${contentTag(APP_DIR)}`;
+        const load = resources.one(COMMAND_TYPE, "app-kind-load");
+        assert.equal(load.inputs.create, `kind load docker-image ${name} --name dev`);
+        assert.deepEqual(load.inputs.triggers, [name], "a new image is loaded again");
+        assert.ok(load.dependsOn.includes(resources.one(IMAGE_TYPE).urn));
+        assert.equal(await valueOf(result.imageName), name);
+    });
+});
+
+describe("kindClusterOf", () => {
+    it("names the kind cluster behind a kind context, and nothing else", () => {
+        assert.equal(kindClusterOf("kind-kind"), "kind");
+        assert.equal(kindClusterOf("kind-platform-dev"), "platform-dev");
+        assert.equal(kindClusterOf("minikube"), undefined);
+        assert.equal(kindClusterOf("docker-desktop"), undefined);
     });
 });

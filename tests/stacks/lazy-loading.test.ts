@@ -17,7 +17,7 @@ async function evaluateInFreshProcess(cloud: Cloud): Promise<Measurement> {
     return JSON.parse(stdout.trim().split("\n").pop() ?? "") as Measurement;
 }
 
-const COMMON = ["docker", "kubernetes", "pulumi", "random"];
+const COMMON = ["command", "docker", "kubernetes", "pulumi", "random"];
 const EXPECTED: Record<Cloud, string[]> = {
     local: COMMON,
     aws: [...COMMON, "aws", "awsx", "eks"].sort(),

@@ -459,6 +459,13 @@ export function readConfig(source: ConfigSource): PlatformConfig {
             }
             const vpcCidr = r.raw("platform", "vpcCidr") ?? "10.0.0.0/16";
             const availabilityZones = r.integer("availabilityZones", 3, 2, 6);
+            // One managed node group per zone (components/aws/cluster.ts), each able to hold a node.
+            const zones = privateSubnetIds?.length ?? availabilityZones;
+            if (maxNodes < zones && r.raw("platform", "maxNodes") === undefined) {
+                common.cluster.maxNodes = zones; // the default adapts; only an explicit value is an error
+            } else if (maxNodes < zones) {
+                r.fail("platform:maxNodes", `${maxNodes} is less than the ${zones} availability zones; the nodes run in one group per zone and each needs room for a node; expected maxNodes >= ${zones}`);
+            }
             if (!validCidr(vpcCidr)) {
                 r.fail("platform:vpcCidr", `"${vpcCidr}" is not valid; expected an IPv4 CIDR from /16 to /24 such as 10.0.0.0/16`);
             } else {

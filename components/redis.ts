@@ -11,8 +11,12 @@ import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, workload
 /** Pinned: a tag like `8-alpine` would change the server under a running StatefulSet on restart. */
 export const REDIS_IMAGE = "redis:8.2.2-alpine";
 export const REDIS_PORT = 6379;
-/** The image's `redis` user; the image drops to it by itself when started as root, we start as it. */
+/**
+ * The alpine image's `redis` user (uid 999) and group (gid 1000): the image drops to them by itself
+ * when started as root; we start as them, and the volume is group-owned by 1000 so it is writable.
+ */
 export const REDIS_UID = 999;
+export const REDIS_GID = 1000;
 export const REDIS_PASSWORD_KEY = "password";
 
 /** How a client reaches Redis: everything a Deployment needs for its env and its NetworkPolicy. */
@@ -123,7 +127,7 @@ export class Redis extends pulumi.ComponentResource {
                         metadata: { labels },
                         spec: {
                             ...COMMON_POD_SPEC,
-                            securityContext: podSecurityContext({ uid: REDIS_UID, fsGroup: REDIS_UID }),
+                            securityContext: podSecurityContext({ uid: REDIS_UID, gid: REDIS_GID, fsGroup: REDIS_GID }),
                             terminationGracePeriodSeconds: 30,
                             containers: [
                                 {

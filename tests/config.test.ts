@@ -296,6 +296,15 @@ describe("config", () => {
             ]);
         });
 
+        it("rejects a maxNodes below the zone count (one node group per zone)", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:minNodes": "1", "platform:maxNodes": "2" }), [
+                "platform:maxNodes: 2 is less than the 3 availability zones; the nodes run in one group per zone and each needs room for a node; expected maxNodes >= 3",
+            ]);
+            assert.equal(read({ ...AWS, "platform:minNodes": "1", "platform:maxNodes": "2", "platform:availabilityZones": "2" }).cluster.maxNodes, 2);
+            // The default adapts instead: 6 zones get a default maxNodes of 6, not 5.
+            assert.equal(read({ ...AWS, "platform:availabilityZones": "6" }).cluster.maxNodes, 6);
+        });
+
         it("rejects a VPC too small for its zones", () => {
             assert.deepEqual(problems({ ...AWS, "platform:vpcCidr": "10.0.0.0/24", "platform:availabilityZones": "6" }), [
                 'platform:vpcCidr: "10.0.0.0/24" is too small for 6 availability zones (public subnets would be /29; AWS allows /28 at most); expected a larger block such as 10.0.0.0/16',

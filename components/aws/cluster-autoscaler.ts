@@ -3,10 +3,10 @@
  * given: without this, `minNodes`/`maxNodes` are only bounds and the cluster never grows or shrinks
  * (GKE and AKS scale their pools themselves).
  *
- * The autoscaler finds the node group's Auto Scaling group by the tags EKS puts on every managed
- * node group's ASG (`k8s.io/cluster-autoscaler/enabled`, `k8s.io/cluster-autoscaler/<cluster>`),
+ * The autoscaler finds each zone's node group's Auto Scaling group by the tags EKS puts on every
+ * managed node group's ASG (`k8s.io/cluster-autoscaler/enabled`, `k8s.io/cluster-autoscaler/<cluster>`),
  * so nothing needs tagging here. It changes only the ASG's desired capacity, within its min/max;
- * the node group has `ignoreScalingChanges` so Pulumi does not reset that on the next `up`.
+ * the node groups have `ignoreScalingChanges` so Pulumi does not reset that on the next `up`.
  *
  * Installed with `helm.v3.Release` like the platform's other charts; AWS credentials come through
  * IRSA: a role only `kube-system/cluster-autoscaler` of this cluster can assume.
@@ -147,7 +147,7 @@ export function clusterAutoscalerValues(args: ClusterAutoscalerValuesArgs): Reco
             },
         },
         extraArgs: {
-            // One group today, but a group per zone later must stay balanced across zones.
+            // One node group per zone (for zonal EBS volumes): keep them balanced across zones.
             "balance-similar-node-groups": true,
             // coredns, the EBS CSI controller and other kube-system Deployments are replicated and
             // carry PDBs: they must not pin every node they land on.
@@ -178,7 +178,7 @@ export interface ClusterAutoscalerArgs {
     oidcIssuer: pulumi.Input<string>;
     /** The cluster's explicit Kubernetes provider; the release never uses the ambient kubeconfig. */
     provider: k8s.Provider;
-    /** What the release waits for: the node group (the autoscaler needs a node to run on). Default none. */
+    /** What the release waits for: the node groups (the autoscaler needs a node to run on). Default none. */
     dependsOn?: pulumi.Resource[];
     /** Pod resources. Default `DEFAULT_CLUSTER_AUTOSCALER_RESOURCES`. */
     resources?: Record<string, unknown>;

@@ -65,6 +65,43 @@ export function subnetLayout(vpcCidr: string, availabilityZones: number): Subnet
     return layout;
 }
 
+/**
+ * Splits a cluster-wide node count over the zones' node groups so the groups add up to exactly
+ * `total`: each gets `floor(total / zones)`, and the remainder goes one each to the first groups
+ * (7 over 3 zones is [3, 2, 2]), so no two groups differ by more than one node.
+ */
+export function splitAcrossZones(total: number, zones: number): number[] {
+    if (!Number.isInteger(total) || total < 0 || !Number.isInteger(zones) || zones < 1) {
+        throw new Error(`cannot split ${total} nodes across ${zones} zones: expected whole numbers, total >= 0 and zones >= 1`);
+    }
+    const base = Math.floor(total / zones);
+    return Array.from({ length: zones }, (_, i) => base + (i < total % zones ? 1 : 0));
+}
+
+export interface NodeGroupScaling {
+    minSize: number;
+    maxSize: number;
+    desiredSize: number;
+}
+
+/**
+ * Scaling of each zone's node group, from the cluster-wide `minNodes`/`maxNodes` (totals, not per
+ * zone). Minimum and maximum are each split exactly (`splitAcrossZones`), so the groups' mins add up
+ * to `minNodes` and their maxes to `maxNodes`; since `maxNodes >= minNodes`, every group's max is at
+ * least its min. A group starts at its minimum.
+ *
+ * With fewer `minNodes` than zones some groups get `minSize` 0 and start empty (2 nodes over 3
+ * zones: [1, 1, 0]). That is deliberate: rounding up instead would run more nodes than configured,
+ * and EKS managed node groups allow 0, while the Cluster Autoscaler scales a managed group up from
+ * zero (it reads the group's template through `eks:DescribeNodegroup`) when a pod needs that zone.
+ * The one exception to exact totals: EKS requires `maxSize >= 1`, so with `maxNodes` below the zone
+ * count each group still gets a max of 1 and the cluster may grow to one node per zone.
+ */
+export function nodeGroupScaling(minNodes: number, maxNodes: number, zones: number): NodeGroupScaling[] {
+    const maxSizes = splitAcrossZones(maxNodes, zones);
+    return splitAcrossZones(minNodes, zones).map((minSize, i) => ({ minSize, maxSize: Math.max(1, maxSizes[i]), desiredSize: minSize }));
+}
+
 export const NODE_TRUST_POLICY = {
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
@@ -135,7 +172,12 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
     readonly publicSubnetIds: pulumi.Output<string[]>;
-    readonly nodeGroup: eks.ManagedNodeGroup;
+    /**
+     * One managed node group per zone (`<name>-nodes-az1`, `-az2`, ...), each in that zone's private
+     * subnet: a single multi-zone group would let the Cluster Autoscaler add a node in any zone, not
+     * in the one where a pending pod's EBS volume lives.
+     */
+    readonly nodeGroups: eks.ManagedNodeGroup[];
     readonly ebsCsiDriver: aws.eks.Addon;
     readonly coredns: aws.eks.Addon;
     /** Resource metrics for the HorizontalPodAutoscaler: EKS does not run metrics-server by default. */
@@ -162,7 +204,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 version: args.cluster.kubernetesVersion,
                 // Access entries only: the aws-auth ConfigMap is deprecated (pulumi-eks eks-v3-migration.md).
                 authenticationMode: eks.AuthenticationMode.Api,
-                // The managed node group below replaces the self-managed default one.
+                // The per-zone managed node groups below replace the self-managed default one.
                 skipDefaultNodeGroup: true,
                 createOidcProvider: true,
                 enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
@@ -188,25 +230,32 @@ export class EksCluster extends pulumi.ComponentResource {
             ([key, policyArn]) => new aws.iam.RolePolicyAttachment(`${name}-node-${key}`, { role: nodeRole.name, policyArn }, { parent: this }),
         );
 
-        this.nodeGroup = new eks.ManagedNodeGroup(
-            `${name}-nodes`,
-            {
-                cluster,
-                nodeRoleArn: nodeRole.arn,
-                // With authenticationMode API, EKS adds the access entry for a managed group's role itself.
-                instanceTypes: [args.cluster.nodeSize],
-                scalingConfig: { minSize: args.cluster.minNodes, maxSize: args.cluster.maxNodes, desiredSize: args.cluster.minNodes },
-                // The Cluster Autoscaler owns the desired size after creation: without this every
-                // `pulumi up` would shrink the group back to minNodes under running pods.
-                ignoreScalingChanges: true,
-                // Private subnets only: nodes get no public address and reach out through the NAT gateways.
-                subnetIds: network.privateSubnetIds,
-                // AL2 images end with Kubernetes 1.32; AL2023 (x86_64 or arm64 by instance type) covers 1.31-1.35.
-                operatingSystem: eks.OperatingSystem.AL2023,
-                version: args.cluster.kubernetesVersion,
-            },
-            // Nodes that start before their policies are attached cannot join the cluster.
-            { parent: this, dependsOn: nodePolicies },
+        // The subnet ids of a new VPC are only known after it exists, but their count is the zone
+        // count from the arguments: create the groups by index and pick each one's subnet later.
+        const scaling = nodeGroupScaling(args.cluster.minNodes, args.cluster.maxNodes, network.zones);
+        this.nodeGroups = scaling.map(
+            (scalingConfig, i) =>
+                new eks.ManagedNodeGroup(
+                    `${name}-nodes-az${i + 1}`,
+                    {
+                        cluster,
+                        nodeRoleArn: nodeRole.arn,
+                        // With authenticationMode API, EKS adds the access entry for a managed group's role itself.
+                        instanceTypes: [args.cluster.nodeSize],
+                        scalingConfig,
+                        // The Cluster Autoscaler owns the desired size after creation: without this every
+                        // `pulumi up` would shrink the group back to its minimum under running pods.
+                        ignoreScalingChanges: true,
+                        // This zone's private subnet only: nodes get no public address and reach out
+                        // through the zone's NAT gateway.
+                        subnetIds: network.privateSubnetIds.apply((ids) => [ids[i]]),
+                        // AL2 images end with Kubernetes 1.32; AL2023 (x86_64 or arm64 by instance type) covers 1.31-1.35.
+                        operatingSystem: eks.OperatingSystem.AL2023,
+                        version: args.cluster.kubernetesVersion,
+                    },
+                    // Nodes that start before their policies are attached cannot join the cluster.
+                    { parent: this, dependsOn: nodePolicies },
+                ),
         );
 
         // IRSA rather than Pod Identity: the OIDC provider exists anyway, and IRSA needs no
@@ -246,7 +295,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 // Deleting or replacing this resource must not uninstall the driver from a live cluster.
                 preserve: true,
             },
-            { parent: this, dependsOn: [this.nodeGroup, ebsCsiPolicy] },
+            { parent: this, dependsOn: [...this.nodeGroups, ebsCsiPolicy] },
         );
 
         // eks.Cluster only makes coredns a managed add-on when it has a default node group or Fargate
@@ -262,7 +311,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 resolveConflictsOnUpdate: "OVERWRITE",
                 preserve: true,
             },
-            { parent: this, dependsOn: [this.nodeGroup] },
+            { parent: this, dependsOn: this.nodeGroups },
         );
 
         // Without metrics-server an HPA holds its minimum and never scales up (GKE and AKS ship one).
@@ -275,13 +324,13 @@ export class EksCluster extends pulumi.ComponentResource {
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",
             },
-            { parent: this, dependsOn: [this.nodeGroup] },
+            { parent: this, dependsOn: this.nodeGroups },
         );
 
         // kubeconfigJson, not getKubeconfig(): a component method call needs the engine's `call`.
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
-        this.readyDependencies = [this.nodeGroup, this.coredns, this.ebsCsiDriver, this.metricsServer];
+        this.readyDependencies = [...this.nodeGroups, this.coredns, this.ebsCsiDriver, this.metricsServer];
 
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
@@ -295,9 +344,11 @@ export class EksCluster extends pulumi.ComponentResource {
     private network(
         name: string,
         args: EksNetworkArgs,
-    ): { vpcId: pulumi.Output<string>; privateSubnetIds: pulumi.Output<string[]>; publicSubnetIds: pulumi.Output<string[]> } {
+    ): { vpcId: pulumi.Output<string>; privateSubnetIds: pulumi.Output<string[]>; publicSubnetIds: pulumi.Output<string[]>; zones: number } {
         if (args.existingVpc) {
             return {
+                // One zone per private subnet: an existing network must give one private subnet per zone.
+                zones: args.existingVpc.privateSubnetIds.length,
                 vpcId: pulumi.output(args.existingVpc.vpcId),
                 privateSubnetIds: pulumi.output(args.existingVpc.privateSubnetIds),
                 publicSubnetIds: pulumi.output(args.existingVpc.publicSubnetIds),
@@ -326,7 +377,8 @@ export class EksCluster extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        return { vpcId: vpc.vpcId, privateSubnetIds: vpc.privateSubnetIds, publicSubnetIds: vpc.publicSubnetIds };
+        // One private subnet spec, so awsx makes exactly one private subnet per zone, in zone order.
+        return { zones, vpcId: vpc.vpcId, privateSubnetIds: vpc.privateSubnetIds, publicSubnetIds: vpc.publicSubnetIds };
     }
 }
 
@@ -348,7 +400,7 @@ export function awsTarget(name: string, config: AwsConfig): ClusterTarget {
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,
         provider: cluster.provider,
-        dependsOn: [cluster.nodeGroup],
+        dependsOn: cluster.nodeGroups,
     });
     const registry = new EcrRegistry(`${name}-images`, { platform: nodePlatform(config.cluster.nodeSize) });
     return {

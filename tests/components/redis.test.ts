@@ -95,7 +95,7 @@ describe("Redis", () => {
         assert.deepEqual(redisServerArgs("X").slice(-2), ["--requirepass", "$(X)"]);
     });
 
-    it("has probes, resources, and a restricted, read-only, non-root pod (uid 999)", async () => {
+    it("has probes, resources, and a restricted, read-only, non-root pod (the image's redis user, 999:1000)", async () => {
         const { resources } = await deploy();
         const pod = statefulSet(resources).spec.template.spec;
         const c = container(resources);
@@ -105,8 +105,8 @@ describe("Redis", () => {
         assert.deepEqual(pod.securityContext, {
             runAsNonRoot: true,
             runAsUser: 999,
-            runAsGroup: 999,
-            fsGroup: 999,
+            runAsGroup: 1000,
+            fsGroup: 1000,
             fsGroupChangePolicy: "OnRootMismatch",
             seccompProfile: { type: "RuntimeDefault" },
         });

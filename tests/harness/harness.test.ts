@@ -3,6 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { runProgram } from "./mocks";
 
+/** A resource that takes another resource as an input, as eks.ManagedNodeGroup takes its cluster. */
+class Thing extends pulumi.CustomResource {
+    constructor(name: string, props: { owner: pulumi.Resource }) {
+        super("test:index:Thing", name, props);
+    }
+}
+
 describe("test harness", () => {
     it("fails the run when an error is thrown inside apply()", async () => {
         await assert.rejects(
@@ -39,5 +46,15 @@ describe("test harness", () => {
         const s = resources.one("kubernetes:core/v1:Secret");
         assert.deepEqual(s.secretInputs, ["stringData"]);
         assert.deepEqual(s.inputs.stringData, { password: "hunter2" });
+    });
+
+    it("records a resource passed as an input by its URN", async () => {
+        const { resources } = await runProgram(() => {
+            const provider = new k8s.Provider("p", { context: "kind-kind" });
+            const ns = new k8s.core.v1.Namespace("ns", { metadata: { name: "ns" } }, { provider });
+            new Thing("thing", { owner: ns });
+        });
+        const thing = resources.one("test:index:Thing");
+        assert.deepEqual(thing.inputs.owner, { resource: resources.one("kubernetes:core/v1:Namespace").urn });
     });
 });

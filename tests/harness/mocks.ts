@@ -64,11 +64,21 @@ function isWrappedSecret(v: unknown): v is { value: unknown } {
     return typeof v === "object" && v !== null && (v as Record<string, unknown>)[pulumi.runtime.specialSigKey] === SECRET_SIG;
 }
 
-function unwrapSecrets(v: unknown): unknown {
-    if (isWrappedSecret(v)) return unwrapSecrets(v.value);
-    if (Array.isArray(v)) return v.map(unwrapSecrets);
+/**
+ * The inputs as recorded: secrets unwrapped, and resource references (a resource passed as an
+ * input, e.g. a node group's `cluster`) as `{ resource: <urn> }`, read from the raw request at the
+ * same path, since the deserialized object holds only unresolved Outputs.
+ */
+function recordable(v: unknown, raw: unknown): unknown {
+    if (isWrappedSecret(v)) return recordable(v.value, isWrappedSecret(raw) ? raw.value : raw);
+    if (pulumi.Resource.isInstance(v)) {
+        const urn = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>).urn : undefined;
+        return { resource: typeof urn === "string" ? urn : "<unknown>" };
+    }
+    const rawRecord = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+    if (Array.isArray(v)) return v.map((x, i) => recordable(x, Array.isArray(raw) ? raw[i] : undefined));
     if (typeof v === "object" && v !== null) {
-        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, recordable(x, rawRecord[k])]));
     }
     return v;
 }
@@ -90,6 +100,7 @@ interface RegisterRequest {
     getDeletebeforereplace(): boolean;
     getDependenciesList(): string[];
     getAliasesList(): RawAlias[];
+    getObject(): RawStruct | undefined;
 }
 
 interface ReadRequest {
@@ -98,6 +109,7 @@ interface ReadRequest {
     getParent(): string;
     getProvider(): string;
     getDependenciesList(): string[];
+    getProperties(): RawStruct | undefined;
 }
 
 interface RawAlias {
@@ -135,7 +147,11 @@ export class ResourceSet {
 type RequestOptions = Pick<
     RecordedResource,
     "urn" | "provider" | "parent" | "protect" | "retainOnDelete" | "deleteBeforeReplace" | "dependsOn" | "aliases"
->;
+> & { rawInputs: unknown };
+
+interface RawStruct {
+    toJavaScript(): unknown;
+}
 
 let recorded: RecordedResource[] = [];
 /** Options of the registration in flight: the mock monitor calls `newResource` synchronously. */
@@ -156,7 +172,7 @@ export function installMocks(): void {
                     type: args.type,
                     name: args.name,
                     urn: opts?.urn ?? "",
-                    inputs: unwrapSecrets(args.inputs) as Record<string, unknown>,
+                    inputs: recordable(args.inputs, opts?.rawInputs) as Record<string, unknown>,
                     secretInputs: Object.entries(args.inputs as Record<string, unknown>)
                         .filter(([, v]) => containsSecret(v))
                         .map(([k]) => k),
@@ -199,6 +215,7 @@ export function installMocks(): void {
             deleteBeforeReplace: req.getDeletebeforereplace(),
             dependsOn: req.getDependenciesList(),
             aliases: req.getAliasesList().map((a) => a.getUrn() || describeAliasSpec(a)),
+            rawInputs: req.getObject()?.toJavaScript(),
         };
         try {
             return register(req, cb);
@@ -217,6 +234,7 @@ export function installMocks(): void {
             deleteBeforeReplace: false,
             dependsOn: req.getDependenciesList(),
             aliases: [],
+            rawInputs: req.getProperties()?.toJavaScript(),
         };
         try {
             return read(req, cb);

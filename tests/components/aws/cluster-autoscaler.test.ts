@@ -24,7 +24,7 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const SUPPORTED_MINORS = ["1.31", "1.32", "1.33", "1.34", "1.35"];
 
 function mockAws(): void {
-    mockState("awsx:ec2:Vpc", () => ({ vpcId: "vpc-0new1234", privateSubnetIds: ["subnet-a", "subnet-b"], publicSubnetIds: ["subnet-c"] }));
+    mockState("awsx:ec2:Vpc", () => ({ vpcId: "vpc-0new1234", privateSubnetIds: ["subnet-a", "subnet-b", "subnet-d"], publicSubnetIds: ["subnet-c"] }));
     mockState("eks:index:Cluster", () => ({
         kubeconfigJson: "{}",
         oidcProviderArn: OIDC_ARN,
@@ -261,12 +261,14 @@ describe("awsTarget with the Cluster Autoscaler", () => {
         assert.equal(v.awsRegion, "eu-central-1");
         assert.deepEqual(v.autoDiscovery, { clusterName: CLUSTER_NAME });
         assert.match(release.provider, /^urn:pulumi:test::platform::platform:aws:EksCluster\$pulumi:providers:kubernetes::aws-k8s::/);
-        assert.ok(release.dependsOn.includes(resources.one("eks:index:ManagedNodeGroup", "aws-nodes").urn));
+        const groups = resources.ofType("eks:index:ManagedNodeGroup");
+        assert.deepEqual(groups.map((g) => g.name).sort(), ["aws-nodes-az1", "aws-nodes-az2", "aws-nodes-az3"]);
+        for (const g of groups) assert.ok(release.dependsOn.includes(g.urn), `the release waits for ${g.name}`);
         const trust = JSON.parse(resources.one(ROLE, "aws-cluster-autoscaler-role").inputs.assumeRolePolicy as string) as {
             Statement: { Principal: { Federated: string } }[];
         };
         assert.equal(trust.Statement[0].Principal.Federated, OIDC_ARN);
-        assert.equal(resources.one("eks:index:ManagedNodeGroup", "aws-nodes").inputs.ignoreScalingChanges, true);
+        for (const g of groups) assert.equal(g.inputs.ignoreScalingChanges, true, g.name);
     });
 
     it("hands the component to the platform as a dependency of every workload", async () => {

@@ -4,6 +4,8 @@ import {
     CONTROL_PLANE_LOG_TYPES,
     EksCluster,
     type EksClusterArgs,
+    nodeGroupScaling,
+    splitAcrossZones,
     subnetLayout,
     validateEksClusterArgs,
 } from "../../../components/aws/cluster";
@@ -27,7 +29,12 @@ const KUBECONFIG = JSON.stringify({
 });
 
 function mockAws(): void {
-    mockState("awsx:ec2:Vpc", () => ({ vpcId: "vpc-0new1234", privateSubnetIds: NEW_PRIVATE, publicSubnetIds: NEW_PUBLIC }));
+    // Like awsx with one private and one public spec: one subnet of each per zone, in zone order.
+    mockState("awsx:ec2:Vpc", (a) => {
+        const zones = a.inputs.numberOfAvailabilityZones as number;
+        const ids = (prefix: string): string[] => Array.from({ length: zones }, (_, i) => `subnet-0${prefix}000${i + 1}`);
+        return { vpcId: "vpc-0new1234", privateSubnetIds: ids("aaa"), publicSubnetIds: ids("bbb") };
+    });
     mockState("eks:index:Cluster", () => ({
         kubeconfigJson: KUBECONFIG,
         oidcProviderArn: OIDC_ARN,
@@ -66,6 +73,27 @@ const EXISTING = {
 const ROLE = "aws:iam/role:Role";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const ADDON = "aws:eks/addon:Addon";
+const NODE_GROUP = "eks:index:ManagedNodeGroup";
+
+/** The per-zone node groups in zone order (`-nodes-az1`, `-az2`, ...). */
+function nodeGroups(resources: ResourceSet): RecordedResource[] {
+    return resources.ofType(NODE_GROUP).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function scalingOf(group: RecordedResource): { minSize: number; maxSize: number; desiredSize: number } {
+    return group.inputs.scalingConfig as { minSize: number; maxSize: number; desiredSize: number };
+}
+
+/** Sum of one scaling field over all groups. */
+function total(groups: RecordedResource[], field: "minSize" | "maxSize" | "desiredSize"): number {
+    return groups.reduce((sum, g) => sum + scalingOf(g)[field], 0);
+}
+
+function assertDependsOnEveryGroup(resource: RecordedResource, resources: ResourceSet): void {
+    const groups = nodeGroups(resources);
+    assert.ok(groups.length > 1);
+    for (const g of groups) assert.ok(resource.dependsOn.includes(g.urn), `${resource.name} waits for ${g.name}`);
+}
 
 function attachedPolicies(resources: ResourceSet, role: RecordedResource): string[] {
     return resources
@@ -109,8 +137,13 @@ describe("EksCluster", () => {
             assert.equal(cluster.inputs.vpcId, "vpc-0new1234");
             assert.deepEqual(cluster.inputs.privateSubnetIds, NEW_PRIVATE);
             assert.deepEqual(cluster.inputs.publicSubnetIds, NEW_PUBLIC);
-            assert.deepEqual(resources.one("eks:index:ManagedNodeGroup").inputs.subnetIds, NEW_PRIVATE);
+            // One group per zone, each in exactly one private subnet, no two in the same one.
+            assert.deepEqual(
+                nodeGroups(resources).map((g) => [g.name, g.inputs.subnetIds]),
+                NEW_PRIVATE.map((id, i) => [`eks-nodes-az${i + 1}`, [id]]),
+            );
         });
+
 
         it("uses an existing VPC's ids as given and creates no VPC", async () => {
             const { result, resources } = await runProgram(() => new EksCluster("eks", args({ network: { existingVpc: EXISTING } })));
@@ -120,7 +153,13 @@ describe("EksCluster", () => {
             assert.equal(cluster.inputs.vpcId, "vpc-0a1d5678");
             assert.deepEqual(cluster.inputs.privateSubnetIds, EXISTING.privateSubnetIds);
             assert.deepEqual(cluster.inputs.publicSubnetIds, EXISTING.publicSubnetIds);
-            assert.deepEqual(resources.one("eks:index:ManagedNodeGroup").inputs.subnetIds, EXISTING.privateSubnetIds);
+            assert.deepEqual(
+                nodeGroups(resources).map((g) => [g.name, g.inputs.subnetIds]),
+                [
+                    ["eks-nodes-az1", [EXISTING.privateSubnetIds[0]]],
+                    ["eks-nodes-az2", [EXISTING.privateSubnetIds[1]]],
+                ],
+            );
             assert.equal(await valueOf(result.vpcId), "vpc-0a1d5678");
         });
 
@@ -156,18 +195,80 @@ describe("EksCluster", () => {
     });
 
     describe("nodes", () => {
-        it("autoscales the managed node group from minNodes to maxNodes, starting at minNodes, on the configured type", async () => {
-            const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { kubernetesVersion: "1.35", nodeSize: "m6i.xlarge", minNodes: 3, maxNodes: 9 } })));
-            const group = resources.one("eks:index:ManagedNodeGroup", "eks-nodes");
-            assert.deepEqual(group.inputs.scalingConfig, { minSize: 3, maxSize: 9, desiredSize: 3 });
-            assert.deepEqual(group.inputs.instanceTypes, ["m6i.xlarge"]);
-            assert.equal(group.inputs.operatingSystem, "AL2023");
-            assert.equal(group.inputs.version, "1.35");
+        it("runs one managed node group per zone whose sizes add up to minNodes..maxNodes, starting at minNodes, on the configured type", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { kubernetesVersion: "1.35", nodeSize: "m6i.xlarge", minNodes: 4, maxNodes: 9 } })));
+            const groups = nodeGroups(resources);
+            assert.deepEqual(
+                groups.map((g) => [g.name, g.inputs.scalingConfig]),
+                [
+                    ["eks-nodes-az1", { minSize: 2, maxSize: 3, desiredSize: 2 }],
+                    ["eks-nodes-az2", { minSize: 1, maxSize: 3, desiredSize: 1 }],
+                    ["eks-nodes-az3", { minSize: 1, maxSize: 3, desiredSize: 1 }],
+                ],
+            );
+            assert.equal(total(groups, "minSize"), 4);
+            assert.equal(total(groups, "maxSize"), 9);
+            assert.equal(total(groups, "desiredSize"), 4);
+            for (const g of groups) {
+                assert.deepEqual(g.inputs.instanceTypes, ["m6i.xlarge"]);
+                assert.equal(g.inputs.operatingSystem, "AL2023");
+                assert.equal(g.inputs.version, "1.35");
+            }
         });
 
-        it("leaves the desired size to the Cluster Autoscaler (ignoreScalingChanges)", async () => {
+        it("leaves every group's desired size to the Cluster Autoscaler (ignoreScalingChanges)", async () => {
             const { resources } = await runProgram(() => new EksCluster("eks", args()));
-            assert.equal(resources.one("eks:index:ManagedNodeGroup", "eks-nodes").inputs.ignoreScalingChanges, true);
+            const groups = nodeGroups(resources);
+            assert.equal(groups.length, 3);
+            for (const g of groups) assert.equal(g.inputs.ignoreScalingChanges, true, g.name);
+        });
+
+        it("splits a total across zones exactly, the remainder to the first zones", () => {
+            assert.deepEqual(splitAcrossZones(7, 3), [3, 2, 2]);
+            assert.deepEqual(splitAcrossZones(6, 3), [2, 2, 2]);
+            assert.deepEqual(splitAcrossZones(2, 3), [1, 1, 0]);
+            assert.deepEqual(splitAcrossZones(0, 2), [0, 0]);
+            assert.throws(() => splitAcrossZones(3, 0), /cannot split 3 nodes across 0 zones/);
+            assert.throws(() => splitAcrossZones(2.5, 2), /whole numbers/);
+            for (let zones = 1; zones <= 6; zones++) {
+                for (let n = 0; n <= 100; n++) {
+                    const parts = splitAcrossZones(n, zones);
+                    assert.equal(parts.length, zones);
+                    assert.equal(parts.reduce((a, b) => a + b, 0), n, `${n} over ${zones}`);
+                    assert.ok(Math.max(...parts) - Math.min(...parts) <= 1);
+                }
+            }
+        });
+
+        it("keeps every group's min <= max, desired = min, max >= 1, and the totals of the config", () => {
+            // Fewer nodes than zones: the last zone starts empty and the autoscaler scales it from 0.
+            assert.deepEqual(nodeGroupScaling(2, 6, 3), [
+                { minSize: 1, maxSize: 2, desiredSize: 1 },
+                { minSize: 1, maxSize: 2, desiredSize: 1 },
+                { minSize: 0, maxSize: 2, desiredSize: 0 },
+            ]);
+            // EKS needs maxSize >= 1: the only case where the total max exceeds maxNodes.
+            assert.deepEqual(
+                nodeGroupScaling(1, 2, 3).map((s) => s.maxSize),
+                [1, 1, 1],
+            );
+            for (let zones = 2; zones <= 6; zones++) {
+                for (let min = 1; min <= 30; min++) {
+                    for (let max = min; max <= 40; max++) {
+                        const groups = nodeGroupScaling(min, max, zones);
+                        const sum = (f: "minSize" | "maxSize" | "desiredSize"): number => groups.reduce((a, g) => a + g[f], 0);
+                        assert.equal(groups.length, zones);
+                        assert.equal(sum("minSize"), min);
+                        assert.equal(sum("desiredSize"), min);
+                        // Exactly maxNodes, unless that is below one node per zone.
+                        assert.equal(sum("maxSize"), Math.max(max, zones), `${min}..${max} over ${zones}`);
+                        for (const g of groups) {
+                            assert.ok(g.minSize <= g.maxSize && g.maxSize >= 1, `${min}..${max} over ${zones}`);
+                            assert.equal(g.desiredSize, g.minSize);
+                        }
+                    }
+                }
+            }
         });
 
         it("gives nodes a role with exactly the worker, CNI and ECR read-only policies, attached before the group", async () => {
@@ -182,15 +283,16 @@ describe("EksCluster", () => {
                 "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
                 "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
             ]);
-            const group = resources.one("eks:index:ManagedNodeGroup");
-            assert.equal(group.inputs.nodeRoleArn, `arn:aws:iam::${ACCOUNT}:role/eks-node-role`);
             const attachments = resources.ofType(ATTACHMENT).filter((a) => a.inputs.role === "eks-node-role");
-            for (const a of attachments) assert.ok(group.dependsOn.includes(a.urn), `node group waits for ${a.name}`);
+            for (const group of nodeGroups(resources)) {
+                assert.equal(group.inputs.nodeRoleArn, `arn:aws:iam::${ACCOUNT}:role/eks-node-role`);
+                for (const a of attachments) assert.ok(group.dependsOn.includes(a.urn), `${group.name} waits for ${a.name}`);
+            }
         });
     });
 
     describe("EBS CSI driver", () => {
-        it("installs the aws-ebs-csi-driver add-on with its own role, after the node group", async () => {
+        it("installs the aws-ebs-csi-driver add-on with its own role, after every node group", async () => {
             const { resources } = await runProgram(() => new EksCluster("eks", args()));
             const addon = resources.one(ADDON, "eks-ebs-csi-driver");
             assert.equal(addon.inputs.addonName, "aws-ebs-csi-driver");
@@ -199,8 +301,8 @@ describe("EksCluster", () => {
             assert.equal(addon.inputs.addonVersion, "aws-ebs-csi-driver-for-1.35-eksbuild.1");
             assert.equal(addon.inputs.resolveConflictsOnCreate, "OVERWRITE");
             assert.equal(addon.inputs.preserve, true);
-            const group = resources.one("eks:index:ManagedNodeGroup");
-            assert.ok(addon.dependsOn.includes(group.urn), "the controller needs nodes to run on");
+            // The controller needs nodes to run on.
+            assertDependsOnEveryGroup(addon, resources);
             const policy = resources.ofType(ATTACHMENT).find((a) => a.inputs.role === "eks-ebs-csi-role");
             assert.ok(policy && addon.dependsOn.includes(policy.urn), "the controller starts with its permissions in place");
         });
@@ -245,7 +347,7 @@ describe("EksCluster", () => {
         assert.equal(coredns.inputs.clusterName, CLUSTER_NAME);
         assert.equal(coredns.inputs.addonVersion, "coredns-for-1.35-eksbuild.1");
         assert.equal(coredns.inputs.resolveConflictsOnCreate, "OVERWRITE");
-        assert.ok(coredns.dependsOn.includes(resources.one("eks:index:ManagedNodeGroup").urn));
+        assertDependsOnEveryGroup(coredns, resources);
     });
 
     describe("kubeconfig and provider", () => {
@@ -323,13 +425,13 @@ describe("awsTarget", () => {
         assert.equal(metrics.inputs.addonName, "metrics-server");
         assert.equal(metrics.inputs.clusterName, CLUSTER_NAME);
         assert.equal(metrics.inputs.addonVersion, "metrics-server-for-1.35-eksbuild.1");
-        assert.ok(metrics.dependsOn.includes(resources.one("eks:index:ManagedNodeGroup").urn));
+        assertDependsOnEveryGroup(metrics, resources);
     });
 
     it("makes every workload wait for the nodes, coredns, the EBS CSI driver, metrics-server and the Cluster Autoscaler", async () => {
         const { result } = await runProgram(() => awsTarget("aws", awsConfig()));
         const urns = await Promise.all(result.dependsOn.map((r) => valueOf(r.urn)));
-        assert.deepEqual(urns.map((u) => u.split("::").pop()), ["aws-nodes", "aws-coredns", "aws-ebs-csi-driver", "aws-metrics-server", "aws-cluster-autoscaler"]);
+        assert.deepEqual(urns.map((u) => u.split("::").pop()), ["aws-nodes-az1", "aws-nodes-az2", "aws-nodes-az3", "aws-coredns", "aws-ebs-csi-driver", "aws-metrics-server", "aws-cluster-autoscaler"]);
     });
 
     it("passes the configured network and node settings through", async () => {
@@ -349,9 +451,25 @@ describe("awsTarget", () => {
         const vpc = resources.one("awsx:ec2:Vpc", "aws-vpc");
         assert.equal(vpc.inputs.numberOfAvailabilityZones, 4);
         assert.equal(vpc.inputs.cidrBlock, "10.20.0.0/16");
-        const group = resources.one("eks:index:ManagedNodeGroup", "aws-nodes");
-        assert.deepEqual(group.inputs.scalingConfig, { minSize: 3, maxSize: 7, desiredSize: 3 });
-        assert.deepEqual(group.inputs.instanceTypes, ["m7g.large"]);
+        // 4 zones: 3..7 nodes in total become 1,1,1,0 .. 2,2,2,1.
+        const groups = nodeGroups(resources);
+        assert.deepEqual(
+            groups.map((g) => g.name),
+            ["aws-nodes-az1", "aws-nodes-az2", "aws-nodes-az3", "aws-nodes-az4"],
+        );
+        assert.deepEqual(groups.map(scalingOf), [
+            { minSize: 1, maxSize: 2, desiredSize: 1 },
+            { minSize: 1, maxSize: 2, desiredSize: 1 },
+            { minSize: 1, maxSize: 2, desiredSize: 1 },
+            { minSize: 0, maxSize: 1, desiredSize: 0 },
+        ]);
+        assert.equal(total(groups, "minSize"), 3);
+        assert.equal(total(groups, "maxSize"), 7);
+        assert.deepEqual(
+            groups.map((g) => g.inputs.subnetIds),
+            ["subnet-0aaa0001", "subnet-0aaa0002", "subnet-0aaa0003", "subnet-0aaa0004"].map((id) => [id]),
+        );
+        for (const g of groups) assert.deepEqual(g.inputs.instanceTypes, ["m7g.large"]);
         assert.equal(resources.one("eks:index:Cluster").inputs.version, "1.33");
     });
 
@@ -373,6 +491,14 @@ describe("awsTarget", () => {
         );
         assert.equal(resources.ofType("awsx:ec2:Vpc").length, 0);
         assert.equal(resources.one("eks:index:Cluster").inputs.vpcId, EXISTING.vpcId);
-        assert.deepEqual(resources.one("eks:index:ManagedNodeGroup").inputs.subnetIds, EXISTING.privateSubnetIds);
+        assert.deepEqual(
+            nodeGroups(resources).map((g) => g.inputs.subnetIds),
+            EXISTING.privateSubnetIds.map((id) => [id]),
+        );
+        // 2 zones: the default 2..5 nodes become 1,1 .. 3,2.
+        assert.deepEqual(nodeGroups(resources).map(scalingOf), [
+            { minSize: 1, maxSize: 3, desiredSize: 1 },
+            { minSize: 1, maxSize: 2, desiredSize: 1 },
+        ]);
     });
 });

@@ -263,6 +263,11 @@ export class VisitCounter extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // One peer with both selectors: controller pods in the controller's namespace only.
+        const ingressControllerPeer = {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingress.controllerNamespace } },
+            podSelector: { matchLabels: args.ingress.controllerPodLabels },
+        };
         new k8s.networking.v1.NetworkPolicy(
             `${name}-allow-ingress-controller`,
             {
@@ -272,13 +277,7 @@ export class VisitCounter extends pulumi.ComponentResource {
                     policyTypes: ["Ingress"],
                     ingress: [
                         {
-                            // One peer with both selectors: controller pods in the controller's namespace only.
-                            from: [
-                                {
-                                    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingress.controllerNamespace } },
-                                    podSelector: { matchLabels: args.ingress.controllerPodLabels },
-                                },
-                            ],
+                            from: [ingressControllerPeer],
                             ports: [{ protocol: "TCP", port: APP_PORT }],
                         },
                     ],
@@ -299,12 +298,7 @@ export class VisitCounter extends pulumi.ComponentResource {
                         policyTypes: ["Ingress"],
                         ingress: [
                             {
-                                from: [
-                                    {
-                                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingress.controllerNamespace } },
-                                        podSelector: { matchLabels: args.ingress.controllerPodLabels },
-                                    },
-                                ],
+                                from: [ingressControllerPeer],
                                 ports: [{ protocol: "TCP", port: ACME_HTTP01_SOLVER.port }],
                             },
                         ],

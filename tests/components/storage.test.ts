@@ -39,7 +39,7 @@ const EKS: StorageFacts = {
     builtInDefaultClass: undefined,
     makeDefault: true,
 };
-const LOCAL = localStorageFacts({ kubeContext: "kind-kind", storageProvisioner: "rancher.io/local-path" });
+const LOCAL = localStorageFacts({ kubeContext: "kind-kind", storageProvisioner: "rancher.io/local-path", endpoint: "localhost" });
 
 function deploy(storage: StorageFacts) {
     return runProgram(() => {

@@ -253,11 +253,11 @@ describe("awsTarget with the Cluster Autoscaler", () => {
     }
 
     it("installs the autoscaler for the cluster's version, region and OIDC provider, with the cluster's provider, after the nodes", async () => {
-        const { resources } = await runProgram(() => awsTarget("aws", awsConfig({ "platform:kubernetesVersion": "1.33" })));
+        const { resources } = await runProgram(() => awsTarget("aws", awsConfig({ "platform:kubernetesVersion": "1.34" })));
         const release = resources.one(RELEASE, "aws-cluster-autoscaler-release");
-        assert.equal(release.inputs.version, CLUSTER_AUTOSCALER_VERSIONS["1.33"].chart);
+        assert.equal(release.inputs.version, CLUSTER_AUTOSCALER_VERSIONS["1.34"].chart);
         const v = values(release);
-        assert.equal(v.image.tag, CLUSTER_AUTOSCALER_VERSIONS["1.33"].image);
+        assert.equal(v.image.tag, CLUSTER_AUTOSCALER_VERSIONS["1.34"].image);
         assert.equal(v.awsRegion, "eu-central-1");
         assert.deepEqual(v.autoDiscovery, { clusterName: CLUSTER_NAME });
         assert.match(release.provider, /^urn:pulumi:test::platform::platform:aws:EksCluster\$pulumi:providers:kubernetes::aws-k8s::/);

@@ -14,6 +14,8 @@ import { mapConfigSource, readConfig, type AwsConfig } from "../../../config";
 import { isSecret, mockCall, mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
 
 const ACCOUNT = "123456789012";
+/** The cluster settings a default aws stack gets. */
+const CLUSTER = readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1" })).cluster;
 const CLUSTER_NAME = "eks-cluster-eksCluster-0a1b2c3";
 const OIDC_ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/5C0FFEE5C0FFEE5C0FFEE5C0FFEE";
 const OIDC_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${OIDC_ISSUER}`;
@@ -58,7 +60,7 @@ function mockAws(): void {
 
 function args(overrides: Partial<EksClusterArgs> = {}): EksClusterArgs {
     return {
-        cluster: { kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 2, maxNodes: 5 },
+        cluster: { ...CLUSTER, kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 2, maxNodes: 5 },
         network: {},
         ...overrides,
     };
@@ -174,7 +176,7 @@ describe("EksCluster", () => {
 
     describe("control plane", () => {
         it("uses access entries, an OIDC provider, all control-plane logs, the configured version and no default node group", async () => {
-            const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { kubernetesVersion: "1.34", nodeSize: "m6i.large", minNodes: 2, maxNodes: 5 } })));
+            const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { ...CLUSTER, kubernetesVersion: "1.34", nodeSize: "m6i.large", minNodes: 2, maxNodes: 5 } })));
             const cluster = resources.one("eks:index:Cluster", "eks-cluster");
             assert.equal(cluster.inputs.authenticationMode, "API");
             assert.equal(cluster.inputs.createOidcProvider, true);
@@ -196,7 +198,7 @@ describe("EksCluster", () => {
 
     describe("nodes", () => {
         it("runs one managed node group per zone whose sizes add up to minNodes..maxNodes, starting at minNodes, on the configured type", async () => {
-            const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { kubernetesVersion: "1.35", nodeSize: "m6i.xlarge", minNodes: 4, maxNodes: 9 } })));
+            const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { ...CLUSTER, kubernetesVersion: "1.35", nodeSize: "m6i.xlarge", minNodes: 4, maxNodes: 9 } })));
             const groups = nodeGroups(resources);
             assert.deepEqual(
                 groups.map((g) => [g.name, g.inputs.scalingConfig]),
@@ -371,7 +373,7 @@ describe("EksCluster", () => {
     describe("validation", () => {
         it("names every bad argument at once and registers nothing", async () => {
             const bad = args({
-                cluster: { kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 4, maxNodes: 2 },
+                cluster: { ...CLUSTER, kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 4, maxNodes: 2 },
                 network: { availabilityZones: 6, vpcCidr: "10.0.0.0/24" },
             });
             assert.deepEqual(validateEksClusterArgs(bad), [
@@ -391,7 +393,7 @@ describe("EksCluster", () => {
         });
 
         it("refuses fewer than 2 availability zones and zero nodes", () => {
-            const problems = validateEksClusterArgs(args({ cluster: { kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 0, maxNodes: 3 }, network: { availabilityZones: 1 } }));
+            const problems = validateEksClusterArgs(args({ cluster: { ...CLUSTER, kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 0, maxNodes: 3 }, network: { availabilityZones: 1 } }));
             assert.deepEqual(problems, ["minNodes must be a whole number >= 1, got 0", "availabilityZones must be >= 2 (EKS requires 2), got 1"]);
         });
     });
@@ -444,7 +446,7 @@ describe("awsTarget", () => {
                     "platform:minNodes": "3",
                     "platform:maxNodes": "7",
                     "platform:nodeSize": "m7g.large",
-                    "platform:kubernetesVersion": "1.33",
+                    "platform:kubernetesVersion": "1.34",
                 }),
             ),
         );
@@ -470,7 +472,7 @@ describe("awsTarget", () => {
             ["subnet-0aaa0001", "subnet-0aaa0002", "subnet-0aaa0003", "subnet-0aaa0004"].map((id) => [id]),
         );
         for (const g of groups) assert.deepEqual(g.inputs.instanceTypes, ["m7g.large"]);
-        assert.equal(resources.one("eks:index:Cluster").inputs.version, "1.33");
+        assert.equal(resources.one("eks:index:Cluster").inputs.version, "1.34");
     });
 
     it("builds arm64 images when the nodes are Graviton", async () => {

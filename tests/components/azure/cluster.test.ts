@@ -207,7 +207,7 @@ describe("azureTarget", () => {
 
     it("applies configured version, size, bounds and upgrade channels", async () => {
         const config = azureConfig({
-            "platform:kubernetesVersion": "1.33",
+            "platform:kubernetesVersion": "1.36",
             "platform:nodeSize": "Standard_D8s_v5",
             "platform:minNodes": "3",
             "platform:maxNodes": "9",
@@ -216,7 +216,7 @@ describe("azureTarget", () => {
         });
         const { resources } = await runProgram(() => azureTarget("platform", config));
         const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster").inputs;
-        assert.equal(cluster.kubernetesVersion, "1.33");
+        assert.equal(cluster.kubernetesVersion, "1.36");
         assert.deepEqual(cluster.autoUpgradeProfile, { upgradeChannel: "rapid", nodeOSUpgradeChannel: "SecurityPatch" });
         const pool = (cluster.agentPoolProfiles as Inputs[])[0];
         assert.deepEqual(

@@ -101,11 +101,11 @@ describe("GkeCluster", () => {
         });
 
         it("uses the configured release channel and Kubernetes version", async () => {
-            const config = gcpConfig({ "platform:releaseChannel": "STABLE", "platform:kubernetesVersion": "1.33" });
+            const config = gcpConfig({ "platform:releaseChannel": "STABLE", "platform:kubernetesVersion": "1.36" });
             const { resources: r } = await runProgram(() => gcpTarget(config));
             const c = r.one(CLUSTER);
             assert.deepEqual(c.inputs.releaseChannel, { channel: "STABLE" });
-            assert.equal(c.inputs.minMasterVersion, "1.33");
+            assert.equal(c.inputs.minMasterVersion, "1.36");
         });
 
         it("enables Workload Identity with the project's pool", () => {

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, type PlatformConfig, mapConfigSource, readConfig } from "../config";
+import { ConfigError, type PlatformConfig, mapConfigSource, readConfig } from "../../config";
 
 /** Reads config from a `{"platform:cloud": "aws"}` map. */
 function read(values: Record<string, string>): PlatformConfig {
@@ -77,7 +77,19 @@ describe("config", () => {
     describe("defaults", () => {
         it("gives every cloud a working cluster with no optional keys set", () => {
             const aws = read(AWS);
-            assert.deepEqual(aws.cluster, { kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 2, maxNodes: 5 });
+            assert.deepEqual(aws.cluster, {
+                kubernetesVersion: "1.35",
+                extendedSupport: false,
+                nodeMode: "managed",
+                nodeSize: "m6i.large",
+                minNodes: 2,
+                maxNodes: 5,
+                apiAllowedCidrs: undefined,
+                clusterAdmins: [],
+                clusterReaders: [],
+                observability: "native",
+                logRetentionDays: 30,
+            });
             assert.ok(aws.cloud === "aws");
             assert.deepEqual(aws.aws, { region: "eu-west-1", availabilityZones: 3, vpcCidr: "10.0.0.0/16", existingVpc: undefined });
 
@@ -89,16 +101,23 @@ describe("config", () => {
             const azure = read(AZURE);
             assert.equal(azure.cluster.nodeSize, "Standard_D4s_v5");
             assert.ok(azure.cloud === "azure");
-            assert.deepEqual(azure.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "NodeImage" });
+            assert.deepEqual(azure.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "NodeImage", zones: ["1", "2", "3"] });
 
             const local = read(LOCAL);
             assert.ok(local.cloud === "local");
-            assert.deepEqual(local.local, { kubeContext: "kind-kind", kubeconfigPath: undefined, storageProvisioner: "rancher.io/local-path" });
+            assert.deepEqual(local.local, {
+                kubeContext: "kind-kind",
+                kubeconfigPath: undefined,
+                storageProvisioner: "rancher.io/local-path",
+                sharedProvisioner: undefined,
+                endpoint: "localhost",
+            });
+            assert.equal(local.cluster.observability, "none");
         });
 
         it("defaults the platform services and workloads safely", () => {
             const c = read(AWS);
-            assert.deepEqual(c.ingress, { replicas: 2 });
+            assert.deepEqual(c.ingress, { controller: "nginx", replicas: 2 });
             assert.deepEqual(c.storage, { tier: "ssd" });
             assert.deepEqual(c.tls, { domain: undefined, acmeEmail: undefined, acmeServer: "production" });
             assert.deepEqual(c.workloads, {
@@ -109,6 +128,8 @@ describe("config", () => {
                 redisStorageSize: "5Gi",
                 protectData: true,
                 postgresClients: [],
+                postgresBackupSchedule: "0 3 * * *",
+                postgresBackupKeep: 7,
             });
         });
 
@@ -119,7 +140,7 @@ describe("config", () => {
         it("reads every optional key when set", () => {
             const c = read({
                 ...GCP,
-                "platform:kubernetesVersion": "1.33",
+                "platform:kubernetesVersion": "1.35",
                 "platform:nodeSize": "n2-standard-8",
                 "platform:minNodes": "3",
                 "platform:maxNodes": "9",
@@ -139,7 +160,10 @@ describe("config", () => {
                 "platform:postgresClients": '["billing","reports"]',
             });
             assert.ok(c.cloud === "gcp");
-            assert.deepEqual(c.cluster, { kubernetesVersion: "1.33", nodeSize: "n2-standard-8", minNodes: 3, maxNodes: 9 });
+            assert.deepEqual(
+                [c.cluster.kubernetesVersion, c.cluster.nodeSize, c.cluster.minNodes, c.cluster.maxNodes, c.cluster.extendedSupport],
+                ["1.35", "n2-standard-8", 3, 9, false],
+            );
             assert.equal(c.gcp.releaseChannel, "STABLE");
             assert.equal(c.gcp.deletionProtection, false);
             assert.equal(c.storage.tier, "premium");
@@ -153,21 +177,41 @@ describe("config", () => {
                 redisStorageSize: "12Gi",
                 protectData: false,
                 postgresClients: ["billing", "reports"],
+                postgresBackupSchedule: "0 3 * * *",
+                postgresBackupKeep: 7,
             });
         });
     });
 
     describe("cluster settings", () => {
-        it("rejects Kubernetes 1.36+ because ingress-nginx 1.15 does not support it", () => {
-            assert.deepEqual(problems({ ...AWS, "platform:kubernetesVersion": "1.36" }), [
-                'platform:kubernetesVersion: "1.36" is not supported: ingress-nginx 1.15 (chart 4.15.1, its last release) supports Kubernetes 1.31 to 1.35; move ingress to a Gateway API implementation before going past 1.35',
-            ]);
+        it("refuses ingress-nginx on Kubernetes 1.36+, naming both keys, and picks the gateway when the controller is not set", () => {
+            const [problem] = problems({ ...AWS, "platform:kubernetesVersion": "1.36", "platform:ingressController": "nginx" });
+            assert.match(problem, /^platform:kubernetesVersion: "1\.36" .*platform:ingressController/);
+            const c = read({ ...AWS, "platform:kubernetesVersion": "1.36" });
+            assert.deepEqual([c.cluster.kubernetesVersion, c.ingress.controller], ["1.36", "gateway"]);
         });
 
-        it("rejects versions older than 1.31", () => {
-            assert.deepEqual(problems({ ...AWS, "platform:kubernetesVersion": "1.29" }), [
-                'platform:kubernetesVersion: "1.29" is not supported: expected 1.31 to 1.35 (older minors are out of support on every managed service and unsupported by ingress-nginx 1.15)',
-            ]);
+        it("refuses minors the cloud no longer creates, with the minors allowed today (the calendar's own tests cover the dates)", () => {
+            const [problem] = problems({ ...AWS, "platform:kubernetesVersion": "1.29" });
+            assert.match(problem, /^platform:kubernetesVersion: "1\.29" is no longer created by EKS; expected one of 1\.34, 1\.35/);
+            assert.match(problem, /If the cluster already exists/);
+        });
+
+        it("refuses an extended-support-only minor unless platform:extendedSupport is true", () => {
+            assert.match(problems({ ...AWS, "platform:kubernetesVersion": "1.33" })[0], /platform:extendedSupport/);
+            const c = read({ ...AWS, "platform:kubernetesVersion": "1.33", "platform:extendedSupport": "true" });
+            assert.deepEqual([c.cluster.kubernetesVersion, c.cluster.extendedSupport], ["1.33", true]);
+            assert.ok(c.warnings.some((w) => w.startsWith("platform:kubernetesVersion: ")), "extended support is said out loud");
+        });
+
+        it("judges support by the clock it is given, and never moves the default with it", () => {
+            // Years later the same release still defaults to the same minor, so a running stack never
+            // sees an upgrade it did not ask for; the clock only turns it into a refusal that says why.
+            assert.throws(
+                () => readConfig(mapConfigSource(AWS), { today: new Date("2030-01-01") }),
+                (e: unknown) => e instanceof ConfigError && /^platform:kubernetesVersion: "1\.35" /.test(e.problems[0]),
+            );
+            assert.equal(readConfig(mapConfigSource(AWS), { today: new Date("2026-12-01") }).cluster.kubernetesVersion, "1.35");
         });
 
         it("rejects a malformed version", () => {
@@ -178,8 +222,13 @@ describe("config", () => {
             }
         });
 
-        it("accepts every supported minor", () => {
-            for (const v of ["1.31", "1.32", "1.33", "1.34", "1.35"]) assert.equal(read({ ...AZURE, "platform:kubernetesVersion": v }).cluster.kubernetesVersion, v);
+        it("accepts every minor in standard support on each cloud", () => {
+            for (const v of ["1.34", "1.35"]) assert.equal(read({ ...AWS, "platform:kubernetesVersion": v }).cluster.kubernetesVersion, v);
+            assert.equal(read({ ...GCP, "platform:kubernetesVersion": "1.35" }).cluster.kubernetesVersion, "1.35");
+            // GKE's extended minors come with the EXTENDED release channel, not a separate key.
+            const extended = read({ ...GCP, "platform:kubernetesVersion": "1.34", "platform:releaseChannel": "EXTENDED" });
+            assert.deepEqual([extended.cluster.kubernetesVersion, extended.cluster.extendedSupport], ["1.34", true]);
+            assert.equal(read({ ...AZURE, "platform:kubernetesVersion": "1.35" }).cluster.kubernetesVersion, "1.35");
         });
 
         it("rejects node counts out of range or not whole", () => {
@@ -233,10 +282,13 @@ describe("config", () => {
             assert.equal(read({ ...AWS, "platform:storageTier": "premium" }).workloads.redisStorageSize, "5Gi");
         });
 
-        it("rejects GKE machine families that cannot attach pd-ssd", () => {
-            assert.deepEqual(problems({ ...GCP, "platform:nodeSize": "c3-standard-4" }), [
-                'platform:nodeSize: "c3-standard-4" takes only Hyperdisk volumes, so the platform\'s pd-ssd classes could not attach to it; expected a family that takes Persistent Disk, such as e2, n2, n2d or t2d',
-            ]);
+        it("rejects GKE machine families that cannot attach pd-ssd, and accepts those that can", () => {
+            for (const bad of ["c4-standard-4", "c4a-standard-4", "c4d-standard-4", "n4-standard-4", "m4-megamem-28", "h4d-highmem-192", "c3-standard-192-metal"]) {
+                assert.deepEqual(problems({ ...GCP, "platform:nodeSize": bad }), [
+                    `platform:nodeSize: "${bad}" takes only Hyperdisk volumes, so the platform's pd-ssd classes could not attach to it; expected a family that takes Persistent Disk, such as e2, n2, n2d, t2d, c3 or t2a (Arm)`,
+                ]);
+            }
+            for (const good of ["c3-standard-4", "c3d-standard-8", "t2a-standard-4", "n2d-standard-4"]) assert.equal(read({ ...GCP, "platform:nodeSize": good }).cluster.nodeSize, good);
         });
 
         it("rejects an unknown release channel and upgrade channels", () => {
@@ -285,7 +337,7 @@ describe("config", () => {
 
         it("rejects a partial existing network", () => {
             assert.deepEqual(problems({ ...AWS, "platform:vpcId": "vpc-0abc1234" }), [
-                "platform:vpcId: an existing network needs all of platform:vpcId, platform:publicSubnetIds and platform:privateSubnetIds; only vpcId set",
+                "platform:vpcId: an existing network needs all of platform:vpcId, platform:publicSubnetIds and platform:privateSubnetIds; only vpcId set (missing platform:publicSubnetIds and platform:privateSubnetIds)",
             ]);
         });
 

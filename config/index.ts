@@ -1,0 +1,291 @@
+/**
+ * Stack configuration: reads every key declared in ./keys.ts, applies the rules in ./rules.ts, and
+ * returns a fully-defaulted `PlatformConfig` or throws one `ConfigError` listing every problem at
+ * once, before a single resource is registered.
+ *
+ * Reading is separated from deciding: `readConfig` takes any `ConfigSource` (Pulumi's config at run
+ * time, a plain map in tests) and a clock (tests pin the date; the clock only decides warnings and
+ * refusals, never a default).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { KEYS, type KeyDecl, type KeyName, type Values, fullName } from "./keys";
+import { RULES } from "./rules";
+import { CLOUDS, type Cloud, type CommonConfig, type PlatformConfig } from "./types";
+
+export * from "./types";
+export { KEYS, type KeyName } from "./keys";
+
+/** Where raw values come from: `namespace` is the part before the colon (`platform`, `aws`, ...). */
+export interface ConfigSource {
+    get(namespace: string, key: string): string | undefined;
+    /** Every `namespace:key` that is set, so misspelt keys are reported instead of ignored. */
+    keys(): string[];
+}
+
+/** Pulumi's stack configuration as a `ConfigSource`. */
+export function pulumiConfigSource(): ConfigSource {
+    const bags = new Map<string, pulumi.Config>();
+    return {
+        get(namespace, key) {
+            let bag = bags.get(namespace);
+            if (!bag) {
+                bag = new pulumi.Config(namespace);
+                bags.set(namespace, bag);
+            }
+            return bag.get(key);
+        },
+        keys: () => Object.keys(pulumi.runtime.allConfig()),
+    };
+}
+
+/** A plain `{"platform:cloud": "aws"}` map as a `ConfigSource` (tests, the offline plan). */
+export function mapConfigSource(values: Record<string, string>): ConfigSource {
+    return { get: (namespace, key) => values[`${namespace}:${key}`], keys: () => Object.keys(values) };
+}
+
+/** Thrown for invalid configuration; a RunError so Pulumi prints the message without a stack trace. */
+export class ConfigError extends pulumi.RunError {
+    constructor(readonly problems: string[]) {
+        super(`Invalid stack configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "ConfigError";
+    }
+}
+
+/** Every `platform:` key this program reads. */
+export const PLATFORM_KEYS: readonly string[] = (Object.keys(KEYS) as KeyName[]).filter((k) => !k.includes(":"));
+
+/** The known key closest to a misspelt one, if any is close (edits <= max(1, a quarter of its length)). */
+export function closestKey(key: string): string | undefined {
+    const distance = (a: string, b: string): number => {
+        const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+        for (let i = 1; i <= a.length; i++) {
+            let diagonal = row[0];
+            row[0] = i;
+            for (let j = 1; j <= b.length; j++) {
+                const above = row[j];
+                row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.length];
+    };
+    let best: { key: string; d: number } | undefined;
+    for (const known of PLATFORM_KEYS) {
+        const d = distance(key, known);
+        if (d <= Math.max(1, Math.floor(known.length / 4)) && (!best || d < best.d)) best = { key: known, d };
+    }
+    return best?.key;
+}
+
+let clock: () => Date = () => new Date();
+/**
+ * Replace the clock refusals and warnings are judged by (the test harness pins it, so a test written
+ * today still means the same next year). Returns a function that restores the previous clock.
+ */
+export function setConfigClock(now: () => Date): () => void {
+    const previous = clock;
+    clock = now;
+    return () => {
+        clock = previous;
+    };
+}
+
+export interface ReadOptions {
+    /** The date refusals and warnings are judged on. Default: the clock (now, unless a test pinned it). */
+    today?: Date;
+}
+
+const ALL_KEYS = Object.keys(KEYS) as KeyName[];
+const decl = (name: KeyName): KeyDecl<unknown> => KEYS[name] as KeyDecl<unknown>;
+const split = (name: KeyName): [string, string] => {
+    const full = fullName(name);
+    const at = full.indexOf(":");
+    return [full.slice(0, at), full.slice(at + 1)];
+};
+
+/**
+ * Each key's value for this cloud, resolved lazily so a default may read other keys in any order.
+ * A key that does not apply to the cloud takes its default; a bad value is reported and replaced by
+ * its default, so the rules still run and every problem is found in one pass.
+ */
+function resolveValues(source: ConfigSource, cloud: Cloud, keyProblems: Map<KeyName, string>): Values {
+    const raw = (name: KeyName): string | undefined => {
+        const value = source.get(...split(name));
+        return value === undefined || value.trim() === "" ? undefined : value.trim();
+    };
+    const memo = new Map<KeyName, unknown>();
+    const resolving = new Set<KeyName>();
+    const value = (name: KeyName): unknown => {
+        if (memo.has(name)) return memo.get(name);
+        if (resolving.has(name)) throw new Error(`config/keys.ts: the default of ${name} depends on itself`);
+        resolving.add(name);
+        const d = decl(name);
+        const fallback = (): unknown => {
+            const def = d.default;
+            if ("value" in def) return def.value;
+            if ("compute" in def) return def.compute(context);
+            if ("required" in def && d.clouds.includes(cloud)) {
+                keyProblems.set(name, `${fullName(name)}: is required ${def.required}. Set it with: pulumi config set ${fullName(name)} <value>`);
+            }
+            return "required" in def ? "" : undefined;
+        };
+        let result: unknown;
+        const text = d.clouds.includes(cloud) ? raw(name) : undefined;
+        if (text === undefined) {
+            result = fallback();
+        } else {
+            const kind = typeof d.kind === "function" ? d.kind(cloud) : d.kind;
+            const parsed = kind.parse(text);
+            if ("value" in parsed) {
+                result = parsed.value;
+            } else {
+                keyProblems.set(name, `${fullName(name)}: ${parsed.problem}`);
+                result = fallback();
+            }
+        }
+        resolving.delete(name);
+        memo.set(name, result);
+        return result;
+    };
+    const typed = <T>(name: string, check: (x: unknown) => boolean, what: string): T => {
+        if (!(name in KEYS)) throw new Error(`config/keys.ts: a default reads ${name}, which is not a key`);
+        const x = value(name as KeyName);
+        if (!check(x)) throw new Error(`config/keys.ts: ${name} is not ${what}`);
+        return x as T;
+    };
+    const context = {
+        cloud,
+        number: (name: string) => typed<number>(name, (x) => typeof x === "number", "a number"),
+        string: (name: string) => typed<string | undefined>(name, (x) => x === undefined || typeof x === "string", "a string"),
+        list: (name: string) => typed<string[] | undefined>(name, (x) => x === undefined || Array.isArray(x), "a list"),
+        raw: (name: string) => (name in KEYS ? raw(name as KeyName) : undefined),
+    };
+    const values: Record<string, unknown> = {};
+    for (const name of ALL_KEYS) values[name] = value(name);
+    return values as Values;
+}
+
+/**
+ * Reads and validates the whole configuration. Throws `ConfigError` naming every bad key, its value
+ * and what is allowed.
+ */
+export function readConfig(source: ConfigSource, options: ReadOptions = {}): PlatformConfig {
+    const cloudRaw = source.get("platform", "cloud")?.trim();
+    if (!cloudRaw) {
+        throw new ConfigError([`platform:cloud: is required; expected one of: ${CLOUDS.join(", ")}. Set it with: pulumi config set platform:cloud <value>`]);
+    }
+    if (!(CLOUDS as readonly string[]).includes(cloudRaw)) {
+        throw new ConfigError([`platform:cloud: "${cloudRaw}" is not allowed; expected one of: ${CLOUDS.join(", ")}`]);
+    }
+    const cloud = cloudRaw as Cloud;
+    const problems: string[] = [];
+
+    for (const full of source.keys()) {
+        if (!full.startsWith("platform:")) continue;
+        const name = full.slice("platform:".length);
+        if (PLATFORM_KEYS.includes(name)) continue;
+        const guess = closestKey(name);
+        problems.push(`${full}: is not a setting of this program${guess ? `; did you mean platform:${guess}?` : "."} See README "Configuration reference" for every key.`);
+    }
+    const isSet = (name: KeyName): boolean => {
+        const value = source.get(...split(name));
+        return value !== undefined && value.trim() !== "";
+    };
+    for (const name of ALL_KEYS) {
+        const { clouds } = decl(name);
+        if (!clouds.includes(cloud) && isSet(name) && !name.includes(":")) {
+            problems.push(`${fullName(name)}: applies only when platform:cloud is ${clouds.join(" or ")} (this stack is ${cloud}); remove it with: pulumi config rm ${fullName(name)}`);
+        }
+    }
+
+    const keyProblems = new Map<KeyName, string>();
+    const v = resolveValues(source, cloud, keyProblems);
+    for (const name of ALL_KEYS) {
+        const p = keyProblems.get(name);
+        if (p) problems.push(p);
+    }
+
+    const warnings: string[] = [];
+    const context = { cloud, isSet, today: options.today ?? clock() };
+    for (const rule of RULES) {
+        if (!rule.clouds.includes(cloud)) continue;
+        const result = rule.check(v, context);
+        problems.push(...(result.problems ?? []));
+        warnings.push(...(result.warnings ?? []));
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+    return assemble(cloud, v, warnings);
+}
+
+/** The validated values, grouped as the stacks and components take them. */
+function assemble(cloud: Cloud, v: Values, warnings: string[]): PlatformConfig {
+    const common: CommonConfig = {
+        cluster: {
+            kubernetesVersion: v.kubernetesVersion,
+            extendedSupport: cloud === "gcp" ? v.releaseChannel === "EXTENDED" : v.extendedSupport,
+            nodeMode: v.nodeMode,
+            nodeSize: v.nodeSize,
+            minNodes: v.minNodes,
+            maxNodes: v.maxNodes,
+            apiAllowedCidrs: v.apiAllowedCidrs,
+            clusterAdmins: v.clusterAdmins,
+            clusterReaders: v.clusterReaders,
+            observability: cloud === "local" ? "none" : v.observability,
+            logRetentionDays: v.logRetentionDays,
+        },
+        ingress: { controller: v.ingressController, replicas: v.ingressReplicas },
+        storage: { tier: v.storageTier },
+        tls: { domain: v.domain, acmeEmail: v.acmeEmail, acmeServer: v.acmeServer },
+        workloads: {
+            appReplicas: v.appReplicas,
+            appMaxReplicas: v.appMaxReplicas,
+            postgresVersion: v.postgresVersion,
+            postgresStorageSize: v.postgresStorageSize,
+            redisStorageSize: v.redisStorageSize,
+            protectData: v.protectData,
+            postgresClients: v.postgresClients,
+            postgresBackupSchedule: v.postgresBackupSchedule,
+            postgresBackupKeep: v.postgresBackupKeep,
+        },
+        warnings,
+    };
+    switch (cloud) {
+        case "aws": {
+            const { vpcId, publicSubnetIds, privateSubnetIds } = v;
+            return {
+                ...common,
+                cloud,
+                aws: {
+                    region: v["aws:region"],
+                    availabilityZones: v.availabilityZones,
+                    vpcCidr: v.vpcCidr,
+                    existingVpc: vpcId && publicSubnetIds && privateSubnetIds ? { vpcId, publicSubnetIds, privateSubnetIds } : undefined,
+                },
+            };
+        }
+        case "gcp":
+            return {
+                ...common,
+                cloud,
+                gcp: { project: v["gcp:project"], region: v["gcp:region"], releaseChannel: v.releaseChannel, deletionProtection: v.deletionProtection },
+            };
+        case "azure":
+            return {
+                ...common,
+                cloud,
+                azure: { location: v["azure-native:location"], upgradeChannel: v.upgradeChannel, nodeOsUpgradeChannel: v.nodeOsUpgradeChannel, zones: v.zones },
+            };
+        case "local":
+            return {
+                ...common,
+                cloud,
+                local: {
+                    kubeContext: v.kubeContext,
+                    kubeconfigPath: v.kubeconfigPath,
+                    storageProvisioner: v.localStorageProvisioner,
+                    sharedProvisioner: v.localSharedProvisioner,
+                    endpoint: v.localEndpoint,
+                },
+            };
+    }
+}

@@ -1,0 +1,462 @@
+/**
+ * Every config key the program reads, declared once: namespace, the clouds it applies to, its kind
+ * (type and validation), its default and one line of documentation. `readConfig` (./index.ts) reads
+ * and validates from this table, and README's configuration reference is generated from it
+ * (`npm run docs:config`; tests/config/reference.test.ts fails when they differ).
+ *
+ * Rules between keys (maxNodes >= minNodes, ...) are named functions in ./rules.ts.
+ */
+import { type IngressController, defaultIngressController, defaultKubernetesVersion } from "../components/versions";
+import { cronProblem } from "./cron";
+import { type Kind, boolean, checked, integer, integerOf, list, oneOf, text } from "./kinds";
+import {
+    ACME_SERVERS,
+    AKS_NODE_OS_UPGRADE_CHANNELS,
+    AKS_UPGRADE_CHANNELS,
+    CLOUDS,
+    type Cloud,
+    GKE_RELEASE_CHANNELS,
+    INGRESS_CONTROLLERS,
+    MANAGED_CLOUDS,
+    NODE_MODES,
+    OBSERVABILITY,
+    STORAGE_TIERS,
+} from "./types";
+
+/**
+ * What a computed default may read: other keys' values (validated or defaulted) and raw text. Keys
+ * are named by string here (a `KeyName` would make the table's type depend on itself); an unknown
+ * name or a value of another type throws, which the config tests would show at once.
+ */
+export interface DefaultContext {
+    readonly cloud: Cloud;
+    number(key: string): number;
+    string(key: string): string | undefined;
+    list(key: string): string[] | undefined;
+    /** The raw text of a key as set, or undefined: for defaults that follow an explicit choice. */
+    raw(key: string): string | undefined;
+}
+
+export type Default<T> =
+    | { readonly value: T }
+    | { readonly compute: (c: DefaultContext) => T }
+    /** Unset is fine: the value is undefined. */
+    | { readonly unset: true }
+    /** Unset is an error; `how` completes "is required ..." */
+    | { readonly required: string };
+
+export interface KeyDecl<T> {
+    /** `platform`, or the provider that owns the key. */
+    readonly namespace: "platform" | "aws" | "gcp" | "azure-native";
+    readonly clouds: readonly Cloud[];
+    /** One kind, or one per cloud (node sizes, principals, log retention differ by cloud). */
+    readonly kind: Kind<T> | ((cloud: Cloud) => Kind<T>);
+    readonly default: Default<NoInfer<T>>;
+    /** README "default" column. */
+    readonly defaultDoc: string;
+    /** README "meaning" column: what it does, and any rule it takes part in. */
+    readonly doc: string;
+}
+
+const key = <T>(decl: KeyDecl<T>): KeyDecl<T> => decl;
+const ALL = CLOUDS;
+const MANAGED = MANAGED_CLOUDS;
+
+// ---- value shapes ----------------------------------------------------------------------------
+
+const KUBERNETES_QUANTITY = /^[1-9][0-9]*(Mi|Gi|Ti)$/;
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const EMAIL = /^[^@\s]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const LABEL_VALUE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+const PROVISIONER = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?)?$/;
+/**
+ * Debian-based postgres tags only: the workload runs as the image's postgres uid 999, which the
+ * Alpine images do not have (theirs is 70), so initdb would fail or own the data as a stranger.
+ */
+const POSTGRES_TAG = /^(1[4-9]|[2-9][0-9])(\.[0-9]+)?(-(bookworm|trixie))?$/;
+
+/** What is wrong with an IPv4 CIDR of any prefix length (/0-/32), if anything. */
+export function ipv4CidrProblem(value: string): string | undefined {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+    if (!m) return "is not an IPv4 CIDR such as 203.0.113.0/24";
+    const octets = m.slice(1, 5).map(Number);
+    const bits = Number(m[5]);
+    if (octets.some((o) => o > 255) || bits > 32) return "is not an IPv4 CIDR such as 203.0.113.0/24";
+    const address = octets.reduce((a, o) => a * 256 + o, 0);
+    const size = 2 ** (32 - bits);
+    if (address % size !== 0) {
+        const network = Math.floor(address / size) * size;
+        const text = [24, 16, 8, 0].map((s) => Math.floor(network / 2 ** s) % 256).join(".");
+        return `has host bits set; expected its network address ${text}/${bits}`;
+    }
+    return undefined;
+}
+
+/** The VPC block: /16 to /24, as EKS subnets are carved from it. */
+export function vpcCidrValid(value: string): boolean {
+    return ipv4CidrProblem(value) === undefined && Number(value.split("/")[1]) >= 16 && Number(value.split("/")[1]) <= 24;
+}
+
+/** The instance type / machine type / VM size shape per cloud: enough to catch one meant for another cloud. */
+export const NODE_SIZE: { [c in Exclude<Cloud, "local">]: { pattern: RegExp; example: string; expected: string } } = {
+    aws: { pattern: /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, example: "m6i.large", expected: "an EC2 instance type such as m6i.large" },
+    gcp: { pattern: /^[a-z][a-z0-9]*-[a-z0-9-]+$/, example: "e2-standard-4", expected: "a Compute Engine machine type such as e2-standard-4" },
+    azure: { pattern: /^Standard_[A-Za-z0-9_]+$/, example: "Standard_D4s_v5", expected: "an Azure VM size such as Standard_D4s_v5" },
+};
+
+/** Who may be given cluster access, per cloud (EKS access entries, GKE RBAC subjects, Entra object ids). */
+export const PRINCIPAL: { [c in Exclude<Cloud, "local">]: { pattern: RegExp; what: string } } = {
+    aws: { pattern: /^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:(role|user)\/[A-Za-z0-9+=,.@_/-]+$/, what: "an IAM role or user ARN such as arn:aws:iam::123456789012:role/ops" },
+    gcp: { pattern: /^(user|group|serviceAccount):[^@\s:]+@[A-Za-z0-9.-]+\.[a-z]{2,}$/, what: "a Google member such as user:ana@example.com, group:ops@example.com or serviceAccount:ci@p.iam.gserviceaccount.com" },
+    azure: { pattern: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, what: "an Entra object id (a GUID)" },
+};
+
+/** Retention periods CloudWatch Logs accepts (PutRetentionPolicy); 0 would mean "never expire". */
+export const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** A Log Analytics workspace's interactive retention (PerGB2018 SKU): 30 to 730 days. */
+export const LOG_ANALYTICS_RETENTION = { min: 30, max: 730 } as const;
+
+const nodeSizeKind = (cloud: Cloud): Kind<string> =>
+    cloud === "local" ? text(/.*/, "") : text(NODE_SIZE[cloud].pattern, NODE_SIZE[cloud].expected);
+
+const principalsKind = (cloud: Cloud): Kind<string[]> =>
+    cloud === "local"
+        ? list("principals", /.*/)
+        : list("principals", (v) => (PRINCIPAL[cloud].pattern.test(v) ? undefined : `is not ${PRINCIPAL[cloud].what}`));
+
+const retentionKind = (cloud: Cloud): Kind<number> =>
+    cloud === "azure"
+        ? integer(LOG_ANALYTICS_RETENTION.min, LOG_ANALYTICS_RETENTION.max)
+        : integerOf(CLOUDWATCH_RETENTION_DAYS, "a CloudWatch retention (1, 3, 5, 7, 14, 30, … 3653)");
+
+// ---- the keys --------------------------------------------------------------------------------
+
+export const KEYS = {
+    cloud: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: oneOf(CLOUDS),
+        default: { required: "" },
+        defaultDoc: "**required**",
+        doc: "where the platform runs",
+    }),
+    // Cluster
+    ingressController: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: oneOf(INGRESS_CONTROLLERS),
+        default: { compute: (c) => defaultIngressController(c.raw("kubernetesVersion")) },
+        defaultDoc: "`nginx` (`gateway` when kubernetesVersion is 1.36 or later)",
+        doc: "the entry point: ingress-nginx, a Gateway API implementation (Envoy Gateway), or `both` while migrating (two load balancers); `nginx` needs Kubernetes 1.35 or older",
+    }),
+    kubernetesVersion: key({
+        namespace: "platform",
+        clouds: MANAGED,
+        kind: text(/^1\.[0-9]+$/, "MAJOR.MINOR such as 1.35", "`MAJOR.MINOR`"),
+        default: {
+            compute: (c) =>
+                c.cloud === "local" ? "" : defaultKubernetesVersion(c.cloud, c.string("ingressController") as IngressController),
+        },
+        defaultDoc: "the newest minor in the cloud's standard support that the ingress controller supports (see [Kubernetes versions](#kubernetes-versions))",
+        doc: "control-plane minor; refused when the cloud no longer creates it, or when it exists only in extended / long-term support and extendedSupport is false",
+    }),
+    extendedSupport: key({
+        namespace: "platform",
+        clouds: ["aws", "azure"],
+        kind: boolean,
+        default: { value: false },
+        defaultDoc: "`false`",
+        doc: "accept a minor that exists only in paid support: EKS extended support ($0.60/h instead of $0.10/h), AKS long-term support (Premium tier); on gcp use releaseChannel EXTENDED",
+    }),
+    nodeMode: key({
+        namespace: "platform",
+        clouds: MANAGED,
+        kind: oneOf(NODE_MODES),
+        default: { value: "managed" },
+        defaultDoc: "`managed`",
+        doc: "`managed`: the platform's autoscaled node pools; `auto`: the cloud provisions nodes (EKS Auto Mode, GKE Autopilot, AKS node auto-provisioning), and nodeSize/minNodes/maxNodes are refused",
+    }),
+    nodeSize: key({
+        namespace: "platform",
+        clouds: MANAGED,
+        kind: nodeSizeKind,
+        default: { compute: (c) => (c.cloud === "local" ? "" : NODE_SIZE[c.cloud].example) },
+        defaultDoc: "`m6i.large` / `e2-standard-4` / `Standard_D4s_v5`",
+        doc: "worker instance type / machine type / VM size; GKE families that take only Hyperdisk (N4, C4, C4A, C4D, C3 metal, M4, H4D, …) are refused because pd-ssd cannot attach, and AWS `a1` because @pulumi/eks gives it an x86 AMI",
+    }),
+    minNodes: key({
+        namespace: "platform",
+        clouds: MANAGED,
+        kind: integer(1, 100),
+        default: { value: 2 },
+        defaultDoc: "`2`",
+        doc: "autoscaling minimum (total nodes)",
+    }),
+    maxNodes: key({
+        namespace: "platform",
+        clouds: MANAGED,
+        kind: integer(1, 100),
+        default: { compute: (c) => Math.max(5, c.number("minNodes"), c.cloud === "aws" ? awsZoneCount(c) : 0, c.cloud === "gcp" ? GKE_DEFAULT_ZONES : 0) },
+        defaultDoc: "`5`, or minNodes or the zone count if larger",
+        doc: "autoscaling maximum (total nodes); ≥ minNodes, and on aws and gcp ≥ the zone count (every zone holds a node)",
+    }),
+    apiAllowedCidrs: key({
+        namespace: "platform",
+        clouds: MANAGED,
+        kind: list("IPv4 CIDRs", ipv4CidrProblem),
+        default: { unset: true },
+        defaultDoc: "unset: open to the internet (every preview warns)",
+        doc: "who may reach the Kubernetes API endpoint: EKS publicAccessCidrs, GKE master authorized networks, AKS authorized IP ranges; include where Pulumi runs (CI)",
+    }),
+    clusterAdmins: key({
+        namespace: "platform",
+        clouds: MANAGED,
+        kind: principalsKind,
+        default: { value: [] },
+        defaultDoc: "none (the deployer only)",
+        doc: "cluster-admin besides the deployer: IAM role/user ARNs (aws), `user:`/`group:`/`serviceAccount:` members (gcp), Entra object ids (azure)",
+    }),
+    clusterReaders: key({
+        namespace: "platform",
+        clouds: MANAGED,
+        kind: principalsKind,
+        default: { value: [] },
+        defaultDoc: "none",
+        doc: "read-only cluster access (the preview identity, auditors); same formats as clusterAdmins",
+    }),
+    observability: key({
+        namespace: "platform",
+        clouds: MANAGED,
+        kind: oneOf(OBSERVABILITY),
+        default: { value: "native" },
+        defaultDoc: "`native`",
+        doc: "the cloud's own logs and metrics (CloudWatch Container Insights, Cloud Logging + Managed Prometheus, Azure Monitor), or `none`",
+    }),
+    logRetentionDays: key({
+        namespace: "platform",
+        clouds: ["aws", "azure"],
+        kind: retentionKind,
+        default: { value: 30 },
+        defaultDoc: "`30`",
+        doc: "days to keep logs: aws one of CloudWatch's periods (1 … 3653; never 0, which keeps forever); azure the Log Analytics range 30–730",
+    }),
+
+    // AWS
+    "aws:region": key({ namespace: "aws", clouds: ["aws"], kind: text(/.+/, "an AWS region"), default: { required: "for platform:cloud aws" }, defaultDoc: "**required on aws**", doc: "AWS region of the cluster" }),
+    availabilityZones: key({ namespace: "platform", clouds: ["aws"], kind: integer(2, 6), default: { value: 3 }, defaultDoc: "`3`", doc: "AZs of a new VPC" }),
+    vpcCidr: key({
+        namespace: "platform",
+        clouds: ["aws"],
+        kind: checked("IPv4 CIDR /16–/24", (v) => (vpcCidrValid(v) ? undefined : `"${v}" is not valid; expected an IPv4 CIDR from /16 to /24 such as 10.0.0.0/16`)),
+        default: { value: "10.0.0.0/16" },
+        defaultDoc: "`10.0.0.0/16`",
+        doc: "CIDR of a new VPC; must leave each zone's public subnet /28 or larger",
+    }),
+    vpcId: key({ namespace: "platform", clouds: ["aws"], kind: text(/^vpc-[0-9a-f]{8,17}$/, "a VPC id such as vpc-0abc1234", "VPC id"), default: { unset: true }, defaultDoc: "unset (a VPC is created)", doc: "use an existing VPC; needs publicSubnetIds and privateSubnetIds too" }),
+    publicSubnetIds: key({ namespace: "platform", clouds: ["aws"], kind: list("subnet ids", SUBNET_ID), default: { unset: true }, defaultDoc: "unset", doc: "public subnets of the existing VPC (the load balancer's)" }),
+    privateSubnetIds: key({
+        namespace: "platform",
+        clouds: ["aws"],
+        kind: list("subnet ids", SUBNET_ID),
+        default: { unset: true },
+        defaultDoc: "unset",
+        doc: "private subnets of the existing VPC, one per zone, at least 2: their count is the zone count (one node group each)",
+    }),
+
+    // GKE
+    "gcp:project": key({ namespace: "gcp", clouds: ["gcp"], kind: text(/.+/, "a project id"), default: { required: "for platform:cloud gcp" }, defaultDoc: "**required on gcp**", doc: "Google Cloud project" }),
+    "gcp:region": key({
+        namespace: "gcp",
+        clouds: ["gcp"],
+        kind: text(/.+/, "a region"),
+        default: { required: "for platform:cloud gcp (the cluster is regional)" },
+        defaultDoc: "**required on gcp**",
+        doc: "region (the cluster is regional)",
+    }),
+    releaseChannel: key({ namespace: "platform", clouds: ["gcp"], kind: oneOf(GKE_RELEASE_CHANNELS), default: { value: "REGULAR" }, defaultDoc: "`REGULAR`", doc: "GKE release channel (`EXTENDED` admits extended-support minors)" }),
+    deletionProtection: key({
+        namespace: "platform",
+        clouds: ["gcp"],
+        kind: boolean,
+        default: { value: true },
+        defaultDoc: "`true`",
+        doc: "GKE deletion protection, also Pulumi `protect` on the cluster: `pulumi destroy` refuses before deleting anything while true",
+    }),
+
+    // AKS
+    "azure-native:location": key({
+        namespace: "azure-native",
+        clouds: ["azure"],
+        kind: text(/.+/, "an Azure region"),
+        default: { required: "for platform:cloud azure" },
+        defaultDoc: "**required on azure**",
+        doc: "Azure region",
+    }),
+
+    upgradeChannel: key({
+        namespace: "platform",
+        clouds: ["azure"],
+        kind: oneOf(AKS_UPGRADE_CHANNELS),
+        default: { value: "patch" },
+        defaultDoc: "`patch`",
+        doc: "cluster auto-upgrade channel; `patch` keeps the configured minor (`stable`/`rapid` move the cluster to newer minors by themselves)",
+    }),
+    nodeOsUpgradeChannel: key({
+        namespace: "platform",
+        clouds: ["azure"],
+        kind: oneOf(AKS_NODE_OS_UPGRADE_CHANNELS),
+        default: { value: "NodeImage" },
+        defaultDoc: "`NodeImage`",
+        doc: "node OS upgrade channel (must be `NodeImage` with upgradeChannel `node-image`)",
+    }),
+    zones: key({
+        namespace: "platform",
+        clouds: ["azure"],
+        kind: list("zone names (1, 2, 3)", (v) => (/^[1-9]$/.test(v) ? undefined : "is not an availability zone number such as 1"), { allowEmpty: true }),
+        default: { value: ["1", "2", "3"] },
+        defaultDoc: '`["1","2","3"]`',
+        doc: "availability zones of the node pools; `[]` for a region without zones. With zones disks are ZRS (StandardSSD_ZRS / Premium_ZRS), without them LRS",
+    }),
+
+    // Local
+    kubeContext: key({
+        namespace: "platform",
+        clouds: ["local"],
+        kind: text(/^[A-Za-z0-9@_.:/-]+$/, "a kubeconfig context name such as kind-kind, minikube or docker-desktop"),
+        default: { value: "kind-kind" },
+        defaultDoc: "`kind-kind`",
+        doc: "kubeconfig context to deploy to (never the ambient current context)",
+    }),
+    kubeconfigPath: key({ namespace: "platform", clouds: ["local"], kind: text(/.+/, "a path", "path"), default: { unset: true }, defaultDoc: "the client's default lookup", doc: "kubeconfig file" }),
+    localStorageProvisioner: key({
+        namespace: "platform",
+        clouds: ["local"],
+        kind: text(PROVISIONER, "a provisioner name such as rancher.io/local-path (kind), k8s.io/minikube-hostpath (minikube) or docker.io/hostpath (Docker Desktop)", "provisioner name"),
+        default: { value: "rancher.io/local-path" },
+        defaultDoc: "`rancher.io/local-path`",
+        doc: "provisioner behind the platform's block classes",
+    }),
+    localSharedProvisioner: key({
+        namespace: "platform",
+        clouds: ["local"],
+        kind: text(PROVISIONER, "a provisioner name such as nfs.csi.k8s.io", "provisioner name"),
+        default: { unset: true },
+        defaultDoc: "unset: no shared class (`storageClasses.shared` is `none`)",
+        doc: "a ReadWriteMany provisioner the cluster already runs, for `platform-shared`",
+    }),
+    localEndpoint: key({
+        namespace: "platform",
+        clouds: ["local"],
+        kind: text(/^(localhost|(\d{1,3}\.){3}\d{1,3}|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$/, "a host name or IPv4 address such as localhost or 192.168.49.2", "host"),
+        default: { value: "localhost" },
+        defaultDoc: "`localhost`",
+        doc: "the host the NodePorts are reached on, for the outputs (`minikube ip` on minikube)",
+    }),
+
+    // Entry point and TLS
+    domain: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: text(DNS_NAME, "a lower-case DNS name such as app.example.com", "DNS name"),
+        default: { unset: true },
+        defaultDoc: "unset: path routing on the load balancer address",
+        doc: "public host name for host routing and TLS",
+    }),
+    acmeEmail: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: text(EMAIL, "an email address such as ops@example.com", "email"),
+        default: { unset: true },
+        defaultDoc: "unset: self-signed certificates",
+        doc: "with domain, certificates come from Let's Encrypt (HTTP-01); needs domain",
+    }),
+    acmeServer: key({ namespace: "platform", clouds: ALL, kind: oneOf(ACME_SERVERS), default: { value: "production" }, defaultDoc: "`production`", doc: "Let's Encrypt directory" }),
+    ingressReplicas: key({ namespace: "platform", clouds: ALL, kind: integer(2, 20), default: { value: 2 }, defaultDoc: "`2`", doc: "replicas of the ingress controller / gateway data plane (≥ 2, so a drain never drops traffic)" }),
+
+    // Storage and workloads
+    storageTier: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: oneOf(STORAGE_TIERS),
+        default: { value: "ssd" },
+        defaultDoc: "`ssd`",
+        doc: "`ssd`: gp3 / pd-ssd / StandardSSD (ZRS with zones); `premium`: io2 (≥ 4Gi volumes) / regional pd-ssd (≥ 10Gi) / Premium_ZRS",
+    }),
+    appReplicas: key({ namespace: "platform", clouds: ALL, kind: integer(1, 100), default: { value: 2 }, defaultDoc: "`2`", doc: "visit-counter replicas (the HPA minimum)" }),
+    appMaxReplicas: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: integer(1, 500),
+        default: { compute: (c) => Math.max(10, c.number("appReplicas")) },
+        defaultDoc: "`10`, or appReplicas if larger",
+        doc: "HPA maximum; ≥ appReplicas",
+    }),
+    postgresVersion: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: text(POSTGRES_TAG, "a Debian-based postgres image tag from 14 up, such as 18.1 or 17.7-bookworm (Alpine tags run as another uid)", "postgres tag"),
+        default: { value: "18.1" },
+        defaultDoc: "`18.1`",
+        doc: "postgres image tag (Debian-based, 14+); its major decides the volume layout",
+    }),
+    postgresStorageSize: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: text(KUBERNETES_QUANTITY, "a size in Mi, Gi or Ti such as 20Gi", "size (Mi, Gi, Ti)"),
+        default: { value: "20Gi" },
+        defaultDoc: "`20Gi`",
+        doc: "Postgres volume (on `platform-retain`)",
+    }),
+    redisStorageSize: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: text(KUBERNETES_QUANTITY, "a size in Mi, Gi or Ti such as 5Gi", "size (Mi, Gi, Ti)"),
+        default: { value: "5Gi" },
+        defaultDoc: "`5Gi`",
+        doc: "Redis volume (on `platform-standard`)",
+    }),
+    protectData: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: boolean,
+        default: { value: true },
+        defaultDoc: "`true`",
+        doc: "Pulumi refuses to delete or replace the stateful workloads, their claims and secrets; set false (and `pulumi up`) before a destroy meant to drop data",
+    }),
+    postgresClients: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: list("app names (the app.kubernetes.io/name label of the client pods)", LABEL_VALUE),
+        default: { value: [] },
+        defaultDoc: "none",
+        doc: "pods allowed to reach Postgres, by `app.kubernetes.io/name`",
+    }),
+    postgresBackupSchedule: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: checked("five-field cron (UTC) or `none`", (v) => (v === "none" ? undefined : cronProblem(v))),
+        default: { value: "0 3 * * *" },
+        defaultDoc: "`0 3 * * *`",
+        doc: "when the Postgres logical backup runs (UTC); `none` turns it off",
+    }),
+    postgresBackupKeep: key({ namespace: "platform", clouds: ALL, kind: integer(1, 365), default: { value: 7 }, defaultDoc: "`7`", doc: "how many backups to keep (the newest)" }),
+} as const;
+
+export type KeyName = keyof typeof KEYS;
+type ValueOf<D> = D extends KeyDecl<infer T> ? (D["default"] extends { unset: true } ? T | undefined : T) : never;
+/** Every key's value after validation and defaults. */
+export type Values = { -readonly [K in KeyName]: ValueOf<(typeof KEYS)[K]> };
+
+/** GKE spreads a regional cluster's nodes over 3 zones unless told otherwise. */
+export const GKE_DEFAULT_ZONES = 3;
+
+/** One managed node group per zone (components/aws/cluster.ts): the private subnets given, or the AZs. */
+function awsZoneCount(c: DefaultContext): number {
+    return c.list("privateSubnetIds")?.length ?? c.number("availabilityZones");
+}
+
+/** The full `namespace:key` name of a key. */
+export function fullName(name: KeyName): string {
+    return name.includes(":") ? name : `platform:${name}`;
+}

@@ -1,0 +1,106 @@
+/**
+ * The kinds of value a config key can hold. Each kind parses one trimmed string (Pulumi hands the
+ * program every value as text; structured values such as lists arrive as JSON) and describes itself
+ * for README's configuration reference, so the table and the validation cannot drift apart.
+ */
+
+export type Parsed<T> = { value: T } | { problem: string };
+
+export interface Kind<T> {
+    /** README "type" column, e.g. `integer 1–100` or `` `ssd` \| `premium` ``. */
+    readonly type: string;
+    /** A value, or what is wrong with it (without the `namespace:key: ` prefix). */
+    parse(raw: string): Parsed<T>;
+}
+
+const code = (s: string): string => `\`${s}\``;
+
+export function oneOf<T extends string>(allowed: readonly T[]): Kind<T> {
+    return {
+        type: allowed.map(code).join(" \\| "),
+        parse: (raw) =>
+            (allowed as readonly string[]).includes(raw)
+                ? { value: raw as T }
+                : { problem: `"${raw}" is not allowed; expected one of: ${allowed.join(", ")}` },
+    };
+}
+
+export function integer(min: number, max: number): Kind<number> {
+    return {
+        type: `integer ${min}–${max}`,
+        parse(raw) {
+            if (!/^-?[0-9]+$/.test(raw)) return { problem: `"${raw}" is not a whole number; expected an integer from ${min} to ${max}` };
+            const n = Number(raw);
+            if (n < min || n > max) return { problem: `${n} is out of range; expected an integer from ${min} to ${max}` };
+            return { value: n };
+        },
+    };
+}
+
+/** An integer from a fixed set (CloudWatch retention periods, for one). */
+export function integerOf(allowed: readonly number[], label: string): Kind<number> {
+    return {
+        type: `integer: ${label}`,
+        parse(raw) {
+            const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+            return allowed.includes(n) ? { value: n } : { problem: `"${raw}" is not allowed; expected one of: ${allowed.join(", ")}` };
+        },
+    };
+}
+
+export const boolean: Kind<boolean> = {
+    type: "boolean",
+    parse: (raw) =>
+        raw === "true" ? { value: true } : raw === "false" ? { value: false } : { problem: `"${raw}" is not a boolean; expected true or false` },
+};
+
+/** Free-form text matching a pattern; `expected` completes "expected ..." in the message. */
+export function text(pattern: RegExp, expected: string, type = "string"): Kind<string> {
+    return { type, parse: (raw) => (pattern.test(raw) ? { value: raw } : { problem: `"${raw}" is not valid; expected ${expected}` }) };
+}
+
+/** Text checked by a function that returns what is wrong, if anything. */
+export function checked(type: string, check: (raw: string) => string | undefined): Kind<string> {
+    return {
+        type,
+        parse(raw) {
+            const problem = check(raw);
+            return problem === undefined ? { value: raw } : { problem };
+        },
+    };
+}
+
+/**
+ * A list, given as JSON text (`'["a","b"]'`) or as structured config (`pulumi config set --path
+ * 'platform:key[0]' a`, which Pulumi hands the program as the same JSON). Items are checked by a
+ * pattern, or by a function that says what is wrong with one (so the message names the bad entry).
+ * `[]` is accepted only where it means something.
+ */
+export function list(what: string, item: RegExp | ((v: string) => string | undefined), opts: { allowEmpty?: boolean } = {}): Kind<string[]> {
+    return {
+        type: `JSON list of ${what}`,
+        parse(raw) {
+            let parsed: unknown;
+            try {
+                parsed = JSON.parse(raw);
+            } catch {
+                parsed = undefined;
+            }
+            const expected = `expected a ${opts.allowEmpty ? "" : "non-empty "}JSON list of ${what}`;
+            const shapeOk = Array.isArray(parsed) && (parsed.length > 0 || opts.allowEmpty === true) && parsed.every((v) => typeof v === "string");
+            if (!shapeOk || (item instanceof RegExp && !(parsed as string[]).every((v) => item.test(v)))) {
+                return { problem: `${raw} is not valid; ${expected}` };
+            }
+            const items = parsed as string[];
+            if (typeof item === "function") {
+                const bad = items.flatMap((v) => {
+                    const why = item(v);
+                    return why === undefined ? [] : [`"${v}" ${why}`];
+                });
+                if (bad.length > 0) return { problem: `${raw} is not valid: ${bad.join("; ")}; ${expected}` };
+            }
+            if (new Set(items).size !== items.length) return { problem: `${raw} is not valid: it names an entry twice; ${expected}` };
+            return { value: items };
+        },
+    };
+}

@@ -1,0 +1,196 @@
+/**
+ * Rules between keys: each is a small named function over the validated values, returning its
+ * problems (refusals) or warnings. They run after every key has been read on its own, so one run
+ * reports every problem at once. Messages name every key involved and both values.
+ */
+import { checkKubernetesVersion } from "../components/versions";
+import { GKE_DEFAULT_ZONES, type KeyName, type Values, fullName } from "./keys";
+import type { Cloud } from "./types";
+
+export interface RuleContext {
+    cloud: Cloud;
+    /** Whether the user set the key (a default that adapts is not an error; an explicit value is). */
+    isSet(key: KeyName): boolean;
+    today: Date;
+}
+
+export interface RuleResult {
+    problems?: string[];
+    warnings?: string[];
+}
+
+export interface Rule {
+    /** Shown by tests; say what must hold. */
+    readonly name: string;
+    readonly clouds: readonly Cloud[];
+    check(v: Values, c: RuleContext): RuleResult;
+}
+
+const fail = (key: KeyName, message: string): RuleResult => ({ problems: [`${fullName(key)}: ${message}`] });
+const ok: RuleResult = {};
+const MANAGED: readonly Cloud[] = ["aws", "gcp", "azure"];
+const ALL: readonly Cloud[] = ["aws", "gcp", "azure", "local"];
+
+/** A validated `KUBERNETES_QUANTITY` (`Mi`, `Gi`, `Ti`: powers of 1024) in GiB. */
+export function quantityGiB(quantity: string): number {
+    const n = Number(quantity.slice(0, -2));
+    return { Mi: n / 1024, Gi: n, Ti: n * 1024 }[quantity.slice(-2) as "Mi" | "Gi" | "Ti"];
+}
+
+/**
+ * GCE families that attach only Hyperdisk, never Persistent Disk (pd-ssd), checked 2026-12-01 against
+ * cloud.google.com/compute/docs/disks#machine-type-disk-support: N4, N4A, N4D, C4, C4A, C4D, C3 and
+ * C3D metal shapes, M4, H4D, and the accelerator/memory families X4, A4, A4X, H3 (H3 takes
+ * pd-balanced only). Non-metal C3/C3D take pd-ssd. C4A is also Arm: refused here either way.
+ */
+export const HYPERDISK_ONLY_GCE = /^((c4|c4a|c4d|n4|n4a|n4d|m4|h4d|h3|x4|a4|a4x)-|c3d?-.*-metal$)/;
+
+/** The zones node groups are spread over, which each need room for a node. */
+export function zoneCount(v: Values, cloud: Cloud): number {
+    if (cloud === "aws") return v.privateSubnetIds?.length ?? v.availabilityZones;
+    if (cloud === "gcp") return GKE_DEFAULT_ZONES;
+    return 0;
+}
+
+export const RULES: readonly Rule[] = [
+    {
+        name: "auto node mode refuses node-pool keys",
+        clouds: MANAGED,
+        check: (v, c) => {
+            if (v.nodeMode !== "auto") return ok;
+            const set = (["nodeSize", "minNodes", "maxNodes"] as const).filter((k) => c.isSet(k));
+            return {
+                problems: set.map(
+                    (k) => `${fullName(k)}: applies only when platform:nodeMode is managed (this stack is auto: the cloud sizes its nodes); remove it with: pulumi config rm ${fullName(k)}`,
+                ),
+            };
+        },
+    },
+    {
+        name: "maxNodes >= minNodes",
+        clouds: MANAGED,
+        check: (v) =>
+            v.nodeMode === "managed" && v.maxNodes < v.minNodes
+                ? fail("maxNodes", `${v.maxNodes} is less than platform:minNodes (${v.minNodes}); expected maxNodes >= minNodes`)
+                : ok,
+    },
+    {
+        name: "maxNodes leaves every zone room for a node",
+        clouds: ["aws", "gcp"],
+        check: (v, c) => {
+            const zones = zoneCount(v, c.cloud);
+            if (v.nodeMode !== "managed" || !c.isSet("maxNodes") || v.maxNodes >= zones || v.maxNodes < v.minNodes) return ok;
+            return c.cloud === "aws"
+                ? fail("maxNodes", `${v.maxNodes} is less than the ${zones} availability zones; the nodes run in one group per zone and each needs room for a node; expected maxNodes >= ${zones}`)
+                : fail("maxNodes", `${v.maxNodes} is less than the ${zones} zones of a regional GKE node pool, which keeps at least one node in each; expected maxNodes >= ${zones}`);
+        },
+    },
+    {
+        name: "node size suits the cloud's nodes and disks",
+        clouds: ["aws", "gcp"],
+        check: (v, c) => {
+            if (c.cloud === "aws" && /^a1\./.test(v.nodeSize)) {
+                return fail("nodeSize", `"${v.nodeSize}" is a first-generation Graviton type, for which @pulumi/eks selects an x86_64 AMI, so its nodes would never join; expected a Graviton 2+ type such as m7g.large, or an x86 type such as m6i.large`);
+            }
+            if (c.cloud === "gcp" && HYPERDISK_ONLY_GCE.test(v.nodeSize)) {
+                return fail("nodeSize", `"${v.nodeSize}" takes only Hyperdisk volumes, so the platform's pd-ssd classes could not attach to it; expected a family that takes Persistent Disk, such as e2, n2, n2d, t2d, c3 or t2a (Arm)`);
+            }
+            return ok;
+        },
+    },
+    {
+        name: "an existing network is given whole",
+        clouds: ["aws"],
+        check: (_v, c) => {
+            const keys = ["vpcId", "publicSubnetIds", "privateSubnetIds"] as const;
+            const set = keys.filter((k) => c.isSet(k));
+            if (set.length === 0 || set.length === 3) return ok;
+            const missing = keys.filter((k) => !c.isSet(k)).map(fullName);
+            return fail(set.includes("vpcId") ? "vpcId" : "vpcId", `an existing network needs all of platform:vpcId, platform:publicSubnetIds and platform:privateSubnetIds; only ${set.join(", ")} set (missing ${missing.join(" and ")})`);
+        },
+    },
+    {
+        name: "EKS gets private subnets in 2+ zones",
+        clouds: ["aws"],
+        check: (v) =>
+            v.privateSubnetIds && v.privateSubnetIds.length < 2
+                ? fail("privateSubnetIds", "EKS needs subnets in at least 2 availability zones; expected 2 or more private subnet ids")
+                : ok,
+    },
+    {
+        name: "the VPC block fits its zones",
+        clouds: ["aws"],
+        check: (v, c) => {
+            if (!c.isSet("vpcCidr") && !c.isSet("availabilityZones")) return ok;
+            // Each zone gets a private half and a public quarter of its share (components/aws/cluster.ts).
+            const publicMask = Number(v.vpcCidr.split("/")[1]) + Math.ceil(Math.log2(v.availabilityZones)) + 2;
+            return publicMask > 28
+                ? fail("vpcCidr", `"${v.vpcCidr}" is too small for ${v.availabilityZones} availability zones (public subnets would be /${publicMask}; AWS allows /28 at most); expected a larger block such as 10.0.0.0/16`)
+                : ok;
+        },
+    },
+    {
+        name: "AKS node-image channel upgrades node images itself",
+        clouds: ["azure"],
+        check: (v) =>
+            v.upgradeChannel === "node-image" && v.nodeOsUpgradeChannel !== "NodeImage"
+                ? fail("nodeOsUpgradeChannel", `"${v.nodeOsUpgradeChannel}" cannot be combined with platform:upgradeChannel node-image, which upgrades node images itself; expected NodeImage, or another platform:upgradeChannel`)
+                : ok,
+    },
+    {
+        name: "the Kubernetes version is one the cloud creates and the entry point supports",
+        clouds: MANAGED,
+        check: (v, c) => {
+            if (c.cloud === "local" || !/^1\.[0-9]+$/.test(v.kubernetesVersion)) return ok;
+            const verdict = checkKubernetesVersion({
+                cloud: c.cloud,
+                version: v.kubernetesVersion,
+                controller: v.ingressController,
+                controllerExplicit: c.isSet("ingressController"),
+                extendedSupport: c.cloud === "gcp" ? v.releaseChannel === "EXTENDED" : v.extendedSupport,
+                today: c.today,
+            });
+            return {
+                problems: verdict.error ? [`platform:kubernetesVersion: ${verdict.error}`] : [],
+                warnings: verdict.warnings.map((w) => `platform:kubernetesVersion: ${w}`),
+            };
+        },
+    },
+    {
+        name: "Let's Encrypt needs a domain",
+        clouds: ALL,
+        check: (v, c) =>
+            v.acmeEmail !== undefined && !c.isSet("domain")
+                ? fail("acmeEmail", "is set but platform:domain is not; Let's Encrypt needs a public domain. Set it with: pulumi config set platform:domain <name>")
+                : ok,
+    },
+    {
+        name: "appMaxReplicas >= appReplicas",
+        clouds: ALL,
+        check: (v) =>
+            v.appMaxReplicas < v.appReplicas
+                ? fail("appMaxReplicas", `${v.appMaxReplicas} is less than platform:appReplicas (${v.appReplicas}); expected appMaxReplicas >= appReplicas`)
+                : ok,
+    },
+    {
+        name: "premium volumes meet the disk's minimum size",
+        clouds: ["aws", "gcp"],
+        check: (v, c) => {
+            if (v.storageTier !== "premium") return ok;
+            // The CSI drivers do not round a claim up to the disk's minimum: a smaller claim stays Pending.
+            const [min, disk] = c.cloud === "gcp" ? [10, "regional pd-ssd disk"] : [4, "io2 volume"];
+            const problems = (["postgresStorageSize", "redisStorageSize"] as const)
+                .filter((k) => quantityGiB(v[k]) < min)
+                .map((k) => `${fullName(k)}: "${v[k]}" is below the ${min}Gi minimum of a ${disk} (platform:storageTier premium on ${c.cloud}); expected ${min}Gi or more`);
+            return { problems };
+        },
+    },
+    {
+        name: "an open API endpoint is said out loud",
+        clouds: MANAGED,
+        check: (v) =>
+            v.apiAllowedCidrs === undefined
+                ? { warnings: ["platform:apiAllowedCidrs is unset: the Kubernetes API endpoint accepts connections from any address. Set it with: pulumi config set --path 'platform:apiAllowedCidrs[0]' 203.0.113.0/24 (include where Pulumi runs)"] }
+                : ok,
+    },
+];

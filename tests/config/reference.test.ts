@@ -1,0 +1,34 @@
+import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CLOUDS, KEYS, type KeyName } from "../../config";
+import { REFERENCE_END, REFERENCE_START, renderConfigReference, withRenderedReference } from "../../config/reference";
+
+const README = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+
+describe("README configuration reference", () => {
+    it("is exactly the table rendered from config/keys.ts (run npm run docs:config after changing a key)", () => {
+        assert.ok(README.includes(REFERENCE_START) && README.includes(REFERENCE_END), "README keeps the generated block's markers");
+        assert.equal(withRenderedReference(README), README, "README.md's configuration reference is out of date: run npm run docs:config");
+    });
+
+    it("has one row per key, naming its clouds, type, default and bounds", () => {
+        const rows = renderConfigReference().split("\n").slice(2);
+        const names = Object.keys(KEYS) as KeyName[];
+        assert.equal(rows.length, names.length);
+        const row = (name: string) => rows.find((r) => r.startsWith(`| \`${name}\` |`)) ?? assert.fail(`no row for ${name}`);
+        assert.equal(row("platform:minNodes"), "| `platform:minNodes` | aws, gcp, azure | integer 1–100 | `2` | autoscaling minimum (total nodes) |");
+        assert.match(row("platform:appMaxReplicas"), /\| all \| integer 1–500 \| `10`, or appReplicas if larger \|/);
+        assert.match(row("platform:logRetentionDays"), /\| aws, azure \| aws: integer: a CloudWatch retention .*; azure: integer 30–730 \|/);
+        assert.match(row("platform:storageTier"), /\| `ssd` \\\| `premium` \| `ssd` \|/);
+        assert.match(row("aws:region"), /\| aws \| string \| \*\*required on aws\*\* \|/);
+    });
+
+    it("documents every key with a default and a meaning, and scopes every key to known clouds", () => {
+        for (const name of Object.keys(KEYS) as KeyName[]) {
+            const d = KEYS[name];
+            assert.ok(d.doc.length > 5 && d.defaultDoc.length > 0, `${name} is documented`);
+            assert.ok(d.clouds.length > 0 && d.clouds.every((c) => (CLOUDS as readonly string[]).includes(c)), `${name} applies to known clouds`);
+        }
+    });
+});

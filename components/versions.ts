@@ -10,6 +10,8 @@
  *   date in tests), so a stack that was fine last month is told when its minor runs out.
  */
 
+import { ENVOY_GATEWAY } from "./gateway-versions";
+
 export type ManagedCloud = "aws" | "gcp" | "azure";
 export type IngressController = "nginx" | "gateway" | "both";
 
@@ -66,8 +68,9 @@ const WORDING: { [c in ManagedCloud]: CloudWording } = {
     },
     azure: {
         service: "AKS",
-        // learn.microsoft.com/azure/aks/long-term-support (checked 2026-12-01): LTS needs the Premium
-        // tier ($0.60 per cluster-hour, Standard tier $0.10), billed once the minor leaves community support.
+        // learn.microsoft.com/azure/aks/long-term-support: LTS needs the Premium tier; Azure/AKS
+        // CHANGELOG 2026-04-28: Premium billing starts only when the minor leaves community support.
+        // unverified: the tier prices ($0.60 vs $0.10 per cluster-hour, azure.microsoft.com pricing).
         extendedCost: "the Premium tier ($0.60 per cluster-hour instead of the Standard tier's $0.10)",
         atEndOfStandard: "AKS upgrades clusters that fall out of support by itself, whatever the upgrade channel",
     },
@@ -149,11 +152,10 @@ export const CONTROLLER_SUPPORT: { [c in "nginx" | "gateway"]: { min: number; ma
         source: "ingress-nginx README support table: controller v1.15.1 / chart 4.15.1 (its last release, 2026-03-19) supports Kubernetes 1.31-1.35; the project is retired",
     },
     gateway: {
-        // unverified: Envoy Gateway compatibility matrix (gateway.envoyproxy.io/news/releases/matrix)
-        // for v1.9: Kubernetes 1.33-1.36; no release lists 1.37 (checked 2026-12-01).
-        min: 33,
-        max: 36,
-        source: "Envoy Gateway compatibility matrix (gateway.envoyproxy.io/news/releases/matrix): v1.9 supports Kubernetes 1.33-1.36",
+        // The pinned Envoy Gateway line; no release lists Kubernetes 1.37 yet (checked 2026-12-01).
+        min: ENVOY_GATEWAY.kubernetesMinors.min,
+        max: ENVOY_GATEWAY.kubernetesMinors.max,
+        source: `Envoy Gateway compatibility matrix (gateway.envoyproxy.io/news/releases/matrix): ${ENVOY_GATEWAY.version.replace(/\.\d+$/, "")} supports Kubernetes 1.${ENVOY_GATEWAY.kubernetesMinors.min}-1.${ENVOY_GATEWAY.kubernetesMinors.max}`,
     },
 };
 

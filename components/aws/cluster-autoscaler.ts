@@ -41,6 +41,13 @@ export interface ClusterAutoscalerVersion {
  * chart), 1.35.0 in 9.54.0-9.56.0. Image tags are newer patch releases of the same minor:
  * v1.33.6 and v1.34.5 (GitHub releases cluster-autoscaler-1.33.6 / -1.34.5), v1.31.4 and v1.32.3
  * (pinned by kubernetes/kops#17640); for 1.35 no patch release was confirmed, so the chart's v1.35.0.
+ *
+ * 1.36 (accepted with `gateway`): no chart packages a 1.36 autoscaler yet. Chart 9.59.0 is the newest
+ * (appVersion 1.35.0; kubermatic/kubermatic#16253, 2026-08-13; kubernetes/autoscaler#10169, which
+ * would have made 9.60.0 with 1.36.1, was closed unmerged), so the image tag is overridden with
+ * v1.36.1 (release cluster-autoscaler-1.36.1, 2026-07-23; the image is in registry.k8s.io), as the
+ * tag is for every row. unverified: that 9.59.0's RBAC covers everything 1.36.1 reads (not
+ * renderable against a cluster here).
  */
 export const CLUSTER_AUTOSCALER_VERSIONS: Readonly<Record<string, ClusterAutoscalerVersion>> = {
     "1.31": { chart: "9.44.0", image: "v1.31.4" },
@@ -48,6 +55,7 @@ export const CLUSTER_AUTOSCALER_VERSIONS: Readonly<Record<string, ClusterAutosca
     "1.33": { chart: "9.51.0", image: "v1.33.6" },
     "1.34": { chart: "9.53.0", image: "v1.34.5" },
     "1.35": { chart: "9.56.0", image: "v1.35.0" },
+    "1.36": { chart: "9.59.0", image: "v1.36.1" },
 };
 
 /** The chart and image for a cluster's `MAJOR.MINOR` (a patch, if given, is ignored). */

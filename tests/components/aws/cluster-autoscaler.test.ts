@@ -12,6 +12,7 @@ import {
     clusterAutoscalerVersion,
 } from "../../../components/aws/cluster-autoscaler";
 import { mapConfigSource, readConfig, type AwsConfig } from "../../../config";
+import { CALENDARS, supportPhase } from "../../../components/versions";
 import { mockCall, mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
 
 const ACCOUNT = "123456789012";
@@ -21,7 +22,7 @@ const OIDC_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${OIDC_ISSUER}`;
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
-const SUPPORTED_MINORS = ["1.31", "1.32", "1.33", "1.34", "1.35"];
+const SUPPORTED_MINORS = ["1.31", "1.32", "1.33", "1.34", "1.35", "1.36"];
 
 function mockAws(): void {
     mockState("awsx:ec2:Vpc", () => ({ vpcId: "vpc-0new1234", privateSubnetIds: ["subnet-a", "subnet-b", "subnet-d"], publicSubnetIds: ["subnet-c"] }));
@@ -83,8 +84,15 @@ describe("ClusterAutoscaler", () => {
     beforeEach(mockAws);
 
     describe("version table", () => {
-        it("covers every Kubernetes minor the platform supports, 1.31-1.35", () => {
+        it("covers every Kubernetes minor the platform supports, 1.31-1.36", () => {
             assert.deepEqual(Object.keys(CLUSTER_AUTOSCALER_VERSIONS).sort(), SUPPORTED_MINORS);
+        });
+
+        it("covers every minor the EKS calendar still creates on its checkedOn date (1.36+ with gateway included)", () => {
+            const checkedOn = new Date(`${CALENDARS.aws.checkedOn}T00:00:00Z`);
+            for (const entry of CALENDARS.aws.minors.filter((e) => supportPhase(e, checkedOn) !== "gone")) {
+                assert.ok(CLUSTER_AUTOSCALER_VERSIONS[entry.minor], `no autoscaler row for ${entry.minor}`);
+            }
         });
 
         for (const minor of SUPPORTED_MINORS) {
@@ -98,19 +106,19 @@ describe("ClusterAutoscaler", () => {
         it("pins the checked chart releases (last chart of each appVersion minor)", () => {
             assert.deepEqual(
                 Object.fromEntries(Object.entries(CLUSTER_AUTOSCALER_VERSIONS).map(([minor, v]) => [minor, v.chart])),
-                { "1.31": "9.44.0", "1.32": "9.46.6", "1.33": "9.51.0", "1.34": "9.53.0", "1.35": "9.56.0" },
+                { "1.31": "9.44.0", "1.32": "9.46.6", "1.33": "9.51.0", "1.34": "9.53.0", "1.35": "9.56.0", "1.36": "9.59.0" },
             );
         });
 
         it("ignores a patch version and refuses an unpinned minor", () => {
             assert.deepEqual(clusterAutoscalerVersion("1.33.4"), CLUSTER_AUTOSCALER_VERSIONS["1.33"]);
-            assert.throws(() => clusterAutoscalerVersion("1.36"), /no Cluster Autoscaler release is pinned for Kubernetes 1\.36; supported: 1\.31, 1\.32, 1\.33, 1\.34, 1\.35/);
+            assert.throws(() => clusterAutoscalerVersion("1.37"), /no Cluster Autoscaler release is pinned for Kubernetes 1\.37; supported: 1\.31, 1\.32, 1\.33, 1\.34, 1\.35, 1\.36/);
             assert.throws(() => clusterAutoscalerVersion("1.30"), /Kubernetes 1\.30/);
             assert.throws(() => clusterAutoscalerVersion("latest"), /Kubernetes latest/);
         });
 
         it("refuses an unpinned minor before registering anything", async () => {
-            const { resources } = await runProgram(() => assert.throws(() => component({ kubernetesVersion: "1.36" }), /1\.36/));
+            const { resources } = await runProgram(() => assert.throws(() => component({ kubernetesVersion: "1.37" }), /1\.37/));
             assert.equal(resources.ofType(RELEASE).length, 0);
             assert.equal(resources.ofType(ROLE).length, 0);
         });

@@ -9,12 +9,56 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Cloud } from "../config";
 
-/** How the cluster provisions disks for the platform's StorageClasses. */
-export interface StorageFacts {
-    /** CSI provisioner, e.g. `ebs.csi.aws.com`. */
+/** PVC access modes a StorageClass's volumes can be claimed with. */
+export type AccessMode = "ReadWriteOnce" | "ReadWriteOncePod" | "ReadOnlyMany" | "ReadWriteMany";
+
+/** One platform StorageClass, as the cluster can provide it. */
+export interface StorageClassFacts {
+    /** CSI (or local) provisioner, e.g. `ebs.csi.aws.com`. */
     provisioner: string;
-    /** StorageClass `parameters` for the configured tier (immutable once the class exists). */
-    parameters: Record<string, string>;
+    /**
+     * StorageClass `parameters` (immutable once the class exists). Values may be outputs: a file
+     * system id or a resource group the stack creates.
+     */
+    parameters: Readonly<Record<string, pulumi.Input<string>>>;
+    reclaimPolicy: "Delete" | "Retain";
+    /** True only where the provisioner can grow a volume: the class promises what a PVC edit gets. */
+    allowVolumeExpansion: boolean;
+    /**
+     * `WaitForFirstConsumer` for zonal disks (made in the zone the pod lands in); `Immediate` only
+     * for storage reachable from every zone.
+     */
+    volumeBindingMode: "WaitForFirstConsumer" | "Immediate";
+    /** The access modes a claim on this class may ask for. */
+    accessModes: readonly AccessMode[];
+}
+
+/**
+ * The platform's classes by role. `general` (reclaim Delete) and `retain` (reclaim Retain) are on
+ * every target because Redis and Postgres claim them; `shared` (ReadWriteMany) is undefined where
+ * the target does not offer it, and the stack output then says `none`.
+ */
+export interface StorageClassTable {
+    general: StorageClassFacts;
+    retain: StorageClassFacts;
+    shared: StorageClassFacts | undefined;
+}
+
+export type StorageRole = keyof StorageClassTable;
+
+/** Every role, in the order classes are registered and outputs are listed. */
+export const STORAGE_ROLES = ["general", "retain", "shared"] as const satisfies readonly StorageRole[];
+
+/** A VolumeSnapshotClass for the block classes. */
+export interface SnapshotFacts {
+    /** CSI driver that takes the snapshots, e.g. `ebs.csi.aws.com`. */
+    driver: string;
+    parameters: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/** How the cluster provisions volumes for the platform's StorageClasses. */
+export interface StorageFacts {
+    classes: StorageClassTable;
     /** Classes the cluster ships; the platform's class names must never collide with these. */
     builtInClasses: readonly string[];
     /**
@@ -27,15 +71,125 @@ export interface StorageFacts {
      * which we do not own and whose own default the user relies on.
      */
     makeDefault: boolean;
+    /** Snapshot support for the block classes; undefined where the platform offers none. */
+    snapshots?: SnapshotFacts;
 }
 
-/** How the ingress controller's Service is exposed: the platform's single entry point. */
+/** Access modes of a block (disk) volume: one node at a time. */
+export const BLOCK_ACCESS_MODES: readonly AccessMode[] = ["ReadWriteOnce", "ReadWriteOncePod"];
+
+/**
+ * The general and retain classes of one block provisioner: identical but for the reclaim policy.
+ * No shared class (a disk cannot be mounted read-write on several nodes).
+ */
+export function blockStorageClasses(disk: {
+    provisioner: string;
+    parameters: Readonly<Record<string, pulumi.Input<string>>>;
+    allowVolumeExpansion: boolean;
+}): StorageClassTable {
+    const base = {
+        provisioner: disk.provisioner,
+        allowVolumeExpansion: disk.allowVolumeExpansion,
+        // Binding waits for the pod's node, so zonal disks are made in the zone the pod runs in.
+        volumeBindingMode: "WaitForFirstConsumer" as const,
+        accessModes: BLOCK_ACCESS_MODES,
+    };
+    return {
+        general: { ...base, parameters: { ...disk.parameters }, reclaimPolicy: "Delete" },
+        retain: { ...base, parameters: { ...disk.parameters }, reclaimPolicy: "Retain" },
+        shared: undefined,
+    };
+}
+
+/** An address the stack owns for the entry point's load balancer, kept across a Service re-creation. */
+export interface StaticAddress {
+    /** `spec.loadBalancerIP` where the cloud takes the address that way (GCP, Azure); else undefined. */
+    loadBalancerIP?: pulumi.Input<string>;
+    /** The IP addresses clients reach: the stack output `ingressAddress`. */
+    addresses: pulumi.Input<string[]>;
+}
+
+/**
+ * How the entry point's Service is exposed: the platform's single load balancer, whichever
+ * controller owns the Service (ingress-nginx today, a Gateway API data plane later).
+ */
 export interface LoadBalancerFacts {
     /** `LoadBalancer` on clouds; `NodePort` on local clusters that have no cloud LB. */
     serviceType: "LoadBalancer" | "NodePort";
-    /** Cloud-specific Service annotations (NLB on AWS, health probe path on Azure, ...). */
-    annotations: Record<string, string>;
+    /**
+     * Cloud-specific Service annotations (NLB on AWS, health probe path on Azure, ...). Values may
+     * be outputs, e.g. the allocation ids of addresses the stack creates.
+     */
+    annotations: Readonly<Record<string, pulumi.Input<string>>>;
+    /** `spec.loadBalancerClass`; undefined leaves the cloud's default load balancer controller. */
+    loadBalancerClass?: string;
+    /**
+     * The address the stack owns for the load balancer. Undefined where the cloud picks one: the
+     * addresses are then read from the Service's status.
+     */
+    address?: StaticAddress;
 }
+
+/**
+ * Who adds and removes nodes: `managed` node pools scaled by the cluster autoscaler (every target
+ * so far), or `auto` capacity the cloud provisions itself (EKS Auto Mode, AKS node
+ * auto-provisioning, GKE Autopilot).
+ */
+export type NodeMode = "managed" | "auto";
+
+/**
+ * Pod annotations that tell the target's node autoscaler what it may do with a pod. Only voluntary
+ * consolidation is affected: node upgrades and `kubectl drain` evict these pods as any other.
+ */
+export interface DisruptionFacts {
+    /**
+     * For a pod whose only local storage is the named scratch `emptyDir` volumes (lost on a
+     * restart anyway), so the pod does not keep an underused node from being removed.
+     */
+    scratchVolumesEvictable(volumeNames: readonly string[]): Record<string, string>;
+    /** For a single-replica pod every request depends on: never moved just to consolidate nodes. */
+    neverDisrupt: Readonly<Record<string, string>>;
+}
+
+export interface NodeFacts {
+    mode: NodeMode;
+    disruption: DisruptionFacts;
+}
+
+export const CA_SAFE_TO_EVICT_LOCAL_VOLUMES = "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes";
+export const CA_SAFE_TO_EVICT = "cluster-autoscaler.kubernetes.io/safe-to-evict";
+export const KARPENTER_DO_NOT_DISRUPT = "karpenter.sh/do-not-disrupt";
+
+/**
+ * The cluster autoscaler (EKS node groups, GKE node pools and Autopilot, AKS pools). With
+ * `skip-nodes-with-local-storage` (default true upstream) a pod with an `emptyDir` keeps its node
+ * unless the volume is listed in `safe-to-evict-local-volumes` (comma-separated names).
+ * `safe-to-evict: "false"` stops scale-down of the pod's node; drains for upgrades still evict it.
+ * On GKE Autopilot the same annotation also defers GKE-initiated evictions (auto-upgrades) for up
+ * to 7 days (cloud.google.com/kubernetes-engine/docs/how-to/extended-duration-pods).
+ * Sources: kubernetes/autoscaler cluster-autoscaler/FAQ.md "What types of pods can prevent CA from
+ * removing a node?", checked 2026-12-01.
+ */
+export const CLUSTER_AUTOSCALER_DISRUPTION: DisruptionFacts = {
+    scratchVolumesEvictable: (volumeNames): Record<string, string> =>
+        volumeNames.length === 0 ? {} : { [CA_SAFE_TO_EVICT_LOCAL_VOLUMES]: [...volumeNames].sort().join(",") },
+    neverDisrupt: { [CA_SAFE_TO_EVICT]: "false" },
+};
+
+/**
+ * Karpenter (EKS Auto Mode, AKS node auto-provisioning). Karpenter does not hold nodes for
+ * `emptyDir` volumes, so scratch volumes need no annotation. `do-not-disrupt` on a pod blocks
+ * consolidation of its node and drift (unless the NodeClaim sets a terminationGracePeriod); it does
+ * not block expiration, repair or forced termination (karpenter.sh/docs/reference/annotations,
+ * checked 2026-12-01).
+ */
+export const KARPENTER_DISRUPTION: DisruptionFacts = {
+    scratchVolumesEvictable: () => ({}),
+    neverDisrupt: { [KARPENTER_DO_NOT_DISRUPT]: "true" },
+};
+
+/** Node pools scaled by the cluster autoscaler. */
+export const MANAGED_NODES: NodeFacts = { mode: "managed", disruption: CLUSTER_AUTOSCALER_DISRUPTION };
 
 /** Registry credentials for a push; the password is a secret. */
 export interface RegistryCredentials {
@@ -68,6 +222,7 @@ export interface ClusterTarget {
     kubeconfig?: pulumi.Output<string>;
     storage: StorageFacts;
     loadBalancer: LoadBalancerFacts;
+    nodes: NodeFacts;
     registry: ImageRegistry;
     /**
      * Cloud resources that must exist before workloads are scheduled (node groups, the CSI driver
@@ -76,14 +231,19 @@ export interface ClusterTarget {
     dependsOn: pulumi.Resource[];
 }
 
+/** The value of an output for something this target does not offer (e.g. `storageClasses.shared`). */
+export const NOT_OFFERED = "none";
+
 /** The outputs every stack exports, whatever the cloud. */
 export interface PlatformOutputs {
     cloud: Cloud;
     kubeconfig?: pulumi.Output<string>;
     ingressEndpoint: pulumi.Output<string>;
+    /** The entry point's IP addresses (one per public subnet on AWS once it owns them; `127.0.0.1` locally). */
+    ingressAddress: pulumi.Output<string[]>;
     appUrl: pulumi.Output<string>;
     /** The visit-counter image reference, tagged by content. */
     appImage: pulumi.Output<string>;
-    /** The platform's StorageClass names by role: `general` (Delete) and `retain` (Retain). */
-    storageClasses: pulumi.Output<Record<string, string>>;
+    /** The platform's StorageClass names by role; `none` for a role the target does not offer. */
+    storageClasses: pulumi.Output<Record<StorageRole, string>>;
 }

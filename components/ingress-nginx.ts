@@ -84,6 +84,8 @@ export function ingressNginxValues(args: IngressNginxValuesArgs): Record<string,
         type: lb.serviceType,
         annotations: { ...lb.annotations },
     };
+    if (lb.loadBalancerClass !== undefined) service.loadBalancerClass = lb.loadBalancerClass;
+    if (lb.address?.loadBalancerIP !== undefined) service.loadBalancerIP = lb.address.loadBalancerIP;
     if (isLoadBalancer) {
         // Local keeps the client IP (for logs and rate limits) and skips a second hop. The cloud LB
         // then health-checks kube-proxy's healthCheckNodePort, so only nodes running a controller
@@ -139,6 +141,11 @@ export function ingressNginxValues(args: IngressNginxValuesArgs): Record<string,
     };
 }
 
+/** The IP addresses in a LoadBalancer Service's status; empty where the LB reports only a hostname (AWS NLB). */
+export function loadBalancerIps(status: { loadBalancer?: { ingress?: { ip?: string }[] } } | undefined): string[] {
+    return (status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
+}
+
 /** The address clients use: LB hostname (AWS) or IP (GCP, Azure); undefined while unassigned. */
 export function loadBalancerAddress(status: { loadBalancer?: { ingress?: { hostname?: string; ip?: string }[] } } | undefined): string | undefined {
     const first = status?.loadBalancer?.ingress?.[0];
@@ -161,6 +168,11 @@ export class IngressNginx extends pulumi.ComponentResource {
     readonly controllerPodLabels: Record<string, string>;
     /** LB hostname or IP; `localhost:30080` on NodePort clusters. */
     readonly endpoint: pulumi.Output<string>;
+    /**
+     * The entry point's IP addresses: the target's own static address where it has one, else the
+     * IPs the load balancer reports (none for an NLB that reports only a hostname).
+     */
+    readonly address: pulumi.Output<string[]>;
     readonly release: k8s.helm.v3.Release;
 
     constructor(name: string, args: IngressNginxArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -209,6 +221,9 @@ export class IngressNginx extends pulumi.ComponentResource {
                 pulumi.interpolate`${ns.metadata.name}/${CONTROLLER_SERVICE_NAME}`,
                 { parent: this, dependsOn: [this.release] },
             );
+            this.address = args.loadBalancer.address
+                ? pulumi.output(args.loadBalancer.address.addresses)
+                : service.status.apply((status) => loadBalancerIps(status));
             this.endpoint = service.status.apply((status) => {
                 const address = loadBalancerAddress(status);
                 if (address === undefined) {
@@ -220,6 +235,7 @@ export class IngressNginx extends pulumi.ComponentResource {
             });
         } else {
             this.endpoint = pulumi.output(`localhost:${NODE_PORTS.http}`);
+            this.address = pulumi.output(args.loadBalancer.address?.addresses ?? []);
         }
 
         this.registerOutputs({
@@ -227,6 +243,7 @@ export class IngressNginx extends pulumi.ComponentResource {
             namespace: this.namespace,
             controllerPodLabels: this.controllerPodLabels,
             endpoint: this.endpoint,
+            address: this.address,
         });
     }
 }

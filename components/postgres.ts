@@ -4,7 +4,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { dataClaimTemplate, generatedPasswordSecret } from "./stateful-data";
+import type { DisruptionFacts } from "./cluster";
+import { dataClaimTemplate, generatedPasswordSecret, singleReplicaPodAnnotations } from "./stateful-data";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, STATEFUL_DATA_LABEL, workloadLabels } from "./workload-security";
 
 export const POSTGRES_PORT = 5432;
@@ -109,6 +110,8 @@ export interface PostgresArgs {
      * initdb sets it only once, so a new password over kept data locks every client out.
      */
     protectData: boolean;
+    /** The target's node autoscaler annotations (`ClusterTarget.nodes.disruption`). */
+    disruption: DisruptionFacts;
 }
 
 export class Postgres extends pulumi.ComponentResource {
@@ -154,7 +157,8 @@ export class Postgres extends pulumi.ComponentResource {
                     selector: { matchLabels: labels },
                     persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
                     template: {
-                        metadata: { labels },
+                        // Its emptyDirs need no listing: never-disrupt already keeps the autoscaler away.
+                        metadata: { labels, annotations: singleReplicaPodAnnotations(args.disruption) },
                         spec: {
                             ...COMMON_POD_SPEC,
                             securityContext: podSecurityContext({ uid: POSTGRES_UID, fsGroup: POSTGRES_UID }),

@@ -4,7 +4,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { dataClaimTemplate, generatedPasswordSecret } from "./stateful-data";
+import type { DisruptionFacts } from "./cluster";
+import { dataClaimTemplate, generatedPasswordSecret, singleReplicaPodAnnotations } from "./stateful-data";
 import { VISIT_COUNTER_CLIENT_LABELS } from "./visit-counter";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, workloadLabels } from "./workload-security";
 
@@ -81,6 +82,8 @@ export interface RedisArgs {
     protectData: boolean;
     /** Labels of the pods allowed to connect on 6379. Default: the visit counter's pods. */
     clientPodLabels?: Record<string, string>;
+    /** The target's node autoscaler annotations (`ClusterTarget.nodes.disruption`). */
+    disruption: DisruptionFacts;
 }
 
 export class Redis extends pulumi.ComponentResource {
@@ -124,7 +127,7 @@ export class Redis extends pulumi.ComponentResource {
                     // Deleting or scaling down the StatefulSet never deletes the data.
                     persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
                     template: {
-                        metadata: { labels },
+                        metadata: { labels, annotations: singleReplicaPodAnnotations(args.disruption) },
                         spec: {
                             ...COMMON_POD_SPEC,
                             securityContext: podSecurityContext({ uid: REDIS_UID, gid: REDIS_GID, fsGroup: REDIS_GID }),

@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { DisruptionFacts } from "./cluster";
 
 export interface PasswordSecretArgs {
     namespace: pulumi.Input<string>;
@@ -46,4 +47,22 @@ export function dataClaimTemplate(
             resources: { requests: { storage: storageSize } },
         },
     };
+}
+
+/**
+ * Pod annotations of a single-replica data store (Redis, Postgres: every request depends on them):
+ * the node autoscaler never evicts it just to consolidate nodes, which would take the app down for
+ * a restart only to save a node.
+ *
+ * Deliberately no PodDisruptionBudget. With one replica, `minAvailable: 1` (or `maxUnavailable: 0`)
+ * can never be satisfied: every eviction is refused, so each node drain and node upgrade stalls on
+ * this pod (EKS managed node group updates and AKS upgrades then fail with an eviction/drain error;
+ * GKE waits up to an hour and then deletes the pod anyway), until someone deletes the PDB by hand.
+ * The annotation stops only the autoscaler's voluntary consolidation; drains for upgrades still
+ * evict the pod, which restarts on another node with its volume: a short, planned outage instead
+ * of a blocked upgrade. (Karpenter's `do-not-disrupt` also holds back drift replacement, bounded by
+ * the NodePool's terminationGracePeriod; GKE Autopilot defers its own upgrades for up to 7 days.)
+ */
+export function singleReplicaPodAnnotations(disruption: DisruptionFacts): Record<string, string> {
+    return { ...disruption.neverDisrupt };
 }

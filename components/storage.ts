@@ -1,9 +1,11 @@
 /**
- * The platform's two StorageClasses, built from the cluster's `StorageFacts` alone.
+ * The platform's StorageClasses, one per role the cluster's `StorageFacts` offer, built from those
+ * facts alone.
  *
- * - `platform-standard` (reclaim Delete): general data whose disk may go with its claim.
- * - `platform-retain` (reclaim Retain): data that must outlive its claim; a deleted PVC leaves a
- *   `Released` PV and its disk behind for an operator to recover or delete by hand.
+ * - `platform-standard` (role `general`, reclaim Delete): data whose disk may go with its claim.
+ * - `platform-retain` (role `retain`, reclaim Retain): data that must outlive its claim; a deleted
+ *   PVC leaves a `Released` PV and its disk behind for an operator to recover or delete by hand.
+ * - `platform-shared` (role `shared`, ReadWriteMany): only where the target offers shared files.
  *
  * Default class: where `makeDefault` is set, `platform-standard` becomes the cluster default, so a
  * PVC with no `storageClassName` gets our disk type. Where the cluster ships a default of its own
@@ -14,17 +16,25 @@
  * On destroy the patch releases the annotation it took over: the built-in class is then no default
  * either (Kubernetes cannot restore the old value), and a PVC without a class waits for one.
  *
- * Changing the provisioner or parameters replaces a class (they are immutable, pulumi-kubernetes
- * #3767). The names are fixed, so the old class is deleted before the new one is created. This
- * loses no data: a PV carries its own copy of the reclaim policy and volume source and keeps
- * working without its class; PVCs refer to the class by name and find the new one.
+ * Changing the provisioner, parameters, reclaim policy or binding mode replaces a class (they are
+ * immutable, pulumi-kubernetes #3767). The names are fixed, so the old class is deleted before the
+ * new one is created. This loses no data: a PV carries its own copy of the reclaim policy and
+ * volume source and keeps working without its class; PVCs refer to the class by name and find the
+ * new one. `allowVolumeExpansion` is the one mutable field: it updates in place.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StorageFacts } from "./cluster";
+import { NOT_OFFERED, STORAGE_ROLES, type AccessMode, type StorageClassFacts, type StorageFacts, type StorageRole } from "./cluster";
 
 export const GENERAL_STORAGE_CLASS = "platform-standard";
 export const RETAIN_STORAGE_CLASS = "platform-retain";
+export const SHARED_STORAGE_CLASS = "platform-shared";
+/** The class name of each role: fixed, since PVCs and the stack output refer to them. */
+export const STORAGE_CLASS_NAMES: Readonly<Record<StorageRole, string>> = {
+    general: GENERAL_STORAGE_CLASS,
+    retain: RETAIN_STORAGE_CLASS,
+    shared: SHARED_STORAGE_CLASS,
+};
 export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
 
 /** Options every platform StorageClass is registered with (see the module comment). */
@@ -34,13 +44,13 @@ export const STORAGE_CLASS_REPLACE_OPTIONS = { deleteBeforeReplace: true } as co
 export interface StorageClassDefinition {
     metadata: { name: string; annotations?: Record<string, string>; labels: Record<string, string> };
     provisioner: string;
-    parameters: Record<string, string>;
+    parameters: Record<string, pulumi.Input<string>>;
     reclaimPolicy: "Delete" | "Retain";
-    volumeBindingMode: "WaitForFirstConsumer";
-    allowVolumeExpansion: true;
+    volumeBindingMode: "WaitForFirstConsumer" | "Immediate";
+    allowVolumeExpansion: boolean;
 }
 
-/** Thrown at construction when the facts cannot give two classes of their own. */
+/** Thrown at construction when the facts cannot give the platform classes of its own. */
 export class StorageFactsError extends pulumi.RunError {
     constructor(message: string) {
         super(message);
@@ -48,13 +58,26 @@ export class StorageFactsError extends pulumi.RunError {
     }
 }
 
+/** What each role's class must let a claim do, and the reclaim policy that is the role's point. */
+const ROLE_CONTRACT: Readonly<Record<StorageRole, { accessMode: AccessMode; reclaimPolicy?: "Delete" | "Retain" }>> = {
+    // Redis and Postgres claim ReadWriteOnce (stateful-data.ts).
+    general: { accessMode: "ReadWriteOnce", reclaimPolicy: "Delete" },
+    retain: { accessMode: "ReadWriteOnce", reclaimPolicy: "Retain" },
+    shared: { accessMode: "ReadWriteMany" },
+};
+
+/** The roles the facts offer, in `STORAGE_ROLES` order. */
+export function offeredRoles(facts: StorageFacts): StorageRole[] {
+    return STORAGE_ROLES.filter((role) => facts.classes[role] !== undefined);
+}
+
 /**
- * Refuses facts whose built-in classes include one of our names: since @pulumi/kubernetes 4.29 that
- * create fails with AlreadyExists, and before it Pulumi silently adopted (and on destroy deleted)
- * the cloud's own class.
+ * Refuses facts whose built-in classes include one of our names (since @pulumi/kubernetes 4.29 that
+ * create fails with AlreadyExists, and before it Pulumi silently adopted, and on destroy deleted,
+ * the cloud's own class), and classes that break their role's promise.
  */
 export function validateStorageFacts(facts: StorageFacts): void {
-    const ours = [GENERAL_STORAGE_CLASS, RETAIN_STORAGE_CLASS];
+    const ours = Object.values(STORAGE_CLASS_NAMES);
     const clashes = ours.filter((n) => facts.builtInClasses.includes(n));
     if (clashes.length > 0) {
         throw new StorageFactsError(
@@ -65,34 +88,53 @@ export function validateStorageFacts(facts: StorageFacts): void {
     if (facts.builtInDefaultClass !== undefined && ours.includes(facts.builtInDefaultClass)) {
         throw new StorageFactsError(`builtInDefaultClass "${facts.builtInDefaultClass}" is one of the platform's own classes; it must name a built-in class`);
     }
-    if (facts.provisioner.trim() === "") {
-        throw new StorageFactsError("StorageFacts.provisioner is empty; expected a CSI provisioner such as ebs.csi.aws.com");
+    for (const role of offeredRoles(facts)) {
+        const sc = facts.classes[role] as StorageClassFacts;
+        const contract = ROLE_CONTRACT[role];
+        if (sc.provisioner.trim() === "") {
+            throw new StorageFactsError(`StorageFacts.classes.${role}.provisioner is empty; expected a CSI provisioner such as ebs.csi.aws.com`);
+        }
+        if (!sc.accessModes.includes(contract.accessMode)) {
+            throw new StorageFactsError(
+                `StorageFacts.classes.${role} (${sc.provisioner}) supports ${sc.accessModes.join(", ") || "no access mode"}; the ${role} class must support ${contract.accessMode}`,
+            );
+        }
+        if (contract.reclaimPolicy !== undefined && sc.reclaimPolicy !== contract.reclaimPolicy) {
+            throw new StorageFactsError(`StorageFacts.classes.${role}.reclaimPolicy is ${sc.reclaimPolicy}; the ${role} class must reclaim with ${contract.reclaimPolicy}`);
+        }
     }
 }
 
 const LABELS = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "platform" };
 
-/** The two class definitions, in role order `general`, `retain`. */
-export function storageClassDefinitions(facts: StorageFacts): { general: StorageClassDefinition; retain: StorageClassDefinition } {
-    const base = {
-        provisioner: facts.provisioner,
-        parameters: { ...facts.parameters },
-        // Binding waits for the pod's node, so zonal disks are made in the zone the pod runs in.
-        volumeBindingMode: "WaitForFirstConsumer" as const,
-        // Lets an operator grow a disk by editing the PVC (StatefulSet templates cannot change).
-        allowVolumeExpansion: true as const,
-    };
+function definition(role: StorageRole, sc: StorageClassFacts, makeDefault: boolean): StorageClassDefinition {
     return {
-        general: {
-            ...base,
-            metadata: {
-                name: GENERAL_STORAGE_CLASS,
-                labels: { ...LABELS },
-                ...(facts.makeDefault ? { annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" } } : {}),
-            },
-            reclaimPolicy: "Delete",
+        metadata: {
+            name: STORAGE_CLASS_NAMES[role],
+            labels: { ...LABELS },
+            // Only the general class may ever be the default.
+            ...(role === "general" && makeDefault ? { annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" } } : {}),
         },
-        retain: { ...base, metadata: { name: RETAIN_STORAGE_CLASS, labels: { ...LABELS } }, reclaimPolicy: "Retain" },
+        provisioner: sc.provisioner,
+        parameters: { ...sc.parameters },
+        reclaimPolicy: sc.reclaimPolicy,
+        volumeBindingMode: sc.volumeBindingMode,
+        // Where true, an operator grows a disk by editing the PVC (StatefulSet templates cannot change).
+        allowVolumeExpansion: sc.allowVolumeExpansion,
+    };
+}
+
+/** The class definitions by role; undefined for a role the facts do not offer. */
+export function storageClassDefinitions(facts: StorageFacts): {
+    general: StorageClassDefinition;
+    retain: StorageClassDefinition;
+    shared: StorageClassDefinition | undefined;
+} {
+    const { general, retain, shared } = facts.classes;
+    return {
+        general: definition("general", general, facts.makeDefault),
+        retain: definition("retain", retain, facts.makeDefault),
+        shared: shared === undefined ? undefined : definition("shared", shared, facts.makeDefault),
     };
 }
 
@@ -114,16 +156,22 @@ export class PlatformStorage extends pulumi.ComponentResource {
     readonly generalClassName: pulumi.Output<string>;
     /** `platform-retain`: reclaim Retain. */
     readonly retainClassName: pulumi.Output<string>;
-    /** `{ general, retain }`: the stack output `storageClasses`. */
-    readonly classNames: pulumi.Output<Record<string, string>>;
+    /** `platform-shared` (ReadWriteMany), or `none` where the target offers no shared class. */
+    readonly sharedClassName: pulumi.Output<string>;
+    /** `{ general, retain, shared }`: the stack output `storageClasses`. */
+    readonly classNames: pulumi.Output<Record<StorageRole, string>>;
 
     constructor(name: string, args: PlatformStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         validateStorageFacts(args.storage);
         super("platform:storage:PlatformStorage", name, {}, opts);
 
         const defs = storageClassDefinitions(args.storage);
-        const general = new k8s.storage.v1.StorageClass(`${name}-general`, defs.general, { parent: this, ...STORAGE_CLASS_REPLACE_OPTIONS });
-        const retain = new k8s.storage.v1.StorageClass(`${name}-retain`, defs.retain, { parent: this, ...STORAGE_CLASS_REPLACE_OPTIONS });
+        // Resource names `<name>-<role>`: the general and retain URNs are the ones of the first wave.
+        const register = (role: StorageRole, def: StorageClassDefinition) =>
+            new k8s.storage.v1.StorageClass(`${name}-${role}`, def, { parent: this, ...STORAGE_CLASS_REPLACE_OPTIONS });
+        const general = register("general", defs.general);
+        const retain = register("retain", defs.retain);
+        const shared = defs.shared === undefined ? undefined : register("shared", defs.shared);
 
         const builtIn = builtInClassToUndefault(args.storage);
         if (builtIn !== undefined) {
@@ -147,7 +195,15 @@ export class PlatformStorage extends pulumi.ComponentResource {
 
         this.generalClassName = general.metadata.name;
         this.retainClassName = retain.metadata.name;
-        this.classNames = pulumi.all([this.generalClassName, this.retainClassName]).apply(([g, r]): Record<string, string> => ({ general: g, retain: r }));
-        this.registerOutputs({ generalClassName: this.generalClassName, retainClassName: this.retainClassName, classNames: this.classNames });
+        this.sharedClassName = shared === undefined ? pulumi.output(NOT_OFFERED) : shared.metadata.name;
+        this.classNames = pulumi
+            .all([this.generalClassName, this.retainClassName, this.sharedClassName])
+            .apply(([g, r, s]): Record<StorageRole, string> => ({ general: g, retain: r, shared: s }));
+        this.registerOutputs({
+            generalClassName: this.generalClassName,
+            retainClassName: this.retainClassName,
+            sharedClassName: this.sharedClassName,
+            classNames: this.classNames,
+        });
     }
 }

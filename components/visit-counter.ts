@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AppImage } from "./app-image";
-import type { ImageRegistry } from "./cluster";
+import type { DisruptionFacts, ImageRegistry } from "./cluster";
 import type { RedisConnection } from "./redis";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, workloadLabels } from "./workload-security";
 
@@ -117,6 +117,19 @@ export interface VisitCounterArgs {
     maxReplicas: number;
     redis: RedisConnection;
     ingress: VisitCounterIngressArgs;
+    /** The target's node autoscaler annotations (`ClusterTarget.nodes.disruption`). */
+    disruption: DisruptionFacts;
+}
+
+/** The app's volumes: scratch `emptyDir`s only (the root filesystem is read-only), lost with the pod by design. */
+export const APP_SCRATCH_VOLUMES: readonly { name: string; emptyDir: { sizeLimit: string } }[] = [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }];
+
+/**
+ * Pod annotations: the scratch `emptyDir`s are named as safe to lose, so nodes the HPA's extra
+ * replicas brought in can be removed again when the load is gone.
+ */
+export function appPodAnnotations(disruption: DisruptionFacts): Record<string, string> {
+    return disruption.scratchVolumesEvictable(APP_SCRATCH_VOLUMES.map((v) => v.name));
 }
 
 export class VisitCounter extends pulumi.ComponentResource {
@@ -146,7 +159,7 @@ export class VisitCounter extends pulumi.ComponentResource {
                     // Never below the current capacity during a rollout.
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
                     template: {
-                        metadata: { labels },
+                        metadata: { labels, annotations: appPodAnnotations(args.disruption) },
                         spec: {
                             ...COMMON_POD_SPEC,
                             securityContext: podSecurityContext({ uid: APP_UID }),
@@ -199,7 +212,7 @@ export class VisitCounter extends pulumi.ComponentResource {
                                     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                                 },
                             ],
-                            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+                            volumes: APP_SCRATCH_VOLUMES.map((v) => ({ name: v.name, emptyDir: { ...v.emptyDir } })),
                         },
                     },
                 },

@@ -39,6 +39,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
             storageClassName: storage.generalClassName,
             storageSize: config.workloads.redisStorageSize,
             protectData: config.workloads.protectData,
+            disruption: target.nodes.disruption,
         },
         appOpts,
     );
@@ -52,6 +53,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
             version: config.workloads.postgresVersion,
             clients: config.workloads.postgresClients,
             protectData: config.workloads.protectData,
+            disruption: target.nodes.disruption,
         },
         appOpts,
     );
@@ -74,6 +76,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
                 endpoint: ingress.endpoint,
                 acmeHttp01: issuerKind(config.tls) === "acme",
             },
+            disruption: target.nodes.disruption,
         },
         { ...appOpts, dependsOn: [...appOpts.dependsOn, certManager, ingress] },
     );
@@ -82,6 +85,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
         cloud: target.cloud,
         kubeconfig: target.kubeconfig,
         ingressEndpoint: ingress.endpoint,
+        ingressAddress: ingress.address,
         appUrl: app.url,
         appImage: app.imageName,
         storageClasses: storage.classNames,

@@ -12,7 +12,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsConfig, ClusterSettings, ExistingVpc } from "../../config";
-import type { ClusterTarget } from "../cluster";
+import { MANAGED_NODES, type ClusterTarget } from "../cluster";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { AWS_LOAD_BALANCER, awsStorageFacts, nodePlatform } from "./facts";
 import { irsaTrustPolicy } from "./iam";
@@ -409,6 +409,8 @@ export function awsTarget(name: string, config: AwsConfig): ClusterTarget {
         kubeconfig: cluster.kubeconfig,
         storage: awsStorageFacts(config.storage.tier),
         loadBalancer: AWS_LOAD_BALANCER,
+        // Node pools under the cluster autoscaler: the only node mode so far.
+        nodes: MANAGED_NODES,
         registry: registry.registry,
         // Workloads also wait for the autoscaler: pods beyond minNodes' capacity only become Ready
         // (and Pulumi's await only succeeds) once it can add nodes.

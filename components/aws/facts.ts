@@ -4,7 +4,7 @@
  * storage/ingress components can read it without an AWS account.
  */
 import type { StorageTier } from "../../config";
-import type { LoadBalancerFacts, StorageFacts } from "../cluster";
+import { blockStorageClasses, type LoadBalancerFacts, type StorageFacts } from "../cluster";
 
 /** The EBS CSI driver (the `aws-ebs-csi-driver` add-on); the in-tree `kubernetes.io/aws-ebs` cannot make gp3. */
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
@@ -34,8 +34,8 @@ export const EBS_PARAMETERS: Readonly<Record<StorageTier, Readonly<Record<string
 
 export function awsStorageFacts(tier: StorageTier): StorageFacts {
     return {
-        provisioner: EBS_CSI_PROVISIONER,
-        parameters: { ...EBS_PARAMETERS[tier] },
+        // The EBS CSI driver can expand its volumes (EBS ModifyVolume).
+        classes: blockStorageClasses({ provisioner: EBS_CSI_PROVISIONER, parameters: EBS_PARAMETERS[tier], allowVolumeExpansion: true }),
         // EKS still creates gp2 (in-tree provisioner) on every cluster: never name a class gp2.
         builtInClasses: ["gp2"],
         // gp2 has not been the default class since EKS 1.30 (the platform supports 1.31+), so there

@@ -8,7 +8,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureConfig, AzureSettings } from "../../config";
-import type { ClusterTarget } from "../cluster";
+import { MANAGED_NODES, type ClusterTarget } from "../cluster";
 import { AZURE_LOAD_BALANCER, azureStorageFacts } from "./facts";
 import { AzureContainerRegistry } from "./registry";
 
@@ -211,6 +211,8 @@ export function azureTarget(name: string, config: AzureConfig): ClusterTarget {
         kubeconfig: aks.kubeconfig,
         storage: azureStorageFacts(config.storage.tier),
         loadBalancer: AZURE_LOAD_BALANCER,
+        // Node pools under the cluster autoscaler: the only node mode so far.
+        nodes: MANAGED_NODES,
         registry: registry.imageRegistry,
         // The pull assignment too: a pod scheduled before AcrPull lands sits in ImagePullBackOff.
         dependsOn: [aks.cluster, ...(registry.pullAssignment ? [registry.pullAssignment] : [])],

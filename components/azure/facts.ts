@@ -3,7 +3,7 @@
  * so tests and the cloud-neutral layer can read it cheaply.
  */
 import type { StorageTier } from "../../config";
-import type { LoadBalancerFacts, StorageFacts } from "../cluster";
+import { blockStorageClasses, type LoadBalancerFacts, type StorageFacts } from "../cluster";
 
 /** The Azure Disk CSI driver, on by default on every AKS cluster since 1.21. */
 export const AZURE_DISK_CSI_PROVISIONER = "disk.csi.azure.com";
@@ -54,8 +54,8 @@ export const AZURE_DISK_PARAMETERS: Readonly<Record<StorageTier, Readonly<Record
 
 export function azureStorageFacts(tier: StorageTier): StorageFacts {
     return {
-        provisioner: AZURE_DISK_CSI_PROVISIONER,
-        parameters: { ...AZURE_DISK_PARAMETERS[tier] },
+        // The Azure Disk CSI driver can expand its disks.
+        classes: blockStorageClasses({ provisioner: AZURE_DISK_CSI_PROVISIONER, parameters: AZURE_DISK_PARAMETERS[tier], allowVolumeExpansion: true }),
         builtInClasses: AKS_BUILT_IN_CLASSES,
         builtInDefaultClass: AKS_BUILT_IN_DEFAULT_CLASS,
         makeDefault: true,

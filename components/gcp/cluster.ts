@@ -6,7 +6,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { GKE_RELEASE_CHANNELS, GcpConfig } from "../../config";
-import type { ClusterTarget } from "../cluster";
+import { MANAGED_NODES, type ClusterTarget } from "../cluster";
 import { GCP_LOAD_BALANCER, gcpStorageFacts, gkeContextName, gkeImagePlatform, gkeKubeconfig, workloadPool } from "./facts";
 import { DEFAULT_ADDRESS_PLAN, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME, type GkeAddressPlan } from "./network";
 import { ArtifactRegistry } from "./registry";
@@ -374,6 +374,8 @@ export function gcpTarget(config: GcpConfig): ClusterTarget {
         kubeconfig: gke.kubeconfig,
         storage: gcpStorageFacts(config.storage.tier),
         loadBalancer: GCP_LOAD_BALANCER,
+        // Node pools under the cluster autoscaler: the only node mode so far.
+        nodes: MANAGED_NODES,
         registry: registry.registry,
         // Nodes before anything is scheduled; NAT before public images are pulled; the webhook
         // firewall rule before the API server calls ingress-nginx's admission webhook.

@@ -3,7 +3,7 @@
  * No resources are created here, so tests call everything directly.
  */
 import type { StorageTier } from "../../config";
-import type { LoadBalancerFacts, StorageFacts } from "../cluster";
+import { blockStorageClasses, type LoadBalancerFacts, type StorageFacts } from "../cluster";
 
 /** The GKE-managed Compute Engine Persistent Disk CSI driver. */
 export const GCP_DISK_PROVISIONER = "pd.csi.storage.gke.io";
@@ -27,8 +27,8 @@ export const GCP_DISK_PARAMETERS: Record<StorageTier, Record<string, string>> = 
 
 export function gcpStorageFacts(tier: StorageTier): StorageFacts {
     return {
-        provisioner: GCP_DISK_PROVISIONER,
-        parameters: { ...GCP_DISK_PARAMETERS[tier] },
+        // The PD CSI driver can expand zonal and regional disks.
+        classes: blockStorageClasses({ provisioner: GCP_DISK_PROVISIONER, parameters: GCP_DISK_PARAMETERS[tier], allowVolumeExpansion: true }),
         builtInClasses: GKE_BUILT_IN_CLASSES,
         builtInDefaultClass: "standard-rwo",
         makeDefault: true,
@@ -38,8 +38,8 @@ export function gcpStorageFacts(tier: StorageTier): StorageFacts {
 /**
  * Backend-service-based external passthrough NLB. Without the annotation GKE builds the older
  * target-pool-based NLB, which Google no longer recommends. `spec.loadBalancerClass:
- * networking.gke.io/l4-regional-external` is the newer way but needs GKE >= 1.33.1 and a field the
- * `LoadBalancerFacts` contract does not carry; the annotation works on every supported version.
+ * networking.gke.io/l4-regional-external` (`LoadBalancerFacts.loadBalancerClass`) is the newer way
+ * but needs GKE >= 1.33.1; the annotation works on every supported version.
  * Source: cloud.google.com/kubernetes-engine/docs/concepts/service-load-balancer.
  */
 export const GCP_LOAD_BALANCER: LoadBalancerFacts = {

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { AWS_LOAD_BALANCER } from "../../components/aws/facts";
 import { AZURE_LOAD_BALANCER } from "../../components/azure/facts";
 import type { LoadBalancerFacts } from "../../components/cluster";
@@ -11,6 +12,7 @@ import {
     INGRESS_NGINX_CHART_VERSION,
     ingressNginxValues,
     loadBalancerAddress,
+    loadBalancerIps,
 } from "../../components/ingress-nginx";
 import { LOCAL_LOAD_BALANCER } from "../../components/local/cluster";
 import { mockState, runProgram, valueOf } from "../harness/mocks";
@@ -30,7 +32,14 @@ type Values = {
         networkPolicy: { enabled: boolean };
         metrics: { enabled: boolean; serviceMonitor: { enabled: boolean } };
         ingressClassResource: { name: string; enabled: boolean; default: boolean };
-        service: { type: string; annotations: Record<string, string>; externalTrafficPolicy: string; nodePorts?: { http: string; https: string } };
+        service: {
+            type: string;
+            annotations: Record<string, string>;
+            externalTrafficPolicy: string;
+            nodePorts?: { http: string; https: string };
+            loadBalancerClass?: string;
+            loadBalancerIP?: unknown;
+        };
     };
     defaultBackend: { networkPolicy: { enabled: boolean } };
 };
@@ -96,8 +105,22 @@ describe("ingressNginxValues", () => {
             assert.deepEqual(s.annotations, lb.annotations);
             assert.equal(s.externalTrafficPolicy, "Local");
             assert.equal(s.nodePorts, undefined);
+            // Nothing the facts do not ask for: the cloud's default LB controller and a cloud-picked address.
+            assert.equal("loadBalancerClass" in s, false);
+            assert.equal("loadBalancerIP" in s, false);
         });
     }
+
+    it("passes the facts' loadBalancerClass and static loadBalancerIP to the Service", () => {
+        const lb: LoadBalancerFacts = {
+            ...GCP_LOAD_BALANCER,
+            loadBalancerClass: "networking.gke.io/l4-regional-external",
+            address: { loadBalancerIP: "203.0.113.7", addresses: ["203.0.113.7"] },
+        };
+        const s = values(lb).controller.service;
+        assert.equal(s.loadBalancerClass, "networking.gke.io/l4-regional-external");
+        assert.equal(s.loadBalancerIP, "203.0.113.7");
+    });
 
     it("AWS asks for an NLB and Azure probes /healthz (through the facts, not a cloud switch)", () => {
         assert.equal(values(AWS_LOAD_BALANCER).controller.service.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
@@ -125,6 +148,12 @@ describe("ingressNginxValues", () => {
         assert.equal(loadBalancerAddress({ loadBalancer: { ingress: [{ ip: "34.1.2.3" }] } }), "34.1.2.3");
         assert.equal(loadBalancerAddress({ loadBalancer: {} }), undefined);
         assert.equal(loadBalancerAddress(undefined), undefined);
+    });
+
+    it("reads every IP of the LB status, and none from a hostname-only NLB", () => {
+        assert.deepEqual(loadBalancerIps({ loadBalancer: { ingress: [{ ip: "34.1.2.3" }, { ip: "34.1.2.4" }] } }), ["34.1.2.3", "34.1.2.4"]);
+        assert.deepEqual(loadBalancerIps({ loadBalancer: { ingress: [{ hostname: "a.elb.amazonaws.com" } as { ip?: string }] } }), []);
+        assert.deepEqual(loadBalancerIps(undefined), []);
     });
 });
 
@@ -174,10 +203,32 @@ describe("IngressNginx", () => {
         assert.equal(await valueOf(result.endpoint), "20.1.2.3");
     });
 
-    it("endpoint on NodePort clusters is localhost:<http nodePort>, with no Service read", async () => {
+    it("endpoint on NodePort clusters is localhost:<http nodePort>, address 127.0.0.1, with no Service read", async () => {
         const { result, resources } = await deploy(LOCAL_LOAD_BALANCER);
         assert.equal(await valueOf(result.endpoint), "localhost:30080");
+        assert.deepEqual(await valueOf(result.address), ["127.0.0.1"]);
         assert.equal(resources.all.filter((r) => r.read).length, 0);
+    });
+
+    it("address: the LB's IPs from the Service status where the target owns no address; none from an AWS hostname", async () => {
+        lbStatus = { loadBalancer: { ingress: [{ ip: "20.1.2.3" }] } };
+        assert.deepEqual(await valueOf((await deploy(AZURE_LOAD_BALANCER)).result.address), ["20.1.2.3"]);
+        lbStatus = { loadBalancer: { ingress: [{ hostname: "abc.elb.eu-west-1.amazonaws.com" }] } };
+        assert.deepEqual(await valueOf((await deploy(AWS_LOAD_BALANCER)).result.address), []);
+    });
+
+    it("address: the target's static addresses when it owns them, and output annotation values reach the chart", async () => {
+        lbStatus = { loadBalancer: { ingress: [{ hostname: "abc.elb.eu-west-1.amazonaws.com" }] } };
+        const lb: LoadBalancerFacts = {
+            ...AWS_LOAD_BALANCER,
+            annotations: { ...AWS_LOAD_BALANCER.annotations, "service.beta.kubernetes.io/aws-load-balancer-eip-allocations": pulumi.output("eipalloc-1,eipalloc-2") },
+            address: { addresses: pulumi.output(["198.51.100.1", "198.51.100.2"]) },
+        };
+        const { result, resources } = await deploy(lb);
+        assert.deepEqual(await valueOf(result.address), ["198.51.100.1", "198.51.100.2"]);
+        const service = (resources.one("kubernetes:helm.sh/v3:Release").inputs.values as Values).controller.service;
+        assert.equal(service.annotations["service.beta.kubernetes.io/aws-load-balancer-eip-allocations"], "eipalloc-1,eipalloc-2");
+        assert.equal(await valueOf(result.endpoint), "abc.elb.eu-west-1.amazonaws.com");
     });
 
     it("exposes the class, namespace and controller pod labels the workloads rely on", async () => {

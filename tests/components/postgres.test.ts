@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
+import { CLUSTER_AUTOSCALER_DISRUPTION, KARPENTER_DISRUPTION } from "../../components/cluster";
 import { Postgres, postgresDataLayout, postgresIngressRules, postgresMajor, postgresProbes } from "../../components/postgres";
 import { mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../harness/mocks";
 import { validateKubernetesObject } from "../harness/schema";
@@ -29,6 +30,7 @@ function deploy(extra: Partial<ConstructorParameters<typeof Postgres>[1]> = {}) 
                 version: "18.1",
                 clients: ["billing"],
                 protectData: true,
+                disruption: CLUSTER_AUTOSCALER_DISRUPTION,
                 ...extra,
             },
             { provider },
@@ -169,6 +171,16 @@ describe("Postgres", () => {
         assert.deepEqual(np.spec.policyTypes, ["Ingress"]);
         assert.deepEqual(np.spec.ingress ?? [], []);
         assert.equal(validateKubernetesObject(resources.one("kubernetes:networking.k8s.io/v1:NetworkPolicy")), "valid");
+    });
+
+    it("is never evicted by the node autoscaler to consolidate nodes, in the target's own annotation, and has no PodDisruptionBudget", async () => {
+        const managed = await deploy();
+        assert.deepEqual(statefulSet(managed.resources).spec.template.metadata.annotations, { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
+        const auto = await deploy({ disruption: KARPENTER_DISRUPTION });
+        assert.deepEqual(statefulSet(auto.resources).spec.template.metadata.annotations, { "karpenter.sh/do-not-disrupt": "true" });
+        // One replica: a PDB could never be satisfied and would block every drain and node upgrade.
+        assert.equal(managed.resources.ofType("kubernetes:policy/v1:PodDisruptionBudget").length, 0);
+        assert.equal(auto.resources.ofType("kubernetes:policy/v1:PodDisruptionBudget").length, 0);
     });
 
     it("protects the StatefulSet, Secret and password when protectData is true, and nothing when false", async () => {

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
+import { CLUSTER_AUTOSCALER_DISRUPTION, KARPENTER_DISRUPTION } from "../../components/cluster";
 import { Redis, REDIS_IMAGE, redisProbes, redisServerArgs } from "../../components/redis";
 import { VISIT_COUNTER_CLIENT_LABELS } from "../../components/visit-counter";
 import { mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../harness/mocks";
@@ -24,7 +25,7 @@ function deploy(extra: Partial<ConstructorParameters<typeof Redis>[1]> = {}) {
         const provider = new k8s.Provider("k8s", { context: "kind-kind" });
         return new Redis(
             "redis",
-            { namespace: "apps", storageClassName: "platform-general", storageSize: "5Gi", protectData: true, ...extra },
+            { namespace: "apps", storageClassName: "platform-general", storageSize: "5Gi", protectData: true, disruption: CLUSTER_AUTOSCALER_DISRUPTION, ...extra },
             { provider },
         );
     });
@@ -146,6 +147,16 @@ describe("Redis", () => {
 
         const custom = await deploy({ clientPodLabels: { "app.kubernetes.io/name": "worker" } });
         assert.deepEqual(policy(custom.resources).spec.ingress[0].from, [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "worker" } } }]);
+    });
+
+    it("is never evicted by the node autoscaler to consolidate nodes, in the target's own annotation, and has no PodDisruptionBudget", async () => {
+        const managed = await deploy();
+        assert.deepEqual(statefulSet(managed.resources).spec.template.metadata.annotations, { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
+        const auto = await deploy({ disruption: KARPENTER_DISRUPTION });
+        assert.deepEqual(statefulSet(auto.resources).spec.template.metadata.annotations, { "karpenter.sh/do-not-disrupt": "true" });
+        // One replica: a PDB could never be satisfied and would block every drain and node upgrade.
+        assert.equal(managed.resources.ofType("kubernetes:policy/v1:PodDisruptionBudget").length, 0);
+        assert.equal(auto.resources.ofType("kubernetes:policy/v1:PodDisruptionBudget").length, 0);
     });
 
     it("protects the StatefulSet, Secret and password when protectData is true, and nothing when false", async () => {

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import { awsStorageFacts } from "../../components/aws/facts";
 import { azureStorageFacts } from "../../components/azure/facts";
-import type { StorageFacts } from "../../components/cluster";
+import type { StorageClassFacts, StorageFacts } from "../../components/cluster";
 import { gcpStorageFacts } from "../../components/gcp/facts";
 import { localStorageFacts } from "../../components/local/cluster";
 import {
@@ -10,6 +10,7 @@ import {
     GENERAL_STORAGE_CLASS,
     PlatformStorage,
     RETAIN_STORAGE_CLASS,
+    SHARED_STORAGE_CLASS,
     STORAGE_CLASS_REPLACE_OPTIONS,
     StorageFactsError,
     builtInClassToUndefault,
@@ -18,28 +19,27 @@ import {
 } from "../../components/storage";
 import { type RecordedResource, runProgram, valueOf } from "../harness/mocks";
 
-const AKS: StorageFacts = {
-    provisioner: "disk.csi.azure.com",
-    parameters: { skuName: "StandardSSD_LRS" },
-    builtInClasses: ["default", "managed-csi", "managed-csi-premium", "azurefile-csi"],
-    builtInDefaultClass: "default",
-    makeDefault: true,
-};
-const GKE: StorageFacts = {
-    provisioner: "pd.csi.storage.gke.io",
-    parameters: { type: "pd-ssd", "replication-type": "none" },
-    builtInClasses: ["standard", "standard-rwo", "premium-rwo"],
-    builtInDefaultClass: "standard-rwo",
-    makeDefault: true,
-};
-const EKS: StorageFacts = {
-    provisioner: "ebs.csi.aws.com",
-    parameters: { type: "gp3", encrypted: "true" },
-    builtInClasses: ["gp2"],
-    builtInDefaultClass: undefined,
-    makeDefault: true,
-};
+// The real facts of each target, so the tests see what the stacks get.
+const AKS = azureStorageFacts("ssd");
+const GKE = gcpStorageFacts("ssd");
+const EKS = awsStorageFacts("ssd");
 const LOCAL = localStorageFacts({ kubeContext: "kind-kind", storageProvisioner: "rancher.io/local-path", endpoint: "localhost" });
+
+/** A ReadWriteMany class as a target offering shared files would describe it. */
+const SHARED: StorageClassFacts = {
+    provisioner: "efs.csi.aws.com",
+    parameters: { provisioningMode: "efs-ap", fileSystemId: "fs-0123456789abcdef0", directoryPerms: "700" },
+    reclaimPolicy: "Delete",
+    allowVolumeExpansion: false,
+    volumeBindingMode: "Immediate",
+    accessModes: ["ReadWriteMany", "ReadOnlyMany", "ReadWriteOnce"],
+};
+const WITH_SHARED: StorageFacts = { ...EKS, classes: { ...EKS.classes, shared: SHARED } };
+
+/** The same facts with one role's class changed. */
+function withClass(facts: StorageFacts, role: "general" | "retain", change: Partial<StorageClassFacts>): StorageFacts {
+    return { ...facts, classes: { ...facts.classes, [role]: { ...facts.classes[role], ...change } } };
+}
 
 function deploy(storage: StorageFacts) {
     return runProgram(() => {
@@ -56,29 +56,56 @@ function classNamed(all: RecordedResource[], name: string): RecordedResource {
 
 describe("PlatformStorage", () => {
     for (const [cloud, facts] of [["AKS", AKS], ["GKE", GKE], ["EKS", EKS], ["local", LOCAL]] as const) {
-        it(`${cloud}: registers both classes from the facts' provisioner and parameters`, async () => {
+        it(`${cloud}: registers the general and retain classes from the facts of each role, and no shared class`, async () => {
             const { resources } = await deploy(facts);
             const classes = resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass");
             assert.equal(classes.length, 2);
             const general = classNamed(classes, GENERAL_STORAGE_CLASS);
             const retain = classNamed(classes, RETAIN_STORAGE_CLASS);
-            for (const [sc, reclaim] of [[general, "Delete"], [retain, "Retain"]] as const) {
-                assert.equal(sc.inputs.provisioner, facts.provisioner);
-                assert.deepEqual(sc.inputs.parameters, facts.parameters);
+            for (const [sc, role, reclaim] of [[general, "general", "Delete"], [retain, "retain", "Retain"]] as const) {
+                const want = facts.classes[role];
+                assert.equal(sc.inputs.provisioner, want.provisioner);
+                assert.deepEqual(sc.inputs.parameters, want.parameters);
                 assert.equal(sc.inputs.reclaimPolicy, reclaim);
                 assert.equal(sc.inputs.volumeBindingMode, "WaitForFirstConsumer");
-                assert.equal(sc.inputs.allowVolumeExpansion, true);
+                assert.equal(sc.inputs.allowVolumeExpansion, want.allowVolumeExpansion);
+                // Resource names as in the first wave: a rename would replace the class.
+                assert.equal(sc.name, `storage-${role}`);
             }
             // Only the general class may ever be default.
             assert.equal((retain.inputs.metadata as { annotations?: unknown }).annotations, undefined);
         });
     }
 
-    it("exposes the class names as outputs, and classNames as {general, retain}", async () => {
+    it("promises expansion only where the provisioner can expand: the clouds' CSI drivers, not local-path", async () => {
+        for (const facts of [AKS, GKE, EKS]) {
+            const { resources } = await deploy(facts);
+            for (const sc of resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass")) assert.equal(sc.inputs.allowVolumeExpansion, true, sc.name);
+        }
+        const { resources } = await deploy(LOCAL);
+        for (const sc of resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass")) assert.equal(sc.inputs.allowVolumeExpansion, false, sc.name);
+    });
+
+    it("registers platform-shared only where the target offers a shared class, with its own facts", async () => {
+        const { resources, result } = await deploy(WITH_SHARED);
+        const classes = resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass");
+        assert.equal(classes.length, 3);
+        const shared = classNamed(classes, SHARED_STORAGE_CLASS);
+        assert.equal(shared.name, "storage-shared");
+        assert.equal(shared.inputs.provisioner, "efs.csi.aws.com");
+        assert.deepEqual(shared.inputs.parameters, SHARED.parameters);
+        assert.equal(shared.inputs.volumeBindingMode, "Immediate");
+        assert.equal(shared.inputs.allowVolumeExpansion, false);
+        assert.equal((shared.inputs.metadata as { annotations?: unknown }).annotations, undefined, "never the default");
+        assert.deepEqual(await valueOf(result.classNames), { general: "platform-standard", retain: "platform-retain", shared: "platform-shared" });
+    });
+
+    it("exposes the class names as outputs, and classNames as {general, retain, shared} with shared `none` where not offered", async () => {
         const { result } = await deploy(EKS);
         assert.equal(await valueOf(result.generalClassName), "platform-standard");
         assert.equal(await valueOf(result.retainClassName), "platform-retain");
-        assert.deepEqual(await valueOf(result.classNames), { general: "platform-standard", retain: "platform-retain" });
+        assert.equal(await valueOf(result.sharedClassName), "none");
+        assert.deepEqual(await valueOf(result.classNames), { general: "platform-standard", retain: "platform-retain", shared: "none" });
     });
 
     it("AKS: makes platform-standard default, then un-defaults the built-in `default` by a forced SSA patch", async () => {
@@ -134,14 +161,27 @@ describe("PlatformStorage", () => {
     it("accepts every cloud's real facts for every tier (no collision with their built-in classes)", () => {
         for (const tier of ["ssd", "premium"] as const) {
             for (const facts of [awsStorageFacts(tier), gcpStorageFacts(tier), azureStorageFacts(tier)]) {
-                assert.doesNotThrow(() => validateStorageFacts(facts), facts.provisioner);
+                assert.doesNotThrow(() => validateStorageFacts(facts), facts.classes.general.provisioner);
             }
         }
     });
 
     it("rejects an empty provisioner and a built-in default that names one of our classes", () => {
-        assert.throws(() => validateStorageFacts({ ...EKS, provisioner: " " }), /provisioner is empty/);
+        assert.throws(() => validateStorageFacts(withClass(EKS, "retain", { provisioner: " " })), /classes\.retain\.provisioner is empty/);
         assert.throws(() => validateStorageFacts({ ...AKS, builtInDefaultClass: GENERAL_STORAGE_CLASS }), /must name a built-in class/);
+    });
+
+    it("rejects classes that break their role: no ReadWriteOnce for the data stores, the wrong reclaim policy, shared without ReadWriteMany", () => {
+        assert.throws(() => validateStorageFacts(withClass(EKS, "general", { accessModes: ["ReadWriteMany"] })), /general class must support ReadWriteOnce/);
+        assert.throws(() => validateStorageFacts(withClass(EKS, "retain", { reclaimPolicy: "Delete" })), /retain class must reclaim with Retain/);
+        assert.throws(() => validateStorageFacts(withClass(EKS, "general", { reclaimPolicy: "Retain" })), /general class must reclaim with Delete/);
+        const noRwx: StorageFacts = { ...EKS, classes: { ...EKS.classes, shared: { ...SHARED, accessModes: ["ReadWriteOnce"] } } };
+        assert.throws(() => validateStorageFacts(noRwx), /shared class must support ReadWriteMany/);
+        assert.doesNotThrow(() => validateStorageFacts(WITH_SHARED));
+    });
+
+    it("refuses a built-in class named platform-shared even where no shared class is offered yet", () => {
+        assert.throws(() => validateStorageFacts({ ...EKS, builtInClasses: ["gp2", SHARED_STORAGE_CLASS] }), /"platform-shared" collide/);
     });
 
     it("replaces a class delete-first (fixed names, immutable parameters)", async () => {
@@ -150,7 +190,8 @@ describe("PlatformStorage", () => {
         assert.equal(defs.general.metadata.name, GENERAL_STORAGE_CLASS);
         assert.equal(defs.retain.metadata.name, RETAIN_STORAGE_CLASS);
         // The facts object is not shared with the classes (no aliasing of parameters).
-        assert.notEqual(defs.general.parameters, GKE.parameters);
+        assert.notEqual(defs.general.parameters, GKE.classes.general.parameters);
+        assert.equal(defs.shared, undefined);
     });
 
     it("gives every Kubernetes object our explicit provider and parents it to the component", async () => {

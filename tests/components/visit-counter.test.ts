@@ -2,11 +2,11 @@ import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { APP_DIR, contentTag } from "../../components/app-image";
-import type { ImageRegistry } from "../../components/cluster";
+import { CLUSTER_AUTOSCALER_DISRUPTION, KARPENTER_DISRUPTION, type ImageRegistry } from "../../components/cluster";
 import { AppNamespace } from "../../components/namespace";
 import { Postgres } from "../../components/postgres";
 import { Redis } from "../../components/redis";
-import { appUrl, ingressShape, VISIT_COUNTER_CLIENT_LABELS, VisitCounter, type VisitCounterArgs } from "../../components/visit-counter";
+import { APP_SCRATCH_VOLUMES, appUrl, ingressShape, VISIT_COUNTER_CLIENT_LABELS, VisitCounter, type VisitCounterArgs } from "../../components/visit-counter";
 import { mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../harness/mocks";
 import { validateKubernetesObject } from "../harness/schema";
 
@@ -54,6 +54,7 @@ function deploy(ingress: IngressOverrides = {}, extra: Partial<VisitCounterArgs>
                     endpoint: pulumi.output("203.0.113.10"),
                     ...ingress,
                 },
+                disruption: CLUSTER_AUTOSCALER_DISRUPTION,
                 ...extra,
             },
             { provider },
@@ -62,6 +63,23 @@ function deploy(ingress: IngressOverrides = {}, extra: Partial<VisitCounterArgs>
 }
 
 describe("VisitCounter", () => {
+    it("names its scratch emptyDir to the cluster autoscaler, so nodes added under load can be removed again", async () => {
+        const { resources } = await deploy();
+        const pod = deployment(resources).spec.template;
+        const emptyDirs = pod.spec.volumes.filter((v) => v.emptyDir !== undefined).map((v) => v.name);
+        assert.deepEqual(emptyDirs, ["tmp"]);
+        assert.deepEqual(pod.metadata.annotations, { "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes": "tmp" });
+        // Every volume the pod has is scratch: nothing else would be lost with it.
+        assert.deepEqual(pod.spec.volumes.map((v) => v.name), APP_SCRATCH_VOLUMES.map((v) => v.name));
+        // Not the blanket safe-to-evict "true", which would also cover any other local storage added later.
+        assert.equal((pod.metadata.annotations as Record<string, string>)["cluster-autoscaler.kubernetes.io/safe-to-evict"], undefined);
+    });
+
+    it("needs no annotation under Karpenter, which keeps no node for emptyDir volumes", async () => {
+        const { resources } = await deploy({}, { disruption: KARPENTER_DISRUPTION });
+        assert.deepEqual(deployment(resources).spec.template.metadata.annotations, {});
+    });
+
     it("runs the content-tagged image, pulled only if not present", async () => {
         const { resources, result } = await deploy();
         const c = container(resources);
@@ -258,10 +276,10 @@ describe("the workloads together", () => {
         const { resources, result } = await runProgram(() => {
             const provider = new k8s.Provider("k8s", { context: "kind-kind" });
             const ns = new AppNamespace("apps", { name: "apps" }, { provider });
-            const redis = new Redis("redis", { namespace: ns.name, storageClassName: "general", storageSize: "5Gi", protectData: true }, { provider });
+            const redis = new Redis("redis", { namespace: ns.name, storageClassName: "general", storageSize: "5Gi", protectData: true, disruption: CLUSTER_AUTOSCALER_DISRUPTION }, { provider });
             new Postgres(
                 "postgres",
-                { namespace: ns.name, storageClassName: "retain", storageSize: "20Gi", version: "18.1", clients: [], protectData: true },
+                { namespace: ns.name, storageClassName: "retain", storageSize: "20Gi", version: "18.1", clients: [], protectData: true, disruption: CLUSTER_AUTOSCALER_DISRUPTION },
                 { provider },
             );
             return new VisitCounter(
@@ -280,6 +298,7 @@ describe("the workloads together", () => {
                         tls: false,
                         endpoint: "localhost",
                     },
+                    disruption: CLUSTER_AUTOSCALER_DISRUPTION,
                 },
                 { provider },
             );

@@ -72,18 +72,34 @@ for (const cloud of ["local", "aws", "gcp", "azure"] as const) {
             assert.deepEqual(pg.map((s) => s.name), ["postgres"]);
         });
 
+        it("tells the node autoscaler what it may move: the app's scratch volumes, never Redis or Postgres; no unsatisfiable PDB", () => {
+            const template = (type: string, name: string) =>
+                (resources.one(type, name).inputs.spec as { template: { metadata: { annotations?: Record<string, string> } } }).template.metadata.annotations;
+            assert.deepEqual(template("kubernetes:apps/v1:Deployment", "visit-counter"), { "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes": "tmp" });
+            for (const name of ["redis", "postgres"]) {
+                assert.deepEqual(template("kubernetes:apps/v1:StatefulSet", name), { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" }, name);
+            }
+            const pdbTargets = resources
+                .ofType("kubernetes:policy/v1:PodDisruptionBudget")
+                .map((p) => (p.inputs.spec as { selector?: { matchLabels?: Record<string, string> } }).selector?.matchLabels?.["app.kubernetes.io/name"]);
+            assert.deepEqual(pdbTargets.filter((n) => n === "redis" || n === "postgres"), []);
+        });
+
         it("keeps every Kubernetes object under a component (parent set)", () => {
             const orphans = resources.kubernetesObjects().filter((r) => !r.parent);
             assert.deepEqual(orphans.map((r) => `${r.type} ${r.name}`), []);
         });
 
-        it("exports cloud, ingressEndpoint, appUrl, storageClasses and appImage", async () => {
+        it("exports cloud, ingressEndpoint, ingressAddress, appUrl, storageClasses and appImage", async () => {
             assert.equal(outputs.cloud, cloud);
             const lb = MOCK_LB_INGRESS[cloud];
             const endpoint = lb.hostname ?? lb.ip ?? "localhost:30080";
             assert.equal(await valueOf(outputs.ingressEndpoint), endpoint);
             assert.equal(await valueOf(outputs.appUrl), `http://${endpoint}/`);
-            assert.deepEqual(await valueOf(outputs.storageClasses), { general: "platform-standard", retain: "platform-retain" });
+            // No target offers a shared class yet: the output says so rather than leaving the key out.
+            assert.deepEqual(await valueOf(outputs.storageClasses), { general: "platform-standard", retain: "platform-retain", shared: "none" });
+            // The LB's reported IPs (none from AWS's hostname-only NLB until the stack owns its addresses).
+            assert.deepEqual(await valueOf(outputs.ingressAddress), cloud === "local" ? ["127.0.0.1"] : lb.ip ? [lb.ip] : []);
             assert.match(await valueOf(outputs.appImage), /:[0-9a-f]{12,}$/, "tagged by content");
         });
 

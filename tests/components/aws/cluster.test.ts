@@ -9,6 +9,8 @@ import {
     subnetLayout,
     validateEksClusterArgs,
 } from "../../../components/aws/cluster";
+import { awsStorageFacts } from "../../../components/aws/facts";
+import { MANAGED_NODES } from "../../../components/cluster";
 import { irsaTrustPolicy } from "../../../components/aws/iam";
 import { mapConfigSource, readConfig, type AwsConfig } from "../../../config";
 import { isSecret, mockCall, mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
@@ -414,7 +416,8 @@ describe("awsTarget", () => {
         assert.match(await valueOf(result.provider.urn), /pulumi:providers:kubernetes::aws-k8s$/);
         assert.ok(result.kubeconfig);
         assert.equal(await isSecret(result.kubeconfig), true);
-        assert.equal(result.storage.parameters.type, "io2");
+        assert.deepEqual(result.storage, awsStorageFacts("premium"));
+        assert.deepEqual(result.nodes, MANAGED_NODES);
         assert.equal(result.loadBalancer.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
         assert.equal(await valueOf(result.registry.repository), `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/aws-images-repo`);
         assert.equal(result.registry.platform, "linux/amd64");

@@ -3,9 +3,15 @@ import { AWS_LOAD_BALANCER, awsStorageFacts, EBS_CSI_PROVISIONER, nodePlatform }
 
 describe("AWS facts", () => {
     it("ssd is encrypted gp3 on ext4 through the EBS CSI driver and becomes the default class", () => {
-        assert.deepEqual(awsStorageFacts("ssd"), {
+        const disk = {
             provisioner: "ebs.csi.aws.com",
             parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
+            allowVolumeExpansion: true,
+            volumeBindingMode: "WaitForFirstConsumer",
+            accessModes: ["ReadWriteOnce", "ReadWriteOncePod"],
+        };
+        assert.deepEqual(awsStorageFacts("ssd"), {
+            classes: { general: { ...disk, reclaimPolicy: "Delete" }, retain: { ...disk, reclaimPolicy: "Retain" }, shared: undefined },
             builtInClasses: ["gp2"],
             builtInDefaultClass: undefined,
             makeDefault: true,
@@ -14,8 +20,9 @@ describe("AWS facts", () => {
 
     it("premium is encrypted io2 at 50 IOPS/GiB, rounded up to io2's floor for small volumes", () => {
         const facts = awsStorageFacts("premium");
-        assert.equal(facts.provisioner, EBS_CSI_PROVISIONER);
-        assert.deepEqual(facts.parameters, {
+        assert.equal(facts.classes.retain.provisioner, EBS_CSI_PROVISIONER);
+        assert.deepEqual(facts.classes.general.parameters, facts.classes.retain.parameters);
+        assert.deepEqual(facts.classes.retain.parameters, {
             type: "io2",
             iopsPerGB: "50",
             allowAutoIOPSPerGBIncrease: "true",
@@ -28,8 +35,10 @@ describe("AWS facts", () => {
     });
 
     it("hands out a copy of the parameters, so a caller cannot change the table", () => {
-        awsStorageFacts("ssd").parameters.type = "gp2";
-        assert.equal(awsStorageFacts("ssd").parameters.type, "gp3");
+        const facts = awsStorageFacts("ssd");
+        (facts.classes.general.parameters as Record<string, string>).type = "gp2";
+        assert.equal(facts.classes.retain.parameters.type, "gp3", "the classes do not share one parameters object");
+        assert.equal(awsStorageFacts("ssd").classes.general.parameters.type, "gp3");
     });
 
     it("exposes ingress through a cross-zone NLB made by the built-in service controller", () => {

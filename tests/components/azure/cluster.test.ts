@@ -10,7 +10,8 @@ import {
     kubeletObjectId,
     validateAksPool,
 } from "../../../components/azure/cluster";
-import { AZURE_LOAD_BALANCER } from "../../../components/azure/facts";
+import { AZURE_LOAD_BALANCER, azureStorageFacts } from "../../../components/azure/facts";
+import { MANAGED_NODES } from "../../../components/cluster";
 import { type AzureConfig, mapConfigSource, readConfig } from "../../../config";
 import { AKS_KUBECONFIG, installAzureMocks as installSharedAzureMocks } from "../../harness/cloud-mocks";
 import { isSecret, mockCall, runProgram, valueOf } from "../../harness/mocks";
@@ -242,7 +243,9 @@ describe("azureTarget", () => {
     it("hands the platform Azure's facts, a secret kubeconfig, the ACR repository and the cluster's provider", async () => {
         const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:storageTier": "premium" })));
         assert.equal(target.cloud, "azure");
-        assert.equal(target.storage.parameters.skuName, "Premium_ZRS");
+        assert.deepEqual(target.storage, azureStorageFacts("premium"));
+        assert.equal(target.storage.classes.retain.parameters.skuName, "Premium_ZRS");
+        assert.deepEqual(target.nodes, MANAGED_NODES);
         assert.equal(target.loadBalancer, AZURE_LOAD_BALANCER);
         assert.ok(target.kubeconfig);
         assert.equal(await isSecret(target.kubeconfig), true);

@@ -10,14 +10,20 @@ describe("azure facts", () => {
     describe("azureStorageFacts", () => {
         it("ssd tier provisions StandardSSD_LRS disks through the Azure Disk CSI driver with read-only host caching", () => {
             const facts = azureStorageFacts("ssd");
-            assert.equal(facts.provisioner, "disk.csi.azure.com");
-            assert.deepEqual(facts.parameters, { skuName: "StandardSSD_LRS", cachingMode: "ReadOnly" });
+            for (const sc of [facts.classes.general, facts.classes.retain]) {
+                assert.equal(sc.provisioner, "disk.csi.azure.com");
+                assert.deepEqual(sc.parameters, { skuName: "StandardSSD_LRS", cachingMode: "ReadOnly" });
+                assert.equal(sc.allowVolumeExpansion, true);
+            }
+            assert.equal(facts.classes.general.reclaimPolicy, "Delete");
+            assert.equal(facts.classes.retain.reclaimPolicy, "Retain");
+            assert.equal(facts.classes.shared, undefined);
         });
 
         it("premium tier provisions zone-redundant Premium_ZRS disks", () => {
             const facts = azureStorageFacts("premium");
-            assert.equal(facts.provisioner, "disk.csi.azure.com");
-            assert.deepEqual(facts.parameters, { skuName: "Premium_ZRS", cachingMode: "ReadOnly" });
+            assert.equal(facts.classes.retain.provisioner, "disk.csi.azure.com");
+            assert.deepEqual(facts.classes.retain.parameters, { skuName: "Premium_ZRS", cachingMode: "ReadOnly" });
         });
 
         it("un-defaults AKS's `default` class and makes the platform's class the default", () => {
@@ -47,8 +53,8 @@ describe("azure facts", () => {
         });
 
         it("returns a fresh parameters object, so a caller cannot change the shared tier table", () => {
-            azureStorageFacts("ssd").parameters.skuName = "Standard_LRS";
-            assert.equal(azureStorageFacts("ssd").parameters.skuName, "StandardSSD_LRS");
+            (azureStorageFacts("ssd").classes.general.parameters as Record<string, string>).skuName = "Standard_LRS";
+            assert.equal(azureStorageFacts("ssd").classes.general.parameters.skuName, "StandardSSD_LRS");
         });
     });
 

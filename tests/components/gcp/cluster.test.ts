@@ -13,6 +13,8 @@ import {
     validateGkeClusterArgs,
     type GkeClusterArgs,
 } from "../../../components/gcp/cluster";
+import { MANAGED_NODES } from "../../../components/cluster";
+import { gcpStorageFacts } from "../../../components/gcp/facts";
 import { DEFAULT_ADDRESS_PLAN } from "../../../components/gcp/network";
 import { runProgram, valueOf, type RecordedResource, type ResourceSet } from "../../harness/mocks";
 import { CA, ENDPOINT, PROJECT_ID, REGION, gcpConfig, mockGcp } from "./helpers";
@@ -408,7 +410,9 @@ describe("gcpTarget", () => {
         assert.equal(target.cloud, "gcp");
         assert.ok(target.kubeconfig);
         assert.equal(await pulumi.isSecret(target.kubeconfig), true);
-        assert.deepEqual(target.storage.parameters, { type: "pd-ssd", "replication-type": "regional-pd", "csi.storage.k8s.io/fstype": "ext4" });
+        assert.deepEqual(target.storage, gcpStorageFacts("premium"));
+        assert.deepEqual(target.storage.classes.retain.parameters, { type: "pd-ssd", "replication-type": "regional-pd", "csi.storage.k8s.io/fstype": "ext4" });
+        assert.deepEqual(target.nodes, MANAGED_NODES);
         assert.deepEqual(target.loadBalancer.annotations, { "cloud.google.com/l4-rbs": "enabled" });
         assert.equal(await valueOf(target.registry.repository), `${REGION}-docker.pkg.dev/${PROJECT_ID}/platform/visit-counter`);
         const depUrns = await Promise.all(target.dependsOn.map((d) => valueOf(d.urn)));

@@ -12,9 +12,15 @@ import {
 
 describe("GCP facts", () => {
     it("ssd tier: zonal pd-ssd on the PD CSI driver, ext4", () => {
-        assert.deepEqual(gcpStorageFacts("ssd"), {
+        const disk = {
             provisioner: "pd.csi.storage.gke.io",
             parameters: { type: "pd-ssd", "csi.storage.k8s.io/fstype": "ext4" },
+            allowVolumeExpansion: true,
+            volumeBindingMode: "WaitForFirstConsumer",
+            accessModes: ["ReadWriteOnce", "ReadWriteOncePod"],
+        };
+        assert.deepEqual(gcpStorageFacts("ssd"), {
+            classes: { general: { ...disk, reclaimPolicy: "Delete" }, retain: { ...disk, reclaimPolicy: "Retain" }, shared: undefined },
             builtInClasses: ["standard", "standard-rwo", "premium-rwo"],
             builtInDefaultClass: "standard-rwo",
             makeDefault: true,
@@ -22,7 +28,7 @@ describe("GCP facts", () => {
     });
 
     it("premium tier: regional (two-zone) pd-ssd", () => {
-        assert.deepEqual(gcpStorageFacts("premium").parameters, {
+        assert.deepEqual(gcpStorageFacts("premium").classes.retain.parameters, {
             type: "pd-ssd",
             "replication-type": "regional-pd",
             "csi.storage.k8s.io/fstype": "ext4",
@@ -30,8 +36,8 @@ describe("GCP facts", () => {
     });
 
     it("hands out copies, so a caller cannot change the facts of the next stack", () => {
-        gcpStorageFacts("ssd").parameters.type = "pd-standard";
-        assert.equal(gcpStorageFacts("ssd").parameters.type, "pd-ssd");
+        (gcpStorageFacts("ssd").classes.general.parameters as Record<string, string>).type = "pd-standard";
+        assert.equal(gcpStorageFacts("ssd").classes.general.parameters.type, "pd-ssd");
     });
 
     it("exposes ingress through a backend-service-based external passthrough NLB", () => {

@@ -313,7 +313,7 @@ function stackDir(): string {
 function exampleStackFiles(): string[] {
     return fs
         .readdirSync(stackDir())
-        .filter((f) => /^Pulumi\.[^.]+\.ya?ml$/.test(f))
+        .filter((f) => /^Pulumi\.[A-Za-z0-9_.-]+\.ya?ml$/.test(f))
         .sort();
 }
 

@@ -8,6 +8,7 @@ import type { PlatformOutputs } from "../components/cluster";
 import { ConfigError } from "../config";
 import { installCloudMocks } from "./harness/cloud-mocks";
 import { registeredSoFar, runProgram, valueOf } from "./harness/mocks";
+import { projectDefaults } from "./harness/project-files";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- exactly how Pulumi loads a CommonJS program
 const program = require("../index") as () => Promise<PlatformOutputs>;
@@ -20,7 +21,8 @@ describe("index.ts", () => {
     });
 
     it("reads the stack config and deploys the selected cloud", async () => {
-        pulumi.runtime.setAllConfig({ "platform:cloud": "local", "platform:kubeContext": "minikube" });
+        // As the CLI runs it: the project defaults of Pulumi.yaml under the stack's own values.
+        pulumi.runtime.setAllConfig({ ...projectDefaults(), "platform:cloud": "local", "platform:kubeContext": "minikube" });
         installCloudMocks("local");
         const { result, resources } = await runProgram(program);
         assert.equal(result.cloud, "local");
@@ -29,7 +31,7 @@ describe("index.ts", () => {
     });
 
     it("fails on bad config before any resource is registered, naming every problem", async () => {
-        pulumi.runtime.setAllConfig({ "platform:cloud": "aws", "platform:minNodes": "0" });
+        pulumi.runtime.setAllConfig({ ...projectDefaults(), "platform:cloud": "aws", "platform:minNodes": "0" });
         await assert.rejects(runProgram(program), (e: unknown) => {
             assert.ok(e instanceof ConfigError);
             assert.deepEqual(e.problems, [

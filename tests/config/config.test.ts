@@ -1,9 +1,13 @@
 import * as assert from "node:assert/strict";
 import { ConfigError, type PlatformConfig, mapConfigSource, readConfig } from "../../config";
+import { projectDefaults } from "../harness/project-files";
 
-/** Reads config from a `{"platform:cloud": "aws"}` map. */
+/**
+ * Reads config from a `{"platform:cloud": "aws"}` map over the defaults of the parsed Pulumi.yaml,
+ * which the CLI sets on every stack: the defaults asserted here are the ones a user gets.
+ */
 function read(values: Record<string, string>): PlatformConfig {
-    return readConfig(mapConfigSource(values));
+    return readConfig(mapConfigSource({ ...projectDefaults(), ...values }));
 }
 
 /** The problems a bad config reports, in order. */

@@ -49,6 +49,8 @@ interface CloudWording {
     extendedCost: string;
     /** What the cloud does to a cluster when standard support ends and extended support is not chosen. */
     atEndOfStandard: string;
+    /** The config that opts into extended support on this cloud. */
+    optIn: string;
 }
 
 const WORDING: { [c in ManagedCloud]: CloudWording } = {
@@ -58,6 +60,7 @@ const WORDING: { [c in ManagedCloud]: CloudWording } = {
         // support, $0.60 in extended support.
         extendedCost: "$0.60 per cluster-hour instead of $0.10",
         atEndOfStandard: "EKS upgrades the control plane to the next minor on that date (upgradePolicy.supportType STANDARD)",
+        optIn: "platform:extendedSupport true",
     },
     gcp: {
         service: "GKE",
@@ -65,6 +68,8 @@ const WORDING: { [c in ManagedCloud]: CloudWording } = {
         // of the cluster management fee for clusters in the Extended channel past standard support.
         extendedCost: "an extended-support charge per cluster-hour on top of the cluster management fee",
         atEndOfStandard: "GKE upgrades clusters outside the Extended channel to the next minor after that date",
+        // GKE has no separate switch: a minor past standard support needs the Extended release channel.
+        optIn: "platform:releaseChannel EXTENDED",
     },
     azure: {
         service: "AKS",
@@ -73,6 +78,7 @@ const WORDING: { [c in ManagedCloud]: CloudWording } = {
         // unverified: the tier prices ($0.60 vs $0.10 per cluster-hour, azure.microsoft.com pricing).
         extendedCost: "the Premium tier ($0.60 per cluster-hour instead of the Standard tier's $0.10)",
         atEndOfStandard: "AKS upgrades clusters that fall out of support by itself, whatever the upgrade channel",
+        optIn: "platform:extendedSupport true",
     },
 };
 
@@ -249,11 +255,12 @@ function list(minors: readonly MinorSupport[]): string {
 
 /** "expected one of A, B (C, D only with platform:extendedSupport true)". */
 function allowedToday(calendar: SupportCalendar, today: Date, fits: (minor: number) => boolean): string {
+    const optIn = WORDING[calendar.cloud].optIn;
     const usable = calendar.minors.filter((e) => fits(minorOf(e)));
     const standard = usable.filter((e) => supportPhase(e, today) === "standard");
     const extended = usable.filter((e) => supportPhase(e, today) === "extended");
     const head = standard.length > 0 ? `expected one of ${list(standard)}` : `no minor is in standard support`;
-    return extended.length > 0 ? `${head} (${list(extended)} only with platform:extendedSupport true)` : head;
+    return extended.length > 0 ? `${head} (${list(extended)} only with ${optIn})` : head;
 }
 
 function controllerRange(c: "nginx" | "gateway"): string {
@@ -318,7 +325,7 @@ export function checkKubernetesVersion(a: VersionCheck): VersionVerdict {
         return {
             error:
                 `"${a.version}" is only in ${calendar.extendedSupportName} on ${words.service} (standard support ended ${entry.endOfStandard}; ` +
-                `${calendar.extendedSupportName} runs to ${entry.endOfExtended} at ${words.extendedCost}); set platform:extendedSupport true to use it, or ${allowed()}. ` +
+                `${calendar.extendedSupportName} runs to ${entry.endOfExtended} at ${words.extendedCost}); set ${words.optIn} to use it, or ${allowed()}. ` +
                 `If the cluster already exists and was not in ${calendar.extendedSupportName}, ${words.service} has moved it: set platform:kubernetesVersion to the version it now runs`,
             warnings: [],
         };
@@ -345,10 +352,10 @@ export function checkKubernetesVersion(a: VersionCheck): VersionVerdict {
     if (daysLeft <= WARNING_DAYS) {
         const base = `Kubernetes ${entry.minor} leaves standard support on ${words.service} on ${entry.endOfStandard} (in ${daysLeft} ${daysLeft === 1 ? "day" : "days"}); ${nextNote}`;
         if (a.extendedSupport) {
-            warnings.push(`${base}. With platform:extendedSupport true the cluster stays on ${entry.minor} in ${calendar.extendedSupportName} after that date, billed at ${words.extendedCost}`);
+            warnings.push(`${base}. With ${words.optIn} the cluster stays on ${entry.minor} in ${calendar.extendedSupportName} after that date, billed at ${words.extendedCost}`);
         } else if (a.cloud === "aws" && runs(a.controller).includes("nginx") && !controllerSupports("nginx", minor + 1)) {
             warnings.push(
-                `${base}. ${words.atEndOfStandard}, past 1.${CONTROLLER_SUPPORT.nginx.max}, where ingress-nginx stops working: switch platform:ingressController to gateway, or set platform:extendedSupport true (${words.extendedCost})`,
+                `${base}. ${words.atEndOfStandard}, past 1.${CONTROLLER_SUPPORT.nginx.max}, where ingress-nginx stops working: switch platform:ingressController to gateway, or set ${words.optIn} (${words.extendedCost})`,
             );
         } else {
             warnings.push(`${base}. ${words.atEndOfStandard}`);

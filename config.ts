@@ -6,6 +6,7 @@
  * `ConfigError` listing every problem at once, before a single resource is registered.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { validateCronSchedule } from "./cron";
 
 export const CLOUDS = ["aws", "gcp", "azure", "local"] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -111,6 +112,10 @@ export interface WorkloadSettings {
     protectData: boolean;
     /** `app.kubernetes.io/name` values of the pods allowed to reach Postgres. Default: none. */
     postgresClients: string[];
+    /** Five-field cron (UTC) of the Postgres logical backup, or `none` (no backup CronJob). Default `0 3 * * *`. */
+    postgresBackupSchedule: string;
+    /** Backup sets kept on the backups volume, 1-365. Default 7. */
+    postgresBackupKeep: number;
 }
 
 interface CommonConfig {
@@ -215,6 +220,8 @@ export const PLATFORM_KEYS = [
     "redisStorageSize",
     "protectData",
     "postgresClients",
+    "postgresBackupSchedule",
+    "postgresBackupKeep",
 ] as const;
 
 /** The known key closest to a misspelt one, if any is close (edits <= a quarter of its length). */
@@ -427,6 +434,10 @@ export function readConfig(source: ConfigSource): PlatformConfig {
         r.fail("platform:appMaxReplicas", `${appMaxReplicas} is less than platform:appReplicas (${appReplicas}); expected appMaxReplicas >= appReplicas`);
     }
 
+    const postgresBackupSchedule = (r.raw("platform", "postgresBackupSchedule") ?? "0 3 * * *").split(/\s+/).join(" ");
+    const scheduleProblem = postgresBackupSchedule === "none" ? undefined : validateCronSchedule(postgresBackupSchedule);
+    if (scheduleProblem) r.fail("platform:postgresBackupSchedule", `${scheduleProblem}, or none to turn the backup off`);
+
     const common: CommonConfig = {
         cluster: { kubernetesVersion, nodeSize, minNodes, maxNodes },
         ingress: { replicas: r.integer("ingressReplicas", 2, 2, 20) },
@@ -440,6 +451,8 @@ export function readConfig(source: ConfigSource): PlatformConfig {
             redisStorageSize: r.matching("redisStorageSize", KUBERNETES_QUANTITY, "a size in Mi, Gi or Ti such as 5Gi", "5Gi"),
             protectData: r.boolean("protectData", true),
             postgresClients: r.stringList("postgresClients", /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "app names (the app.kubernetes.io/name label of the client pods)") ?? [],
+            postgresBackupSchedule,
+            postgresBackupKeep: r.integer("postgresBackupKeep", 7, 1, 365),
         },
     };
 

@@ -24,6 +24,21 @@ function asServerUser(cmd: string, args: string[]): [string, string[]] {
     return asRoot ? ["setpriv", [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", cmd, ...args]] : [cmd, args];
 }
 
+/**
+ * Where the server user can run the server binaries from: PG_BIN itself, or, when a root-only
+ * directory (a clone under /root) hides it from `nobody`, a copy of the installation in `work`
+ * (the build is relocatable: it finds lib/ and share/ relative to bin/).
+ */
+function serverBinDir(work: string): string {
+    // `test -r` as that user: exec'ing the binary itself would resolve its path with root's
+    // capabilities still in force, and postgres then fails its own check of that path.
+    const [cmd, args] = asServerUser("test", ["-r", path.join(PG_BIN, "postgres")]);
+    if (spawnSync(cmd, args, { stdio: "ignore" }).status === 0) return PG_BIN;
+    const copy = path.join(work, "postgresql");
+    for (const dir of ["bin", "lib", "share"]) fs.cpSync(path.join(PG_BIN, "..", dir), path.join(copy, dir), { recursive: true });
+    return path.join(copy, "bin");
+}
+
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): SpawnSyncReturns<string> {
     return spawnSync(cmd, args, { env, input, encoding: "utf8", timeout: 60_000 });
 }
@@ -66,9 +81,10 @@ describe("Postgres backup and restore scripts (real PostgreSQL 18)", function ()
     let dataDir = "";
     let port = 0;
     let serverUp = false;
+    let serverBin = PG_BIN;
     const stopServer = (): void => {
         if (!serverUp) return;
-        const [cmd, args] = asServerUser(path.join(PG_BIN, "pg_ctl"), ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
+        const [cmd, args] = asServerUser(path.join(serverBin, "pg_ctl"), ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
         spawnSync(cmd, args, { stdio: "ignore", timeout: 30_000 });
         serverUp = false;
     };
@@ -108,13 +124,14 @@ describe("Postgres backup and restore scripts (real PostgreSQL 18)", function ()
         fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
         if (asRoot) fs.chownSync(pwfile, NOBODY, NOBODY);
         port = await freePort();
+        serverBin = serverBinDir(work);
 
-        const initdb = asServerUser(path.join(PG_BIN, "initdb"), [
+        const initdb = asServerUser(path.join(serverBin, "initdb"), [
             "-D", dataDir, "-U", "postgres", `--pwfile=${pwfile}`, "--auth=scram-sha-256", "--no-locale", "-E", "UTF8", "--no-sync",
         ]);
         check(run(...initdb), "initdb");
         const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${work} -c fsync=off`;
-        const start = asServerUser(path.join(PG_BIN, "pg_ctl"), ["-D", dataDir, "-l", path.join(work, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
+        const start = asServerUser(path.join(serverBin, "pg_ctl"), ["-D", dataDir, "-l", path.join(work, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
         serverUp = true; // from here on, stop it whatever happens
         check(run(...start), "pg_ctl start");
 

@@ -13,6 +13,27 @@ export const POSTGRES_PORT = 5432;
 export const POSTGRES_UID = 999;
 export const POSTGRES_PASSWORD_KEY = "password";
 
+/** The image every Postgres container of the platform runs (the server and its backup job). */
+export function postgresImage(version: string): string {
+    return `postgres:${version}`;
+}
+
+/** How a client reaches Postgres: what a backup job or an app needs for its env and NetworkPolicy. */
+export interface PostgresConnection {
+    /** `<service>.<namespace>.svc`. */
+    host: pulumi.Output<string>;
+    port: number;
+    /** The superuser the image creates (`postgres`); its password is in `passwordSecret`. */
+    user: string;
+    passwordSecret: { name: pulumi.Output<string>; key: string };
+    /** Labels of the Postgres pods, for the client's egress NetworkPolicy. */
+    podLabels: Record<string, string>;
+    /** The postgres image tag the server runs: clients run the same tools. */
+    version: string;
+    /** Size of the data volume. */
+    storageSize: string;
+}
+
 /** Major version of a postgres image tag: `18.1` → 18, `17.7-bookworm` → 17, `16` → 16. */
 export function postgresMajor(version: string): number {
     const m = /^([0-9]+)/.exec(version);
@@ -119,6 +140,7 @@ export class Postgres extends pulumi.ComponentResource {
     readonly host: pulumi.Output<string>;
     readonly port: number = POSTGRES_PORT;
     readonly passwordSecret: { name: pulumi.Output<string>; key: string };
+    readonly connection: PostgresConnection;
 
     constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:index:Postgres", name, {}, opts);
@@ -167,7 +189,7 @@ export class Postgres extends pulumi.ComponentResource {
                             containers: [
                                 {
                                     name: "postgres",
-                                    image: `postgres:${args.version}`,
+                                    image: postgresImage(args.version),
                                     imagePullPolicy: "IfNotPresent",
                                     env: [
                                         {
@@ -223,6 +245,15 @@ export class Postgres extends pulumi.ComponentResource {
 
         this.host = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc`;
         this.passwordSecret = { name: secret.metadata.name, key: POSTGRES_PASSWORD_KEY };
+        this.connection = {
+            host: this.host,
+            port: POSTGRES_PORT,
+            user: "postgres",
+            passwordSecret: this.passwordSecret,
+            podLabels: labels,
+            version: args.version,
+            storageSize: args.storageSize,
+        };
         this.registerOutputs({ host: this.host, passwordSecretName: secret.metadata.name });
     }
 }

@@ -7,7 +7,7 @@
  * Rules between keys (maxNodes >= minNodes, ...) are named functions in ./rules.ts.
  */
 import { type IngressController, defaultIngressController, defaultKubernetesVersion } from "../components/versions";
-import { cronProblem } from "./cron";
+import { validateCronSchedule } from "./cron";
 import { type Kind, boolean, checked, integer, integerOf, list, oneOf, text } from "./kinds";
 import {
     ACME_SERVERS,
@@ -129,6 +129,16 @@ const retentionKind = (cloud: Cloud): Kind<number> =>
     cloud === "azure"
         ? integer(LOG_ANALYTICS_RETENTION.min, LOG_ANALYTICS_RETENTION.max)
         : integerOf(CLOUDWATCH_RETENTION_DAYS, "a CloudWatch retention (1, 3, 5, 7, 14, 30, … 3653)");
+
+/** A backup schedule: one space between fields, so a re-typed schedule does not show up as a change. */
+const CRON_SCHEDULE: Kind<string> = {
+    type: "five-field cron in UTC (`minute hour day-of-month month day-of-week`; day of week 0–6 or `SUN`–`SAT`), or `none`",
+    parse: (raw) => {
+        const value = raw.split(/\s+/).join(" ");
+        const problem = value === "none" ? undefined : validateCronSchedule(value);
+        return problem === undefined ? { value } : { problem };
+    },
+};
 
 // ---- the keys --------------------------------------------------------------------------------
 
@@ -435,12 +445,12 @@ export const KEYS = {
     postgresBackupSchedule: key({
         namespace: "platform",
         clouds: ALL,
-        kind: checked("five-field cron (UTC) or `none`", (v) => (v === "none" ? undefined : cronProblem(v))),
+        kind: CRON_SCHEDULE,
         default: { value: "0 3 * * *" },
         defaultDoc: "`0 3 * * *`",
-        doc: "when the Postgres logical backup runs (UTC); `none` turns it off",
+        doc: "when the Postgres logical backup runs (see [Postgres backups](#postgres-backups)); `none`: no backup CronJob, no backups volume",
     }),
-    postgresBackupKeep: key({ namespace: "platform", clouds: ALL, kind: integer(1, 365), default: { value: 7 }, defaultDoc: "`7`", doc: "how many backups to keep (the newest)" }),
+    postgresBackupKeep: key({ namespace: "platform", clouds: ALL, kind: integer(1, 365), default: { value: 7 }, defaultDoc: "`7`", doc: "backup sets kept on the backups volume (the newest)" }),
 } as const;
 
 export type KeyName = keyof typeof KEYS;

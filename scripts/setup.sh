@@ -28,4 +28,7 @@ if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-ser
     echo "note: the system redis-server service is running; the tests do not use it."
 fi
 
+# PostgreSQL 18 for the backup/restore test (Debian 12 has only 15, which cannot read 18's dumps).
+bash scripts/postgres-test-binaries.sh
+
 npm ci --no-audit --no-fund

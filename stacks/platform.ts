@@ -7,6 +7,7 @@ import type { ClusterTarget, PlatformOutputs } from "../components/cluster";
 import { IngressNginx } from "../components/ingress-nginx";
 import { AppNamespace } from "../components/namespace";
 import { Postgres } from "../components/postgres";
+import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/postgres-backup";
 import { Redis } from "../components/redis";
 import { PlatformStorage } from "../components/storage";
 import { VisitCounter } from "../components/visit-counter";
@@ -44,19 +45,36 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
         appOpts,
     );
 
-    new Postgres(
+    const backupSchedule = config.workloads.postgresBackupSchedule;
+    const postgres = new Postgres(
         "postgres",
         {
             namespace: namespace.name,
             storageClassName: storage.retainClassName,
             storageSize: config.workloads.postgresStorageSize,
             version: config.workloads.postgresVersion,
-            clients: config.workloads.postgresClients,
+            // Access is granted here, where both ends are known: the server imports no client's labels.
+            clients: [...config.workloads.postgresClients, ...(backupSchedule === "none" ? [] : [POSTGRES_BACKUP_APP])],
             protectData: config.workloads.protectData,
             disruption: target.nodes.disruption,
         },
         appOpts,
     );
+
+    if (backupSchedule !== "none") {
+        new PostgresBackup(
+            "postgres-backup",
+            {
+                namespace: namespace.name,
+                postgres: postgres.connection,
+                storageClassName: storage.retainClassName,
+                schedule: backupSchedule,
+                keep: config.workloads.postgresBackupKeep,
+                protectData: config.workloads.protectData,
+            },
+            appOpts,
+        );
+    }
 
     const app = new VisitCounter(
         "visit-counter",

@@ -162,6 +162,8 @@ describe("config", () => {
                 "platform:redisStorageSize": "12Gi",
                 "platform:protectData": "false",
                 "platform:postgresClients": '["billing","reports"]',
+                "platform:postgresBackupSchedule": "30  1 * * 1-5",
+                "platform:postgresBackupKeep": "30",
             });
             assert.ok(c.cloud === "gcp");
             assert.deepEqual(
@@ -181,8 +183,8 @@ describe("config", () => {
                 redisStorageSize: "12Gi",
                 protectData: false,
                 postgresClients: ["billing", "reports"],
-                postgresBackupSchedule: "0 3 * * *",
-                postgresBackupKeep: 7,
+                postgresBackupSchedule: "30 1 * * 1-5",
+                postgresBackupKeep: 30,
             });
         });
     });
@@ -431,6 +433,26 @@ describe("config", () => {
             for (const good of ["18", "18.1", "17.6-bookworm", "16.10", "18.1-trixie"]) {
                 assert.equal(read({ ...AWS, "platform:postgresVersion": good }).workloads.postgresVersion, good);
             }
+        });
+
+        it("turns the Postgres backup off with none, and rejects a bad schedule naming the field", () => {
+            assert.equal(read({ ...AWS, "platform:postgresBackupSchedule": "none" }).workloads.postgresBackupSchedule, "none");
+            assert.deepEqual(problems({ ...AWS, "platform:postgresBackupSchedule": "0 24 * * *" }), [
+                'platform:postgresBackupSchedule: "0 24 * * *" is not a valid schedule: hour 24 is out of range 0-23; expected five fields "minute hour day-of-month month day-of-week" in UTC, such as "0 3 * * *" (daily at 03:00), or none to turn the backup off',
+            ]);
+            assert.deepEqual(problems({ ...AWS, "platform:postgresBackupSchedule": "daily" }), [
+                'platform:postgresBackupSchedule: "daily" is not a valid schedule: it has 1 field; expected five fields "minute hour day-of-month month day-of-week" in UTC, such as "0 3 * * *" (daily at 03:00), or none to turn the backup off',
+            ]);
+        });
+
+        it("keeps 1 to 365 backup sets", () => {
+            assert.equal(read({ ...AWS, "platform:postgresBackupKeep": "1" }).workloads.postgresBackupKeep, 1);
+            assert.equal(read({ ...AWS, "platform:postgresBackupKeep": "365" }).workloads.postgresBackupKeep, 365);
+            assert.deepEqual(problems({ ...AWS, "platform:postgresBackupKeep": "0" }), ["platform:postgresBackupKeep: 0 is out of range; expected an integer from 1 to 365"]);
+            assert.deepEqual(problems({ ...AWS, "platform:postgresBackupKeep": "366" }), ["platform:postgresBackupKeep: 366 is out of range; expected an integer from 1 to 365"]);
+            assert.deepEqual(problems({ ...AWS, "platform:postgresBackupKeep": "7d" }), [
+                'platform:postgresBackupKeep: "7d" is not a whole number; expected an integer from 1 to 365',
+            ]);
         });
 
         it("rejects malformed postgres client names", () => {

@@ -60,12 +60,22 @@ export function longestBacktickRun(text: string): number {
  */
 export function neutralise(text: string): string {
     return (
-        text
-            // C0 controls but tab and newline, DEL, C1 controls, and the bidi embedding/override/isolate marks.
-            .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, "")
+        Array.from(text)
+            .filter((ch) => !isDropped(ch.codePointAt(0) ?? 0))
+            .join("")
             .replace(/@(?=[A-Za-z0-9_-])/g, `@${ZERO_WIDTH_SPACE}`)
             .replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`)
             .replace(/\bGH-(?=\d)/gi, (m) => `${m.slice(0, 2)}${ZERO_WIDTH_SPACE}-`)
+    );
+}
+
+/** C0 controls but tab and newline, DEL, C1 controls, and the bidi embedding/override/isolate marks. */
+function isDropped(code: number): boolean {
+    return (
+        (code < 0x20 && code !== 0x09 && code !== 0x0a) ||
+        (code >= 0x7f && code <= 0x9f) ||
+        (code >= 0x202a && code <= 0x202e) ||
+        (code >= 0x2066 && code <= 0x2069)
     );
 }
 

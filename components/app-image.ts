@@ -142,7 +142,8 @@ export function buildContextInput(context: string, cwd: string = process.cwd()):
 
 /**
  * docker.Image's `registry` input. In a preview only the server: docker's diff ignores username and
- * password (only a `server` change is an update, pulumi-docker provider/provider.go `diffUpdates`),
+ * password (only a `server` change is an update: pulumi-docker provider/provider.go `diffUpdates`, read
+ * 2026-12-01),
  * and a preview never builds or pushes, so the push credential is not looked up at all. In a
  * deployment the login too, looked up now and kept secret.
  */
@@ -180,7 +181,7 @@ export class AppImage extends pulumi.ComponentResource {
                 // The Dockerfile defaults to <context>/Dockerfile.
                 build: { context: buildContextInput(context), platform: args.registry.platform },
                 imageName: pulumi.interpolate`${args.registry.repository}:${this.tag}`,
-                // Explicit: a preview must not build (nor push); the default could change.
+                // Explicit (the SDK's default today): a preview neither builds nor pushes.
                 buildOnPreview: false,
                 // No credentials: the local-cluster case, the image stays in the local engine.
                 ...(creds ? { registry: registryInput(creds, args.preview ?? pulumi.runtime.isDryRun()) } : { skipPush: true }),

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ImageRegistry } from "./cluster";
+import type { ImageRegistry, RegistryCredentials } from "./cluster";
 
 /** The app's build context: `app/` at the repository root, wherever Pulumi is run from. */
 export const APP_DIR = path.resolve(__dirname, "..", "app");
@@ -140,10 +140,25 @@ export function buildContextInput(context: string, cwd: string = process.cwd()):
     return path.relative(cwd, context).split(path.sep).join("/") || ".";
 }
 
+/**
+ * docker.Image's `registry` input. In a preview only the server: docker's diff ignores username and
+ * password (only a `server` change is an update: pulumi-docker provider/provider.go `diffUpdates`, read
+ * 2026-12-01),
+ * and a preview never builds or pushes, so the push credential is not looked up at all. In a
+ * deployment the login too, looked up now and kept secret.
+ */
+export function registryInput(creds: RegistryCredentials, preview: boolean): docker.types.input.Registry {
+    if (preview) return { server: creds.server };
+    const login = creds.login();
+    return { server: creds.server, username: login.username, password: pulumi.secret(login.password) };
+}
+
 export interface AppImageArgs {
     registry: ImageRegistry;
     /** Build context. Default: `APP_DIR`. */
     context?: string;
+    /** Whether this run is a preview (no push, no credential look-up). Default: `pulumi.runtime.isDryRun()`. */
+    preview?: boolean;
 }
 
 export class AppImage extends pulumi.ComponentResource {
@@ -166,10 +181,10 @@ export class AppImage extends pulumi.ComponentResource {
                 // The Dockerfile defaults to <context>/Dockerfile.
                 build: { context: buildContextInput(context), platform: args.registry.platform },
                 imageName: pulumi.interpolate`${args.registry.repository}:${this.tag}`,
+                // Explicit (the SDK's default today): a preview neither builds nor pushes.
+                buildOnPreview: false,
                 // No credentials: the local-cluster case, the image stays in the local engine.
-                ...(creds
-                    ? { registry: { server: creds.server, username: creds.username, password: pulumi.secret(creds.password) } }
-                    : { skipPush: true }),
+                ...(creds ? { registry: registryInput(creds, args.preview ?? pulumi.runtime.isDryRun()) } : { skipPush: true }),
             },
             { parent: this },
         );

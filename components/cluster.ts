@@ -191,11 +191,21 @@ export const KARPENTER_DISRUPTION: DisruptionFacts = {
 /** Node pools scaled by the cluster autoscaler. */
 export const MANAGED_NODES: NodeFacts = { mode: "managed", disruption: CLUSTER_AUTOSCALER_DISRUPTION };
 
-/** Registry credentials for a push; the password is a secret. */
-export interface RegistryCredentials {
-    server: pulumi.Input<string>;
+/** A registry login; the password is a secret. */
+export interface RegistryLogin {
     username: pulumi.Input<string>;
     password: pulumi.Input<string>;
+}
+
+/**
+ * Where images are pushed, and how a push logs in. `login` looks the push credential up (an ECR
+ * token, a Google access token, an ACR token minted from an Entra token): `AppImage` calls it only
+ * in a deployment, never in a preview, which neither builds nor pushes (docker.Image's
+ * `buildOnPreview` is off) and runs under an identity that has no push rights.
+ */
+export interface RegistryCredentials {
+    server: pulumi.Input<string>;
+    login: () => RegistryLogin;
 }
 
 /** Where workload images go. */

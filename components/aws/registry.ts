@@ -64,16 +64,17 @@ export class EcrRegistry extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // Fetched on every run: ECR tokens last 12 hours, so a stored one would be stale.
-        const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
-
         this.repositoryUrl = repository.repositoryUrl;
         this.registry = {
             repository: repository.repositoryUrl,
             credentials: {
                 server: repository.repositoryUrl.apply(registryServer),
-                username: token.userName,
-                password: pulumi.secret(token.password),
+                // Looked up only when a deployment pushes (never in a preview, whose identity has no
+                // ecr:GetAuthorizationToken), and afresh each time: ECR tokens last 12 hours.
+                login: () => {
+                    const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent: this });
+                    return { username: token.userName, password: pulumi.secret(token.password) };
+                },
             },
             platform: args.platform ?? "linux/amd64",
         };

@@ -1,6 +1,7 @@
 /**
- * Azure Container Registry for the platform's images, push credentials for the image build, and
- * AcrPull for the cluster's kubelet identity so nodes pull without an imagePullSecret.
+ * Azure Container Registry for the platform's images: no admin user; AcrPush for the identity that
+ * deploys, which pushes with an Entra token exchanged for a registry token; AcrPull for the
+ * cluster's kubelet identity so nodes pull without an imagePullSecret.
  */
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
@@ -40,12 +41,41 @@ export function acrRegistryName(prefix: string, suffix: string): string {
     return name;
 }
 
-/** The first admin password, or a clear error rather than an empty push credential. */
-export function adminPassword(creds: containerregistry.ListRegistryCredentialsResult): string {
-    const password = creds.passwords?.find((p) => p.value)?.value;
-    if (!password) throw new Error("the container registry returned no admin password; is adminUserEnabled set?");
-    return password;
+/** Built-in `AcrPush` role (push and pull), granted to the identity that deploys. */
+export const ACR_PUSH_ROLE_DEFINITION_ID = "8311e382-0749-4cb8-b61a-304f252e45ec";
+
+/**
+ * The username ACR expects with a refresh token as the password, as `az acr login --expose-token`
+ * documents it (learn.microsoft.com/azure/container-registry/container-registry-authentication,
+ * checked 2026-12-01).
+ */
+export const ACR_TOKEN_USERNAME = "00000000-0000-0000-0000-000000000000";
+
+/** Exchanges an Entra access token for an ACR refresh token (the password of a token login). */
+export type AcrTokenExchange = (loginServer: string, tenantId: string, entraToken: string) => Promise<string>;
+
+/** The form `POST https://<loginServer>/oauth2/exchange` takes (Azure/acr docs/AAD-OAuth.md). */
+export function exchangeRequestBody(loginServer: string, tenantId: string, entraToken: string): string {
+    return new URLSearchParams({ grant_type: "access_token", service: loginServer, tenant: tenantId, access_token: entraToken }).toString();
 }
+
+/**
+ * The registry's own token exchange, the step `az acr login` makes: no admin user, no stored
+ * secret; the refresh token is valid for about three hours and carries the caller's ACR roles.
+ */
+export const exchangeEntraToken: AcrTokenExchange = async (loginServer, tenantId, entraToken) => {
+    if (!entraToken) throw new Error(`no Entra access token to exchange for a push token to ${loginServer}; is the deploying identity logged in?`);
+    const response = await globalThis.fetch(`https://${loginServer}/oauth2/exchange`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: exchangeRequestBody(loginServer, tenantId, entraToken),
+    });
+    const body = (await response.json().catch(() => ({}))) as { refresh_token?: unknown };
+    if (!response.ok || typeof body.refresh_token !== "string" || body.refresh_token === "") {
+        throw new Error(`${loginServer} refused the Entra token exchange (HTTP ${response.status}); does the deploying identity have AcrPush on the registry?`);
+    }
+    return body.refresh_token;
+};
 
 export interface AzureContainerRegistryArgs {
     resourceGroupName: pulumi.Input<string>;
@@ -57,15 +87,25 @@ export interface AzureContainerRegistryArgs {
     repositoryName?: string;
     /** Build platform of pushed images. Default `linux/amd64` (AKS node VM sizes are x86 by default). */
     platform?: string;
+    /**
+     * Entra type of the identity that runs `pulumi up` (it gets AcrPush). Default `ServicePrincipal`:
+     * deploys run in CI as the deploy identity (an app registration or managed identity). ARM refuses
+     * an assignment whose type does not match the principal, and the SDK would default to `User`.
+     */
+    deployerPrincipalType?: "User" | "ServicePrincipal";
+    /** How an Entra token becomes a push token. Default `exchangeEntraToken` (the registry's own endpoint). */
+    tokenExchange?: AcrTokenExchange;
 }
 
 export class AzureContainerRegistry extends pulumi.ComponentResource {
     readonly registry: containerregistry.Registry;
     readonly loginServer: pulumi.Output<string>;
-    /** Admin credentials for the push; the password (and username) are secret. */
+    /** Push credentials: the login server, and an Entra-based login looked up only in a deployment. */
     readonly credentials: RegistryCredentials;
     /** The `AcrPull` assignment; workloads depend on it so image pulls do not fail at first start. */
     readonly pullAssignment?: authorization.RoleAssignment;
+    /** `AcrPush` for the identity that runs `pulumi up`: the push uses that identity, no admin user. */
+    readonly pushAssignment: authorization.RoleAssignment;
     readonly imageRegistry: ImageRegistry;
 
     constructor(name: string, args: AzureContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -84,13 +124,9 @@ export class AzureContainerRegistry extends pulumi.ComponentResource {
                 location: args.location,
                 registryName: suffix.result.apply((s) => acrRegistryName(name, s)),
                 sku: { name: ACR_SKU },
-                // Trade-off: the admin user is one registry-wide credential (push, pull and delete on
-                // every repository). The narrower option, a repository-scoped Token with a push scope
-                // map, cannot be done inside Pulumi: azure-native 3 has no generateCredentials
-                // function to mint the token's password. The admin password is kept only as a Pulumi
-                // secret (encrypted in state) and is rotated by regenerating it in Azure. Nodes never
-                // use it: they pull with their kubelet identity through AcrPull.
-                adminUserEnabled: true,
+                // No admin user (one registry-wide password with push, pull and delete): the deploying
+                // identity pushes with its own Entra token and AcrPush, nodes pull through AcrPull.
+                adminUserEnabled: false,
                 anonymousPullEnabled: false,
                 publicNetworkAccess: "Enabled",
             },
@@ -98,18 +134,35 @@ export class AzureContainerRegistry extends pulumi.ComponentResource {
         );
         this.loginServer = this.registry.loginServer;
 
-        const creds = containerregistry.listRegistryCredentialsOutput(
-            { resourceGroupName: args.resourceGroupName, registryName: this.registry.name },
+        const client = authorization.getClientConfigOutput({ parent: this });
+        this.pushAssignment = new authorization.RoleAssignment(
+            `${name}-acr-push`,
+            {
+                scope: this.registry.id,
+                roleDefinitionId: client.subscriptionId.apply((sub) => roleDefinitionId(sub, ACR_PUSH_ROLE_DEFINITION_ID)),
+                principalId: client.objectId,
+                principalType: args.deployerPrincipalType ?? "ServicePrincipal",
+            },
             { parent: this },
         );
+
+        const exchange = args.tokenExchange ?? exchangeEntraToken;
+        const pushAssignment = this.pushAssignment;
         this.credentials = {
             server: this.registry.loginServer,
-            username: pulumi.secret(creds.apply((c) => c.username ?? "")),
-            password: pulumi.secret(creds.apply(adminPassword)),
+            // Looked up only when a deployment pushes, never in a preview: the ARM token of whoever
+            // runs Pulumi, exchanged for an ACR refresh token once AcrPush exists. A role assignment
+            // can take minutes to apply; a first push that is refused succeeds on the next `up`.
+            login: () => {
+                const entra = authorization.getClientTokenOutput({}, { parent: this });
+                const token = pulumi
+                    .all([this.registry.loginServer, client.tenantId, entra.token, pushAssignment.id])
+                    .apply(([server, tenant, t]) => exchange(server, tenant, t));
+                return { username: ACR_TOKEN_USERNAME, password: pulumi.secret(token) };
+            },
         };
 
         if (args.pullPrincipalId !== undefined) {
-            const client = authorization.getClientConfigOutput({ parent: this });
             this.pullAssignment = new authorization.RoleAssignment(
                 `${name}-acr-pull`,
                 {
@@ -134,6 +187,7 @@ export class AzureContainerRegistry extends pulumi.ComponentResource {
             loginServer: this.loginServer,
             repository: this.imageRegistry.repository,
             pullAssignmentId: this.pullAssignment?.id,
+            pushAssignmentId: this.pushAssignment.id,
         });
     }
 }

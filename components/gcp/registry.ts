@@ -98,10 +98,6 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
             { parent: this, dependsOn: api },
         );
 
-        // An OAuth access token of whoever runs Pulumi, valid for about an hour and read afresh on
-        // every run, so no long-lived key is created or stored.
-        const clientConfig = gcp.organizations.getClientConfigOutput({ parent: this });
-
         this.registry = {
             // Built from the repository's outputs so pushes wait until the repository exists.
             repository: pulumi
@@ -109,8 +105,12 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
                 .apply(([location, repoProject, id]) => registryImageRepository(location, repoProject, id, args.imageName ?? "visit-counter")),
             credentials: {
                 server: registryHost(region),
-                username: REGISTRY_TOKEN_USERNAME,
-                password: pulumi.secret(clientConfig.accessToken),
+                // An OAuth access token of whoever runs Pulumi, valid for about an hour: no long-lived
+                // key is created or stored. Read only when a deployment pushes, never in a preview.
+                login: () => ({
+                    username: REGISTRY_TOKEN_USERNAME,
+                    password: pulumi.secret(gcp.organizations.getClientConfigOutput({ parent: this }).accessToken),
+                }),
             },
             platform: args.platform ?? "linux/amd64",
         };

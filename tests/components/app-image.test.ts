@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_DIR, AppImage, buildContextInput, contentTag, contextFiles, isIgnored, parseDockerignore } from "../../components/app-image";
+import { APP_DIR, AppImage, buildContextInput, contentTag, contextFiles, isIgnored, parseDockerignore, registryInput } from "../../components/app-image";
+import type { RegistryCredentials } from "../../components/cluster";
 import { kindClusterOf } from "../../components/local/cluster";
 import { runProgram, valueOf } from "../harness/mocks";
 
@@ -97,18 +98,30 @@ describe("content tag", () => {
     });
 });
 
+/** ECR-shaped credentials that count how often the push login is looked up. */
+function countingCredentials(): { creds: RegistryCredentials; lookups: () => number } {
+    let lookups = 0;
+    const creds: RegistryCredentials = {
+        server: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+        login: () => {
+            lookups++;
+            return { username: "AWS", password: pulumi.secret("ecr-token") };
+        },
+    };
+    return { creds, lookups: () => lookups };
+}
+
 describe("AppImage", () => {
     it("builds app/ for the registry's platform and pushes <repository>:<content tag> with the credentials", async () => {
+        const { creds, lookups } = countingCredentials();
         const { resources, result } = await runProgram(
             () =>
                 new AppImage("app", {
-                    registry: {
-                        repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-app",
-                        platform: "linux/amd64",
-                        credentials: { server: "123456789012.dkr.ecr.eu-west-1.amazonaws.com", username: "AWS", password: pulumi.secret("ecr-token") },
-                    },
+                    registry: { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-app", platform: "linux/amd64", credentials: creds },
                 }),
         );
+        assert.equal(lookups(), 1, "a deployment looks the push login up once");
+        assert.equal(resources.one(IMAGE_TYPE).inputs.buildOnPreview, false, "a preview never builds or pushes");
         const image = resources.one(IMAGE_TYPE);
         const tag = contentTag(APP_DIR);
         assert.equal(result.tag, tag);
@@ -121,6 +134,23 @@ describe("AppImage", () => {
         assert.ok(image.secretInputs.includes("registry"), "the registry password is secret");
         assert.notEqual(image.inputs.skipPush, true);
         assert.equal(await valueOf(result.imageName), `123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-app:${tag}`);
+    });
+
+    it("looks no push credential up in a preview, and keeps the registry server so the preview shows no change", async () => {
+        const { creds, lookups } = countingCredentials();
+        const registry = { repository: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-app", platform: "linux/amd64", credentials: creds };
+        const { resources } = await runProgram(() => new AppImage("app", { registry }), { preview: true });
+        assert.equal(lookups(), 0);
+        const image = resources.one(IMAGE_TYPE);
+        // Only a `server` change is a diff of docker.Image's registry (pulumi-docker diffUpdates).
+        assert.deepEqual(image.inputs.registry, { server: "123456789012.dkr.ecr.eu-west-1.amazonaws.com" });
+        assert.equal(image.inputs.buildOnPreview, false);
+        assert.notEqual(image.inputs.skipPush, true, "skipPush would differ from the deployed state and show as an update");
+        // The same decision as a plain function, either way round.
+        assert.deepEqual(registryInput(creds, true), { server: creds.server });
+        assert.equal(lookups(), 0);
+        assert.equal(await valueOf(registryInput(creds, false).password), "ecr-token");
+        assert.equal(lookups(), 1);
     });
 
     it("builds into the local engine only (skipPush, no registry) when there are no credentials", async () => {

@@ -125,11 +125,34 @@ export function installAzureMocks(): void {
         clientId: "client",
         objectId: "deployer",
     }));
-    mockCall("azure-native:containerregistry:listRegistryCredentials", () => ({
-        username: "platformacrk3x9q2m7",
-        passwords: [
-            { name: "password", value: "mock-acr-password-1" },
-            { name: "password2", value: "mock-acr-password-2" },
-        ],
-    }));
+    mockCall("azure-native:authorization:getClientToken", () => ({ token: MOCK_ENTRA_TOKEN }));
+    installAcrExchangeStub();
+}
+
+/** The Entra (ARM) access token the mocked `getClientToken` returns. */
+export const MOCK_ENTRA_TOKEN = "eyJ.mock-entra-token";
+/** The ACR refresh token the stubbed `/oauth2/exchange` of any `*.azurecr.io` returns. */
+export const MOCK_ACR_REFRESH_TOKEN = "mock-acr-refresh-token";
+
+let exchangeStubbed = false;
+
+/**
+ * The registry's token exchange as ACR answers it, so a deployment of the Azure stack evaluates
+ * offline; every other request goes to the real `fetch` (and fails, there is no network).
+ */
+function installAcrExchangeStub(): void {
+    if (exchangeStubbed) return;
+    exchangeStubbed = true;
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+        const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+        if (url.hostname.endsWith(".azurecr.io") && url.pathname === "/oauth2/exchange" && init?.method === "POST") {
+            const form = new URLSearchParams(String(init.body));
+            const ok = form.get("grant_type") === "access_token" && form.get("access_token") === MOCK_ENTRA_TOKEN && form.get("service") === url.hostname;
+            return Promise.resolve(
+                ok ? Response.json({ refresh_token: MOCK_ACR_REFRESH_TOKEN }) : Response.json({ errors: [{ code: "UNAUTHORIZED" }] }, { status: 401 }),
+            );
+        }
+        return realFetch(input, init);
+    };
 }

@@ -278,21 +278,37 @@ export function takeSwallowedErrors(sinceLogErrors: number): string[] {
     return found;
 }
 
+/** The SDK's test-only switch (`runtime/settings.ts`, exported but left out of the typings). */
+function setDryRun(preview: boolean): void {
+    (pulumi.runtime as unknown as { _setIsDryRun(v: boolean): void })._setIsDryRun(preview);
+}
+
+export interface RunOptions {
+    /** Evaluate as `pulumi preview` (`pulumi.runtime.isDryRun()` is true). Default false: `pulumi up`. */
+    preview?: boolean;
+}
+
 /**
  * Runs `program` under the mocks, waits for every registration and invoke to finish, and returns
  * what was registered. Throws if any error was swallowed on the way.
  */
-export async function runProgram<T>(program: () => T | Promise<T>): Promise<{ result: T; resources: ResourceSet }> {
+export async function runProgram<T>(program: () => T | Promise<T>, options: RunOptions = {}): Promise<{ result: T; resources: ResourceSet }> {
     installMocks();
     recorded = [];
     rejections.splice(0);
     const errorsBefore = loggedErrorCount();
-    const result = await program();
-    await waitForRPCs();
-    // Outputs resolved during registration may schedule more work: settle until quiet.
-    for (let i = 0; i < 3; i++) {
-        await new Promise((r) => setImmediate(r));
+    setDryRun(options.preview ?? false);
+    let result: T;
+    try {
+        result = await program();
         await waitForRPCs();
+        // Outputs resolved during registration may schedule more work: settle until quiet.
+        for (let i = 0; i < 3; i++) {
+            await new Promise((r) => setImmediate(r));
+            await waitForRPCs();
+        }
+    } finally {
+        setDryRun(false);
     }
     const swallowed = takeSwallowedErrors(errorsBefore);
     if (swallowed.length > 0) throw new Error(`the program reported errors under mocks:\n${swallowed.join("\n")}`);

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
+import { AppImage } from "../../../components/app-image";
 import { EcrRegistry, registryServer, untaggedExpiryPolicy } from "../../../components/aws/registry";
 import { isSecret, mockCall, mockState, runProgram, valueOf } from "../../harness/mocks";
 
@@ -66,12 +67,26 @@ describe("EcrRegistry", () => {
         assert.equal(registry.platform, "linux/amd64");
         assert.ok(registry.credentials);
         assert.equal(await valueOf(registry.credentials.server), HOST);
-        assert.equal(await valueOf(registry.credentials.username), "AWS");
-        const password = registry.credentials.password as pulumi.Output<string>;
+        assert.deepEqual(tokenCalls, [], "no token until a push asks for one");
+        const login = registry.credentials.login();
+        assert.equal(await valueOf(login.username), "AWS");
+        const password = login.password as pulumi.Output<string>;
         assert.equal(await valueOf(password), "ecr-token-password");
         assert.equal(await isSecret(password), true);
         // The token is for this repository's registry, not whatever the caller's default is.
         assert.deepEqual(tokenCalls, [{ registryId: REGISTRY_ID }]);
+    });
+
+    it("asks ECR for a push token in a deployment of the image, never in a preview", async () => {
+        tokenCalls.length = 0;
+        const program = () => new AppImage("app", { registry: new EcrRegistry("images").registry });
+        const preview = await runProgram(program, { preview: true });
+        assert.deepEqual(tokenCalls, []);
+        assert.deepEqual(preview.resources.one("docker:index/image:Image").inputs.registry, { server: HOST });
+
+        const up = await runProgram(program);
+        assert.deepEqual(tokenCalls, [{ registryId: REGISTRY_ID }]);
+        assert.deepEqual(up.resources.one("docker:index/image:Image").inputs.registry, { server: HOST, username: "AWS", password: "ecr-token-password" });
     });
 
     it("builds for the node platform it is given", async () => {

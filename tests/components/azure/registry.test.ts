@@ -1,35 +1,41 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { AppImage } from "../../../components/app-image";
 import {
+    ACR_TOKEN_USERNAME,
     AzureContainerRegistry,
+    type AcrTokenExchange,
     acrRegistryName,
-    adminPassword,
+    exchangeEntraToken,
+    exchangeRequestBody,
     roleDefinitionId,
 } from "../../../components/azure/registry";
 import { isSecret, mockCall, mockState, runProgram, valueOf } from "../../harness/mocks";
 
 const REGISTRY = "azure-native:containerregistry:Registry";
 
-/** Invoke arguments seen by the mocked list-credentials call. */
-let credentialCalls: Record<string, unknown>[] = [];
+/** Entra token reads (getClientToken) and exchanges seen while a program ran. */
+let tokenReads = 0;
+let exchanges: [string, string, string][] = [];
+
+/** A stand-in for the registry's /oauth2/exchange endpoint. */
+const fakeExchange: AcrTokenExchange = (server, tenant, token) => {
+    exchanges.push([server, tenant, token]);
+    return Promise.resolve(`acr-refresh-for-${token}`);
+};
 
 describe("AzureContainerRegistry", () => {
     beforeEach(() => {
-        credentialCalls = [];
+        tokenReads = 0;
+        exchanges = [];
         mockState(REGISTRY, (args) => ({
             name: args.inputs.registryName,
             loginServer: `${String(args.inputs.registryName)}.azurecr.io`,
         }));
         mockState("random:index/randomString:RandomString", () => ({ result: "k3x9q2m7" }));
-        mockCall("azure-native:containerregistry:listRegistryCredentials", (args) => {
-            credentialCalls.push(args.inputs as Record<string, unknown>);
-            return {
-                username: "acrk3x9q2m7",
-                passwords: [
-                    { name: "password", value: "admin-password-1" },
-                    { name: "password2", value: "admin-password-2" },
-                ],
-            };
+        mockCall("azure-native:authorization:getClientToken", () => {
+            tokenReads++;
+            return { token: "entra-arm-token" };
         });
         mockCall("azure-native:authorization:getClientConfig", () => ({
             subscriptionId: "sub-1",
@@ -39,7 +45,7 @@ describe("AzureContainerRegistry", () => {
         }));
     });
 
-    it("creates a Standard registry with a global-safe alphanumeric name, admin user on and anonymous pull off", async () => {
+    it("creates a Standard registry with a global-safe alphanumeric name, admin user and anonymous pull off", async () => {
         const { resources } = await runProgram(() => new AzureContainerRegistry("acr", { resourceGroupName: "rg", location: "westeurope" }));
         const suffix = resources.one("random:index/randomString:RandomString", "acr-name-suffix");
         assert.deepEqual(suffix.inputs, { length: 8, special: false, upper: false });
@@ -49,7 +55,7 @@ describe("AzureContainerRegistry", () => {
             location: "westeurope",
             registryName: "acrk3x9q2m7",
             sku: { name: "Standard" },
-            adminUserEnabled: true,
+            adminUserEnabled: false,
             anonymousPullEnabled: false,
             publicNetworkAccess: "Enabled",
             // Filled in by the SDK's defaults, listed so a provider upgrade that changes them shows here.
@@ -59,15 +65,47 @@ describe("AzureContainerRegistry", () => {
         assert.match(registry.parent, /platform:azure:ContainerRegistry::acr$/);
     });
 
-    it("offers the admin credentials of this registry for the push, username and password secret", async () => {
-        const { result: acr } = await runProgram(() => new AzureContainerRegistry("acr", { resourceGroupName: "rg" }));
-        assert.deepEqual(credentialCalls, [{ resourceGroupName: "rg", registryName: "acrk3x9q2m7" }]);
-        const { server, username, password } = acr.imageRegistry.credentials ?? assert.fail("no credentials");
-        assert.equal(await valueOf(server), "acrk3x9q2m7.azurecr.io");
-        assert.equal(await valueOf(username), "acrk3x9q2m7");
-        assert.equal(await valueOf(password), "admin-password-1");
-        assert.equal(await isSecret(pulumi.output(password)), true);
-        assert.equal(await isSecret(pulumi.output(username)), true);
+    it("grants AcrPush on this registry to the identity that deploys", async () => {
+        const { resources, result } = await runProgram(() => new AzureContainerRegistry("acr", { resourceGroupName: "rg" }));
+        const push = resources.one("azure-native:authorization:RoleAssignment", "acr-acr-push");
+        assert.deepEqual(push.inputs, {
+            principalId: "deployer",
+            principalType: "ServicePrincipal",
+            roleDefinitionId: "/subscriptions/sub-1/providers/Microsoft.Authorization/roleDefinitions/8311e382-0749-4cb8-b61a-304f252e45ec",
+            scope: "acr-registry-id",
+        });
+        assert.equal(result.pullAssignment, undefined);
+        const local = await runProgram(() => new AzureContainerRegistry("acr", { resourceGroupName: "rg", deployerPrincipalType: "User" }));
+        assert.equal(local.resources.one("azure-native:authorization:RoleAssignment", "acr-acr-push").inputs.principalType, "User");
+    });
+
+    it("pushes with the deployer's Entra token exchanged for a registry token, after AcrPush exists", async () => {
+        const { result: acr } = await runProgram(() => new AzureContainerRegistry("acr", { resourceGroupName: "rg", tokenExchange: fakeExchange }));
+        const creds = acr.imageRegistry.credentials ?? assert.fail("no credentials");
+        assert.equal(await valueOf(creds.server), "acrk3x9q2m7.azurecr.io");
+        assert.equal(tokenReads, 0, "nothing is read until a push asks");
+        const { result: login } = await runProgram(() => creds.login());
+        assert.equal(await valueOf(login.username), ACR_TOKEN_USERNAME);
+        assert.equal(await valueOf(login.password), "acr-refresh-for-entra-arm-token");
+        assert.equal(await isSecret(pulumi.output(login.password)), true);
+        assert.deepEqual(exchanges, [["acrk3x9q2m7.azurecr.io", "tenant", "entra-arm-token"]]);
+    });
+
+    it("reads and exchanges no token in a preview of the image; a deployment does both once", async () => {
+        const program = () => new AppImage("app", { registry: new AzureContainerRegistry("acr", { resourceGroupName: "rg", tokenExchange: fakeExchange }).imageRegistry });
+        const preview = await runProgram(program, { preview: true });
+        assert.equal(tokenReads, 0);
+        assert.deepEqual(exchanges, []);
+        assert.deepEqual(preview.resources.one("docker:index/image:Image").inputs.registry, { server: "acrk3x9q2m7.azurecr.io" });
+
+        const up = await runProgram(program);
+        assert.equal(tokenReads, 1);
+        assert.equal(exchanges.length, 1);
+        assert.deepEqual(up.resources.one("docker:index/image:Image").inputs.registry, {
+            server: "acrk3x9q2m7.azurecr.io",
+            username: ACR_TOKEN_USERNAME,
+            password: "acr-refresh-for-entra-arm-token",
+        });
     });
 
     it("names the app repository inside the registry and builds for linux/amd64 unless told otherwise", async () => {
@@ -96,9 +134,9 @@ describe("AzureContainerRegistry", () => {
         assert.match(assignment.parent, /platform:azure:ContainerRegistry::acr$/);
     });
 
-    it("creates no role assignment without a pull principal", async () => {
+    it("creates no AcrPull assignment without a pull principal", async () => {
         const { result, resources } = await runProgram(() => new AzureContainerRegistry("acr", { resourceGroupName: "rg" }));
-        assert.equal(resources.ofType("azure-native:authorization:RoleAssignment").length, 0);
+        assert.deepEqual(resources.ofType("azure-native:authorization:RoleAssignment").map((r) => r.name), ["acr-acr-push"]);
         assert.equal(result.pullAssignment, undefined);
     });
 });
@@ -121,10 +159,26 @@ describe("registry decision helpers", () => {
         );
     });
 
-    it("adminPassword takes the first non-empty password and fails clearly when there is none", () => {
-        assert.equal(adminPassword({ username: "u", passwords: [{ name: "password", value: "" }, { name: "password2", value: "p2" }] }), "p2");
-        assert.throws(() => adminPassword({ username: "u", passwords: [] }), {
-            message: "the container registry returned no admin password; is adminUserEnabled set?",
-        });
+    it("exchangeEntraToken posts the Entra token to the registry's /oauth2/exchange and returns its refresh token", async () => {
+        assert.equal(
+            exchangeRequestBody("r.azurecr.io", "t-1", "a b"),
+            "grant_type=access_token&service=r.azurecr.io&tenant=t-1&access_token=a+b",
+        );
+        const realFetch = globalThis.fetch;
+        const seen: string[] = [];
+        try {
+            globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
+                seen.push(`${init?.method} ${String(input)} ${String(init?.body)}`);
+                return Promise.resolve(String(init?.body).includes("access_token=good") ? Response.json({ refresh_token: "rt" }) : Response.json({}, { status: 401 }));
+            };
+            assert.equal(await exchangeEntraToken("r.azurecr.io", "t-1", "good"), "rt");
+            assert.deepEqual(seen, ["POST https://r.azurecr.io/oauth2/exchange grant_type=access_token&service=r.azurecr.io&tenant=t-1&access_token=good"]);
+            await assert.rejects(exchangeEntraToken("r.azurecr.io", "t-1", "bad"), {
+                message: "r.azurecr.io refused the Entra token exchange (HTTP 401); does the deploying identity have AcrPush on the registry?",
+            });
+            await assert.rejects(exchangeEntraToken("r.azurecr.io", "t-1", ""), /no Entra access token to exchange/);
+        } finally {
+            globalThis.fetch = realFetch;
+        }
     });
 });

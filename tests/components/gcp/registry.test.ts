@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { AppImage } from "../../../components/app-image";
 import { ArtifactRegistry, durationSeconds, registryCleanupPolicies, validateArtifactRegistryArgs } from "../../../components/gcp/registry";
-import { runProgram, valueOf } from "../../harness/mocks";
+import { mockCall, runProgram, valueOf } from "../../harness/mocks";
 import { ACCESS_TOKEN, PROJECT_ID, REGION, mockGcp } from "./helpers";
 
 describe("ArtifactRegistry", () => {
@@ -59,10 +60,31 @@ describe("ArtifactRegistry", () => {
         assert.equal(reg.platform, "linux/amd64");
         assert.ok(reg.credentials);
         assert.equal(await valueOf(reg.credentials.server), `${REGION}-docker.pkg.dev`);
-        assert.equal(await valueOf(reg.credentials.username), "oauth2accesstoken");
-        const password = pulumi.output(reg.credentials.password);
+        const login = reg.credentials.login();
+        assert.equal(await valueOf(login.username), "oauth2accesstoken");
+        const password = pulumi.output(login.password);
         assert.equal(await pulumi.isSecret(password), true);
         assert.equal(await valueOf(password), ACCESS_TOKEN);
+    });
+
+    it("reads the caller's access token for a push in a deployment, never in a preview", async () => {
+        let tokenReads = 0;
+        mockCall("gcp:organizations/getClientConfig:getClientConfig", () => {
+            tokenReads++;
+            return { accessToken: ACCESS_TOKEN, project: PROJECT_ID, region: REGION, id: "client-config" };
+        });
+        const program = () => new AppImage("app", { registry: new ArtifactRegistry("platform", { project: PROJECT_ID, region: REGION }).registry });
+        const preview = await runProgram(program, { preview: true });
+        assert.equal(tokenReads, 0);
+        assert.deepEqual(preview.resources.one("docker:index/image:Image").inputs.registry, { server: `${REGION}-docker.pkg.dev` });
+
+        const up = await runProgram(program);
+        assert.equal(tokenReads, 1);
+        assert.deepEqual(up.resources.one("docker:index/image:Image").inputs.registry, {
+            server: `${REGION}-docker.pkg.dev`,
+            username: "oauth2accesstoken",
+            password: ACCESS_TOKEN,
+        });
     });
 
     it("honours a custom image name and platform", async () => {

@@ -235,6 +235,12 @@ export interface ClusterTarget {
     nodes: NodeFacts;
     registry: ImageRegistry;
     /**
+     * Where the cloud's own logs and metrics for this cluster are (log group names, workspace id,
+     * console links), for the `observability` output; undefined where there are none (local, or
+     * `platform:observability none`).
+     */
+    observability?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
      * Cloud resources that must exist before workloads are scheduled (node groups, the CSI driver
      * add-on): Kubernetes resources depend on these so a PVC is never created before its driver.
      */
@@ -256,4 +262,6 @@ export interface PlatformOutputs {
     appImage: pulumi.Output<string>;
     /** The platform's StorageClass names by role; `none` for a role the target does not offer. */
     storageClasses: pulumi.Output<Record<StorageRole, string>>;
+    /** Where to look for the cloud's logs and metrics, or `none`. */
+    observability: pulumi.Output<Record<string, string> | typeof NOT_OFFERED>;
 }

@@ -2,8 +2,9 @@
  * The cloud-neutral platform: everything that runs on a cluster, composed from the cluster's
  * `ClusterTarget`. Nothing here asks which cloud it is on.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { CertManager, issuerKind } from "../components/cert-manager";
-import type { ClusterTarget, PlatformOutputs } from "../components/cluster";
+import { type ClusterTarget, NOT_OFFERED, type PlatformOutputs } from "../components/cluster";
 import { IngressNginx } from "../components/ingress-nginx";
 import { AppNamespace } from "../components/namespace";
 import { Postgres } from "../components/postgres";
@@ -107,5 +108,6 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
         appUrl: app.url,
         appImage: app.imageName,
         storageClasses: storage.classNames,
+        observability: target.observability === undefined ? pulumi.output(NOT_OFFERED) : pulumi.output(target.observability),
     };
 }

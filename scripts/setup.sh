@@ -77,7 +77,9 @@ find_python() {
     local candidate
     for candidate in "${APP_PYTHON:-}" "$(command -v python3.13 || true)" \
         $(ls -d "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.13.*/bin/python3 2>/dev/null | sort -V -r); do
-        [ -n "$candidate" ] && [ -x "$candidate" ] && { echo "$candidate"; return; }
+        # It must run: pyenv's python3.13 shim is on PATH even where 3.13 is not selected.
+        [ -n "$candidate" ] && "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null &&
+            { echo "$candidate"; return; }
     done
     command -v python3 || true
 }

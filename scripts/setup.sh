@@ -11,7 +11,6 @@
 # Run as root or with sudo available. Running it again only redoes what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 
 APT_PACKAGES=(
     # npm test: the app's tests (a real redis-server) and the compose check
@@ -105,4 +104,11 @@ if [ "$(cat "$VENV/.setup-stamp" 2>/dev/null || true)" != "$stamp" ]; then
 else
     echo "app: $VENV is up to date (Python $py_version)"
 fi
-echo "setup: done (Node $(node --version), app Python $py_version; project root $ROOT)"
+
+# What the tests will run on (CI's log shows it: .ci/run is this script, then npm test).
+echo "setup: done. node $(node --version) ($(command -v node)), npm $(npm --version)"
+"$VENV/bin/python" - <<'PY'
+import importlib.metadata as md, sys
+dists = sorted((f"{d.metadata['Name']}=={d.version}" for d in md.distributions() if d.metadata["Name"] != "pip"), key=str.lower)
+print(f"setup: app venv on Python {sys.version.split()[0]} ({sys.executable}):", " ".join(dists))
+PY

@@ -4,6 +4,10 @@
 # and printed after the unit tests so the two logs do not interleave. Exits non-zero if any fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# The project's Node first on PATH (.tools/node when setup installed it), so every step below --
+# npm included -- runs on it even when `npm test` was started by an older machine Node.
+# shellcheck source=scripts/use-node.sh
+source scripts/use-node.sh || exit 1
 
 static_log=$(mktemp)
 trap 'rm -f "$static_log"' EXIT

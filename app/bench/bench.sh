@@ -13,21 +13,21 @@
 #   UVICORN_ARGS="--loop asyncio --http h11" app/bench/bench.sh   # pure-Python paths
 #   BENCH_OUT=/some/dir app/bench/bench.sh  # keep the raw wrk/redis output
 #
-# Needs: wrk, redis-server, redis-cli, redis-benchmark, and a Python with
-# fastapi, uvicorn and redis (default /usr/bin/python3; set PYTHON=...).
+# Needs: wrk, redis-server, redis-cli, redis-benchmark (scripts/setup.sh installs them) and the
+# app's virtual environment .tools/app-venv that setup builds from app/requirements.lock -- the
+# packages the image ships, uvloop and httptools included (set PYTHON=... for another Python).
 # Every process it starts is stopped on exit (trap), also on Ctrl-C or error.
 set -euo pipefail
 
-PYTHON=${PYTHON:-/usr/bin/python3}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+APP_DIR=$(cd "$HERE/.." && pwd)
+PYTHON=${PYTHON:-$(cd "$APP_DIR/.." && pwd)/.tools/app-venv/bin/python}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
 REQUESTS=${REQUESTS:-200000}          # redis-benchmark -n
 UVICORN_ARGS=${UVICORN_ARGS:-}
-
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-APP_DIR=$(cd "$HERE/.." && pwd)
 
 for tool in wrk redis-server redis-cli redis-benchmark "$PYTHON"; do
     command -v "$tool" >/dev/null 2>&1 || { echo "bench: '$tool' not found" >&2; exit 2; }

@@ -219,8 +219,7 @@ async def lifespan(app, timeout: float = 10.0) -> AsyncIterator[None]:
 @contextlib.asynccontextmanager
 async def serve(app) -> AsyncIterator[httpx.AsyncClient]:
     async with lifespan(app):
-        # transport= works on httpx 0.23 (Debian 12) and on current httpx,
-        # where AsyncClient(app=...) is gone.
+        # AsyncClient(app=...) is gone from current httpx: wire it explicitly.
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client

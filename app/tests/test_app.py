@@ -280,6 +280,119 @@ def test_settings_from_env_defaults_and_validation():
             Settings.from_env(bad)
 
 
+class ReplyDroppingProxy:
+    """A TCP proxy in front of a real Redis that can lose one reply on purpose.
+
+    ``drop_next_reply()``: the next reply Redis sends is thrown away and that
+    connection is closed -- the command was executed, the client never learns
+    it. This is the failure after which a retried INCR counts a visit twice.
+    """
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.port = 0
+        self.dropped = 0
+        self._drop = False
+        self._server: "asyncio.AbstractServer | None" = None
+        self._tasks: "set[asyncio.Task[None]]" = set()
+
+    def drop_next_reply(self) -> None:
+        self._drop = True
+
+    async def __aenter__(self) -> "ReplyDroppingProxy":
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        assert self._server is not None
+        self._server.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._server.wait_closed()
+
+    async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        redis_r, redis_w = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+
+        async def pump(reader, writer, replies: bool) -> None:
+            try:
+                while data := await reader.read(65536):
+                    if replies and self._drop:
+                        self._drop = False
+                        self.dropped += 1
+                        break
+                    writer.write(data)
+                    await writer.drain()
+            except (ConnectionError, asyncio.CancelledError):
+                pass
+            finally:
+                for w in (client_w, redis_w):
+                    w.close()
+
+        tasks = [asyncio.ensure_future(pump(client_r, redis_w, False)), asyncio.ensure_future(pump(redis_r, client_w, True))]
+        self._tasks.update(tasks)
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.difference_update(tasks)
+
+
+def lost_reply_scenario(server, app_retry=None):
+    """One counted visit, then one whose INCR reply is lost, then one more.
+
+    Returns the status of the request whose reply was lost and Redis's count right after it.
+    """
+
+    async def scenario():
+        async with ReplyDroppingProxy(server.port) as proxy:
+            app = create_app(settings_for(proxy.port))
+            async with serve(app) as client:
+                assert (await client.get("/")).json() == {"hits": 1}
+                proxy.drop_next_reply()
+                response = await client.get("/")
+                assert proxy.dropped == 1
+                hits_after = server.hits()
+                if response.status_code == 503:
+                    assert_unavailable(response)
+                    after = await client.get("/")
+                    assert after.status_code == 200 and after.json() == {"hits": hits_after + 1}
+                return response.status_code, hits_after
+
+    return run(scenario())
+
+
+def test_a_lost_incr_reply_is_not_retried_so_the_visit_counts_once(redis_factory):
+    """redis-py 7 retries a command whose connection failed, three times, by default.
+
+    Redis executed the INCR and only its reply was lost: a retry would send it
+    again and count the visit twice. The app answers 503 instead and Redis has
+    counted it exactly once.
+    """
+    server = redis_factory().start()
+    status, hits = lost_reply_scenario(server)
+    assert status == 503
+    assert hits == 2  # the warm-up visit and the lost-reply visit, each once
+
+
+def test_with_redis_py_default_retry_the_same_fault_counts_twice(redis_factory, monkeypatch):
+    """The fault above is one redis-py's own default policy turns into a double count.
+
+    ``redis.asyncio.Redis(host=...)`` retries 3 times (exponential backoff with
+    jitter) on redis-py 7; the app's explicit ``_no_retry`` is what prevents it.
+    This also shows the test above would catch a retry.
+    """
+    import inspect
+
+    import redis.asyncio as aioredis
+
+    default_retry = inspect.signature(aioredis.Redis.__init__).parameters["retry"].default
+    assert default_retry.get_retries() == 3
+    monkeypatch.setattr(main, "_no_retry", lambda: default_retry)
+    server = redis_factory().start()
+    status, hits = lost_reply_scenario(server)
+    assert status == 200
+    assert hits == 3  # the lost-reply visit was sent twice
+
+
 def test_redis_client_is_configured_never_to_retry(redis_factory):
     server = redis_factory().start()
     app = create_app(settings_for(server.port))

@@ -96,6 +96,14 @@ describe("content tag", () => {
         assert.ok(files.includes("main.py"));
         assert.ok(!files.some((f) => f.startsWith("tests/") || f.startsWith("bench/") || f.includes("__pycache__")), files.join(", "));
     });
+
+    it("puts every file the app's Dockerfile copies into the context (the hash lock among them)", () => {
+        const dockerfile = fs.readFileSync(path.join(APP_DIR, "Dockerfile"), "utf8");
+        const copied = [...dockerfile.matchAll(/^COPY\s+(?!--from)(.+?)\s+\S+\s*$/gm)].flatMap((m) => m[1].split(/\s+/));
+        assert.ok(copied.includes("requirements.lock"), copied.join(", "));
+        const files = contextFiles(APP_DIR);
+        for (const file of copied) assert.ok(files.includes(file), `${file} is not in the build context: ${files.join(", ")}`);
+    });
 });
 
 /** ECR-shaped credentials that count how often the push login is looked up. */

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import {
     REDACTED,
+    changeWarnings,
     configString,
     diffPlans,
     evaluateStack,
@@ -16,6 +17,7 @@ import {
     writePlan,
     type PlanResource,
     type PlanSnapshot,
+    type ResourceChange,
 } from "../../scripts/plan-lib";
 import { diffDirectories } from "../../scripts/plan-diff";
 import { parsePlanArgs } from "../../scripts/plan";
@@ -184,6 +186,56 @@ describe("offline plan: diff", () => {
         assert.match(msg, /\*\*kept\*\*/);
         assert.match(msg, /npm run plan:update-golden -- dev/);
         assert.match(goldenMismatch("dev", new Map(), toFiles(head)) ?? "", /no golden plan for stack dev/);
+    });
+});
+
+describe("offline plan: review warnings", () => {
+    const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
+    const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
+    const typed = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlanResource> = {}): PlanResource =>
+        resource(name, inputs, { urn: `urn:pulumi:test::platform::${type}::${name}`, type, ...extra });
+    const change = (type: string, changes: ResourceChange["changes"]): ResourceChange => ({ urn: "u", type, name: "n", changes });
+    const claims = (storage: string) => ({ spec: { volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { resources: { requests: { storage } } } }] } });
+
+    it("warns that protection is removed only when it goes from on to off", () => {
+        assert.deepEqual(changeWarnings(change("kubernetes:core/v1:Secret", [{ path: "protect", before: true, after: false }])), ["protection removed"]);
+        assert.deepEqual(changeWarnings(change("kubernetes:core/v1:Secret", [{ path: "protect", before: false, after: true }])), []);
+        // Another field going to false is not protection.
+        assert.deepEqual(changeWarnings(change("kubernetes:core/v1:Secret", [{ path: "retainOnDelete", before: true, after: false }])), []);
+    });
+
+    it("warns that a StatefulSet is replaced when its volumeClaimTemplates change, and only a StatefulSet", () => {
+        const templates = [{ path: "inputs.spec.volumeClaimTemplates[0].spec.resources.requests.storage", before: "20Gi", after: "40Gi" }];
+        assert.deepEqual(changeWarnings(change(STATEFUL_SET, templates)), ["volumeClaimTemplates changed: the StatefulSet is replaced"]);
+        assert.deepEqual(changeWarnings(change(STATEFUL_SET, [{ path: "inputs.spec.template.spec.containers[0].image", before: "a", after: "b" }])), []);
+        assert.deepEqual(changeWarnings(change("kubernetes:apps/v1:Deployment", templates)), []);
+    });
+
+    it("warns that a StorageClass is replaced when its parameters, provisioner or reclaim policy change", () => {
+        for (const path of ["inputs.parameters.type", "inputs.provisioner", "inputs.reclaimPolicy"]) {
+            assert.deepEqual(changeWarnings(change(STORAGE_CLASS, [{ path, before: "a", after: "b" }])), ["StorageClass fields are immutable: it is replaced"], path);
+        }
+        assert.deepEqual(changeWarnings(change(STORAGE_CLASS, [{ path: "inputs.allowVolumeExpansion", before: false, after: true }])), []);
+        assert.deepEqual(changeWarnings(change("kubernetes:core/v1:ConfigMap", [{ path: "inputs.parameters.type", before: "a", after: "b" }])), []);
+    });
+
+    it("shows every warning that applies to a resource, not only the first", () => {
+        const before = typed(STATEFUL_SET, "postgres", claims("20Gi"), { protect: true });
+        const after = typed(STATEFUL_SET, "postgres", claims("40Gi"), { protect: false });
+        const md = renderDiff(diffPlans({ resources: [before], outputs: {} }, { resources: [after], outputs: {} }), "t");
+        assert.match(md, /\*\*postgres\*\* ⚠️ protection removed ⚠️ volumeClaimTemplates changed: the StatefulSet is replaced\n/);
+        const sc = (type: string) => typed(STORAGE_CLASS, "retain", { parameters: { type } }, { protect: type === "gp3" });
+        assert.match(renderDiff(diffPlans({ resources: [sc("gp3")], outputs: {} }, { resources: [sc("io2")], outputs: {} }), "t"), /⚠️ protection removed ⚠️ StorageClass fields are immutable/);
+    });
+
+    it("tells a reviewer of protectData false + postgresStorageSize 40Gi that Postgres loses protection and is replaced", async function () {
+        this.timeout(120_000);
+        const base = await evaluateStack("dev");
+        const head = await evaluateStack("dev", undefined, { "platform:protectData": "false", "platform:postgresStorageSize": "40Gi" });
+        const md = renderDiff(diffPlans(base, head), "Offline plan: dev");
+        const postgresLine = md.split("\n").find((l) => l.includes(`\`${STATEFUL_SET}\` **postgres**`));
+        assert.equal(postgresLine, `- \`${STATEFUL_SET}\` **postgres** ⚠️ protection removed ⚠️ volumeClaimTemplates changed: the StatefulSet is replaced`, md);
+        assert.match(md, /`inputs\.spec\.volumeClaimTemplates\[0\]\.spec\.resources\.requests\.storage`: `"20Gi"` → `"40Gi"`/);
     });
 });
 

@@ -7,6 +7,7 @@ import {
     containersHardened,
     ingressChartVersionProblem,
     ingressNginxChart,
+    isIngressNginxChart,
     isPostgresImage,
     looksSecret,
     noLoadBalancerExceptIngress,
@@ -80,6 +81,23 @@ describe("no-loadbalancer-except-ingress", () => {
         assert.match(v[0], /values\.master\.service\.type: LoadBalancer/);
         const backend = { chart: "ingress-nginx", values: { defaultBackend: { service: { type: "LoadBalancer" } } } };
         assert.equal((await violations(noLoadBalancerExceptIngress, TYPES.helmRelease, backend)).length, 1);
+    });
+});
+
+describe("no-loadbalancer-except-ingress: which chart is ingress-nginx", () => {
+    const controllerLb = { controller: { service: { type: "LoadBalancer" } } };
+
+    it("allows the controller LoadBalancer of ingress-nginx in repository and OCI forms", async () => {
+        for (const chart of ["ingress-nginx", "ingress-nginx/ingress-nginx", "oci://ghcr.io/kubernetes/charts/ingress-nginx"]) {
+            assert.deepEqual(await violations(noLoadBalancerExceptIngress, TYPES.helmRelease, { chart, values: controllerLb }), [], chart);
+        }
+    });
+
+    it("flags a look-alike chart that opens a LoadBalancer the same way", async () => {
+        for (const chart of ["nginx-ingress", "my-ingress-nginx", "ingress-nginx-fork", "oci://ghcr.io/x/ingress-nginx-lb", "oci://ghcr.io/ingress-nginx/nginx"]) {
+            const v = await violations(noLoadBalancerExceptIngress, TYPES.helmRelease, { chart, values: controllerLb }, "lookalike");
+            assert.deepEqual(v, [`Helm release lookalike (chart ${chart}) sets values.controller.service.type: LoadBalancer; only the ingress-nginx controller may be a LoadBalancer.`], chart);
+        }
     });
 });
 
@@ -249,6 +267,25 @@ describe("ingress-nginx-chart", () => {
     it("flags ingress-nginx deployed with helm.v4.Chart, and ignores other charts", async () => {
         assert.match((await violations(ingressNginxChart, TYPES.helmChartV4, release("4.15.1")))[0], /does not run Helm hooks/);
         assert.deepEqual(await violations(ingressNginxChart, TYPES.helmRelease, release("1.0.0", "cert-manager")), []);
+    });
+
+    it("recognises ingress-nginx by chart name exactly, in repository and OCI forms", () => {
+        for (const chart of ["ingress-nginx", "ingress-nginx/ingress-nginx", "oci://ghcr.io/kubernetes/charts/ingress-nginx", "oci://registry.example.com/ingress-nginx/"]) {
+            assert.equal(isIngressNginxChart(chart), true, chart);
+        }
+        for (const chart of ["nginx-ingress", "my-ingress-nginx", "ingress-nginx-fork", "ingress-nginx/ingress-nginx-lite", "oci://ghcr.io/x/ingress-nginx-lb", "oci://ghcr.io/ingress-nginx/nginx", "Ingress-Nginx", "", undefined, 42]) {
+            assert.equal(isIngressNginxChart(chart), false, String(chart));
+        }
+    });
+
+    it("checks the version of ingress-nginx in every form, and leaves look-alike charts to the other policies", async () => {
+        for (const chart of ["ingress-nginx/ingress-nginx", "oci://ghcr.io/kubernetes/charts/ingress-nginx"]) {
+            assert.match((await violations(ingressNginxChart, TYPES.helmRelease, release("4.14.5", chart)))[0], /older than 4\.15\.1/, chart);
+        }
+        for (const chart of ["nginx-ingress", "ingress-nginx-fork", "oci://ghcr.io/x/ingress-nginx-lb"]) {
+            assert.deepEqual(await violations(ingressNginxChart, TYPES.helmRelease, release("1.0.0", chart)), [], chart);
+            assert.deepEqual(await violations(ingressNginxChart, TYPES.helmChartV4, release("1.0.0", chart)), [], chart);
+        }
     });
 
     it("compares versions by semver precedence", () => {

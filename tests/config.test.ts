@@ -233,6 +233,20 @@ describe("config", () => {
             assert.equal(read({ ...AWS, "platform:storageTier": "premium" }).workloads.redisStorageSize, "5Gi");
         });
 
+        it("counts storage sizes in binary units (Mi, Gi, Ti are powers of 1024) at the regional pd-ssd minimum", () => {
+            const premium = { ...GCP, "platform:storageTier": "premium", "platform:redisStorageSize": "10Gi" };
+            const refusal = (key: string, size: string) =>
+                `platform:${key}: "${size}" is below the 10Gi minimum of a regional pd-ssd disk (platform:storageTier premium on gcp); expected 10Gi or more`;
+            for (const key of ["postgresStorageSize", "redisStorageSize"]) {
+                for (const size of ["10000Mi", "10239Mi", "9Gi", "1Mi"]) {
+                    assert.deepEqual(problems({ ...premium, [`platform:${key}`]: size }), [refusal(key, size)], `${key} ${size}`);
+                }
+                for (const size of ["10240Mi", "10Gi", "1Ti"]) {
+                    assert.equal(read({ ...premium, [`platform:${key}`]: size }).workloads[key as "postgresStorageSize" | "redisStorageSize"], size, `${key} ${size}`);
+                }
+            }
+        });
+
         it("rejects GKE machine families that cannot attach pd-ssd", () => {
             assert.deepEqual(problems({ ...GCP, "platform:nodeSize": "c3-standard-4" }), [
                 'platform:nodeSize: "c3-standard-4" takes only Hyperdisk volumes, so the platform\'s pd-ssd classes could not attach to it; expected a family that takes Persistent Disk, such as e2, n2, n2d or t2d',
@@ -287,6 +301,46 @@ describe("config", () => {
             assert.deepEqual(problems({ ...AWS, "platform:vpcId": "vpc-0abc1234" }), [
                 "platform:vpcId: an existing network needs all of platform:vpcId, platform:publicSubnetIds and platform:privateSubnetIds; only vpcId set",
             ]);
+        });
+
+        it("rejects every partial existing network, naming the keys it needs", () => {
+            const network = {
+                vpcId: "vpc-0abc1234",
+                publicSubnetIds: '["subnet-0aaa1111","subnet-0bbb2222"]',
+                privateSubnetIds: '["subnet-0ccc3333","subnet-0ddd4444"]',
+            };
+            const keys = Object.keys(network) as (keyof typeof network)[];
+            for (const missing of keys) {
+                const given = keys.filter((k) => k !== missing);
+                const values = Object.fromEntries(given.map((k) => [`platform:${k}`, network[k]]));
+                const found = problems({ ...AWS, ...values });
+                assert.deepEqual(
+                    found,
+                    [`platform:vpcId: an existing network needs all of platform:vpcId, platform:publicSubnetIds and platform:privateSubnetIds; only ${given.join(", ")} set`],
+                    `without ${missing}`,
+                );
+                assert.ok(found[0].includes(`platform:${missing}`), `the problem names platform:${missing}`);
+            }
+            for (const only of keys) {
+                assert.deepEqual(problems({ ...AWS, [`platform:${only}`]: network[only] }), [
+                    `platform:vpcId: an existing network needs all of platform:vpcId, platform:publicSubnetIds and platform:privateSubnetIds; only ${only} set`,
+                ]);
+            }
+        });
+
+        it("sizes node groups by the private subnets given with an existing VPC, not by availabilityZones", () => {
+            const subnets = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => `subnet-0c${String(i).padStart(6, "0")}`));
+            const existing = (n: number) => ({ ...AWS, "platform:vpcId": "vpc-0abc1234", "platform:publicSubnetIds": subnets(2), "platform:privateSubnetIds": subnets(n) });
+            // 2 subnets: 2 zones, so maxNodes 2 fits (a new VPC's 3 default zones would refuse it).
+            assert.equal(read({ ...existing(2), "platform:minNodes": "1", "platform:maxNodes": "2" }).cluster.maxNodes, 2);
+            assert.deepEqual(problems({ ...existing(4), "platform:maxNodes": "3" }), [
+                "platform:maxNodes: 3 is less than the 4 availability zones; the nodes run in one group per zone and each needs room for a node; expected maxNodes >= 4",
+            ]);
+            // availabilityZones describes a new VPC: it does not count here.
+            assert.equal(read({ ...existing(2), "platform:minNodes": "1", "platform:maxNodes": "2", "platform:availabilityZones": "6" }).cluster.maxNodes, 2);
+            // The default maxNodes (5) adapts to 6 zones' worth of subnets.
+            assert.equal(read({ ...existing(6) }).cluster.maxNodes, 6);
+            assert.equal(read({ ...existing(2) }).cluster.maxNodes, 5);
         });
 
         it("rejects malformed subnet lists and a single private subnet", () => {

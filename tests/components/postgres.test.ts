@@ -110,6 +110,17 @@ describe("Postgres", () => {
         assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
     });
 
+    it("gets 60 s to shut down cleanly, and a memory-backed /dev/shm larger than the runtime's 64 MiB", async () => {
+        const { resources } = await deploy();
+        const pod = statefulSet(resources).spec.template.spec;
+        // A fast shutdown checkpoints; the kubelet's default 30 s can cut it short into crash recovery.
+        assert.equal(pod.terminationGracePeriodSeconds, 60);
+        const shm = container(resources).volumeMounts.find((m) => m.mountPath === "/dev/shm");
+        assert.ok(shm, "/dev/shm is mounted");
+        const volume = pod.volumes.find((v) => v.name === shm.name);
+        assert.deepEqual(volume?.emptyDir, { medium: "Memory", sizeLimit: "256Mi" });
+    });
+
     it("is ready only when accepting TCP connections (pg_isready -h 127.0.0.1), alive while recovering", async () => {
         const { resources } = await deploy();
         const c = container(resources);

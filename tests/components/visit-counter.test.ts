@@ -91,6 +91,14 @@ describe("VisitCounter", () => {
         assert.ok(c.resources.limits.cpu && c.resources.limits.memory);
     });
 
+    it("keeps serving for 5 s after SIGTERM (preStop sleep), inside the termination grace period", async () => {
+        const { resources } = await deploy();
+        const c = container(resources);
+        assert.deepEqual(c.lifecycle?.preStop, { exec: { command: ["sleep", "5"] } });
+        const grace = deployment(resources).spec.template.spec.terminationGracePeriodSeconds ?? 30;
+        assert.ok(grace > 5, `grace period ${grace}s leaves the app no time to shut down after the preStop sleep`);
+    });
+
     it("runs non-root as 10001 with a read-only root, no escalation, no capabilities, RuntimeDefault seccomp", async () => {
         const { resources } = await deploy();
         const pod = deployment(resources).spec.template.spec;

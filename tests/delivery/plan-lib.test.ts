@@ -8,6 +8,7 @@ import {
     configString,
     diffPlans,
     evaluateStack,
+    goldenMismatch,
     parseStackConfig,
     planFiles,
     readPlanFiles,
@@ -22,7 +23,6 @@ import {
 import { diffDirectories } from "../../scripts/plan-diff";
 import { parsePlanArgs } from "../../scripts/plan";
 import type { RecordedResource } from "../harness/mocks";
-import { goldenMismatch } from "./plan.test";
 
 function recorded(name: string, inputs: Record<string, unknown>, secretInputs: string[] = []): RecordedResource {
     return {

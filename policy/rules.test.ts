@@ -13,6 +13,7 @@ import {
     noLoadBalancerExceptIngress,
     noPlaintextSecrets,
     statefulDataRetained,
+    loadBalancerPaths,
 } from "./rules";
 import { violations } from "./testing";
 
@@ -67,6 +68,22 @@ describe("no-loadbalancer-except-ingress", () => {
         assert.equal(v.length, 1);
         assert.match(v[0], /apps\/visit-counter is of type LoadBalancer/);
         assert.equal((await violations(noLoadBalancerExceptIngress, TYPES.service, lb("default", "ingress-nginx-controller"))).length, 1);
+    });
+
+    it("allows only the controller's own name in the ingress-nginx namespace", async () => {
+        const v = await violations(noLoadBalancerExceptIngress, TYPES.service, lb("ingress-nginx", "ingress-nginx-admission"));
+        assert.equal(v.length, 1);
+        assert.match(v[0], /ingress-nginx\/ingress-nginx-admission is of type LoadBalancer; only ingress-nginx\/ingress-nginx-controller may be\. Use ClusterIP and an Ingress\./);
+    });
+
+    it("finds LoadBalancer types anywhere in Helm values, lists included, and nothing else", async () => {
+        assert.deepEqual(loadBalancerPaths({ extraServices: [{ name: "a", type: "ClusterIP" }, { name: "b", type: "LoadBalancer" }] }), ["extraServices[1].type"]);
+        assert.deepEqual(loadBalancerPaths({ service: { type: "ClusterIP", name: "LoadBalancer", loadBalancerClass: "LoadBalancer" } }), []);
+        assert.deepEqual(loadBalancerPaths("LoadBalancer"), []);
+        const v = await violations(noLoadBalancerExceptIngress, TYPES.helmRelease, { chart: "redis", values: { replicas: [{ service: { type: "LoadBalancer" } }] } }, "redis");
+        assert.match(v[0], /values\.replicas\[0\]\.service\.type: LoadBalancer/);
+        // Only Services and Helm releases are checked: a ConfigMap's data is not a Service type.
+        assert.deepEqual(await violations(noLoadBalancerExceptIngress, TYPES.configMap, { chart: "redis", values: { type: "LoadBalancer" }, data: { type: "LoadBalancer" } }), []);
     });
 
     it("allows the ingress-nginx Release to make its controller a LoadBalancer", async () => {
@@ -139,6 +156,30 @@ describe("stateful-data-retained", () => {
         assert.equal((await violations(statefulDataRetained, TYPES.statefulSet, unlabelled)).length, 1);
     });
 
+    it("finds stateful data by the pod template's label too", async () => {
+        const sts = {
+            metadata: { name: "db" },
+            spec: {
+                template: { metadata: { labels: { "platform.example.com/data": "true" } }, spec: { containers: [container({ image: "mysql:8" })] } },
+                volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { storageClassName: "platform-standard" } }],
+            },
+        };
+        assert.match((await violations(statefulDataRetained, TYPES.statefulSet, sts))[0], /^StatefulSet db holds stateful data: volumeClaimTemplate data uses platform-standard; stateful data needs platform-retain\.$/);
+    });
+
+    it("flags a claim labelled stateful data unless it is on platform-retain", async () => {
+        const pvc = (storageClassName?: string, labels: Record<string, string> = { "platform.example.com/data": "true" }) => ({
+            metadata: { name: "dump", namespace: "apps", labels },
+            spec: { storageClassName },
+        });
+        assert.deepEqual(await violations(statefulDataRetained, TYPES.pvc, pvc("platform-standard")), [
+            "PersistentVolumeClaim apps/dump is labelled stateful data but uses platform-standard; use platform-retain.",
+        ]);
+        assert.match((await violations(statefulDataRetained, TYPES.pvc, pvc()))[0], /uses \(unset\)/);
+        assert.deepEqual(await violations(statefulDataRetained, TYPES.pvc, pvc("platform-retain")), []);
+        assert.deepEqual(await violations(statefulDataRetained, TYPES.pvc, pvc("platform-standard", {})), []);
+    });
+
     it("flags a retention policy that deletes the claims", async () => {
         const sts = postgresStatefulSet("platform-retain", { persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" } });
         const v = await violations(statefulDataRetained, TYPES.statefulSet, sts);
@@ -187,6 +228,15 @@ describe("containers-hardened", () => {
         assert.match(v.join("\n"), /resources\.requests\.cpu \/ memory/);
         assert.match(v.join("\n"), /may run as root/);
         assert.match(v.join("\n"), /allowPrivilegeEscalation/);
+    });
+
+    it("counts a request as set only when it is a non-empty string or a positive number", async () => {
+        const withRequests = (requests: Record<string, unknown>) => deployment([container({ resources: { requests } })]);
+        assert.deepEqual(await violations(containersHardened, TYPES.deployment, withRequests({ cpu: 1, memory: "128Mi" })), []);
+        for (const cpu of [" ", "", 0, -1, true]) {
+            const v = await violations(containersHardened, TYPES.deployment, withRequests({ cpu, memory: "128Mi" }));
+            assert.deepEqual(v, ["Deployment apps/app container app: no resources.requests.cpu."], String(cpu));
+        }
     });
 
     it("flags a container-level uid 0 even when the pod says non-root", async () => {
@@ -239,6 +289,12 @@ describe("no-plaintext-secrets", () => {
         assert.deepEqual(await violations(noPlaintextSecrets, TYPES.configMap, { data: { LOG_LEVEL: "info", KEYCLOAK_URL: "https://k" } }), []);
     });
 
+    it("flags secret-looking keys in a ConfigMap's binaryData too", async () => {
+        assert.deepEqual(await violations(noPlaintextSecrets, TYPES.configMap, { metadata: { name: "cfg" }, binaryData: { API_KEY: "eA==" }, data: { url: "x" } }), [
+            "ConfigMap cfg has key API_KEY, which looks like a secret; put it in a Secret.",
+        ]);
+    });
+
     it("recognises secret-looking names by word, not by substring", () => {
         for (const n of ["PASSWORD", "REDIS_PASSWORD", "db-password", "apiKey", "API_KEY", "GITHUB_TOKEN", "client_secret", "AWS_SECRET_ACCESS_KEY", "SENTRY_DSN"]) {
             assert.ok(looksSecret(n), n);
@@ -286,6 +342,22 @@ describe("ingress-nginx-chart", () => {
             assert.deepEqual(await violations(ingressNginxChart, TYPES.helmRelease, release("1.0.0", chart)), [], chart);
             assert.deepEqual(await violations(ingressNginxChart, TYPES.helmChartV4, release("1.0.0", chart)), [], chart);
         }
+    });
+
+    it("orders versions both ways (semver precedence, section 11), and ignores build metadata", () => {
+        const ascending = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "2.0.0", "4.9.0", "4.15.1", "10.0.0"];
+        for (let i = 0; i < ascending.length; i++) {
+            assert.equal(compareVersions(ascending[i], ascending[i]), 0, ascending[i]);
+            for (let j = i + 1; j < ascending.length; j++) {
+                assert.equal(compareVersions(ascending[i], ascending[j]), -1, `${ascending[i]} < ${ascending[j]}`);
+                assert.equal(compareVersions(ascending[j], ascending[i]), 1, `${ascending[j]} > ${ascending[i]}`);
+            }
+        }
+        assert.equal(compareVersions("4.15.1+build.7", "4.15.1"), 0);
+        assert.equal(compareVersions(" 4.15.1 ", "4.15.1"), 0);
+        assert.equal(compareVersions("4.15.1+", "4.15.1"), undefined);
+        assert.equal(ingressChartVersionProblem("  "), "the chart version is not pinned; pin 4.15.1 or later");
+        assert.equal(ingressChartVersionProblem("4.15.1+build.7"), undefined);
     });
 
     it("compares versions by semver precedence", () => {

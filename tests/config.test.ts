@@ -453,6 +453,80 @@ describe("config", () => {
         });
     });
 
+    describe("edges users hit", () => {
+        it("trims values and treats blank ones as unset", () => {
+            assert.equal(read({ "platform:cloud": " local " }).cloud, "local");
+            const blank = read({ ...LOCAL, "platform:kubeContext": "   " });
+            assert.ok(blank.cloud === "local");
+            assert.equal(blank.local.kubeContext, "kind-kind");
+            assert.equal(read({ ...AWS, "platform:appReplicas": " 3 " }).workloads.appReplicas, 3);
+        });
+
+        it("reads booleans spelt true and false", () => {
+            assert.equal(read({ ...AWS, "platform:protectData": "true" }).workloads.protectData, true);
+            assert.equal(read({ ...AWS, "platform:protectData": "false" }).workloads.protectData, false);
+            assert.deepEqual(problems({ ...AWS, "platform:protectData": "True" }), ['platform:protectData: "True" is not a boolean; expected true or false']);
+        });
+
+        it("refuses empty, non-string and partly bad JSON lists", () => {
+            const bad = (v: string) => [`platform:postgresClients: ${v} is not valid; expected a non-empty JSON list of app names (the app.kubernetes.io/name label of the client pods)`];
+            for (const v of ["[]", "[1]", '["billing","Bad"]', '"billing"', "[billing]", '{"a":"b"}']) assert.deepEqual(problems({ ...AWS, "platform:postgresClients": v }), bad(v), v);
+            for (const v of ["billing-", "-billing", "a".repeat(64)]) assert.deepEqual(problems({ ...AWS, "platform:postgresClients": JSON.stringify([v]) }), bad(JSON.stringify([v])), v);
+            for (const v of ["a", "a".repeat(63), "billing-2"]) assert.deepEqual(read({ ...AWS, "platform:postgresClients": JSON.stringify([v]) }).workloads.postgresClients, [v]);
+        });
+
+        it("refuses VPC and subnet ids with anything around them", () => {
+            const net = { "platform:publicSubnetIds": '["subnet-0aaa1111"]', "platform:privateSubnetIds": '["subnet-0ccc3333","subnet-0ddd4444"]' };
+            for (const id of ["xvpc-0abc1234", "vpc-0abc1234 x", "vpc-0abc12345678901234"]) {
+                assert.deepEqual(problems({ ...AWS, ...net, "platform:vpcId": id }), [`platform:vpcId: "${id}" is not valid; expected a VPC id such as vpc-0abc1234`], id);
+            }
+            for (const id of ["xsubnet-0aaa1111", "subnet-0aaa1111x"]) {
+                const list = JSON.stringify([id, "subnet-0bbb2222"]);
+                assert.deepEqual(problems({ ...AWS, ...net, "platform:vpcId": "vpc-0abc1234", "platform:privateSubnetIds": list }), [
+                    `platform:privateSubnetIds: ${list} is not valid; expected a non-empty JSON list of subnet ids`,
+                ]);
+                assert.deepEqual(problems({ ...AWS, ...net, "platform:vpcId": "vpc-0abc1234", "platform:publicSubnetIds": list }), [
+                    `platform:publicSubnetIds: ${list} is not valid; expected a non-empty JSON list of subnet ids`,
+                ]);
+            }
+        });
+
+        it("takes VPC CIDRs /16 to /24 with octets up to 255, down to /28 public subnets", () => {
+            const bad = (c: string) => [`platform:vpcCidr: "${c}" is not valid; expected an IPv4 CIDR from /16 to /24 such as 10.0.0.0/16`];
+            for (const c of ["10.0.0.256/16", "256.0.0.0/16", "10.0.0.0/15", "10.0.0.0/25", "10.0.0/16"]) assert.deepEqual(problems({ ...AWS, "platform:vpcCidr": c }), bad(c), c);
+            for (const c of ["10.255.0.0/16", "10.0.0.0/24"]) assert.equal(read({ ...AWS, "platform:vpcCidr": c, "platform:availabilityZones": "2" }).cloud, "aws", c);
+            // /24 over 4 zones: public subnets of /28, the smallest AWS allows.
+            assert.equal(read({ ...AWS, "platform:vpcCidr": "10.0.0.0/24", "platform:availabilityZones": "4" }).cloud, "aws");
+        });
+
+        it("accepts equal bounds: appMaxReplicas = appReplicas", () => {
+            assert.equal(read({ ...AWS, "platform:appReplicas": "4", "platform:appMaxReplicas": "4" }).workloads.appMaxReplicas, 4);
+            assert.equal(read({ ...AWS, "platform:minNodes": "4", "platform:maxNodes": "4" }).cluster.maxNodes, 4);
+        });
+
+        it("checks the ACME email against the domain only when the domain is missing, not when it is malformed", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:acmeEmail": "ops@example.com", "platform:domain": "App.Example.com" }), [
+                'platform:domain: "App.Example.com" is not valid; expected a lower-case DNS name such as app.example.com',
+            ]);
+        });
+
+        it("lets AKS combine the node-image channel with NodeImage, and other channels with any node OS channel", () => {
+            assert.equal(read({ ...AZURE, "platform:upgradeChannel": "node-image", "platform:nodeOsUpgradeChannel": "NodeImage" }).cloud, "azure");
+            const c = read({ ...AZURE, "platform:upgradeChannel": "patch", "platform:nodeOsUpgradeChannel": "SecurityPatch" });
+            assert.ok(c.cloud === "azure");
+            assert.deepEqual(c.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "SecurityPatch" });
+        });
+
+        it("takes local context names and a kubeconfig path as given", () => {
+            const c = read({ ...LOCAL, "platform:kubeContext": "arn:aws:eks:eu-west-1:123456789012:cluster/dev", "platform:kubeconfigPath": "/home/me/.kube/dev" });
+            assert.ok(c.cloud === "local");
+            assert.deepEqual(c.local, { kubeContext: "arn:aws:eks:eu-west-1:123456789012:cluster/dev", kubeconfigPath: "/home/me/.kube/dev", storageProvisioner: "rancher.io/local-path" });
+            assert.deepEqual(problems({ ...LOCAL, "platform:kubeContext": "my context" }), [
+                'platform:kubeContext: "my context" is not valid; expected a kubeconfig context name such as kind-kind, minikube or docker-desktop',
+            ]);
+        });
+    });
+
     it("reports every problem of a config at once", () => {
         assert.equal(problems({ ...AWS, "platform:minNodes": "0", "platform:storageTier": "gold", "platform:appReplicas": "0" }).length, 3);
     });

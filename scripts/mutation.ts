@@ -6,8 +6,8 @@
  * StrykerJS (stryker.config.json: mocha runner under tsx, TypeScript checker, per-test coverage)
  * mutates only the files named and runs only the tests that pin them: the ones in `MUTATION_SPECS`,
  * else the test files that import the file; `--spec` replaces them, `--all-tests` runs the whole
- * suite. Runs are incremental (reports/mutation/stryker-incremental.json, gitignored): a second run
- * re-tests only the mutants of changed code or changed tests. Other `--flags` go to `stryker run`
+ * suite. Runs are incremental (reports/mutation/incremental/<files>.json, gitignored): a second run
+ * over the same files re-tests only the mutants of changed code or changed tests. Other `--flags` go to `stryker run`
  * (e.g. `--concurrency 2`, `--force`). Reports: reports/mutation/mutation.html and .json.
  */
 import { spawnSync } from "node:child_process";
@@ -123,7 +123,16 @@ export function runConfig(base: Record<string, unknown>, mutate: readonly string
     if (spec) mochaOptions.spec = [...spec];
     const { $schema: _schema, ...rest } = base;
     void _schema;
-    return { ...rest, mutate: [...mutate], mochaOptions, tsconfigFile: RUN_TSCONFIG };
+    return { ...rest, mutate: [...mutate], mochaOptions, tsconfigFile: RUN_TSCONFIG, incrementalFile: incrementalFileFor(mutate) };
+}
+
+/**
+ * One incremental result per set of files mutated: the file records the tests of its run, so a
+ * run over other files (with other tests) would otherwise make the next one re-test everything.
+ */
+export function incrementalFileFor(mutate: readonly string[]): string {
+    const slug = [...mutate].sort().map((f) => f.replace(/\.ts$/, "").replace(/[^A-Za-z0-9]+/g, "-")).join("+");
+    return `reports/mutation/incremental/${slug}.json`;
 }
 
 /** tsconfig.json's options over only the mutated files (their imports come along). */

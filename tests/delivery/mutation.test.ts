@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BASE_CONFIG, MUTATION_SPECS, RUN_TSCONFIG, checkerProject, parseMutationArgs, runConfig, sourceFile, specsFor, testsImporting } from "../../scripts/mutation";
+import { BASE_CONFIG, MUTATION_SPECS, RUN_TSCONFIG, checkerProject, incrementalFileFor, parseMutationArgs, runConfig, sourceFile, specsFor, testsImporting } from "../../scripts/mutation";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -48,6 +48,9 @@ describe("npm run test:mutation", () => {
         assert.equal(config.tsconfigFile, RUN_TSCONFIG);
         assert.deepEqual(checkerProject(["config.ts"]), { extends: "./tsconfig.json", include: [], files: ["config.ts"] });
         assert.equal(config.incremental, true);
+        // Each set of files keeps its own incremental result, so runs over other files do not void it.
+        assert.equal(config.incrementalFile, "reports/mutation/incremental/config.json");
+        assert.equal(incrementalFileFor(["scripts/plan-lib.ts", "config.ts"]), "reports/mutation/incremental/config+scripts-plan-lib.json");
         assert.equal(config.$schema, undefined);
         assert.deepEqual((runConfig(base, ["config.ts"], undefined).mochaOptions as Record<string, unknown>).spec, (base.mochaOptions as Record<string, unknown>).spec);
     });

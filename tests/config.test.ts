@@ -517,6 +517,19 @@ describe("config", () => {
             assert.deepEqual(c.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "SecurityPatch" });
         });
 
+        it("takes the storage provisioners of kind, minikube and Docker Desktop, and refuses malformed names", () => {
+            for (const v of ["rancher.io/local-path", "k8s.io/minikube-hostpath", "docker.io/hostpath", "hostpath", "a/b"]) {
+                const c = read({ ...LOCAL, "platform:localStorageProvisioner": v });
+                assert.ok(c.cloud === "local");
+                assert.equal(c.local.storageProvisioner, v);
+            }
+            for (const v of ["Rancher.io/local-path", "rancher.io/", "/local-path", "rancher.io/local-path/x", "-x/y", "x-/y", "x/-y", "a/b-", "x y/z"]) {
+                assert.deepEqual(problems({ ...LOCAL, "platform:localStorageProvisioner": v }), [
+                    `platform:localStorageProvisioner: "${v}" is not valid; expected a provisioner name such as rancher.io/local-path (kind), k8s.io/minikube-hostpath (minikube) or docker.io/hostpath (Docker Desktop)`,
+                ], v);
+            }
+        });
+
         it("takes local context names and a kubeconfig path as given", () => {
             const c = read({ ...LOCAL, "platform:kubeContext": "arn:aws:eks:eu-west-1:123456789012:cluster/dev", "platform:kubeconfigPath": "/home/me/.kube/dev" });
             assert.ok(c.cloud === "local");

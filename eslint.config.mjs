@@ -4,7 +4,8 @@ import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
-    { ignores: ["node_modules/**", "app/**", ".plan/**", "tests/golden/**", "**/*.mjs"] },
+    // .stryker-tmp holds a copy of the repository while npm run test:mutation runs; reports/ its output.
+    { ignores: ["node_modules/**", "app/**", ".plan/**", "tests/golden/**", "**/*.mjs", ".stryker-tmp/**", "reports/**"] },
     js.configs.recommended,
     tseslint.configs.strict,
     {

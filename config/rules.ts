@@ -105,8 +105,13 @@ export const RULES: readonly Rule[] = [
             const keys = ["vpcId", "publicSubnetIds", "privateSubnetIds"] as const;
             const set = keys.filter((k) => c.isSet(k));
             if (set.length === 0 || set.length === 3) return ok;
-            const missing = keys.filter((k) => !c.isSet(k)).map(fullName);
-            return fail(set.includes("vpcId") ? "vpcId" : "vpcId", `an existing network needs all of platform:vpcId, platform:publicSubnetIds and platform:privateSubnetIds; only ${set.join(", ")} set (missing ${missing.join(" and ")})`);
+            // One problem per missing key, filed under that key: the message says what to set.
+            const given = set.map(fullName).join(" and ");
+            return {
+                problems: keys
+                    .filter((k) => !c.isSet(k))
+                    .map((k) => `${fullName(k)}: is required with ${given}: an existing network needs all of platform:vpcId, platform:publicSubnetIds and platform:privateSubnetIds. Set it with: pulumi config set --path '${fullName(k)}${k === "vpcId" ? "" : "[0]"}' <value>, or remove the others`),
+            };
         },
     },
     {

@@ -7,11 +7,13 @@ import {
     containersHardened,
     ingressChartVersionProblem,
     ingressNginxChart,
+    isIngressNginxChart,
     isPostgresImage,
     looksSecret,
     noLoadBalancerExceptIngress,
     noPlaintextSecrets,
     statefulDataRetained,
+    loadBalancerPaths,
 } from "./rules";
 import { violations } from "./testing";
 
@@ -68,6 +70,22 @@ describe("no-loadbalancer-except-ingress", () => {
         assert.equal((await violations(noLoadBalancerExceptIngress, TYPES.service, lb("default", "ingress-nginx-controller"))).length, 1);
     });
 
+    it("allows only the controller's own name in the ingress-nginx namespace", async () => {
+        const v = await violations(noLoadBalancerExceptIngress, TYPES.service, lb("ingress-nginx", "ingress-nginx-admission"));
+        assert.equal(v.length, 1);
+        assert.match(v[0], /ingress-nginx\/ingress-nginx-admission is of type LoadBalancer; only ingress-nginx\/ingress-nginx-controller may be\. Use ClusterIP and an Ingress\./);
+    });
+
+    it("finds LoadBalancer types anywhere in Helm values, lists included, and nothing else", async () => {
+        assert.deepEqual(loadBalancerPaths({ extraServices: [{ name: "a", type: "ClusterIP" }, { name: "b", type: "LoadBalancer" }] }), ["extraServices[1].type"]);
+        assert.deepEqual(loadBalancerPaths({ service: { type: "ClusterIP", name: "LoadBalancer", loadBalancerClass: "LoadBalancer" } }), []);
+        assert.deepEqual(loadBalancerPaths("LoadBalancer"), []);
+        const v = await violations(noLoadBalancerExceptIngress, TYPES.helmRelease, { chart: "redis", values: { replicas: [{ service: { type: "LoadBalancer" } }] } }, "redis");
+        assert.match(v[0], /values\.replicas\[0\]\.service\.type: LoadBalancer/);
+        // Only Services and Helm releases are checked: a ConfigMap's data is not a Service type.
+        assert.deepEqual(await violations(noLoadBalancerExceptIngress, TYPES.configMap, { chart: "redis", values: { type: "LoadBalancer" }, data: { type: "LoadBalancer" } }), []);
+    });
+
     it("allows the ingress-nginx Release to make its controller a LoadBalancer", async () => {
         const props = { chart: "ingress-nginx", version: "4.15.1", values: { controller: { service: { type: "LoadBalancer" } } } };
         assert.deepEqual(await violations(noLoadBalancerExceptIngress, TYPES.helmRelease, props), []);
@@ -80,6 +98,23 @@ describe("no-loadbalancer-except-ingress", () => {
         assert.match(v[0], /values\.master\.service\.type: LoadBalancer/);
         const backend = { chart: "ingress-nginx", values: { defaultBackend: { service: { type: "LoadBalancer" } } } };
         assert.equal((await violations(noLoadBalancerExceptIngress, TYPES.helmRelease, backend)).length, 1);
+    });
+});
+
+describe("no-loadbalancer-except-ingress: which chart is ingress-nginx", () => {
+    const controllerLb = { controller: { service: { type: "LoadBalancer" } } };
+
+    it("allows the controller LoadBalancer of ingress-nginx in repository and OCI forms", async () => {
+        for (const chart of ["ingress-nginx", "ingress-nginx/ingress-nginx", "oci://ghcr.io/kubernetes/charts/ingress-nginx"]) {
+            assert.deepEqual(await violations(noLoadBalancerExceptIngress, TYPES.helmRelease, { chart, values: controllerLb }), [], chart);
+        }
+    });
+
+    it("flags a look-alike chart that opens a LoadBalancer the same way", async () => {
+        for (const chart of ["nginx-ingress", "my-ingress-nginx", "ingress-nginx-fork", "oci://ghcr.io/x/ingress-nginx-lb", "oci://ghcr.io/ingress-nginx/nginx"]) {
+            const v = await violations(noLoadBalancerExceptIngress, TYPES.helmRelease, { chart, values: controllerLb }, "lookalike");
+            assert.deepEqual(v, [`Helm release lookalike (chart ${chart}) sets values.controller.service.type: LoadBalancer; only the ingress-nginx controller may be a LoadBalancer.`], chart);
+        }
     });
 });
 
@@ -119,6 +154,30 @@ describe("stateful-data-retained", () => {
         const unlabelled = postgresStatefulSet("platform-standard");
         (unlabelled.metadata as Record<string, unknown>).labels = {};
         assert.equal((await violations(statefulDataRetained, TYPES.statefulSet, unlabelled)).length, 1);
+    });
+
+    it("finds stateful data by the pod template's label too", async () => {
+        const sts = {
+            metadata: { name: "db" },
+            spec: {
+                template: { metadata: { labels: { "platform.example.com/data": "true" } }, spec: { containers: [container({ image: "mysql:8" })] } },
+                volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { storageClassName: "platform-standard" } }],
+            },
+        };
+        assert.match((await violations(statefulDataRetained, TYPES.statefulSet, sts))[0], /^StatefulSet db holds stateful data: volumeClaimTemplate data uses platform-standard; stateful data needs platform-retain\.$/);
+    });
+
+    it("flags a claim labelled stateful data unless it is on platform-retain", async () => {
+        const pvc = (storageClassName?: string, labels: Record<string, string> = { "platform.example.com/data": "true" }) => ({
+            metadata: { name: "dump", namespace: "apps", labels },
+            spec: { storageClassName },
+        });
+        assert.deepEqual(await violations(statefulDataRetained, TYPES.pvc, pvc("platform-standard")), [
+            "PersistentVolumeClaim apps/dump is labelled stateful data but uses platform-standard; use platform-retain.",
+        ]);
+        assert.match((await violations(statefulDataRetained, TYPES.pvc, pvc()))[0], /uses \(unset\)/);
+        assert.deepEqual(await violations(statefulDataRetained, TYPES.pvc, pvc("platform-retain")), []);
+        assert.deepEqual(await violations(statefulDataRetained, TYPES.pvc, pvc("platform-standard", {})), []);
     });
 
     it("flags a retention policy that deletes the claims", async () => {
@@ -171,6 +230,15 @@ describe("containers-hardened", () => {
         assert.match(v.join("\n"), /allowPrivilegeEscalation/);
     });
 
+    it("counts a request as set only when it is a non-empty string or a positive number", async () => {
+        const withRequests = (requests: Record<string, unknown>) => deployment([container({ resources: { requests } })]);
+        assert.deepEqual(await violations(containersHardened, TYPES.deployment, withRequests({ cpu: 1, memory: "128Mi" })), []);
+        for (const cpu of [" ", "", 0, -1, true]) {
+            const v = await violations(containersHardened, TYPES.deployment, withRequests({ cpu, memory: "128Mi" }));
+            assert.deepEqual(v, ["Deployment apps/app container app: no resources.requests.cpu."], String(cpu));
+        }
+    });
+
     it("flags a container-level uid 0 even when the pod says non-root", async () => {
         const root = deployment([container({ securityContext: { runAsUser: 0, allowPrivilegeEscalation: false } })], { runAsNonRoot: true });
         assert.match((await violations(containersHardened, TYPES.deployment, root))[0], /runs as uid 0/);
@@ -221,6 +289,12 @@ describe("no-plaintext-secrets", () => {
         assert.deepEqual(await violations(noPlaintextSecrets, TYPES.configMap, { data: { LOG_LEVEL: "info", KEYCLOAK_URL: "https://k" } }), []);
     });
 
+    it("flags secret-looking keys in a ConfigMap's binaryData too", async () => {
+        assert.deepEqual(await violations(noPlaintextSecrets, TYPES.configMap, { metadata: { name: "cfg" }, binaryData: { API_KEY: "eA==" }, data: { url: "x" } }), [
+            "ConfigMap cfg has key API_KEY, which looks like a secret; put it in a Secret.",
+        ]);
+    });
+
     it("recognises secret-looking names by word, not by substring", () => {
         for (const n of ["PASSWORD", "REDIS_PASSWORD", "db-password", "apiKey", "API_KEY", "GITHUB_TOKEN", "client_secret", "AWS_SECRET_ACCESS_KEY", "SENTRY_DSN"]) {
             assert.ok(looksSecret(n), n);
@@ -249,6 +323,41 @@ describe("ingress-nginx-chart", () => {
     it("flags ingress-nginx deployed with helm.v4.Chart, and ignores other charts", async () => {
         assert.match((await violations(ingressNginxChart, TYPES.helmChartV4, release("4.15.1")))[0], /does not run Helm hooks/);
         assert.deepEqual(await violations(ingressNginxChart, TYPES.helmRelease, release("1.0.0", "cert-manager")), []);
+    });
+
+    it("recognises ingress-nginx by chart name exactly, in repository and OCI forms", () => {
+        for (const chart of ["ingress-nginx", "ingress-nginx/ingress-nginx", "oci://ghcr.io/kubernetes/charts/ingress-nginx", "oci://registry.example.com/ingress-nginx/"]) {
+            assert.equal(isIngressNginxChart(chart), true, chart);
+        }
+        for (const chart of ["nginx-ingress", "my-ingress-nginx", "ingress-nginx-fork", "ingress-nginx/ingress-nginx-lite", "oci://ghcr.io/x/ingress-nginx-lb", "oci://ghcr.io/ingress-nginx/nginx", "Ingress-Nginx", "", undefined, 42]) {
+            assert.equal(isIngressNginxChart(chart), false, String(chart));
+        }
+    });
+
+    it("checks the version of ingress-nginx in every form, and leaves look-alike charts to the other policies", async () => {
+        for (const chart of ["ingress-nginx/ingress-nginx", "oci://ghcr.io/kubernetes/charts/ingress-nginx"]) {
+            assert.match((await violations(ingressNginxChart, TYPES.helmRelease, release("4.14.5", chart)))[0], /older than 4\.15\.1/, chart);
+        }
+        for (const chart of ["nginx-ingress", "ingress-nginx-fork", "oci://ghcr.io/x/ingress-nginx-lb"]) {
+            assert.deepEqual(await violations(ingressNginxChart, TYPES.helmRelease, release("1.0.0", chart)), [], chart);
+            assert.deepEqual(await violations(ingressNginxChart, TYPES.helmChartV4, release("1.0.0", chart)), [], chart);
+        }
+    });
+
+    it("orders versions both ways (semver precedence, section 11), and ignores build metadata", () => {
+        const ascending = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "2.0.0", "4.9.0", "4.15.1", "10.0.0"];
+        for (let i = 0; i < ascending.length; i++) {
+            assert.equal(compareVersions(ascending[i], ascending[i]), 0, ascending[i]);
+            for (let j = i + 1; j < ascending.length; j++) {
+                assert.equal(compareVersions(ascending[i], ascending[j]), -1, `${ascending[i]} < ${ascending[j]}`);
+                assert.equal(compareVersions(ascending[j], ascending[i]), 1, `${ascending[j]} > ${ascending[i]}`);
+            }
+        }
+        assert.equal(compareVersions("4.15.1+build.7", "4.15.1"), 0);
+        assert.equal(compareVersions(" 4.15.1 ", "4.15.1"), 0);
+        assert.equal(compareVersions("4.15.1+", "4.15.1"), undefined);
+        assert.equal(ingressChartVersionProblem("  "), "the chart version is not pinned; pin 4.15.1 or later");
+        assert.equal(ingressChartVersionProblem("4.15.1+build.7"), undefined);
     });
 
     it("compares versions by semver precedence", () => {

@@ -268,9 +268,12 @@ export async function runStack(stack: string, extra: Record<string, string> = {}
     return { values, secretKeys: parsed.secretKeys, outputs: result, resources };
 }
 
-/** Evaluates `Pulumi.<stack>.yaml` under mocks and returns its redacted, deterministic plan. */
-export async function evaluateStack(stack: string, root = REPO_ROOT): Promise<Plan> {
-    const { values, secretKeys, outputs: result, resources } = await runStack(stack, {}, root);
+/**
+ * Evaluates `Pulumi.<stack>.yaml` (with `extra` config on top: a proposed stack change) under mocks
+ * and returns its redacted, deterministic plan.
+ */
+export async function evaluateStack(stack: string, root = REPO_ROOT, extra: Record<string, string> = {}): Promise<Plan> {
+    const { values, secretKeys, outputs: result, resources } = await runStack(stack, extra, root);
     const outputs = await resolveOutputs(result);
     const recorded = resources.all.filter((r) => !r.read);
     const redacted = redactPlan(
@@ -419,16 +422,22 @@ function show(v: unknown): string {
     return `\`${short.replace(/`/g, "'")}\``;
 }
 
-/** Fields that force a replace rather than an update, worth a warning in review. */
-function warning(r: ResourceChange): string {
-    if (r.changes.some((c) => c.path === "protect" && c.after === false)) return " ⚠️ protection removed";
+/**
+ * What a reviewer must not miss in a change, every one that applies: protection lifted (on to off;
+ * putting it on is harmless), and changes to fields the API server refuses to update, so Pulumi
+ * replaces the object. Kubernetes rejects updates to a StatefulSet's volumeClaimTemplates and to a
+ * StorageClass's parameters, provisioner and reclaimPolicy.
+ */
+export function changeWarnings(r: ResourceChange): string[] {
+    const found: string[] = [];
+    if (r.changes.some((c) => c.path === "protect" && c.before === true && c.after === false)) found.push("protection removed");
     if (r.type === "kubernetes:apps/v1:StatefulSet" && r.changes.some((c) => c.path.startsWith("inputs.spec.volumeClaimTemplates"))) {
-        return " ⚠️ volumeClaimTemplates changed: the StatefulSet is replaced";
+        found.push("volumeClaimTemplates changed: the StatefulSet is replaced");
     }
     if (r.type === "kubernetes:storage.k8s.io/v1:StorageClass" && r.changes.some((c) => /^inputs\.(parameters|provisioner|reclaimPolicy)/.test(c.path))) {
-        return " ⚠️ StorageClass fields are immutable: it is replaced";
+        found.push("StorageClass fields are immutable: it is replaced");
     }
-    return "";
+    return found;
 }
 
 /** A markdown report of a diff (for a PR comment or a terminal). */
@@ -444,7 +453,7 @@ export function renderDiff(d: PlanDiff, title: string): string {
     if (d.changed.length > 0) {
         lines.push("#### Changed");
         for (const r of d.changed) {
-            lines.push(`- ${item(r)}${warning(r)}`);
+            lines.push(`- ${item(r)}${changeWarnings(r).map((w) => ` ⚠️ ${w}`).join("")}`);
             for (const c of r.changes) lines.push(`  - \`${c.path}\`: ${show(c.before)} → ${show(c.after)}`);
         }
         lines.push("");
@@ -453,4 +462,16 @@ export function renderDiff(d: PlanDiff, title: string): string {
         lines.push("#### Stack outputs", ...d.outputs.map((c) => `- \`${c.path}\`: ${show(c.before)} → ${show(c.after)}`), "");
     }
     return lines.join("\n");
+}
+
+/** Why two sets of plan files differ, naming resources and files; undefined when identical. */
+export function goldenMismatch(stack: string, golden: ReadonlyMap<string, string>, current: ReadonlyMap<string, string>): string | undefined {
+    const files = [...new Set([...golden.keys(), ...current.keys()])].sort();
+    const differing = files.filter((f) => golden.get(f) !== current.get(f));
+    if (differing.length === 0) return undefined;
+    const refresh = `If the change is intended, refresh the snapshot with: npm run plan:update-golden -- ${stack}`;
+    if (golden.size === 0) return `no golden plan for stack ${stack} in ${path.relative(process.cwd(), path.join(GOLDEN_DIR, stack))}. ${refresh}`;
+    const report = renderDiff(diffPlans(snapshotOf(golden), snapshotOf(current)), `${stack}: golden -> current`);
+    const fileList = differing.map((f) => `  ${golden.has(f) ? (current.has(f) ? "changed" : "removed") : "added"}: ${f}`).join("\n");
+    return `the offline plan of stack ${stack} differs from tests/golden/${stack}:\n${report}\nFiles:\n${fileList}\n\n${refresh}`;
 }

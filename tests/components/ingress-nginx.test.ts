@@ -53,8 +53,6 @@ const CLOUDS: [string, LoadBalancerFacts][] = [
 ];
 
 let lbStatus: Record<string, unknown> = {};
-// Mocks are per test (tests/harness/hooks.ts resets them): registered before each one.
-beforeEach(() => mockState("kubernetes:core/v1:Service", (args) => (args.id ? { status: lbStatus } : {})));
 
 function deploy(loadBalancer: LoadBalancerFacts, replicas = 2) {
     return runProgram(() => {
@@ -158,6 +156,9 @@ describe("ingressNginxValues", () => {
 });
 
 describe("IngressNginx", () => {
+    // Mocks are per test (tests/harness/hooks.ts resets them): registered before each test of this block.
+    beforeEach(() => mockState("kubernetes:core/v1:Service", (args) => (args.id ? { status: lbStatus } : {})));
+
     it("installs chart ingress-nginx 4.15.1 from the official repository as a helm.v3 Release in its own namespace", async () => {
         lbStatus = { loadBalancer: { ingress: [{ hostname: "abc.elb.eu-west-1.amazonaws.com" }] } };
         const { resources } = await deploy(AWS_LOAD_BALANCER);

@@ -1,12 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import { AppNamespace, CLUSTER_DNS_POD_LABELS, dnsEgressRule, podSecurityLabels } from "../../components/namespace";
-import { type RecordedResource, runProgram, valueOf } from "../harness/mocks";
+import { runProgram, valueOf } from "../harness/mocks";
+import { as } from "../harness/objects";
 import { validateKubernetesObject } from "../harness/schema";
 
 import out = k8s.types.output;
-
-const as = <T>(r: RecordedResource): T => r.inputs as unknown as T;
 
 function deploy() {
     return runProgram(() => {

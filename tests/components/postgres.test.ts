@@ -2,19 +2,14 @@ import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import { CLUSTER_AUTOSCALER_DISRUPTION, KARPENTER_DISRUPTION } from "../../components/cluster";
 import { Postgres, postgresDataLayout, postgresIngressRules, postgresMajor, postgresProbes } from "../../components/postgres";
-import { mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../harness/mocks";
+import { type ResourceSet, runProgram, valueOf } from "../harness/mocks";
+import { as, container as containerOf, statefulSet } from "../harness/objects";
+import { mockPasswords, PASSWORD_TYPE, passwordOf, plainOccurrences } from "../harness/passwords";
 import { validateKubernetesObject } from "../harness/schema";
 
 import out = k8s.types.output;
 
-const PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
-const passwordOf = (name: string): string => `mock-password-for-${name}`;
-// Mocks are per test (tests/harness/hooks.ts resets them): registered before each one.
-beforeEach(() => mockState(PASSWORD_TYPE, (args) => ({ result: passwordOf(args.name) })));
-
-const as = <T>(r: RecordedResource): T => r.inputs as unknown as T;
-const statefulSet = (rs: ResourceSet) => as<out.apps.v1.StatefulSet>(rs.one("kubernetes:apps/v1:StatefulSet"));
-const container = (rs: ResourceSet) => statefulSet(rs).spec.template.spec.containers[0];
+const container = (rs: ResourceSet) => containerOf(statefulSet(rs));
 const policy = (rs: ResourceSet) => as<out.networking.v1.NetworkPolicy>(rs.one("kubernetes:networking.k8s.io/v1:NetworkPolicy"));
 const envOf = (c: out.core.v1.Container) => Object.fromEntries(c.env.map((e) => [e.name, e]));
 
@@ -39,6 +34,8 @@ function deploy(extra: Partial<ConstructorParameters<typeof Postgres>[1]> = {}) 
 }
 
 describe("Postgres data layout", () => {
+    mockPasswords();
+
     it("reads the major from image tags with and without variants", () => {
         assert.equal(postgresMajor("18.1"), 18);
         assert.equal(postgresMajor("17.7-bookworm"), 17);
@@ -77,6 +74,8 @@ describe("Postgres data layout", () => {
 });
 
 describe("Postgres", () => {
+    mockPasswords();
+
     it("keeps its data on a Retain-class PVC, retained when the StatefulSet is deleted or scaled", async () => {
         const { resources } = await deploy();
         const s = statefulSet(resources).spec;
@@ -113,6 +112,17 @@ describe("Postgres", () => {
         assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
     });
 
+    it("gets 60 s to shut down cleanly, and a memory-backed /dev/shm larger than the runtime's 64 MiB", async () => {
+        const { resources } = await deploy();
+        const pod = statefulSet(resources).spec.template.spec;
+        // A fast shutdown checkpoints; the kubelet's default 30 s can cut it short into crash recovery.
+        assert.equal(pod.terminationGracePeriodSeconds, 60);
+        const shm = container(resources).volumeMounts.find((m) => m.mountPath === "/dev/shm");
+        assert.ok(shm, "/dev/shm is mounted");
+        const volume = pod.volumes.find((v) => v.name === shm.name);
+        assert.deepEqual(volume?.emptyDir, { medium: "Memory", sizeLimit: "256Mi" });
+    });
+
     it("is ready only when accepting TCP connections (pg_isready -h 127.0.0.1), alive while recovering", async () => {
         const { resources } = await deploy();
         const c = container(resources);
@@ -133,11 +143,7 @@ describe("Postgres", () => {
         const password = passwordOf("postgres-password");
         assert.deepEqual(secret.stringData, { password });
         assert.deepEqual(envOf(container(resources)).POSTGRES_PASSWORD.valueFrom.secretKeyRef, { name: "postgres-auth", key: "password" });
-        for (const r of resources.all) {
-            for (const [key, value] of Object.entries(r.inputs)) {
-                if (!r.secretInputs.includes(key)) assert.ok(!JSON.stringify(value ?? null).includes(password), `${r.type}.${key} holds the password`);
-            }
-        }
+        assert.deepEqual(plainOccurrences(resources, password), []);
     });
 
     it("has a named headless Service that governs the StatefulSet", async () => {

@@ -3,20 +3,14 @@ import * as k8s from "@pulumi/kubernetes";
 import { CLUSTER_AUTOSCALER_DISRUPTION, KARPENTER_DISRUPTION } from "../../components/cluster";
 import { Redis, REDIS_IMAGE, redisProbes, redisServerArgs } from "../../components/redis";
 import { VISIT_COUNTER_CLIENT_LABELS } from "../../components/visit-counter";
-import { mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../harness/mocks";
+import { type ResourceSet, runProgram, valueOf } from "../harness/mocks";
+import { as, container as containerOf, statefulSet } from "../harness/objects";
+import { mockPasswords, PASSWORD_TYPE, passwordOf, plainOccurrences } from "../harness/passwords";
 import { validateKubernetesObject } from "../harness/schema";
 
 import out = k8s.types.output;
 
-const PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
-const passwordOf = (name: string): string => `mock-password-for-${name}`;
-// Mocks are per test (tests/harness/hooks.ts resets them): registered before each one.
-beforeEach(() => mockState(PASSWORD_TYPE, (args) => ({ result: passwordOf(args.name) })));
-
-/** Recorded inputs typed as the object they describe (fully resolved under mocks). */
-const as = <T>(r: RecordedResource): T => r.inputs as unknown as T;
-const statefulSet = (rs: ResourceSet) => as<out.apps.v1.StatefulSet>(rs.one("kubernetes:apps/v1:StatefulSet"));
-const container = (rs: ResourceSet) => statefulSet(rs).spec.template.spec.containers[0];
+const container = (rs: ResourceSet) => containerOf(statefulSet(rs));
 const policy = (rs: ResourceSet) => as<out.networking.v1.NetworkPolicy>(rs.one("kubernetes:networking.k8s.io/v1:NetworkPolicy"));
 const argAfter = (args: string[], flag: string): string | undefined => args[args.indexOf(flag) + 1];
 
@@ -31,18 +25,9 @@ function deploy(extra: Partial<ConstructorParameters<typeof Redis>[1]> = {}) {
     });
 }
 
-/** Every recorded input, outside the secret ones, that contains `needle`. */
-function plainOccurrences(resources: ResourceSet, needle: string): string[] {
-    const hits: string[] = [];
-    for (const r of resources.all) {
-        for (const [key, value] of Object.entries(r.inputs)) {
-            if (!r.secretInputs.includes(key) && JSON.stringify(value ?? null).includes(needle)) hits.push(`${r.type}/${r.name}.${key}`);
-        }
-    }
-    return hits;
-}
-
 describe("Redis", () => {
+    mockPasswords();
+
     it("runs one replica of the pinned image with AOF persistence (everysec) on a PVC of the given class", async () => {
         const { resources } = await deploy();
         const s = statefulSet(resources).spec;

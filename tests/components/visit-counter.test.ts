@@ -7,18 +7,14 @@ import { AppNamespace } from "../../components/namespace";
 import { Postgres } from "../../components/postgres";
 import { Redis } from "../../components/redis";
 import { APP_SCRATCH_VOLUMES, appUrl, ingressShape, VISIT_COUNTER_CLIENT_LABELS, VisitCounter, type VisitCounterArgs } from "../../components/visit-counter";
-import { mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../harness/mocks";
+import { type ResourceSet, runProgram, valueOf } from "../harness/mocks";
+import { as, container as containerOf, deployment, statefulSet } from "../harness/objects";
+import { mockPasswords, passwordOf, plainOccurrences, secretOccurrences } from "../harness/passwords";
 import { validateKubernetesObject } from "../harness/schema";
 
 import out = k8s.types.output;
 
-const PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
-const passwordOf = (name: string): string => `mock-password-for-${name}`;
-mockState(PASSWORD_TYPE, (args) => ({ result: passwordOf(args.name) }));
-
-const as = <T>(r: RecordedResource): T => r.inputs as unknown as T;
-const deployment = (rs: ResourceSet) => as<out.apps.v1.Deployment>(rs.one("kubernetes:apps/v1:Deployment"));
-const container = (rs: ResourceSet) => deployment(rs).spec.template.spec.containers[0];
+const container = (rs: ResourceSet) => containerOf(deployment(rs));
 const policyNamed = (rs: ResourceSet, name: string) =>
     as<out.networking.v1.NetworkPolicy>(rs.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").find((r) => r.name === name) ?? assert.fail(`no policy ${name}`));
 
@@ -111,6 +107,14 @@ describe("VisitCounter", () => {
         assert.deepEqual(c.startupProbe.httpGet, { path: "/healthz", port: "http" });
         assert.ok(c.resources.requests.cpu && c.resources.requests.memory);
         assert.ok(c.resources.limits.cpu && c.resources.limits.memory);
+    });
+
+    it("keeps serving for 5 s after SIGTERM (preStop sleep), inside the termination grace period", async () => {
+        const { resources } = await deploy();
+        const c = container(resources);
+        assert.deepEqual(c.lifecycle?.preStop, { exec: { command: ["sleep", "5"] } });
+        const grace = deployment(resources).spec.template.spec.terminationGracePeriodSeconds ?? 30;
+        assert.ok(grace > 5, `grace period ${grace}s leaves the app no time to shut down after the preStop sleep`);
     });
 
     it("runs non-root as 10001 with a read-only root, no escalation, no capabilities, RuntimeDefault seccomp", async () => {
@@ -272,6 +276,8 @@ describe("VisitCounter", () => {
 });
 
 describe("the workloads together", () => {
+    mockPasswords();
+
     it("wire Redis to the app, keep every password out of plain inputs, and pass the schema with our provider", async () => {
         const { resources, result } = await runProgram(() => {
             const provider = new k8s.Provider("k8s", { context: "kind-kind" });
@@ -303,7 +309,7 @@ describe("the workloads together", () => {
                 { provider },
             );
         });
-        const redisPods = as<out.apps.v1.StatefulSet>(resources.one("kubernetes:apps/v1:StatefulSet", "redis")).spec.template.metadata.labels;
+        const redisPods = statefulSet(resources, "redis").spec.template.metadata.labels;
         const appPods = deployment(resources).spec.template.metadata.labels;
         const redisPolicy = policyNamed(resources, "redis-allow-clients");
         // Redis admits a subset of the app's labels; the app's egress selects exactly Redis's pods.
@@ -311,13 +317,10 @@ describe("the workloads together", () => {
         assert.deepEqual(policyNamed(resources, "visit-counter-allow-redis-egress").spec.egress[0].to, [{ podSelector: { matchLabels: redisPods } }]);
         assert.equal(await valueOf(result.url), "http://localhost/");
 
-        const passwords = [passwordOf("redis-password"), passwordOf("postgres-password")];
-        for (const r of resources.all) {
-            for (const [key, value] of Object.entries(r.inputs)) {
-                if (r.secretInputs.includes(key)) continue;
-                for (const pw of passwords) assert.ok(!JSON.stringify(value ?? null).includes(pw), `${r.type} ${r.name}.${key} holds a password in plain text`);
-            }
-        }
+        // The passwords are really produced (in the Secrets, as secrets), so their absence elsewhere means something.
+        assert.deepEqual(secretOccurrences(resources, passwordOf("redis-password")), ["kubernetes:core/v1:Secret/redis-auth.stringData"]);
+        assert.deepEqual(secretOccurrences(resources, passwordOf("postgres-password")), ["kubernetes:core/v1:Secret/postgres-auth.stringData"]);
+        for (const pw of [passwordOf("redis-password"), passwordOf("postgres-password")]) assert.deepEqual(plainOccurrences(resources, pw), [], `${pw} in plain text`);
         const objects = resources.kubernetesObjects();
         assert.ok(objects.length >= 15);
         for (const o of objects) {

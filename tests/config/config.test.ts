@@ -288,6 +288,20 @@ describe("config", () => {
             assert.equal(read({ ...AWS, "platform:storageTier": "premium" }).workloads.redisStorageSize, "5Gi");
         });
 
+        it("counts storage sizes in binary units (Mi, Gi, Ti are powers of 1024) at the regional pd-ssd minimum", () => {
+            const premium = { ...GCP, "platform:storageTier": "premium", "platform:redisStorageSize": "10Gi" };
+            const refusal = (key: string, size: string) =>
+                `platform:${key}: "${size}" is below the 10Gi minimum of a regional pd-ssd disk (platform:storageTier premium on gcp); expected 10Gi or more`;
+            for (const key of ["postgresStorageSize", "redisStorageSize"]) {
+                for (const size of ["10000Mi", "10239Mi", "9Gi", "1Mi"]) {
+                    assert.deepEqual(problems({ ...premium, [`platform:${key}`]: size }), [refusal(key, size)], `${key} ${size}`);
+                }
+                for (const size of ["10240Mi", "10Gi", "1Ti"]) {
+                    assert.equal(read({ ...premium, [`platform:${key}`]: size }).workloads[key as "postgresStorageSize" | "redisStorageSize"], size, `${key} ${size}`);
+                }
+            }
+        });
+
         it("rejects GKE machine families that cannot attach pd-ssd, and accepts those that can", () => {
             for (const bad of ["c4-standard-4", "c4a-standard-4", "c4d-standard-4", "n4-standard-4", "m4-megamem-28", "h4d-highmem-192", "c3-standard-192-metal"]) {
                 assert.deepEqual(problems({ ...GCP, "platform:nodeSize": bad }), [
@@ -343,8 +357,55 @@ describe("config", () => {
 
         it("rejects a partial existing network", () => {
             assert.deepEqual(problems({ ...AWS, "platform:vpcId": "vpc-0abc1234" }), [
-                "platform:vpcId: an existing network needs all of platform:vpcId, platform:publicSubnetIds and platform:privateSubnetIds; only vpcId set (missing platform:publicSubnetIds and platform:privateSubnetIds)",
+                "platform:publicSubnetIds: is required with platform:vpcId: an existing network needs all of platform:vpcId, platform:publicSubnetIds and platform:privateSubnetIds. Set it with: pulumi config set --path 'platform:publicSubnetIds[0]' <value>, or remove the others",
+                "platform:privateSubnetIds: is required with platform:vpcId: an existing network needs all of platform:vpcId, platform:publicSubnetIds and platform:privateSubnetIds. Set it with: pulumi config set --path 'platform:privateSubnetIds[0]' <value>, or remove the others",
             ]);
+        });
+
+        it("rejects every partial existing network, naming the keys it needs", () => {
+            const network = {
+                vpcId: "vpc-0abc1234",
+                publicSubnetIds: '["subnet-0aaa1111","subnet-0bbb2222"]',
+                privateSubnetIds: '["subnet-0ccc3333","subnet-0ddd4444"]',
+            };
+            const keys = Object.keys(network) as (keyof typeof network)[];
+            for (const missing of keys) {
+                const given = keys.filter((k) => k !== missing);
+                const values = Object.fromEntries(given.map((k) => [`platform:${k}`, network[k]]));
+                const found = problems({ ...AWS, ...values });
+                assert.deepEqual(
+                    found,
+                    [
+                        `platform:${missing}: is required with ${given.map((k) => `platform:${k}`).join(" and ")}: an existing network needs all of platform:vpcId, platform:publicSubnetIds and platform:privateSubnetIds. Set it with: pulumi config set --path 'platform:${missing}${missing === "vpcId" ? "" : "[0]"}' <value>, or remove the others`,
+                    ],
+                    `without ${missing}`,
+                );
+                assert.ok(found[0].includes(`platform:${missing}`), `the problem names platform:${missing}`);
+            }
+            for (const only of keys) {
+                const found = problems({ ...AWS, [`platform:${only}`]: network[only] });
+                assert.deepEqual(
+                    found.map((p) => p.split(":")[1]),
+                    keys.filter((k) => k !== only),
+                    `with only ${only}, each missing key is named`,
+                );
+                for (const p of found) assert.match(p, new RegExp(`is required with platform:${only}: an existing network needs all of`));
+            }
+        });
+
+        it("sizes node groups by the private subnets given with an existing VPC, not by availabilityZones", () => {
+            const subnets = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => `subnet-0c${String(i).padStart(6, "0")}`));
+            const existing = (n: number) => ({ ...AWS, "platform:vpcId": "vpc-0abc1234", "platform:publicSubnetIds": subnets(2), "platform:privateSubnetIds": subnets(n) });
+            // 2 subnets: 2 zones, so maxNodes 2 fits (a new VPC's 3 default zones would refuse it).
+            assert.equal(read({ ...existing(2), "platform:minNodes": "1", "platform:maxNodes": "2" }).cluster.maxNodes, 2);
+            assert.deepEqual(problems({ ...existing(4), "platform:maxNodes": "3" }), [
+                "platform:maxNodes: 3 is less than the 4 availability zones; the nodes run in one group per zone and each needs room for a node; expected maxNodes >= 4",
+            ]);
+            // availabilityZones describes a new VPC: it does not count here.
+            assert.equal(read({ ...existing(2), "platform:minNodes": "1", "platform:maxNodes": "2", "platform:availabilityZones": "6" }).cluster.maxNodes, 2);
+            // The default maxNodes (5) adapts to 6 zones' worth of subnets.
+            assert.equal(read({ ...existing(6) }).cluster.maxNodes, 6);
+            assert.equal(read({ ...existing(2) }).cluster.maxNodes, 5);
         });
 
         it("rejects malformed subnet lists and a single private subnet", () => {
@@ -474,6 +535,99 @@ describe("config", () => {
 
         it("leave other namespaces alone (providers own their keys)", () => {
             assert.equal(read({ ...AWS, "aws:profile": "prod", "kubernetes:context": "x" }).cloud, "aws");
+        });
+    });
+
+    describe("edges users hit", () => {
+        it("trims values and treats blank ones as unset", () => {
+            assert.equal(read({ "platform:cloud": " local " }).cloud, "local");
+            const blank = read({ ...LOCAL, "platform:kubeContext": "   " });
+            assert.ok(blank.cloud === "local");
+            assert.equal(blank.local.kubeContext, "kind-kind");
+            assert.equal(read({ ...AWS, "platform:appReplicas": " 3 " }).workloads.appReplicas, 3);
+        });
+
+        it("reads booleans spelt true and false", () => {
+            assert.equal(read({ ...AWS, "platform:protectData": "true" }).workloads.protectData, true);
+            assert.equal(read({ ...AWS, "platform:protectData": "false" }).workloads.protectData, false);
+            assert.deepEqual(problems({ ...AWS, "platform:protectData": "True" }), ['platform:protectData: "True" is not a boolean; expected true or false']);
+        });
+
+        it("refuses empty, non-string and partly bad JSON lists", () => {
+            const bad = (v: string) => [`platform:postgresClients: ${v} is not valid; expected a non-empty JSON list of app names (the app.kubernetes.io/name label of the client pods)`];
+            for (const v of ["[]", "[1]", '["billing","Bad"]', '"billing"', "[billing]", '{"a":"b"}']) assert.deepEqual(problems({ ...AWS, "platform:postgresClients": v }), bad(v), v);
+            for (const v of ["billing-", "-billing", "a".repeat(64)]) assert.deepEqual(problems({ ...AWS, "platform:postgresClients": JSON.stringify([v]) }), bad(JSON.stringify([v])), v);
+            for (const v of ["a", "a".repeat(63), "billing-2"]) assert.deepEqual(read({ ...AWS, "platform:postgresClients": JSON.stringify([v]) }).workloads.postgresClients, [v]);
+        });
+
+        it("refuses VPC and subnet ids with anything around them", () => {
+            const net = { "platform:publicSubnetIds": '["subnet-0aaa1111"]', "platform:privateSubnetIds": '["subnet-0ccc3333","subnet-0ddd4444"]' };
+            for (const id of ["xvpc-0abc1234", "vpc-0abc1234 x", "vpc-0abc12345678901234"]) {
+                assert.deepEqual(problems({ ...AWS, ...net, "platform:vpcId": id }), [`platform:vpcId: "${id}" is not valid; expected a VPC id such as vpc-0abc1234`], id);
+            }
+            for (const id of ["xsubnet-0aaa1111", "subnet-0aaa1111x"]) {
+                const list = JSON.stringify([id, "subnet-0bbb2222"]);
+                assert.deepEqual(problems({ ...AWS, ...net, "platform:vpcId": "vpc-0abc1234", "platform:privateSubnetIds": list }), [
+                    `platform:privateSubnetIds: ${list} is not valid; expected a non-empty JSON list of subnet ids`,
+                ]);
+                assert.deepEqual(problems({ ...AWS, ...net, "platform:vpcId": "vpc-0abc1234", "platform:publicSubnetIds": list }), [
+                    `platform:publicSubnetIds: ${list} is not valid; expected a non-empty JSON list of subnet ids`,
+                ]);
+            }
+        });
+
+        it("takes VPC CIDRs /16 to /24 with octets up to 255, down to /28 public subnets", () => {
+            const bad = (c: string) => [`platform:vpcCidr: "${c}" is not valid; expected an IPv4 CIDR from /16 to /24 such as 10.0.0.0/16`];
+            for (const c of ["10.0.0.256/16", "256.0.0.0/16", "10.0.0.0/15", "10.0.0.0/25", "10.0.0/16"]) assert.deepEqual(problems({ ...AWS, "platform:vpcCidr": c }), bad(c), c);
+            for (const c of ["10.255.0.0/16", "10.0.0.0/24"]) assert.equal(read({ ...AWS, "platform:vpcCidr": c, "platform:availabilityZones": "2" }).cloud, "aws", c);
+            // /24 over 4 zones: public subnets of /28, the smallest AWS allows.
+            assert.equal(read({ ...AWS, "platform:vpcCidr": "10.0.0.0/24", "platform:availabilityZones": "4" }).cloud, "aws");
+        });
+
+        it("accepts equal bounds: appMaxReplicas = appReplicas", () => {
+            assert.equal(read({ ...AWS, "platform:appReplicas": "4", "platform:appMaxReplicas": "4" }).workloads.appMaxReplicas, 4);
+            assert.equal(read({ ...AWS, "platform:minNodes": "4", "platform:maxNodes": "4" }).cluster.maxNodes, 4);
+        });
+
+        it("checks the ACME email against the domain only when the domain is missing, not when it is malformed", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:acmeEmail": "ops@example.com", "platform:domain": "App.Example.com" }), [
+                'platform:domain: "App.Example.com" is not valid; expected a lower-case DNS name such as app.example.com',
+            ]);
+        });
+
+        it("lets AKS combine the node-image channel with NodeImage, and other channels with any node OS channel", () => {
+            assert.equal(read({ ...AZURE, "platform:upgradeChannel": "node-image", "platform:nodeOsUpgradeChannel": "NodeImage" }).cloud, "azure");
+            const c = read({ ...AZURE, "platform:upgradeChannel": "patch", "platform:nodeOsUpgradeChannel": "SecurityPatch" });
+            assert.ok(c.cloud === "azure");
+            assert.deepEqual(c.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "SecurityPatch", zones: ["1", "2", "3"] });
+        });
+
+        it("takes the storage provisioners of kind, minikube and Docker Desktop, and refuses malformed names", () => {
+            for (const v of ["rancher.io/local-path", "k8s.io/minikube-hostpath", "docker.io/hostpath", "hostpath", "a/b"]) {
+                const c = read({ ...LOCAL, "platform:localStorageProvisioner": v });
+                assert.ok(c.cloud === "local");
+                assert.equal(c.local.storageProvisioner, v);
+            }
+            for (const v of ["Rancher.io/local-path", "rancher.io/", "/local-path", "rancher.io/local-path/x", "-x/y", "x-/y", "x/-y", "a/b-", "x y/z"]) {
+                assert.deepEqual(problems({ ...LOCAL, "platform:localStorageProvisioner": v }), [
+                    `platform:localStorageProvisioner: "${v}" is not valid; expected a provisioner name such as rancher.io/local-path (kind), k8s.io/minikube-hostpath (minikube) or docker.io/hostpath (Docker Desktop)`,
+                ], v);
+            }
+        });
+
+        it("takes local context names and a kubeconfig path as given", () => {
+            const c = read({ ...LOCAL, "platform:kubeContext": "arn:aws:eks:eu-west-1:123456789012:cluster/dev", "platform:kubeconfigPath": "/home/me/.kube/dev" });
+            assert.ok(c.cloud === "local");
+            assert.deepEqual(c.local, {
+                kubeContext: "arn:aws:eks:eu-west-1:123456789012:cluster/dev",
+                kubeconfigPath: "/home/me/.kube/dev",
+                storageProvisioner: "rancher.io/local-path",
+                sharedProvisioner: undefined,
+                endpoint: "localhost",
+            });
+            assert.deepEqual(problems({ ...LOCAL, "platform:kubeContext": "my context" }), [
+                'platform:kubeContext: "my context" is not valid; expected a kubeconfig context name such as kind-kind, minikube or docker-desktop',
+            ]);
         });
     });
 

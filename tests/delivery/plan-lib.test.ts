@@ -4,9 +4,18 @@ import * as os from "node:os";
 import * as path from "node:path";
 import {
     REDACTED,
+    canonical,
+    changeWarnings,
     configString,
+    diffValues,
+    exampleStacks,
+    isManifestResource,
+    normalizePaths,
+    redactStrings,
+    renderManifests,
     diffPlans,
     evaluateStack,
+    goldenMismatch,
     parseStackConfig,
     planFiles,
     readPlanFiles,
@@ -16,11 +25,11 @@ import {
     writePlan,
     type PlanResource,
     type PlanSnapshot,
+    type ResourceChange,
 } from "../../scripts/plan-lib";
 import { diffDirectories } from "../../scripts/plan-diff";
 import { parsePlanArgs } from "../../scripts/plan";
 import type { RecordedResource } from "../harness/mocks";
-import { goldenMismatch } from "./plan.test";
 
 function recorded(name: string, inputs: Record<string, unknown>, secretInputs: string[] = []): RecordedResource {
     return {
@@ -184,6 +193,167 @@ describe("offline plan: diff", () => {
         assert.match(msg, /\*\*kept\*\*/);
         assert.match(msg, /npm run plan:update-golden -- dev/);
         assert.match(goldenMismatch("dev", new Map(), toFiles(head)) ?? "", /no golden plan for stack dev/);
+    });
+});
+
+describe("offline plan: what reviewers and the goldens rely on", () => {
+    it("reads every YAML scalar as text, a stack file without config as empty, and names secure placeholders by key", () => {
+        const { values, secretKeys } = parseStackConfig("config:\n  platform:replicas: 0\n  platform:flag: true\n  platform:empty: null\n  aws:token:\n    secure: v1:abc\n");
+        assert.deepEqual(values, { "platform:replicas": "0", "platform:flag": "true", "platform:empty": "", "aws:token": "offline-placeholder-aws-token" });
+        assert.deepEqual(secretKeys, ["aws:token"]);
+        assert.deepEqual(parseStackConfig("encryptionsalt: x\n"), { values: {}, secretKeys: [] });
+        assert.deepEqual(parseStackConfig("config: 3\n"), { values: {}, secretKeys: [] });
+        assert.deepEqual(parseStackConfig("config:\n"), { values: {}, secretKeys: [] });
+        assert.equal(configString(undefined), "");
+        assert.equal(configString(false), "false");
+        assert.equal(configString(["a"]), '["a"]');
+    });
+
+    it("finds the example stacks by their Pulumi.<stack>.yaml files only", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-"));
+        try {
+            for (const f of ["Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "Pulumi.dev.yaml.bak", "XPulumi.x.yaml", "Pulumi..yaml"]) fs.writeFileSync(path.join(dir, f), "");
+            assert.deepEqual(exampleStacks(dir), ["dev", "prod"]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("redacts the longest secret first, embedded ones only from 6 characters, in lists and nested objects", () => {
+        const secrets = new Set(["abcdefgh", "abcdefghij", "12345", "123456"]);
+        assert.deepEqual(redactStrings({ a: ["x-abcdefghij-y", { b: "abcdefgh" }], c: "pin 12345 here", d: "12345", e: "code 123456", f: 7 }, secrets), {
+            a: [`x-${REDACTED}-y`, { b: REDACTED }],
+            c: "pin 12345 here",
+            d: REDACTED,
+            e: `code ${REDACTED}`,
+            f: 7,
+        });
+    });
+
+    it("redacts secret outputs and secret config values wherever they reappear, never the empty string", () => {
+        const { resources, outputs } = redactPlan(
+            [recorded("cm", { data: { a: "token-value-1", b: ["config-secret-9"], c: "", d: "plain" } })],
+            { token: { value: ["token-value-1"], secret: true }, url: { value: "http://host/token-value-1", secret: false } },
+            ["config-secret-9", ""],
+        );
+        assert.deepEqual(resources[0].inputs.data, { a: REDACTED, b: [REDACTED], c: "", d: "plain" });
+        assert.deepEqual(outputs, { token: REDACTED, url: `http://host/${REDACTED}` });
+    });
+
+    it("orders resources by URN, outputs by name, and dependencies and aliases, so plans compare byte for byte", () => {
+        const r = (name: string) => ({ ...recorded(name, {}), dependsOn: ["urn:b", "urn:a"], aliases: ["z", "y"] });
+        const { resources, outputs } = redactPlan([r("b"), r("a"), r("c")], { zeta: { value: 1, secret: false }, alpha: { value: 2, secret: false }, mid: { value: 3, secret: false } });
+        assert.deepEqual(resources.map((x) => x.name), ["a", "b", "c"]);
+        assert.deepEqual(resources[0].dependsOn, ["urn:a", "urn:b"]);
+        assert.deepEqual(resources[0].aliases, ["y", "z"]);
+        assert.deepEqual(Object.keys(outputs), ["alpha", "mid", "zeta"]);
+        assert.deepEqual(canonical({ b: 1, a: { d: undefined, c: [undefined, { f: 1, e: 2 }] } }), { a: { c: [null, { e: 2, f: 1 }] }, b: 1 });
+        assert.deepEqual(Object.keys(canonical({ b: 1, a: 2 }) as object), ["a", "b"]);
+    });
+
+    it("replaces the checkout path and the home directory in every string", () => {
+        const home = os.homedir();
+        assert.deepEqual(normalizePaths({ a: ["/repo/x/app", `${home}/.kube/config`], b: { c: "/repo/x" }, n: 1 }, "/repo/x"), { a: ["<repo>/app", "~/.kube/config"], b: { c: "<repo>" }, n: 1 });
+    });
+
+    it("writes a manifest per Kubernetes object, named by kind, namespace and name, never for Helm releases or providers", () => {
+        const k = (type: string, inputs: Record<string, unknown>, name = "r") => resource(name, inputs, { type, urn: `urn:${type}::${name}` });
+        assert.equal(isManifestResource(k("kubernetes:core/v1:ConfigMap", { apiVersion: "v1", kind: "ConfigMap" })), true);
+        assert.equal(isManifestResource(k("kubernetes:helm.sh/v3:Release", { chart: "x", kind: 3 })), false);
+        assert.equal(isManifestResource(k("kubernetes:core/v1:ConfigMap", { kind: "ConfigMap" })), false);
+        assert.equal(isManifestResource(k("pulumi:providers:kubernetes", { apiVersion: "v1", kind: "Config" })), false);
+        const files = renderManifests([
+            k("kubernetes:core/v1:ConfigMap", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "My App", namespace: "apps" }, data: { b: "2", a: "1" } }, "cm1"),
+            k("kubernetes:core/v1:ConfigMap", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "my_app", namespace: "apps" } }, "cm2"),
+            k("kubernetes:storage.k8s.io/v1:StorageClass", { apiVersion: "storage.k8s.io/v1", kind: "StorageClass" }, "retain"),
+        ]);
+        assert.deepEqual(Object.keys(files), ["configmap-apps-my_app.yaml", "configmap-apps-my_app-2.yaml", "storageclass-_cluster-retain.yaml"]);
+        assert.equal(files["configmap-apps-my_app.yaml"], "# urn:kubernetes:core/v1:ConfigMap::cm1\napiVersion: v1\ndata:\n  a: '1'\n  b: '2'\nkind: ConfigMap\nmetadata:\n  name: My App\n  namespace: apps\n");
+    });
+
+    it("diffs empty lists and objects as values, and reads plan files in a stable order", () => {
+        assert.deepEqual(diffValues({ a: [], b: {} }, { a: ["x"], b: { c: 1 } }), [
+            { path: "a", before: [], after: undefined },
+            { path: "a[0]", before: undefined, after: "x" },
+            { path: "b", before: {}, after: undefined },
+            { path: "b.c", before: undefined, after: 1 },
+        ]);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-order-"));
+        try {
+            for (const f of ["b.yaml", "a.yaml", "c.yaml"]) {
+                fs.mkdirSync(path.join(dir, "manifests"), { recursive: true });
+                fs.writeFileSync(path.join(dir, "manifests", f), f);
+            }
+            fs.writeFileSync(path.join(dir, "outputs.json"), "{}");
+            assert.deepEqual([...readPlanFiles(dir).keys()], ["manifests/a.yaml", "manifests/b.yaml", "manifests/c.yaml", "outputs.json"]);
+            assert.deepEqual(readPlanFiles(path.join(dir, "missing")).size, 0);
+            assert.deepEqual(snapshotOf(readPlanFiles(dir)), { resources: [], outputs: {} });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("reports added and removed resources and changed outputs, values shortened to 120 characters", () => {
+        const long = "x".repeat(200);
+        const md = renderDiff(
+            diffPlans({ resources: [resource("gone", {})], outputs: { url: "a", old: "`tick`" } }, { resources: [resource("new", { v: long })], outputs: { url: long } }),
+            "t",
+        );
+        assert.match(md, /#### Added\n- `kubernetes:apps\/v1:Deployment` \*\*new\*\*\n/);
+        assert.match(md, /#### Removed\n- `kubernetes:apps\/v1:Deployment` \*\*gone\*\*\n/, "not protected: no warning");
+        assert.match(md, /#### Stack outputs\n- `old`: `"'tick'"` → \(unset\)\n- `url`: `"a"` → `"x{116}\.\.\.`\n/);
+        assert.doesNotMatch(md, /#### Changed/);
+        assert.match(renderDiff(diffPlans({ resources: [], outputs: {} }, { resources: [], outputs: { o: 1 } }), "t"), /0 to add, 0 to remove, 0 to change\*\*, 0 unchanged\.\n\n#### Stack outputs/);
+    });
+});
+
+describe("offline plan: review warnings", () => {
+    const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
+    const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
+    const typed = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<PlanResource> = {}): PlanResource =>
+        resource(name, inputs, { urn: `urn:pulumi:test::platform::${type}::${name}`, type, ...extra });
+    const change = (type: string, changes: ResourceChange["changes"]): ResourceChange => ({ urn: "u", type, name: "n", changes });
+    const claims = (storage: string) => ({ spec: { volumeClaimTemplates: [{ metadata: { name: "data" }, spec: { resources: { requests: { storage } } } }] } });
+
+    it("warns that protection is removed only when it goes from on to off", () => {
+        assert.deepEqual(changeWarnings(change("kubernetes:core/v1:Secret", [{ path: "protect", before: true, after: false }])), ["protection removed"]);
+        assert.deepEqual(changeWarnings(change("kubernetes:core/v1:Secret", [{ path: "protect", before: false, after: true }])), []);
+        // Another field going to false is not protection.
+        assert.deepEqual(changeWarnings(change("kubernetes:core/v1:Secret", [{ path: "retainOnDelete", before: true, after: false }])), []);
+    });
+
+    it("warns that a StatefulSet is replaced when its volumeClaimTemplates change, and only a StatefulSet", () => {
+        const templates = [{ path: "inputs.spec.volumeClaimTemplates[0].spec.resources.requests.storage", before: "20Gi", after: "40Gi" }];
+        assert.deepEqual(changeWarnings(change(STATEFUL_SET, templates)), ["volumeClaimTemplates changed: the StatefulSet is replaced"]);
+        assert.deepEqual(changeWarnings(change(STATEFUL_SET, [{ path: "inputs.spec.template.spec.containers[0].image", before: "a", after: "b" }])), []);
+        assert.deepEqual(changeWarnings(change("kubernetes:apps/v1:Deployment", templates)), []);
+    });
+
+    it("warns that a StorageClass is replaced when its parameters, provisioner or reclaim policy change", () => {
+        for (const path of ["inputs.parameters.type", "inputs.provisioner", "inputs.reclaimPolicy"]) {
+            assert.deepEqual(changeWarnings(change(STORAGE_CLASS, [{ path, before: "a", after: "b" }])), ["StorageClass fields are immutable: it is replaced"], path);
+        }
+        assert.deepEqual(changeWarnings(change(STORAGE_CLASS, [{ path: "inputs.allowVolumeExpansion", before: false, after: true }])), []);
+        assert.deepEqual(changeWarnings(change("kubernetes:core/v1:ConfigMap", [{ path: "inputs.parameters.type", before: "a", after: "b" }])), []);
+    });
+
+    it("shows every warning that applies to a resource, not only the first", () => {
+        const before = typed(STATEFUL_SET, "postgres", claims("20Gi"), { protect: true });
+        const after = typed(STATEFUL_SET, "postgres", claims("40Gi"), { protect: false });
+        const md = renderDiff(diffPlans({ resources: [before], outputs: {} }, { resources: [after], outputs: {} }), "t");
+        assert.match(md, /\*\*postgres\*\* ⚠️ protection removed ⚠️ volumeClaimTemplates changed: the StatefulSet is replaced\n/);
+        const sc = (type: string) => typed(STORAGE_CLASS, "retain", { parameters: { type } }, { protect: type === "gp3" });
+        assert.match(renderDiff(diffPlans({ resources: [sc("gp3")], outputs: {} }, { resources: [sc("io2")], outputs: {} }), "t"), /⚠️ protection removed ⚠️ StorageClass fields are immutable/);
+    });
+
+    it("tells a reviewer of protectData false + postgresStorageSize 40Gi that Postgres loses protection and is replaced", async function () {
+        this.timeout(120_000);
+        const base = await evaluateStack("dev");
+        const head = await evaluateStack("dev", undefined, { "platform:protectData": "false", "platform:postgresStorageSize": "40Gi" });
+        const md = renderDiff(diffPlans(base, head), "Offline plan: dev");
+        const postgresLine = md.split("\n").find((l) => l.includes(`\`${STATEFUL_SET}\` **postgres**`));
+        assert.equal(postgresLine, `- \`${STATEFUL_SET}\` **postgres** ⚠️ protection removed ⚠️ volumeClaimTemplates changed: the StatefulSet is replaced`, md);
+        assert.match(md, /`inputs\.spec\.volumeClaimTemplates\[0\]\.spec\.resources\.requests\.storage`: `"20Gi"` → `"40Gi"`/);
     });
 });
 

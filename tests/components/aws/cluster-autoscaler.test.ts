@@ -174,6 +174,13 @@ describe("ClusterAutoscaler", () => {
             assert.deepEqual(v.resources, { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } });
         });
 
+        it("keeps its own pod from being evicted by a scale-down (safe-to-evict: \"false\")", async () => {
+            const { resources } = await runProgram(() => component());
+            const podAnnotations = (resources.one(RELEASE).inputs.values as { podAnnotations?: Record<string, unknown> }).podAnnotations;
+            // The string "false": the autoscaler reads the annotation's text, a boolean would not validate as one.
+            assert.deepEqual(podAnnotations, { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
+        });
+
         it("uses the cluster's provider, and waits for the node group and its own permissions", async () => {
             // Any custom resource stands in for the node group.
             const nodes = new aws.cloudwatch.LogGroup("eks-nodes", {});

@@ -275,6 +275,10 @@ describe("GkeCluster", () => {
             assert.equal(p.inputs.initialNodeCount, 2);
         });
 
+        it("upgrades by surging one node and never taking one away first (maxUnavailable 0)", () => {
+            assert.deepEqual(pool.inputs.upgradeSettings, { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 });
+        });
+
         it("auto-repairs and auto-upgrades", () => {
             assert.deepEqual(pool.inputs.management, { autoRepair: true, autoUpgrade: true });
         });

@@ -6,8 +6,9 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { GKE_RELEASE_CHANNELS, GcpConfig } from "../../config";
+import { GKE_DEFAULT_ZONES } from "../../config/keys";
 import { MANAGED_NODES, type ClusterTarget } from "../cluster";
-import { GCP_LOAD_BALANCER, gcpStorageFacts, gkeContextName, gkeImagePlatform, gkeKubeconfig, workloadPool } from "./facts";
+import { GCP_LOAD_BALANCER, gcpStorageFacts, gkeContextName, gkeImagePlatform, gkeKubeconfig, gkeNodeTaintConfig, workloadPool } from "./facts";
 import { DEFAULT_ADDRESS_PLAN, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME, type GkeAddressPlan } from "./network";
 import { ArtifactRegistry } from "./registry";
 
@@ -76,8 +77,11 @@ export function gkeMaintenancePolicy(
     };
 }
 
-/** GKE spreads a regional cluster's nodes over three of the region's zones by default. */
-export const REGIONAL_ZONE_COUNT = 3;
+/**
+ * GKE spreads a regional cluster's nodes over three of the region's zones by default; the same
+ * number config checks `maxNodes` against (`GKE_DEFAULT_ZONES`), so the two cannot drift apart.
+ */
+export const REGIONAL_ZONE_COUNT = GKE_DEFAULT_ZONES;
 
 /** Logs from system components and from workloads go to Cloud Logging. */
 export const LOGGING_COMPONENTS = ["SYSTEM_COMPONENTS", "WORKLOADS"] as const;
@@ -90,11 +94,14 @@ export const MONITORING_COMPONENTS = ["SYSTEM_COMPONENTS"] as const;
 /**
  * Nodes each zone starts with. `initialNodeCount` is per zone and, for a regional pool, the
  * autoscaler's totals are spread over all zones; starting at ceil(min / zones) (at least one) means
- * the pool is never below its minimum at creation. Changing it later would replace the pool, so
- * the pool ignores later changes to it.
+ * the pool is never below its minimum at creation, unless that would start it above its maximum
+ * (min 4, max 4 over 3 zones: 2 per zone is 6 nodes), when it starts at floor(max / zones) and the
+ * autoscaler adds the rest. Config keeps maxNodes >= zones, so that is at least one. Changing it
+ * later would replace the pool, so the pool ignores later changes to it.
  */
-export function initialNodesPerZone(totalMinNodes: number, zones: number = REGIONAL_ZONE_COUNT): number {
-    return Math.max(1, Math.ceil(totalMinNodes / zones));
+export function initialNodesPerZone(totalMinNodes: number, zones: number = REGIONAL_ZONE_COUNT, totalMaxNodes: number = Number.MAX_SAFE_INTEGER): number {
+    const atLeastMin = Math.max(1, Math.ceil(totalMinNodes / zones));
+    return Math.max(1, Math.min(atLeastMin, Math.floor(totalMaxNodes / zones)));
 }
 
 /**
@@ -291,8 +298,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                 project,
                 location: region,
                 cluster: this.cluster.name,
-                initialNodeCount: initialNodesPerZone(args.minNodes),
-                // The config values are totals for the whole regional pool (spread over three zones),
+                initialNodeCount: initialNodesPerZone(args.minNodes, REGIONAL_ZONE_COUNT, args.maxNodes),
+                // The config values are totals for the whole regional pool (spread over its zones),
                 // hence total*, not the per-zone min/maxNodeCount.
                 autoscaling: {
                     totalMinNodeCount: args.minNodes,
@@ -315,6 +322,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                     workloadMetadataConfig: { mode: "GKE_METADATA" },
                     shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
                     metadata: { "disable-legacy-endpoints": "true" },
+                    // Arm pools: no arm64 NoSchedule taint, or every platform pod stays Pending.
+                    ...(gkeNodeTaintConfig(args.nodeSize) === undefined ? {} : { taintConfig: gkeNodeTaintConfig(args.nodeSize) }),
                 },
             },
             {

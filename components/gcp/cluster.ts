@@ -8,8 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GKE_RELEASE_CHANNELS, GcpConfig } from "../../config";
 import { GKE_DEFAULT_ZONES } from "../../config/keys";
 import { MANAGED_NODES, type ClusterTarget } from "../cluster";
-import { GCP_LOAD_BALANCER, gcpStorageFacts, gkeContextName, gkeImagePlatform, gkeKubeconfig, gkeNodeTaintConfig, workloadPool } from "./facts";
+import { gcpLoadBalancer, gcpStorageFacts, gkeContextName, gkeImagePlatform, gkeKubeconfig, gkeNodeTaintConfig, workloadPool } from "./facts";
 import { DEFAULT_ADDRESS_PLAN, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME, type GkeAddressPlan } from "./network";
+import { GkeAccess } from "./access";
 import { ArtifactRegistry } from "./registry";
 
 /**
@@ -148,8 +149,23 @@ export interface GkeClusterArgs {
      */
     kubernetesVersion: string;
     releaseChannel: (typeof GKE_RELEASE_CHANNELS)[number];
-    /** GKE's guard against deletion; true blocks `pulumi destroy` and any replacement. */
+    /**
+     * GKE's guard against deletion, and the Pulumi `protect` option on the cluster (only: the node
+     * pool stays replaceable). GKE checks its flag only when the cluster itself is deleted, after
+     * Pulumi has deleted every workload and the node pool; `protect` refuses before anything goes.
+     */
     deletionProtection: boolean;
+    /**
+     * IPv4 CIDRs allowed to reach the API endpoint (master authorized networks). Undefined: open
+     * to every address, as GKE's default.
+     */
+    apiAllowedCidrs?: readonly string[];
+    /** Google members (`user:`, `group:`, `serviceAccount:`) bound to cluster-admin. Default none. */
+    clusterAdmins?: readonly string[];
+    /** Google members bound to `view`. Default none. */
+    clusterReaders?: readonly string[];
+    /** `protect` on the reserved ingress address (as on data: platform:protectData). Default true. */
+    protectIngressAddress?: boolean;
     /** Machine type of the nodes, e.g. `e2-standard-4`. */
     nodeSize: string;
     /** Autoscaling lower bound: total nodes across all zones, not per zone. */
@@ -166,8 +182,24 @@ export interface GkeClusterArgs {
     enableApis?: boolean;
 }
 
+/**
+ * Master authorized networks from `platform:apiAllowedCidrs`. With a list, Google Cloud's own
+ * public ranges (any VM of any customer) are not let in either (`gcpPublicCidrsAccessEnabled:
+ * false`): list Cloud Build or Cloud Shell ranges explicitly if you deploy from there. Undefined
+ * keeps GKE's default: no restriction.
+ */
+export function gkeMasterAuthorizedNetworks(cidrs: readonly string[] | undefined): gcp.types.input.container.ClusterMasterAuthorizedNetworksConfig | undefined {
+    if (cidrs === undefined) return undefined;
+    return {
+        cidrBlocks: cidrs.map((cidrBlock, i) => ({ cidrBlock, displayName: `platform-apiAllowedCidrs-${i}` })),
+        gcpPublicCidrsAccessEnabled: false,
+    };
+}
+
 export class GkeCluster extends pulumi.ComponentResource {
     readonly cluster: gcp.container.Cluster;
+    /** Regional external address of the ingress load balancer; kept across Service re-creations. */
+    readonly ingressAddress: gcp.compute.Address;
     readonly nodePool: gcp.container.NodePool;
     readonly nodeServiceAccount: gcp.serviceaccount.Account;
     readonly network: GkeNetwork;
@@ -253,6 +285,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                     clusterSecondaryRangeName: POD_RANGE_NAME,
                     servicesSecondaryRangeName: SERVICE_RANGE_NAME,
                 },
+                // Who may reach the public endpoint (unset: everyone; config warns on every preview).
+                masterAuthorizedNetworksConfig: gkeMasterAuthorizedNetworks(args.apiAllowedCidrs),
                 // Nodes get no external IP; the API endpoint stays public so Pulumi and CI can reach it.
                 privateClusterConfig: {
                     enablePrivateNodes: true,
@@ -276,12 +310,15 @@ export class GkeCluster extends pulumi.ComponentResource {
                     horizontalPodAutoscaling: { disabled: false },
                 },
                 enableShieldedNodes: true,
-                // While true, `pulumi destroy` (and any change that replaces the cluster) fails: set
-                // platform:deletionProtection false and run `pulumi up` first.
+                // While true, `pulumi destroy` (and any change that replaces the cluster) is refused:
+                // set platform:deletionProtection false and run `pulumi up` first.
                 deletionProtection: args.deletionProtection,
             },
             {
                 parent: this,
+                // Pulumi refuses a delete or replace in the preview, before any dependent (workloads,
+                // node pool) is deleted; GKE's own flag is checked only at the very end.
+                protect: args.deletionProtection,
                 // The temporary pool's nodes run as the node service account: give it its roles first.
                 dependsOn: [...apis, ...roleBindings],
                 // The cluster-level nodeConfig only describes the temporary default pool. GKE later
@@ -348,11 +385,29 @@ export class GkeCluster extends pulumi.ComponentResource {
 
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
 
+        new GkeAccess(`${name}-access`, { admins: args.clusterAdmins ?? [], readers: args.clusterReaders ?? [] }, { parent: this, provider: this.provider });
+
+        // Reserved before the Service exists and protected like data: DNS pointed at it survives a
+        // re-created ingress Service (or controller switch), which would otherwise get a new IP.
+        this.ingressAddress = new gcp.compute.Address(
+            `${name}-ingress-ip`,
+            {
+                project,
+                region,
+                addressType: "EXTERNAL",
+                // The tier the NLB's forwarding rule uses by default; they must match.
+                networkTier: "PREMIUM",
+                description: "Ingress load balancer address of the platform (managed by Pulumi)",
+            },
+            { parent: this, protect: args.protectIngressAddress ?? true, dependsOn: apis },
+        );
+
         this.registerOutputs({
             clusterName: this.cluster.name,
             endpoint: this.cluster.endpoint,
             nodePool: this.nodePool.name,
             nodeServiceAccount: this.nodeServiceAccount.email,
+            ingressAddress: this.ingressAddress.address,
             kubeconfig: this.kubeconfig,
         });
     }
@@ -366,6 +421,10 @@ export function gcpTarget(config: GcpConfig): ClusterTarget {
         kubernetesVersion: config.cluster.kubernetesVersion,
         releaseChannel: config.gcp.releaseChannel,
         deletionProtection: config.gcp.deletionProtection,
+        apiAllowedCidrs: config.cluster.apiAllowedCidrs,
+        clusterAdmins: config.cluster.clusterAdmins,
+        clusterReaders: config.cluster.clusterReaders,
+        protectIngressAddress: config.workloads.protectData,
         nodeSize: config.cluster.nodeSize,
         minNodes: config.cluster.minNodes,
         maxNodes: config.cluster.maxNodes,
@@ -382,7 +441,7 @@ export function gcpTarget(config: GcpConfig): ClusterTarget {
         provider: gke.provider,
         kubeconfig: gke.kubeconfig,
         storage: gcpStorageFacts(config.storage.tier),
-        loadBalancer: GCP_LOAD_BALANCER,
+        loadBalancer: gcpLoadBalancer({ loadBalancerIP: gke.ingressAddress.address, addresses: [gke.ingressAddress.address] }),
         // Node pools under the cluster autoscaler: the only node mode so far.
         nodes: MANAGED_NODES,
         registry: registry.registry,

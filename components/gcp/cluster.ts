@@ -36,6 +36,8 @@ export const GKE_REQUIRED_APIS = [
     "container.googleapis.com",
     "iam.googleapis.com",
     "cloudresourcemanager.googleapis.com",
+    // The Filestore CSI driver creates the `platform-shared` instances through the Filestore API.
+    "file.googleapis.com",
 ] as const;
 
 /** Start of the daily maintenance window, `HH:MM` GMT; GKE picks the (4 h) duration itself. */
@@ -305,6 +307,9 @@ export class GkeCluster extends pulumi.ComponentResource {
                 addonsConfig: {
                     // On by default for new clusters; explicit because every platform volume needs it.
                     gcePersistentDiskCsiDriverConfig: { enabled: true },
+                    // `platform-shared` (ReadWriteMany). Turning it on for an existing cluster is an
+                    // in-place update (the add-on is not a replacement field of the cluster).
+                    gcpFilestoreCsiDriverConfig: { enabled: true },
                     // Backend-service-based LoadBalancer Services (the ingress NLB) need this add-on.
                     httpLoadBalancing: { disabled: false },
                     horizontalPodAutoscaling: { disabled: false },
@@ -440,12 +445,14 @@ export function gcpTarget(config: GcpConfig): ClusterTarget {
         cloud: "gcp",
         provider: gke.provider,
         kubeconfig: gke.kubeconfig,
-        storage: gcpStorageFacts(config.storage.tier),
+        // The Filestore instances of `platform-shared` join the cluster's own VPC, by name.
+        storage: gcpStorageFacts(config.storage.tier, gke.network.network.name),
         loadBalancer: gcpLoadBalancer({ loadBalancerIP: gke.ingressAddress.address, addresses: [gke.ingressAddress.address] }),
         // Node pools under the cluster autoscaler: the only node mode so far.
         nodes: MANAGED_NODES,
         registry: registry.registry,
-        // Nodes before anything is scheduled; NAT before public images are pulled; the webhook
+        // Nodes before anything is scheduled (the node pool exists only once the cluster, and so
+        // its PD and Filestore CSI add-ons, do); NAT before public images are pulled; the webhook
         // firewall rule before the API server calls ingress-nginx's admission webhook.
         dependsOn: [gke.nodePool, gke.network.nat, gke.network.webhookFirewall],
     };

@@ -356,12 +356,13 @@ describe("GkeCluster", () => {
     });
 
     describe("APIs on a fresh project", () => {
-        it("turns on Compute, Kubernetes Engine, IAM and Cloud Resource Manager, and never turns them off", () => {
+        it("turns on Compute, Kubernetes Engine, IAM, Cloud Resource Manager and Filestore, and never turns them off", () => {
             const apis = resources.ofType("gcp:projects/service:Service");
             assert.deepEqual(apis.map((a) => a.inputs.service).sort(), [
                 "cloudresourcemanager.googleapis.com",
                 "compute.googleapis.com",
                 "container.googleapis.com",
+                "file.googleapis.com",
                 "iam.googleapis.com",
             ]);
             assert.deepEqual([...GKE_REQUIRED_APIS].sort(), apis.map((a) => a.inputs.service).sort());
@@ -373,7 +374,7 @@ describe("GkeCluster", () => {
 
         it("creates the node service account and every role binding only after the APIs are on", () => {
             const apiUrns = resources.ofType("gcp:projects/service:Service").map((a) => a.urn);
-            assert.equal(apiUrns.length, 4);
+            assert.equal(apiUrns.length, 5);
             const dependents = [resources.one("gcp:serviceaccount/account:Account"), ...resources.ofType("gcp:projects/iAMMember:IAMMember")];
             assert.equal(dependents.length, 1 + NODE_SERVICE_ACCOUNT_ROLES.length);
             for (const r of dependents) {
@@ -439,7 +440,7 @@ describe("gcpTarget", () => {
         assert.equal(target.cloud, "gcp");
         assert.ok(target.kubeconfig);
         assert.equal(await pulumi.isSecret(target.kubeconfig), true);
-        assert.deepEqual(target.storage, gcpStorageFacts("premium"));
+        assert.deepEqual({ ...target.storage, classes: { ...target.storage.classes, shared: undefined } }, gcpStorageFacts("premium"));
         assert.deepEqual(target.storage.classes.retain.parameters, { type: "pd-ssd", "replication-type": "regional-pd", "csi.storage.k8s.io/fstype": "ext4" });
         assert.deepEqual(target.nodes, MANAGED_NODES);
         assert.deepEqual(target.loadBalancer.annotations, { "cloud.google.com/l4-rbs": "enabled" });

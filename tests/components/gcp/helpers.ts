@@ -33,6 +33,8 @@ export function mockGcp(): void {
         return { email, member: `serviceAccount:${email}` };
     });
     mockState("gcp:container/nodePool:NodePool", (args) => ({ name: `${args.name}-9z8y` }));
+    // Auto-named like the real VPC: `platform-shared`'s Filestore instances join it by this name.
+    mockState("gcp:compute/network:Network", (args) => ({ name: `${args.name}-5e6f` }));
     mockState("gcp:compute/address:Address", () => ({ address: INGRESS_IP }));
     mockCall("gcp:organizations/getClientConfig:getClientConfig", () => ({
         accessToken: ACCESS_TOKEN,

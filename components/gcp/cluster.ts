@@ -5,10 +5,10 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { GKE_RELEASE_CHANNELS, GcpConfig } from "../../config";
+import type { GKE_RELEASE_CHANNELS, GcpConfig, NodeMode, Observability } from "../../config";
 import { GKE_DEFAULT_ZONES } from "../../config/keys";
-import { MANAGED_NODES, type ClusterTarget } from "../cluster";
-import { gcpLoadBalancer, gcpStorageFacts, gkeContextName, gkeImagePlatform, gkeKubeconfig, gkeNodeTaintConfig, workloadPool } from "./facts";
+import { CLUSTER_AUTOSCALER_DISRUPTION, MANAGED_NODES, type ClusterTarget, type NodeFacts } from "../cluster";
+import { gcpLoadBalancer, gcpStorageFacts, gkeContextName, gkeImagePlatform, gkeKubeconfig, gkeNodeTaintConfig, gkeObservabilityLinks, workloadPool } from "./facts";
 import { DEFAULT_ADDRESS_PLAN, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME, type GkeAddressPlan } from "./network";
 import { GkeAccess } from "./access";
 import { ArtifactRegistry } from "./registry";
@@ -174,7 +174,11 @@ export interface GkeClusterArgs {
     minNodes: number;
     /** Autoscaling upper bound: total nodes across all zones, not per zone. */
     maxNodes: number;
-    /** Google Cloud Managed Service for Prometheus. Default true (GKE's own default for new clusters). */
+    /** `managed`: GKE Standard with the autoscaled pool below; `auto`: GKE Autopilot. Default managed. */
+    nodeMode?: NodeMode;
+    /** `native`: system and workload logs, managed Prometheus; `none`: the minimum. Default native. */
+    observability?: Observability;
+    /** Google Cloud Managed Service for Prometheus with `native`. Default true (GKE's own default for new clusters). */
     managedPrometheus?: boolean;
     /** Node boot disk size in GB. Default 100. */
     nodeDiskSizeGb?: number;
@@ -198,11 +202,95 @@ export function gkeMasterAuthorizedNetworks(cidrs: readonly string[] | undefined
     };
 }
 
+const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
+
+/**
+ * The cluster arguments that differ between GKE Standard and Autopilot.
+ *
+ * Standard: GKE cannot create a cluster without a pool, so the smallest one is created and deleted
+ * (every node comes from the managed NodePool); it runs as the node service account, since the
+ * Compute Engine default one is disabled in hardened and new organisations. Workload Identity,
+ * Dataplane V2 (NetworkPolicy enforcement; never with the Calico `networkPolicy` block), shielded
+ * nodes and the add-ons are explicit.
+ *
+ * Autopilot (`enableAutopilot`): no pools, no `removeDefaultNodePool`/`initialNodeCount`/
+ * `nodeConfig` (the provider refuses them with Autopilot, and `enableAutopilot: false` must not be
+ * sent either: pulumi/pulumi-gcp#2881). Workload Identity, Dataplane V2, shielded nodes, the PD and
+ * Filestore CSI drivers and HTTP load balancing are always on there and not settable. The nodes GKE
+ * provisions run as the node service account (`autoProvisioningDefaults`), so the webhook firewall
+ * rule, which targets it, still applies. Source: GKE Autopilot overview and security capabilities,
+ * terraform-provider-google container_cluster schema (ConflictsWith enable_autopilot), checked
+ * 2026-12-01.
+ */
+export function gkeNodeModeArgs(mode: NodeMode, nodeServiceAccount: pulumi.Input<string>, project: string): Partial<gcp.container.ClusterArgs> {
+    if (mode === "auto") {
+        return {
+            enableAutopilot: true,
+            clusterAutoscaling: { autoProvisioningDefaults: { serviceAccount: nodeServiceAccount, oauthScopes: [CLOUD_PLATFORM_SCOPE] } },
+        };
+    }
+    return {
+        removeDefaultNodePool: true,
+        initialNodeCount: 1,
+        nodeConfig: { serviceAccount: nodeServiceAccount, oauthScopes: [CLOUD_PLATFORM_SCOPE] },
+        workloadIdentityConfig: { workloadPool: workloadPool(project) },
+        datapathProvider: "ADVANCED_DATAPATH",
+        addonsConfig: {
+            // On by default for new clusters; explicit because every platform volume needs it.
+            gcePersistentDiskCsiDriverConfig: { enabled: true },
+            // `platform-shared` (ReadWriteMany). Turning it on for an existing cluster is an
+            // in-place update (the add-on is not a replacement field of the cluster).
+            gcpFilestoreCsiDriverConfig: { enabled: true },
+            // Backend-service-based LoadBalancer Services (the ingress NLB) need this add-on.
+            httpLoadBalancing: { disabled: false },
+            horizontalPodAutoscaling: { disabled: false },
+        },
+        enableShieldedNodes: true,
+    };
+}
+
+/**
+ * Logging and monitoring from `platform:observability`.
+ * - `native`: system and workload logs to Cloud Logging (`LOGGING_COMPONENTS`), system metrics, and
+ *   Google Cloud Managed Service for Prometheus for workload metrics.
+ * - `none` on Standard: no log or metric components and no managed Prometheus (GKE still keeps its
+ *   own audit logs). On Autopilot system logs and metrics cannot be turned off (GKE Autopilot
+ *   overview, "pre-configured"), so `none` keeps SYSTEM_COMPONENTS only and turns off workload logs
+ *   and managed Prometheus. unverified: that Autopilot accepts managed Prometheus off on 1.35+.
+ */
+export function gkeObservabilityArgs(
+    observability: Observability,
+    mode: NodeMode,
+    managedPrometheus: boolean = true,
+): Pick<gcp.container.ClusterArgs, "loggingConfig" | "monitoringConfig"> {
+    if (observability === "native") {
+        return {
+            loggingConfig: { enableComponents: [...LOGGING_COMPONENTS] },
+            monitoringConfig: { enableComponents: [...MONITORING_COMPONENTS], managedPrometheus: { enabled: managedPrometheus } },
+        };
+    }
+    const minimum = mode === "auto" ? ["SYSTEM_COMPONENTS"] : [];
+    return {
+        loggingConfig: { enableComponents: [...minimum] },
+        monitoringConfig: { enableComponents: [...minimum], managedPrometheus: { enabled: false } },
+    };
+}
+
+/**
+ * Node facts: Standard pools and Autopilot both scale under GKE's cluster autoscaler, which reads
+ * `cluster-autoscaler.kubernetes.io/safe-to-evict*` (on Autopilot the annotation also defers
+ * GKE-initiated evictions, see CLUSTER_AUTOSCALER_DISRUPTION).
+ */
+export function gkeNodeFacts(mode: NodeMode): NodeFacts {
+    return mode === "auto" ? { mode: "auto", disruption: CLUSTER_AUTOSCALER_DISRUPTION } : MANAGED_NODES;
+}
+
 export class GkeCluster extends pulumi.ComponentResource {
     readonly cluster: gcp.container.Cluster;
     /** Regional external address of the ingress load balancer; kept across Service re-creations. */
     readonly ingressAddress: gcp.compute.Address;
-    readonly nodePool: gcp.container.NodePool;
+    /** The autoscaled pool; undefined on Autopilot, where GKE provisions the nodes. */
+    readonly nodePool: gcp.container.NodePool | undefined;
     readonly nodeServiceAccount: gcp.serviceaccount.Account;
     readonly network: GkeNetwork;
     /** Admin kubeconfig (exec plugin, no embedded credential); secret. */
@@ -214,6 +302,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         if (problems.length > 0) throw new Error(`GkeCluster ${name}: ${problems.join("; ")}`);
         super("platform:gcp:GkeCluster", name, {}, opts);
         const { project, region } = args;
+        const mode = args.nodeMode ?? "managed";
 
         const apis = (args.enableApis ?? true)
             ? GKE_REQUIRED_APIS.map(
@@ -267,16 +356,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                 project,
                 location: region,
                 description: "Platform cluster (managed by Pulumi)",
-                // GKE cannot create a cluster without a pool: create the smallest one and delete it,
-                // so every node comes from the managed NodePool below.
-                removeDefaultNodePool: true,
-                initialNodeCount: 1,
-                // That temporary pool would otherwise run as the Compute Engine default service
-                // account, which hardened and new organisations disable: creation then fails.
-                nodeConfig: {
-                    serviceAccount: this.nodeServiceAccount.email,
-                    oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
-                },
+                // Standard: a temporary default pool, deleted for the managed NodePool; Autopilot: none.
+                ...gkeNodeModeArgs(mode, this.nodeServiceAccount.email, project),
                 releaseChannel: { channel: args.releaseChannel },
                 minMasterVersion: args.kubernetesVersion,
                 maintenancePolicy: gkeMaintenancePolicy(),
@@ -295,26 +376,7 @@ export class GkeCluster extends pulumi.ComponentResource {
                     enablePrivateEndpoint: false,
                     masterIpv4CidrBlock: plan.controlPlane,
                 },
-                workloadIdentityConfig: { workloadPool: workloadPool(project) },
-                // Dataplane V2 (Cilium) enforces NetworkPolicy; the platform's workloads depend on it.
-                // It must not be combined with the Calico `networkPolicy` block.
-                datapathProvider: "ADVANCED_DATAPATH",
-                loggingConfig: { enableComponents: [...LOGGING_COMPONENTS] },
-                monitoringConfig: {
-                    enableComponents: [...MONITORING_COMPONENTS],
-                    managedPrometheus: { enabled: args.managedPrometheus ?? true },
-                },
-                addonsConfig: {
-                    // On by default for new clusters; explicit because every platform volume needs it.
-                    gcePersistentDiskCsiDriverConfig: { enabled: true },
-                    // `platform-shared` (ReadWriteMany). Turning it on for an existing cluster is an
-                    // in-place update (the add-on is not a replacement field of the cluster).
-                    gcpFilestoreCsiDriverConfig: { enabled: true },
-                    // Backend-service-based LoadBalancer Services (the ingress NLB) need this add-on.
-                    httpLoadBalancing: { disabled: false },
-                    horizontalPodAutoscaling: { disabled: false },
-                },
-                enableShieldedNodes: true,
+                ...gkeObservabilityArgs(args.observability ?? "native", mode, args.managedPrometheus),
                 // While true, `pulumi destroy` (and any change that replaces the cluster) is refused:
                 // set platform:deletionProtection false and run `pulumi up` first.
                 deletionProtection: args.deletionProtection,
@@ -330,11 +392,11 @@ export class GkeCluster extends pulumi.ComponentResource {
                 // reports the remaining pools' config there, and every nodeConfig change forces a
                 // new cluster: without this each `pulumi up` would plan a replacement
                 // (hashicorp/terraform-provider-google#12070, #2115, #17511).
-                ignoreChanges: ["nodeConfig"],
+                ignoreChanges: mode === "managed" ? ["nodeConfig"] : [],
             },
         );
 
-        this.nodePool = new gcp.container.NodePool(
+        this.nodePool = mode === "auto" ? undefined : new gcp.container.NodePool(
             `${name}-nodes`,
             {
                 project,
@@ -410,7 +472,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         this.registerOutputs({
             clusterName: this.cluster.name,
             endpoint: this.cluster.endpoint,
-            nodePool: this.nodePool.name,
+            nodePool: this.nodePool?.name ?? "none (Autopilot)",
             nodeServiceAccount: this.nodeServiceAccount.email,
             ingressAddress: this.ingressAddress.address,
             kubeconfig: this.kubeconfig,
@@ -430,6 +492,8 @@ export function gcpTarget(config: GcpConfig): ClusterTarget {
         clusterAdmins: config.cluster.clusterAdmins,
         clusterReaders: config.cluster.clusterReaders,
         protectIngressAddress: config.workloads.protectData,
+        nodeMode: config.cluster.nodeMode,
+        observability: config.cluster.observability,
         nodeSize: config.cluster.nodeSize,
         minNodes: config.cluster.minNodes,
         maxNodes: config.cluster.maxNodes,
@@ -448,12 +512,16 @@ export function gcpTarget(config: GcpConfig): ClusterTarget {
         // The Filestore instances of `platform-shared` join the cluster's own VPC, by name.
         storage: gcpStorageFacts(config.storage.tier, gke.network.network.name),
         loadBalancer: gcpLoadBalancer({ loadBalancerIP: gke.ingressAddress.address, addresses: [gke.ingressAddress.address] }),
-        // Node pools under the cluster autoscaler: the only node mode so far.
-        nodes: MANAGED_NODES,
+        nodes: gkeNodeFacts(config.cluster.nodeMode),
+        observability:
+            config.cluster.observability === "none"
+                ? undefined
+                : gke.cluster.name.apply((clusterName) => gkeObservabilityLinks(config.gcp.project, config.gcp.region, clusterName)),
         registry: registry.registry,
         // Nodes before anything is scheduled (the node pool exists only once the cluster, and so
         // its PD and Filestore CSI add-ons, do); NAT before public images are pulled; the webhook
         // firewall rule before the API server calls ingress-nginx's admission webhook.
-        dependsOn: [gke.nodePool, gke.network.nat, gke.network.webhookFirewall],
+        // On Autopilot the cluster itself: GKE adds nodes as pods need them.
+        dependsOn: [gke.nodePool ?? gke.cluster, gke.network.nat, gke.network.webhookFirewall],
     };
 }

@@ -511,7 +511,7 @@ export function gcpTarget(config: GcpConfig): ClusterTarget {
         kubeconfig: gke.kubeconfig,
         // The Filestore instances of `platform-shared` join the cluster's own VPC, by name.
         storage: gcpStorageFacts(config.storage.tier, gke.network.network.name),
-        loadBalancer: gcpLoadBalancer({ loadBalancerIP: gke.ingressAddress.address, addresses: [gke.ingressAddress.address] }),
+        loadBalancer: gcpLoadBalancer({ loadBalancerIP: gke.ingressAddress.address, addresses: gke.ingressAddress.address.apply((ip) => [ip]) }),
         nodes: gkeNodeFacts(config.cluster.nodeMode),
         observability:
             config.cluster.observability === "none"

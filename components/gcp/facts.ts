@@ -118,8 +118,14 @@ export const GCP_LOAD_BALANCER: LoadBalancerFacts = {
  * releases the forwarding rule, never the address.
  */
 export function gcpLoadBalancer(address?: StaticAddress): LoadBalancerFacts {
-    return address === undefined ? { ...GCP_LOAD_BALANCER } : { ...GCP_LOAD_BALANCER, address };
+    if (address === undefined) return { ...GCP_LOAD_BALANCER };
+    // The reserved address is Premium tier; a Service otherwise follows the project's default
+    // tier, and a Standard-tier project would then refuse the Premium address.
+    return { ...GCP_LOAD_BALANCER, annotations: { ...GCP_LOAD_BALANCER.annotations, [GKE_NETWORK_TIER_ANNOTATION]: "Premium" }, address };
 }
+
+/** GKE's Service annotation for the network tier of an external LoadBalancer's forwarding rule. */
+export const GKE_NETWORK_TIER_ANNOTATION = "cloud.google.com/network-tier";
 
 /** Workload Identity pool of a project: `<project>.svc.id.goog`. */
 export function workloadPool(project: string): string {

@@ -108,7 +108,8 @@ describe("GKE access and day two", () => {
             assert.ok(target.loadBalancer.address);
             assert.equal(await valueOf(target.loadBalancer.address.loadBalancerIP), INGRESS_IP);
             assert.deepEqual(await valueOf(target.loadBalancer.address.addresses), [INGRESS_IP]);
-            assert.deepEqual(target.loadBalancer.annotations, { "cloud.google.com/l4-rbs": "enabled" });
+            // Same tier as the address, whatever the project's default tier.
+            assert.deepEqual(target.loadBalancer.annotations, { "cloud.google.com/l4-rbs": "enabled", "cloud.google.com/network-tier": "Premium" });
         });
 
         it("lifts the address's protection with platform:protectData false", async () => {

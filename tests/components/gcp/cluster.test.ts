@@ -443,7 +443,7 @@ describe("gcpTarget", () => {
         assert.deepEqual({ ...target.storage, classes: { ...target.storage.classes, shared: undefined } }, gcpStorageFacts("premium"));
         assert.deepEqual(target.storage.classes.retain.parameters, { type: "pd-ssd", "replication-type": "regional-pd", "csi.storage.k8s.io/fstype": "ext4" });
         assert.deepEqual(target.nodes, MANAGED_NODES);
-        assert.deepEqual(target.loadBalancer.annotations, { "cloud.google.com/l4-rbs": "enabled" });
+        assert.deepEqual(target.loadBalancer.annotations, { "cloud.google.com/l4-rbs": "enabled", "cloud.google.com/network-tier": "Premium" });
         assert.equal(await valueOf(target.registry.repository), `${REGION}-docker.pkg.dev/${PROJECT_ID}/platform/visit-counter`);
         const depUrns = await Promise.all(target.dependsOn.map((d) => valueOf(d.urn)));
         assert.deepEqual(depUrns.sort(), [

@@ -4,8 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AppImage } from "./app-image";
-import type { DisruptionFacts, ImageRegistry } from "./cluster";
+import type { DisruptionFacts } from "./cluster";
 import type { RedisConnection } from "./redis";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, workloadLabels } from "./workload-security";
 
@@ -110,7 +109,12 @@ export const ACME_HTTP01_SOLVER = { podLabels: { "acme.cert-manager.io/http01-so
 
 export interface VisitCounterArgs {
     namespace: pulumi.Input<string>;
-    registry: ImageRegistry;
+    /**
+     * The app's image reference (`AppImage.imageName`). Built outside this component, so the build
+     * and push wait only for the registry, never for the add-ons this component waits for: a
+     * short-lived push token (GKE's access token lives an hour) is still fresh when it is used.
+     */
+    image: pulumi.Input<string>;
     /** Minimum replicas (the HPA's floor). */
     replicas: number;
     /** HPA ceiling. */
@@ -142,8 +146,7 @@ export class VisitCounter extends pulumi.ComponentResource {
 
         const labels = workloadLabels(VISIT_COUNTER_APP_NAME, name);
         this.podLabels = labels;
-        const image = new AppImage(`${name}-image`, { registry: args.registry }, { parent: this });
-        this.imageName = image.imageName;
+        this.imageName = pulumi.output(args.image);
         const probes = appProbes();
 
         const deployment = new k8s.apps.v1.Deployment(
@@ -184,7 +187,7 @@ export class VisitCounter extends pulumi.ComponentResource {
                             containers: [
                                 {
                                     name: "app",
-                                    image: image.imageName,
+                                    image: this.imageName,
                                     // The content tag is immutable: a pull per start would only add latency,
                                     // and a local (kind-loaded) image cannot be pulled at all.
                                     imagePullPolicy: "IfNotPresent",

@@ -3,6 +3,7 @@
  * problems (refusals) or warnings. They run after every key has been read on its own, so one run
  * reports every problem at once. Messages name every key involved and both values.
  */
+import { isArmMachineType } from "../components/gcp/facts";
 import { checkKubernetesVersion } from "../components/versions";
 import { GKE_DEFAULT_ZONES, type KeyName, type Values, fullName } from "./keys";
 import type { Cloud } from "./types";
@@ -94,6 +95,12 @@ export const RULES: readonly Rule[] = [
             }
             if (c.cloud === "gcp" && HYPERDISK_ONLY_GCE.test(v.nodeSize)) {
                 return fail("nodeSize", `"${v.nodeSize}" takes only Hyperdisk volumes, so the platform's pd-ssd classes could not attach to it; expected a family that takes Persistent Disk, such as e2, n2, n2d, t2d, c3 or t2a (Arm)`);
+            }
+            // Arm pools turn GKE's arm64 NoSchedule taint off (components/gcp/facts.ts
+            // gkeNodeTaintConfig); GKE accepts that from control plane 1.35.0-gke.2141000 on.
+            const minor = Number(v.kubernetesVersion.split(".")[1]);
+            if (c.cloud === "gcp" && v.nodeMode === "managed" && isArmMachineType(v.nodeSize) && minor < 35) {
+                return fail("nodeSize", `"${v.nodeSize}" is Arm: GKE taints Arm nodes unless the pool turns the taint off, which needs Kubernetes 1.35 or later (platform:kubernetesVersion is ${v.kubernetesVersion}); expected platform:kubernetesVersion 1.35 or later, or an x86 family such as e2, n2 or t2d`);
             }
             return ok;
         },

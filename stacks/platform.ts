@@ -3,6 +3,7 @@
  * `ClusterTarget`. Nothing here asks which cloud it is on.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AppImage } from "../components/app-image";
 import { CertManager, issuerKind } from "../components/cert-manager";
 import { type ClusterTarget, NOT_OFFERED, type PlatformOutputs } from "../components/cluster";
 import { IngressNginx } from "../components/ingress-nginx";
@@ -77,11 +78,21 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
         );
     }
 
+    // The image waits only for its registry (the repository is an output of it): it is built and
+    // pushed while the cluster and add-ons come up, so a short-lived push token (GKE: about an
+    // hour) is fresh when the push happens. It was a child of the app before: the alias keeps its
+    // URN, so moving it here rebuilds and pushes nothing.
+    const image = new AppImage(
+        "visit-counter-image",
+        { registry: target.registry },
+        { aliases: [{ parent: pulumi.createUrn("visit-counter", "platform:index:VisitCounter") }] },
+    );
+
     const app = new VisitCounter(
         "visit-counter",
         {
             namespace: namespace.name,
-            registry: target.registry,
+            image: image.imageName,
             replicas: config.workloads.appReplicas,
             maxReplicas: config.workloads.appMaxReplicas,
             redis: redis.connection,

@@ -5,10 +5,12 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { GKE_RELEASE_CHANNELS, GcpConfig } from "../../config";
-import { MANAGED_NODES, type ClusterTarget } from "../cluster";
-import { GCP_LOAD_BALANCER, gcpStorageFacts, gkeContextName, gkeImagePlatform, gkeKubeconfig, workloadPool } from "./facts";
+import type { GKE_RELEASE_CHANNELS, GcpConfig, NodeMode, Observability } from "../../config";
+import { GKE_DEFAULT_ZONES } from "../../config/keys";
+import { CLUSTER_AUTOSCALER_DISRUPTION, MANAGED_NODES, type ClusterTarget, type NodeFacts } from "../cluster";
+import { gcpLoadBalancer, gcpStorageFacts, gkeContextName, gkeImagePlatform, gkeKubeconfig, gkeNodeTaintConfig, gkeObservabilityLinks, workloadPool } from "./facts";
 import { DEFAULT_ADDRESS_PLAN, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME, type GkeAddressPlan } from "./network";
+import { GkeAccess } from "./access";
 import { ArtifactRegistry } from "./registry";
 
 /**
@@ -34,6 +36,8 @@ export const GKE_REQUIRED_APIS = [
     "container.googleapis.com",
     "iam.googleapis.com",
     "cloudresourcemanager.googleapis.com",
+    // The Filestore CSI driver creates the `platform-shared` instances through the Filestore API.
+    "file.googleapis.com",
 ] as const;
 
 /** Start of the daily maintenance window, `HH:MM` GMT; GKE picks the (4 h) duration itself. */
@@ -76,8 +80,11 @@ export function gkeMaintenancePolicy(
     };
 }
 
-/** GKE spreads a regional cluster's nodes over three of the region's zones by default. */
-export const REGIONAL_ZONE_COUNT = 3;
+/**
+ * GKE spreads a regional cluster's nodes over three of the region's zones by default; the same
+ * number config checks `maxNodes` against (`GKE_DEFAULT_ZONES`), so the two cannot drift apart.
+ */
+export const REGIONAL_ZONE_COUNT = GKE_DEFAULT_ZONES;
 
 /** Logs from system components and from workloads go to Cloud Logging. */
 export const LOGGING_COMPONENTS = ["SYSTEM_COMPONENTS", "WORKLOADS"] as const;
@@ -90,11 +97,14 @@ export const MONITORING_COMPONENTS = ["SYSTEM_COMPONENTS"] as const;
 /**
  * Nodes each zone starts with. `initialNodeCount` is per zone and, for a regional pool, the
  * autoscaler's totals are spread over all zones; starting at ceil(min / zones) (at least one) means
- * the pool is never below its minimum at creation. Changing it later would replace the pool, so
- * the pool ignores later changes to it.
+ * the pool is never below its minimum at creation, unless that would start it above its maximum
+ * (min 4, max 4 over 3 zones: 2 per zone is 6 nodes), when it starts at floor(max / zones) and the
+ * autoscaler adds the rest. Config keeps maxNodes >= zones, so that is at least one. Changing it
+ * later would replace the pool, so the pool ignores later changes to it.
  */
-export function initialNodesPerZone(totalMinNodes: number, zones: number = REGIONAL_ZONE_COUNT): number {
-    return Math.max(1, Math.ceil(totalMinNodes / zones));
+export function initialNodesPerZone(totalMinNodes: number, zones: number = REGIONAL_ZONE_COUNT, totalMaxNodes: number = Number.MAX_SAFE_INTEGER): number {
+    const atLeastMin = Math.max(1, Math.ceil(totalMinNodes / zones));
+    return Math.max(1, Math.min(atLeastMin, Math.floor(totalMaxNodes / zones)));
 }
 
 /**
@@ -141,15 +151,34 @@ export interface GkeClusterArgs {
      */
     kubernetesVersion: string;
     releaseChannel: (typeof GKE_RELEASE_CHANNELS)[number];
-    /** GKE's guard against deletion; true blocks `pulumi destroy` and any replacement. */
+    /**
+     * GKE's guard against deletion, and the Pulumi `protect` option on the cluster (only: the node
+     * pool stays replaceable). GKE checks its flag only when the cluster itself is deleted, after
+     * Pulumi has deleted every workload and the node pool; `protect` refuses before anything goes.
+     */
     deletionProtection: boolean;
+    /**
+     * IPv4 CIDRs allowed to reach the API endpoint (master authorized networks). Undefined: open
+     * to every address, as GKE's default.
+     */
+    apiAllowedCidrs?: readonly string[];
+    /** Google members (`user:`, `group:`, `serviceAccount:`) bound to cluster-admin. Default none. */
+    clusterAdmins?: readonly string[];
+    /** Google members bound to `view`. Default none. */
+    clusterReaders?: readonly string[];
+    /** `protect` on the reserved ingress address (as on data: platform:protectData). Default true. */
+    protectIngressAddress?: boolean;
     /** Machine type of the nodes, e.g. `e2-standard-4`. */
     nodeSize: string;
     /** Autoscaling lower bound: total nodes across all zones, not per zone. */
     minNodes: number;
     /** Autoscaling upper bound: total nodes across all zones, not per zone. */
     maxNodes: number;
-    /** Google Cloud Managed Service for Prometheus. Default true (GKE's own default for new clusters). */
+    /** `managed`: GKE Standard with the autoscaled pool below; `auto`: GKE Autopilot. Default managed. */
+    nodeMode?: NodeMode;
+    /** `native`: system and workload logs, managed Prometheus; `none`: the minimum. Default native. */
+    observability?: Observability;
+    /** Google Cloud Managed Service for Prometheus with `native`. Default true (GKE's own default for new clusters). */
     managedPrometheus?: boolean;
     /** Node boot disk size in GB. Default 100. */
     nodeDiskSizeGb?: number;
@@ -159,9 +188,109 @@ export interface GkeClusterArgs {
     enableApis?: boolean;
 }
 
+/**
+ * Master authorized networks from `platform:apiAllowedCidrs`. With a list, Google Cloud's own
+ * public ranges (any VM of any customer) are not let in either (`gcpPublicCidrsAccessEnabled:
+ * false`): list Cloud Build or Cloud Shell ranges explicitly if you deploy from there. Undefined
+ * keeps GKE's default: no restriction.
+ */
+export function gkeMasterAuthorizedNetworks(cidrs: readonly string[] | undefined): gcp.types.input.container.ClusterMasterAuthorizedNetworksConfig | undefined {
+    if (cidrs === undefined) return undefined;
+    return {
+        cidrBlocks: cidrs.map((cidrBlock, i) => ({ cidrBlock, displayName: `platform-apiAllowedCidrs-${i}` })),
+        gcpPublicCidrsAccessEnabled: false,
+    };
+}
+
+const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
+
+/**
+ * The cluster arguments that differ between GKE Standard and Autopilot.
+ *
+ * Standard: GKE cannot create a cluster without a pool, so the smallest one is created and deleted
+ * (every node comes from the managed NodePool); it runs as the node service account, since the
+ * Compute Engine default one is disabled in hardened and new organisations. Workload Identity,
+ * Dataplane V2 (NetworkPolicy enforcement; never with the Calico `networkPolicy` block), shielded
+ * nodes and the add-ons are explicit.
+ *
+ * Autopilot (`enableAutopilot`): no pools, no `removeDefaultNodePool`/`initialNodeCount`/
+ * `nodeConfig` (the provider refuses them with Autopilot, and `enableAutopilot: false` must not be
+ * sent either: pulumi/pulumi-gcp#2881). Workload Identity, Dataplane V2, shielded nodes, the PD and
+ * Filestore CSI drivers and HTTP load balancing are always on there and not settable. The nodes GKE
+ * provisions run as the node service account (`autoProvisioningDefaults`), so the webhook firewall
+ * rule, which targets it, still applies. Source: GKE Autopilot overview and security capabilities,
+ * terraform-provider-google container_cluster schema (ConflictsWith enable_autopilot), checked
+ * 2026-12-01.
+ */
+export function gkeNodeModeArgs(mode: NodeMode, nodeServiceAccount: pulumi.Input<string>, project: string): Partial<gcp.container.ClusterArgs> {
+    if (mode === "auto") {
+        return {
+            enableAutopilot: true,
+            clusterAutoscaling: { autoProvisioningDefaults: { serviceAccount: nodeServiceAccount, oauthScopes: [CLOUD_PLATFORM_SCOPE] } },
+        };
+    }
+    return {
+        removeDefaultNodePool: true,
+        initialNodeCount: 1,
+        nodeConfig: { serviceAccount: nodeServiceAccount, oauthScopes: [CLOUD_PLATFORM_SCOPE] },
+        workloadIdentityConfig: { workloadPool: workloadPool(project) },
+        datapathProvider: "ADVANCED_DATAPATH",
+        addonsConfig: {
+            // On by default for new clusters; explicit because every platform volume needs it.
+            gcePersistentDiskCsiDriverConfig: { enabled: true },
+            // `platform-shared` (ReadWriteMany). Turning it on for an existing cluster is an
+            // in-place update (the add-on is not a replacement field of the cluster).
+            gcpFilestoreCsiDriverConfig: { enabled: true },
+            // Backend-service-based LoadBalancer Services (the ingress NLB) need this add-on.
+            httpLoadBalancing: { disabled: false },
+            horizontalPodAutoscaling: { disabled: false },
+        },
+        enableShieldedNodes: true,
+    };
+}
+
+/**
+ * Logging and monitoring from `platform:observability`.
+ * - `native`: system and workload logs to Cloud Logging (`LOGGING_COMPONENTS`), system metrics, and
+ *   Google Cloud Managed Service for Prometheus for workload metrics.
+ * - `none` on Standard: no log or metric components and no managed Prometheus (GKE still keeps its
+ *   own audit logs). On Autopilot system logs and metrics cannot be turned off (GKE Autopilot
+ *   overview, "pre-configured"), so `none` keeps SYSTEM_COMPONENTS only and turns off workload logs
+ *   and managed Prometheus. unverified: that Autopilot accepts managed Prometheus off on 1.35+.
+ */
+export function gkeObservabilityArgs(
+    observability: Observability,
+    mode: NodeMode,
+    managedPrometheus: boolean = true,
+): Pick<gcp.container.ClusterArgs, "loggingConfig" | "monitoringConfig"> {
+    if (observability === "native") {
+        return {
+            loggingConfig: { enableComponents: [...LOGGING_COMPONENTS] },
+            monitoringConfig: { enableComponents: [...MONITORING_COMPONENTS], managedPrometheus: { enabled: managedPrometheus } },
+        };
+    }
+    const minimum = mode === "auto" ? ["SYSTEM_COMPONENTS"] : [];
+    return {
+        loggingConfig: { enableComponents: [...minimum] },
+        monitoringConfig: { enableComponents: [...minimum], managedPrometheus: { enabled: false } },
+    };
+}
+
+/**
+ * Node facts: Standard pools and Autopilot both scale under GKE's cluster autoscaler, which reads
+ * `cluster-autoscaler.kubernetes.io/safe-to-evict*` (on Autopilot the annotation also defers
+ * GKE-initiated evictions, see CLUSTER_AUTOSCALER_DISRUPTION).
+ */
+export function gkeNodeFacts(mode: NodeMode): NodeFacts {
+    return mode === "auto" ? { mode: "auto", disruption: CLUSTER_AUTOSCALER_DISRUPTION } : MANAGED_NODES;
+}
+
 export class GkeCluster extends pulumi.ComponentResource {
     readonly cluster: gcp.container.Cluster;
-    readonly nodePool: gcp.container.NodePool;
+    /** Regional external address of the ingress load balancer; kept across Service re-creations. */
+    readonly ingressAddress: gcp.compute.Address;
+    /** The autoscaled pool; undefined on Autopilot, where GKE provisions the nodes. */
+    readonly nodePool: gcp.container.NodePool | undefined;
     readonly nodeServiceAccount: gcp.serviceaccount.Account;
     readonly network: GkeNetwork;
     /** Admin kubeconfig (exec plugin, no embedded credential); secret. */
@@ -173,6 +302,7 @@ export class GkeCluster extends pulumi.ComponentResource {
         if (problems.length > 0) throw new Error(`GkeCluster ${name}: ${problems.join("; ")}`);
         super("platform:gcp:GkeCluster", name, {}, opts);
         const { project, region } = args;
+        const mode = args.nodeMode ?? "managed";
 
         const apis = (args.enableApis ?? true)
             ? GKE_REQUIRED_APIS.map(
@@ -226,16 +356,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                 project,
                 location: region,
                 description: "Platform cluster (managed by Pulumi)",
-                // GKE cannot create a cluster without a pool: create the smallest one and delete it,
-                // so every node comes from the managed NodePool below.
-                removeDefaultNodePool: true,
-                initialNodeCount: 1,
-                // That temporary pool would otherwise run as the Compute Engine default service
-                // account, which hardened and new organisations disable: creation then fails.
-                nodeConfig: {
-                    serviceAccount: this.nodeServiceAccount.email,
-                    oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
-                },
+                // Standard: a temporary default pool, deleted for the managed NodePool; Autopilot: none.
+                ...gkeNodeModeArgs(mode, this.nodeServiceAccount.email, project),
                 releaseChannel: { channel: args.releaseChannel },
                 minMasterVersion: args.kubernetesVersion,
                 maintenancePolicy: gkeMaintenancePolicy(),
@@ -246,53 +368,42 @@ export class GkeCluster extends pulumi.ComponentResource {
                     clusterSecondaryRangeName: POD_RANGE_NAME,
                     servicesSecondaryRangeName: SERVICE_RANGE_NAME,
                 },
+                // Who may reach the public endpoint (unset: everyone; config warns on every preview).
+                masterAuthorizedNetworksConfig: gkeMasterAuthorizedNetworks(args.apiAllowedCidrs),
                 // Nodes get no external IP; the API endpoint stays public so Pulumi and CI can reach it.
                 privateClusterConfig: {
                     enablePrivateNodes: true,
                     enablePrivateEndpoint: false,
                     masterIpv4CidrBlock: plan.controlPlane,
                 },
-                workloadIdentityConfig: { workloadPool: workloadPool(project) },
-                // Dataplane V2 (Cilium) enforces NetworkPolicy; the platform's workloads depend on it.
-                // It must not be combined with the Calico `networkPolicy` block.
-                datapathProvider: "ADVANCED_DATAPATH",
-                loggingConfig: { enableComponents: [...LOGGING_COMPONENTS] },
-                monitoringConfig: {
-                    enableComponents: [...MONITORING_COMPONENTS],
-                    managedPrometheus: { enabled: args.managedPrometheus ?? true },
-                },
-                addonsConfig: {
-                    // On by default for new clusters; explicit because every platform volume needs it.
-                    gcePersistentDiskCsiDriverConfig: { enabled: true },
-                    // Backend-service-based LoadBalancer Services (the ingress NLB) need this add-on.
-                    httpLoadBalancing: { disabled: false },
-                    horizontalPodAutoscaling: { disabled: false },
-                },
-                enableShieldedNodes: true,
-                // While true, `pulumi destroy` (and any change that replaces the cluster) fails: set
-                // platform:deletionProtection false and run `pulumi up` first.
+                ...gkeObservabilityArgs(args.observability ?? "native", mode, args.managedPrometheus),
+                // While true, `pulumi destroy` (and any change that replaces the cluster) is refused:
+                // set platform:deletionProtection false and run `pulumi up` first.
                 deletionProtection: args.deletionProtection,
             },
             {
                 parent: this,
+                // Pulumi refuses a delete or replace in the preview, before any dependent (workloads,
+                // node pool) is deleted; GKE's own flag is checked only at the very end.
+                protect: args.deletionProtection,
                 // The temporary pool's nodes run as the node service account: give it its roles first.
                 dependsOn: [...apis, ...roleBindings],
                 // The cluster-level nodeConfig only describes the temporary default pool. GKE later
                 // reports the remaining pools' config there, and every nodeConfig change forces a
                 // new cluster: without this each `pulumi up` would plan a replacement
                 // (hashicorp/terraform-provider-google#12070, #2115, #17511).
-                ignoreChanges: ["nodeConfig"],
+                ignoreChanges: mode === "managed" ? ["nodeConfig"] : [],
             },
         );
 
-        this.nodePool = new gcp.container.NodePool(
+        this.nodePool = mode === "auto" ? undefined : new gcp.container.NodePool(
             `${name}-nodes`,
             {
                 project,
                 location: region,
                 cluster: this.cluster.name,
-                initialNodeCount: initialNodesPerZone(args.minNodes),
-                // The config values are totals for the whole regional pool (spread over three zones),
+                initialNodeCount: initialNodesPerZone(args.minNodes, REGIONAL_ZONE_COUNT, args.maxNodes),
+                // The config values are totals for the whole regional pool (spread over its zones),
                 // hence total*, not the per-zone min/maxNodeCount.
                 autoscaling: {
                     totalMinNodeCount: args.minNodes,
@@ -315,6 +426,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                     workloadMetadataConfig: { mode: "GKE_METADATA" },
                     shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
                     metadata: { "disable-legacy-endpoints": "true" },
+                    // Arm pools: no arm64 NoSchedule taint, or every platform pod stays Pending.
+                    ...(gkeNodeTaintConfig(args.nodeSize) === undefined ? {} : { taintConfig: gkeNodeTaintConfig(args.nodeSize) }),
                 },
             },
             {
@@ -339,11 +452,29 @@ export class GkeCluster extends pulumi.ComponentResource {
 
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
 
+        new GkeAccess(`${name}-access`, { admins: args.clusterAdmins ?? [], readers: args.clusterReaders ?? [] }, { parent: this, provider: this.provider });
+
+        // Reserved before the Service exists and protected like data: DNS pointed at it survives a
+        // re-created ingress Service (or controller switch), which would otherwise get a new IP.
+        this.ingressAddress = new gcp.compute.Address(
+            `${name}-ingress-ip`,
+            {
+                project,
+                region,
+                addressType: "EXTERNAL",
+                // The tier the NLB's forwarding rule uses by default; they must match.
+                networkTier: "PREMIUM",
+                description: "Ingress load balancer address of the platform (managed by Pulumi)",
+            },
+            { parent: this, protect: args.protectIngressAddress ?? true, dependsOn: apis },
+        );
+
         this.registerOutputs({
             clusterName: this.cluster.name,
             endpoint: this.cluster.endpoint,
-            nodePool: this.nodePool.name,
+            nodePool: this.nodePool?.name ?? "none (Autopilot)",
             nodeServiceAccount: this.nodeServiceAccount.email,
+            ingressAddress: this.ingressAddress.address,
             kubeconfig: this.kubeconfig,
         });
     }
@@ -357,6 +488,12 @@ export function gcpTarget(config: GcpConfig): ClusterTarget {
         kubernetesVersion: config.cluster.kubernetesVersion,
         releaseChannel: config.gcp.releaseChannel,
         deletionProtection: config.gcp.deletionProtection,
+        apiAllowedCidrs: config.cluster.apiAllowedCidrs,
+        clusterAdmins: config.cluster.clusterAdmins,
+        clusterReaders: config.cluster.clusterReaders,
+        protectIngressAddress: config.workloads.protectData,
+        nodeMode: config.cluster.nodeMode,
+        observability: config.cluster.observability,
         nodeSize: config.cluster.nodeSize,
         minNodes: config.cluster.minNodes,
         maxNodes: config.cluster.maxNodes,
@@ -372,13 +509,19 @@ export function gcpTarget(config: GcpConfig): ClusterTarget {
         cloud: "gcp",
         provider: gke.provider,
         kubeconfig: gke.kubeconfig,
-        storage: gcpStorageFacts(config.storage.tier),
-        loadBalancer: GCP_LOAD_BALANCER,
-        // Node pools under the cluster autoscaler: the only node mode so far.
-        nodes: MANAGED_NODES,
+        // The Filestore instances of `platform-shared` join the cluster's own VPC, by name.
+        storage: gcpStorageFacts(config.storage.tier, gke.network.network.name),
+        loadBalancer: gcpLoadBalancer({ loadBalancerIP: gke.ingressAddress.address, addresses: gke.ingressAddress.address.apply((ip) => [ip]) }),
+        nodes: gkeNodeFacts(config.cluster.nodeMode),
+        observability:
+            config.cluster.observability === "none"
+                ? undefined
+                : gke.cluster.name.apply((clusterName) => gkeObservabilityLinks(config.gcp.project, config.gcp.region, clusterName)),
         registry: registry.registry,
-        // Nodes before anything is scheduled; NAT before public images are pulled; the webhook
+        // Nodes before anything is scheduled (the node pool exists only once the cluster, and so
+        // its PD and Filestore CSI add-ons, do); NAT before public images are pulled; the webhook
         // firewall rule before the API server calls ingress-nginx's admission webhook.
-        dependsOn: [gke.nodePool, gke.network.nat, gke.network.webhookFirewall],
+        // On Autopilot the cluster itself: GKE adds nodes as pods need them.
+        dependsOn: [gke.nodePool ?? gke.cluster, gke.network.nat, gke.network.webhookFirewall],
     };
 }

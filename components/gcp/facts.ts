@@ -2,14 +2,32 @@
  * What the cloud-neutral layer needs to know about GKE, as plain values and pure functions.
  * No resources are created here, so tests call everything directly.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import type { StorageTier } from "../../config";
-import { blockStorageClasses, type LoadBalancerFacts, type StorageFacts } from "../cluster";
+import { blockStorageClasses, type LoadBalancerFacts, type StaticAddress, type StorageClassFacts, type StorageFacts } from "../cluster";
 
 /** The GKE-managed Compute Engine Persistent Disk CSI driver. */
 export const GCP_DISK_PROVISIONER = "pd.csi.storage.gke.io";
 
-/** StorageClasses GKE creates on every Standard cluster; ours must never reuse these names. */
-export const GKE_BUILT_IN_CLASSES = ["standard", "standard-rwo", "premium-rwo"] as const;
+/** The GKE-managed Filestore CSI driver (add-on `gcpFilestoreCsiDriverConfig`). */
+export const GCP_FILESTORE_PROVISIONER = "filestore.csi.storage.gke.io";
+
+/**
+ * StorageClasses GKE creates on a Standard cluster; ours must never reuse these names. The `*-rwx`
+ * ones appear once the Filestore CSI add-on is on (GKE "Access Filestore instances with the
+ * Filestore CSI driver", checked 2026-12-01).
+ */
+export const GKE_BUILT_IN_CLASSES = [
+    "standard",
+    "standard-rwo",
+    "premium-rwo",
+    "standard-rwx",
+    "premium-rwx",
+    "enterprise-rwx",
+    "enterprise-multishare-rwx",
+    "zonal-rwx",
+    "regional-rwx",
+] as const;
 
 const FS_TYPE = { "csi.storage.k8s.io/fstype": "ext4" } as const;
 
@@ -25,13 +43,58 @@ export const GCP_DISK_PARAMETERS: Record<StorageTier, Record<string, string>> = 
     premium: { type: "pd-ssd", "replication-type": "regional-pd", ...FS_TYPE },
 };
 
-export function gcpStorageFacts(tier: StorageTier): StorageFacts {
+/**
+ * Filestore tier of `platform-shared`, and the smallest claim it takes (a claim is one instance).
+ * Minimums from cloud.google.com/filestore/docs/service-tiers, checked 2026-12-01: BASIC_HDD 1 TiB,
+ * but 100 GiB when provisioned through the GKE CSI driver on GKE 1.33+ (it still counts 1 TiB of
+ * quota); BASIC_SSD 2.5 TiB; ZONAL, REGIONAL and ENTERPRISE 1 TiB.
+ * - `ssd`: `standard` (BASIC_HDD): the only tier whose smallest claim (100Gi, a few dollars a month
+ *   per 100Gi) suits upload directories and shared artifacts; one zone, grows but never shrinks.
+ * - `premium`: `regional` (REGIONAL, 1Ti minimum): survives a zone outage, as premium disks do.
+ */
+export const GCP_FILESTORE_TIER: Record<StorageTier, { tier: string; minimumGi: number }> = {
+    ssd: { tier: "standard", minimumGi: 100 },
+    premium: { tier: "regional", minimumGi: 1024 },
+};
+
+/**
+ * `platform-shared`: a Filestore instance per claim on the cluster's VPC (`network` is the VPC's
+ * name; the driver peers the instance into it). Reclaim Delete, as `platform-standard`: shared
+ * scratch and artifacts; data that must outlive its claim belongs on `platform-retain`. Expansion
+ * on (every tier grows). `WaitForFirstConsumer`: a zonal (BASIC) instance is made in the zone of
+ * the first pod; NFS then serves pods in every zone of the region.
+ */
+export function gcpSharedClass(tier: StorageTier, network: pulumi.Input<string>): StorageClassFacts {
+    return {
+        provisioner: GCP_FILESTORE_PROVISIONER,
+        parameters: { tier: GCP_FILESTORE_TIER[tier].tier, network },
+        reclaimPolicy: "Delete",
+        allowVolumeExpansion: true,
+        volumeBindingMode: "WaitForFirstConsumer",
+        accessModes: ["ReadWriteMany", "ReadOnlyMany", "ReadWriteOnce"],
+    };
+}
+
+/**
+ * PD CSI snapshots (the driver ships snapshot support on GKE; snapshot CRDs and controller are
+ * managed by GKE). `storage-locations` is left to the driver: the snapshot goes to the
+ * multi-region nearest the disk.
+ */
+export const GCP_SNAPSHOTS = { driver: GCP_DISK_PROVISIONER, parameters: {} } as const;
+
+/**
+ * The platform's classes on GKE. `network` (the cluster VPC's name) turns on `platform-shared`;
+ * without it (a cluster whose Filestore add-on is off) the target offers no shared class.
+ */
+export function gcpStorageFacts(tier: StorageTier, network?: pulumi.Input<string>): StorageFacts {
+    const block = blockStorageClasses({ provisioner: GCP_DISK_PROVISIONER, parameters: GCP_DISK_PARAMETERS[tier], allowVolumeExpansion: true });
     return {
         // The PD CSI driver can expand zonal and regional disks.
-        classes: blockStorageClasses({ provisioner: GCP_DISK_PROVISIONER, parameters: GCP_DISK_PARAMETERS[tier], allowVolumeExpansion: true }),
+        classes: { ...block, shared: network === undefined ? undefined : gcpSharedClass(tier, network) },
         builtInClasses: GKE_BUILT_IN_CLASSES,
         builtInDefaultClass: "standard-rwo",
         makeDefault: true,
+        snapshots: { driver: GCP_SNAPSHOTS.driver, parameters: { ...GCP_SNAPSHOTS.parameters } },
     };
 }
 
@@ -46,6 +109,23 @@ export const GCP_LOAD_BALANCER: LoadBalancerFacts = {
     serviceType: "LoadBalancer",
     annotations: { "cloud.google.com/l4-rbs": "enabled" },
 };
+
+/**
+ * The NLB on a regional address the stack reserved: GKE takes a reserved regional external IP for
+ * an external passthrough NLB through `spec.loadBalancerIP` (GKE "LoadBalancer Service
+ * parameters", checked 2026-12-01; the `networking.gke.io/load-balancer-ip-addresses` annotation,
+ * GKE 1.29+, takes address names and is meant for dual-stack). The Service's deletion then
+ * releases the forwarding rule, never the address.
+ */
+export function gcpLoadBalancer(address?: StaticAddress): LoadBalancerFacts {
+    if (address === undefined) return { ...GCP_LOAD_BALANCER };
+    // The reserved address is Premium tier; a Service otherwise follows the project's default
+    // tier, and a Standard-tier project would then refuse the Premium address.
+    return { ...GCP_LOAD_BALANCER, annotations: { ...GCP_LOAD_BALANCER.annotations, [GKE_NETWORK_TIER_ANNOTATION]: "Premium" }, address };
+}
+
+/** GKE's Service annotation for the network tier of an external LoadBalancer's forwarding rule. */
+export const GKE_NETWORK_TIER_ANNOTATION = "cloud.google.com/network-tier";
 
 /** Workload Identity pool of a project: `<project>.svc.id.goog`. */
 export function workloadPool(project: string): string {
@@ -67,6 +147,7 @@ export interface GkeKubeconfigArgs {
 }
 
 export const GKE_AUTH_PLUGIN = "gke-gcloud-auth-plugin";
+export const GKE_AUTH_PLUGIN_ARGS = ["--use_application_default_credentials"] as const;
 
 /**
  * A kubeconfig that gets short-lived tokens from `gke-gcloud-auth-plugin` (GKE dropped the built-in
@@ -95,6 +176,10 @@ export function gkeKubeconfig(args: GkeKubeconfigArgs): string {
                         exec: {
                             apiVersion: "client.authentication.k8s.io/v1beta1",
                             command: GKE_AUTH_PLUGIN,
+                            // Application Default Credentials: a CI job with only ADC / workload
+                            // identity federation (no gcloud login) can reach the cluster. Without
+                            // the flag the plugin shells out to `gcloud config config-helper`.
+                            args: [...GKE_AUTH_PLUGIN_ARGS],
                             provideClusterInfo: true,
                             interactiveMode: "Never",
                             installHint:
@@ -127,7 +212,36 @@ export const REGISTRY_TOKEN_USERNAME = "oauth2accesstoken";
 /** Arm GCE families (Tau T2A, Axion C4A/N4A): their nodes run linux/arm64 images only. */
 const ARM_GCE_FAMILIES = /^(t2a|c4a|n4a)-/;
 
+export function isArmMachineType(machineType: string): boolean {
+    return ARM_GCE_FAMILIES.test(machineType);
+}
+
 /** The image platform the node pool runs, from its machine type. */
 export function gkeImagePlatform(machineType: string): string {
-    return ARM_GCE_FAMILIES.test(machineType) ? "linux/arm64" : "linux/amd64";
+    return isArmMachineType(machineType) ? "linux/arm64" : "linux/amd64";
+}
+
+/**
+ * GKE Standard taints Arm nodes `kubernetes.io/arch=arm64:NoSchedule` and adds the toleration only
+ * to pods that select arm64, so the platform's pods would stay Pending. Every image the platform
+ * runs is multi-arch (ingress-nginx, cert-manager, Envoy Gateway, redis, postgres) and the app is
+ * built for the pool's platform, so Arm pools turn the taint off (`NONE`). GA 2026-07-28; needs a
+ * control plane on 1.35.0-gke.2141000 or later (config refuses Arm below 1.35). GKE updates the
+ * taint in place, without recreating nodes (GKE release notes 2026-07-28, checked 2026-12-01).
+ * Undefined on x86 pools: nothing to turn off, and the field stays out of their plan.
+ */
+export function gkeNodeTaintConfig(machineType: string): { architectureTaintBehavior: "NONE" } | undefined {
+    return isArmMachineType(machineType) ? { architectureTaintBehavior: "NONE" } : undefined;
+}
+
+/** Console links for the cluster's logs and metrics (`target.observability`). */
+export function gkeObservabilityLinks(project: string, location: string, clusterName: string): Record<string, string> {
+    const filter = encodeURIComponent(
+        `resource.type="k8s_container" OR resource.type="k8s_cluster" OR resource.type="k8s_node"\nresource.labels.cluster_name="${clusterName}"\nresource.labels.location="${location}"`,
+    );
+    return {
+        logs: `https://console.cloud.google.com/logs/query;query=${filter}?project=${project}`,
+        metrics: `https://console.cloud.google.com/monitoring/prometheus?project=${project}`,
+        cluster: `https://console.cloud.google.com/kubernetes/clusters/details/${location}/${clusterName}/observability?project=${project}`,
+    };
 }

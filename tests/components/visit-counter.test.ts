@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_DIR, contentTag } from "../../components/app-image";
+import { APP_DIR, AppImage, contentTag } from "../../components/app-image";
 import { CLUSTER_AUTOSCALER_DISRUPTION, KARPENTER_DISRUPTION, type ImageRegistry } from "../../components/cluster";
 import { AppNamespace } from "../../components/namespace";
 import { Postgres } from "../../components/postgres";
@@ -31,7 +31,7 @@ function deploy(ingress: IngressOverrides = {}, extra: Partial<VisitCounterArgs>
             "visit-counter",
             {
                 namespace: "apps",
-                registry: LOCAL_REGISTRY,
+                image: new AppImage("visit-counter-image", { registry: LOCAL_REGISTRY }).imageName,
                 replicas: 2,
                 maxReplicas: 10,
                 redis: {
@@ -292,7 +292,7 @@ describe("the workloads together", () => {
                 "visit-counter",
                 {
                     namespace: ns.name,
-                    registry: LOCAL_REGISTRY,
+                    image: new AppImage("visit-counter-image", { registry: LOCAL_REGISTRY }).imageName,
                     replicas: 2,
                     maxReplicas: 10,
                     redis: redis.connection,

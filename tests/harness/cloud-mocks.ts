@@ -92,6 +92,10 @@ function installGcpMocks(): void {
         return { email, member: `serviceAccount:${email}` };
     });
     mockState("gcp:container/nodePool:NodePool", (args) => ({ name: `${args.name}-9z8y` }));
+    // Auto-named like the real VPC: `platform-shared`'s Filestore instances join it by this name.
+    mockState("gcp:compute/network:Network", (args) => ({ name: `${args.name}-5e6f` }));
+    // The reserved ingress address: the one the mocked Service reports, as GKE would.
+    mockState("gcp:compute/address:Address", () => ({ address: MOCK_LB_INGRESS.gcp.ip }));
     mockCall("gcp:organizations/getClientConfig:getClientConfig", () => ({
         accessToken: "ya29.mock-access-token",
         project: GCP_PROJECT,

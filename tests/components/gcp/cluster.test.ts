@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     GKE_REQUIRED_APIS,
     GkeCluster,
+    REGIONAL_ZONE_COUNT,
     MINOR_VERSION_HOLD_START,
     NODE_SERVICE_ACCOUNT_ROLES,
     gcpTarget,
@@ -16,6 +17,7 @@ import {
 import { MANAGED_NODES } from "../../../components/cluster";
 import { gcpStorageFacts } from "../../../components/gcp/facts";
 import { DEFAULT_ADDRESS_PLAN } from "../../../components/gcp/network";
+import { GKE_DEFAULT_ZONES } from "../../../config/keys";
 import { runProgram, valueOf, type RecordedResource, type ResourceSet } from "../../harness/mocks";
 import { CA, ENDPOINT, PROJECT_ID, REGION, gcpConfig, mockGcp } from "./helpers";
 
@@ -299,6 +301,31 @@ describe("GkeCluster", () => {
             assert.equal(nc.diskType, "pd-balanced");
         });
 
+        it("leaves x86 pools without a taint config", () => {
+            assert.equal(obj(pool.inputs.nodeConfig).taintConfig, undefined);
+        });
+
+        it("turns GKE's arm64 NoSchedule taint off on Arm (t2a) pools, so no platform pod stays Pending", async () => {
+            const config = gcpConfig({ "platform:nodeSize": "t2a-standard-4" });
+            const { resources: r } = await runProgram(() => gcpTarget(config));
+            assert.deepEqual(obj(r.one(NODE_POOL).inputs.nodeConfig).taintConfig, { architectureTaintBehavior: "NONE" });
+            assert.equal(obj(r.one(NODE_POOL).inputs.nodeConfig).machineType, "t2a-standard-4");
+        });
+
+        it("refuses Arm below Kubernetes 1.35, where GKE cannot turn the taint off, in config before anything is created", () => {
+            assert.throws(
+                () => gcpConfig({ "platform:nodeSize": "t2a-standard-4", "platform:releaseChannel": "EXTENDED", "platform:kubernetesVersion": "1.34" }),
+                /platform:nodeSize: "t2a-standard-4" is Arm: GKE taints Arm nodes unless the pool turns the taint off, which needs Kubernetes 1.35 or later \(platform:kubernetesVersion is 1\.34\)/,
+            );
+            assert.equal(gcpConfig({ "platform:nodeSize": "t2a-standard-4", "platform:releaseChannel": "EXTENDED", "platform:kubernetesVersion": "1.35" }).cluster.nodeSize, "t2a-standard-4");
+        });
+
+        it("spreads the totals over the same zone count config checks maxNodes against", () => {
+            assert.equal(REGIONAL_ZONE_COUNT, GKE_DEFAULT_ZONES);
+            // 2 total over 3 zones: one node per zone to start.
+            assert.equal(pool.inputs.initialNodeCount, 1);
+        });
+
         it("waits for the node service account's roles and for NAT", () => {
             const deps = new Set(pool.dependsOn);
             for (const m of resources.ofType("gcp:projects/iAMMember:IAMMember")) assert.ok(deps.has(m.urn), `missing dependency on ${m.name}`);
@@ -333,12 +360,13 @@ describe("GkeCluster", () => {
     });
 
     describe("APIs on a fresh project", () => {
-        it("turns on Compute, Kubernetes Engine, IAM and Cloud Resource Manager, and never turns them off", () => {
+        it("turns on Compute, Kubernetes Engine, IAM, Cloud Resource Manager and Filestore, and never turns them off", () => {
             const apis = resources.ofType("gcp:projects/service:Service");
             assert.deepEqual(apis.map((a) => a.inputs.service).sort(), [
                 "cloudresourcemanager.googleapis.com",
                 "compute.googleapis.com",
                 "container.googleapis.com",
+                "file.googleapis.com",
                 "iam.googleapis.com",
             ]);
             assert.deepEqual([...GKE_REQUIRED_APIS].sort(), apis.map((a) => a.inputs.service).sort());
@@ -350,7 +378,7 @@ describe("GkeCluster", () => {
 
         it("creates the node service account and every role binding only after the APIs are on", () => {
             const apiUrns = resources.ofType("gcp:projects/service:Service").map((a) => a.urn);
-            assert.equal(apiUrns.length, 4);
+            assert.equal(apiUrns.length, 5);
             const dependents = [resources.one("gcp:serviceaccount/account:Account"), ...resources.ofType("gcp:projects/iAMMember:IAMMember")];
             assert.equal(dependents.length, 1 + NODE_SERVICE_ACCOUNT_ROLES.length);
             for (const r of dependents) {
@@ -393,6 +421,8 @@ describe("GkeCluster", () => {
             assert.equal(exec.command, "gke-gcloud-auth-plugin");
             assert.equal(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
             assert.equal(exec.provideClusterInfo, true);
+            // CI with only ADC / workload identity federation: no gcloud login to shell out to.
+            assert.deepEqual(exec.args, ["--use_application_default_credentials"]);
             assert.match(String(exec.installHint), /gcloud components install gke-gcloud-auth-plugin/);
         });
 
@@ -414,10 +444,10 @@ describe("gcpTarget", () => {
         assert.equal(target.cloud, "gcp");
         assert.ok(target.kubeconfig);
         assert.equal(await pulumi.isSecret(target.kubeconfig), true);
-        assert.deepEqual(target.storage, gcpStorageFacts("premium"));
+        assert.deepEqual({ ...target.storage, classes: { ...target.storage.classes, shared: undefined } }, gcpStorageFacts("premium"));
         assert.deepEqual(target.storage.classes.retain.parameters, { type: "pd-ssd", "replication-type": "regional-pd", "csi.storage.k8s.io/fstype": "ext4" });
         assert.deepEqual(target.nodes, MANAGED_NODES);
-        assert.deepEqual(target.loadBalancer.annotations, { "cloud.google.com/l4-rbs": "enabled" });
+        assert.deepEqual(target.loadBalancer.annotations, { "cloud.google.com/l4-rbs": "enabled", "cloud.google.com/network-tier": "Premium" });
         assert.equal(await valueOf(target.registry.repository), `${REGION}-docker.pkg.dev/${PROJECT_ID}/platform/visit-counter`);
         const depUrns = await Promise.all(target.dependsOn.map((d) => valueOf(d.urn)));
         assert.deepEqual(depUrns.sort(), [
@@ -435,6 +465,19 @@ describe("GKE decision functions", () => {
         assert.equal(initialNodesPerZone(3), 1);
         assert.equal(initialNodesPerZone(4), 2);
         assert.equal(initialNodesPerZone(10), 4);
+    });
+
+    it("never starts a pool above its maximum: min 4 / max 4 over 3 zones starts 1 per zone, not 2", () => {
+        assert.equal(initialNodesPerZone(4, 3, 4), 1);
+        assert.equal(initialNodesPerZone(4, 3, 6), 2);
+        assert.equal(initialNodesPerZone(6, 3, 9), 2);
+        for (let min = 1; min <= 12; min++) {
+            for (let max = Math.max(min, 3); max <= 15; max++) {
+                const total = initialNodesPerZone(min, 3, max) * 3;
+                assert.ok(total <= max, `min ${min} max ${max}: starts at ${total}`);
+                assert.ok(total >= Math.min(min, max - (max % 3)), `min ${min} max ${max}: starts at ${total}`);
+            }
+        }
     });
 
     it("derives a valid service account id (6-30 chars, starts with a letter)", () => {

@@ -5,6 +5,7 @@ import {
     gkeContextName,
     gkeImagePlatform,
     gkeKubeconfig,
+    gkeNodeTaintConfig,
     registryHost,
     registryImageRepository,
     workloadPool,
@@ -21,9 +22,10 @@ describe("GCP facts", () => {
         };
         assert.deepEqual(gcpStorageFacts("ssd"), {
             classes: { general: { ...disk, reclaimPolicy: "Delete" }, retain: { ...disk, reclaimPolicy: "Retain" }, shared: undefined },
-            builtInClasses: ["standard", "standard-rwo", "premium-rwo"],
+            builtInClasses: ["standard", "standard-rwo", "premium-rwo", "standard-rwx", "premium-rwx", "enterprise-rwx", "enterprise-multishare-rwx", "zonal-rwx", "regional-rwx"],
             builtInDefaultClass: "standard-rwo",
             makeDefault: true,
+            snapshots: { driver: "pd.csi.storage.gke.io", parameters: {} },
         });
     });
 
@@ -57,6 +59,12 @@ describe("GCP facts", () => {
         assert.equal(gkeImagePlatform("t2a-standard-4"), "linux/arm64");
     });
 
+    it("turns the arm64 taint off exactly on Arm machine types", () => {
+        assert.deepEqual(gkeNodeTaintConfig("t2a-standard-4"), { architectureTaintBehavior: "NONE" });
+        assert.equal(gkeNodeTaintConfig("e2-standard-4"), undefined);
+        assert.equal(gkeNodeTaintConfig("t2d-standard-4"), undefined);
+    });
+
     it("builds a kubeconfig with the exec plugin and no embedded credential", () => {
         const kc = JSON.parse(gkeKubeconfig({ contextName: "ctx", endpoint: "10.0.0.2", clusterCaCertificate: "Q0E=" })) as Record<string, unknown>;
         assert.equal(kc.apiVersion, "v1");
@@ -70,6 +78,7 @@ describe("GCP facts", () => {
         assert.equal(exec.command, "gke-gcloud-auth-plugin");
         assert.equal(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
         assert.equal(exec.provideClusterInfo, true);
+        assert.deepEqual(exec.args, ["--use_application_default_credentials"]);
         assert.equal(typeof exec.installHint, "string");
     });
 });

@@ -7,6 +7,7 @@ export const REGION = "europe-west1";
 export const ENDPOINT = "34.76.1.2";
 export const CA = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t";
 export const ACCESS_TOKEN = "ya29.test-token";
+export const INGRESS_IP = "34.140.7.8";
 
 /** A config read through the real reader, so defaults are the ones users get. */
 export function gcpConfig(extra: Record<string, string> = {}): GcpConfig {
@@ -32,6 +33,9 @@ export function mockGcp(): void {
         return { email, member: `serviceAccount:${email}` };
     });
     mockState("gcp:container/nodePool:NodePool", (args) => ({ name: `${args.name}-9z8y` }));
+    // Auto-named like the real VPC: `platform-shared`'s Filestore instances join it by this name.
+    mockState("gcp:compute/network:Network", (args) => ({ name: `${args.name}-5e6f` }));
+    mockState("gcp:compute/address:Address", () => ({ address: INGRESS_IP }));
     mockCall("gcp:organizations/getClientConfig:getClientConfig", () => ({
         accessToken: ACCESS_TOKEN,
         project: PROJECT_ID,

@@ -185,7 +185,8 @@ export const runCommand: CommandRunner = (file, args) =>
  * reads only `DOCKER_HOST` and otherwise falls back to the default socket, while the CLI follows
  * Docker contexts (Colima, rootless Docker, Docker Desktop beside a system engine): without this,
  * the image is built into one engine and loaded from another, or the build cannot connect at all.
- * `DOCKER_HOST` wins in the CLI too, so it is taken as is. Undefined where the CLI is absent or
+ * `DOCKER_HOST` wins in the CLI too, so it is taken as is. Only the build needs telling: the CLI
+ * (and kind) already follow this engine. Undefined where the CLI is absent or
  * has no current context: the provider's own default then applies (and `kind` would fail alike).
  */
 export function resolveDockerEngine(env: NodeJS.ProcessEnv = process.env, run: CommandRunner = runCommand): DockerEngine | undefined {
@@ -268,9 +269,9 @@ export class AppImage extends pulumi.ComponentResource {
                 `${name}-kind-load`,
                 {
                     create: pulumi.interpolate`kind load docker-image ${image.imageName} --name ${kindCluster}`,
+                    // No DOCKER_HOST of its own: kind's `docker save` follows the same DOCKER_HOST or
+                    // context the engine was resolved from, which the build now uses too.
                     triggers: [image.imageName, ...(args.registry.clusterIdentity === undefined ? [] : [args.registry.clusterIdentity])],
-                    // The same engine the build used: kind's `docker save` follows DOCKER_HOST.
-                    ...(engine === undefined ? {} : { environment: { DOCKER_HOST: engine.host } }),
                 },
                 { parent: this, dependsOn: [image] },
             );

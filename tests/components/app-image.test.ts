@@ -252,7 +252,7 @@ describe("one Docker engine for the build and kind load", () => {
         assert.equal(resolveDockerEngine({}, () => "null\n"), undefined);
     });
 
-    it("builds with a docker provider on the context's engine and loads into kind from the same engine", async () => {
+    it("builds with a docker provider on the context's engine, the one kind loads from", async () => {
         const host = "unix:///Users/me/.colima/default/docker.sock";
         const { resources } = await runProgram(
             () =>
@@ -265,16 +265,17 @@ describe("one Docker engine for the build and kind load", () => {
         assert.equal(provider.inputs.host, host);
         assert.ok(resources.one(IMAGE_TYPE).provider.startsWith(provider.urn), "the image is built on that engine");
         const load = resources.one(COMMAND_TYPE, "app-kind-load");
-        assert.deepEqual(load.inputs.environment, { DOCKER_HOST: host });
+        // kind's docker CLI follows the same context by itself; no override that could point elsewhere.
+        assert.equal(load.inputs.environment, undefined);
         assert.deepEqual(load.inputs.triggers, [`platform/visit-counter:${contentTag(APP_DIR)}`, "uid-1"]);
     });
 
-    it("needs no provider of its own when DOCKER_HOST already names the engine, and still hands it to kind", async () => {
+    it("needs no provider of its own when DOCKER_HOST already names the engine (the provider and kind both read it)", async () => {
         const host = "unix:///run/user/1000/podman/podman.sock";
         const { resources } = await runProgram(
             () => new AppImage("app", { registry: { repository: "platform/visit-counter", kindCluster: "dev" }, engine: { host, source: "DOCKER_HOST" } }),
         );
         assert.equal(resources.ofType("pulumi:providers:docker").length, 0);
-        assert.deepEqual(resources.one(COMMAND_TYPE, "app-kind-load").inputs.environment, { DOCKER_HOST: host });
+        assert.equal(resources.one(IMAGE_TYPE).provider, "", "the docker provider's own DOCKER_HOST lookup");
     });
 });

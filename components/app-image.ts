@@ -1,8 +1,10 @@
 /**
- * The visit-counter image: built from `app/` and tagged by the content of what goes into it, so a
- * code change gives a new image reference and rolls the Deployment, and an unchanged tree gives
- * the same tag and no rollout.
+ * The visit-counter image: built from `app/` and tagged by the content of what goes into it and the
+ * platform it is built for, so a code change or an x86 <-> Arm switch gives a new image reference
+ * and rolls the Deployment, and an unchanged tree on the same platform gives the same tag and no
+ * rollout.
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -117,13 +119,21 @@ export function contextFiles(dir: string): string[] {
     return found.sort();
 }
 
+/** What the tag records when the registry names no platform: the engine's own (`docker build` default). */
+export const ENGINE_PLATFORM = "engine-default";
+
 /**
- * Content tag of the build context: a hash over the path and bytes of every file that goes into
- * the image. Not covered: a new base image behind the same `FROM` tag (pin the digest in the
- * Dockerfile to make that a content change too).
+ * Content tag of the build context for one target platform: a hash over the platform, then the
+ * path and bytes of every file that goes into the image. The platform is part of it because the
+ * same tree built for linux/arm64 is a different image: under one tag, an IMMUTABLE registry (ECR)
+ * refuses the second push and a mutable one would swap the image under running pods. Not covered:
+ * a new base image behind the same `FROM` tag (pin the digest in the Dockerfile to make that a
+ * content change too).
  */
-export function contentTag(dir: string): string {
+export function contentTag(dir: string, platform?: string): string {
     const hash = createHash("sha256");
+    const target = platform ?? ENGINE_PLATFORM;
+    hash.update(`platform:${Buffer.byteLength(target)}:${target}:`);
     for (const rel of contextFiles(dir)) {
         const full = path.join(dir, rel);
         const stat = fs.lstatSync(full);
@@ -153,8 +163,57 @@ export function registryInput(creds: RegistryCredentials, preview: boolean): doc
     return { server: creds.server, username: login.username, password: pulumi.secret(login.password) };
 }
 
+/** The Docker engine both the build and `kind load` use. */
+export interface DockerEngine {
+    /** Engine endpoint, e.g. `unix:///Users/me/.colima/default/docker.sock`. */
+    host: string;
+    /** Where it came from, for messages. */
+    source: "DOCKER_HOST" | "docker context";
+}
+
+/** The docker provider's own fallback when neither its `host` nor `DOCKER_HOST` is set. */
+export const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+
+/** Runs a CLI and returns its stdout; throws when it is missing or fails. */
+export type CommandRunner = (file: string, args: readonly string[]) => string;
+
+export const runCommand: CommandRunner = (file, args) =>
+    execFileSync(file, [...args], { encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "pipe"] });
+
+/**
+ * The engine the `docker` CLI (and so `kind load`, which shells out to it) talks to. `@pulumi/docker`
+ * reads only `DOCKER_HOST` and otherwise falls back to the default socket, while the CLI follows
+ * Docker contexts (Colima, rootless Docker, Docker Desktop beside a system engine): without this,
+ * the image is built into one engine and loaded from another, or the build cannot connect at all.
+ * `DOCKER_HOST` wins in the CLI too, so it is taken as is. Only the build needs telling: the CLI
+ * (and kind) already follow this engine. Undefined where the CLI is absent or
+ * has no current context: the provider's own default then applies (and `kind` would fail alike).
+ */
+export function resolveDockerEngine(env: NodeJS.ProcessEnv = process.env, run: CommandRunner = runCommand): DockerEngine | undefined {
+    const fromEnv = env.DOCKER_HOST?.trim();
+    if (fromEnv) return { host: fromEnv, source: "DOCKER_HOST" };
+    let out: string;
+    try {
+        out = run("docker", ["context", "inspect", "--format", "{{json .Endpoints.docker.Host}}"]);
+    } catch {
+        return undefined;
+    }
+    let host: unknown;
+    try {
+        host = JSON.parse(out.trim());
+    } catch {
+        return undefined;
+    }
+    return typeof host === "string" && host !== "" ? { host, source: "docker context" } : undefined;
+}
+
 export interface AppImageArgs {
     registry: ImageRegistry;
+    /**
+     * The Docker engine to build in (and, for kind, to load from). Default: `resolveDockerEngine()`;
+     * `null`: the docker provider's own default (`DOCKER_HOST` or the default socket).
+     */
+    engine?: DockerEngine | null;
     /** Build context. Default: `APP_DIR`. */
     context?: string;
     /** Whether this run is a preview (no push, no credential look-up). Default: `pulumi.runtime.isDryRun()`. */
@@ -162,7 +221,7 @@ export interface AppImageArgs {
 }
 
 export class AppImage extends pulumi.ComponentResource {
-    /** `<repository>:<content tag>`: changes exactly when the image content does. */
+    /** `<repository>:<content tag>`: changes exactly when the image content or its platform does. */
     readonly imageName: pulumi.Output<string>;
     readonly tag: string;
 
@@ -170,8 +229,15 @@ export class AppImage extends pulumi.ComponentResource {
         super("platform:index:AppImage", name, {}, opts);
 
         const context = args.context ?? APP_DIR;
-        this.tag = contentTag(context);
+        this.tag = contentTag(context, args.registry.platform);
         const creds = args.registry.credentials;
+        const engine = args.engine === undefined ? resolveDockerEngine() : (args.engine ?? undefined);
+        // Only where the provider would otherwise pick another engine than the CLI: the default
+        // socket needs no provider of its own.
+        const engineProvider =
+            engine !== undefined && engine.source === "docker context" && engine.host !== DEFAULT_DOCKER_HOST
+                ? new docker.Provider(`${name}-engine`, { host: engine.host }, { parent: this })
+                : undefined;
 
         const image = new docker.Image(
             name,
@@ -186,7 +252,7 @@ export class AppImage extends pulumi.ComponentResource {
                 // No credentials: the local-cluster case, the image stays in the local engine.
                 ...(creds ? { registry: registryInput(creds, args.preview ?? pulumi.runtime.isDryRun()) } : { skipPush: true }),
             },
-            { parent: this },
+            { parent: this, provider: engineProvider },
         );
 
         // Not `repoDigest`: a local (unpushed) image has no registry digest a kubelet could pull by,
@@ -196,12 +262,16 @@ export class AppImage extends pulumi.ComponentResource {
             this.imageName = image.imageName;
         } else {
             // Before the Deployment exists (it waits on imageName): otherwise its pods cannot pull
-            // and `pulumi up` waits for a rollout that never becomes ready.
+            // and `pulumi up` waits for a rollout that never becomes ready. The trigger holds the
+            // cluster's identity too: after `kind delete cluster && kind create cluster` the image
+            // name is unchanged but the new nodes have never seen it.
             const load = new command.local.Command(
                 `${name}-kind-load`,
                 {
                     create: pulumi.interpolate`kind load docker-image ${image.imageName} --name ${kindCluster}`,
-                    triggers: [image.imageName],
+                    // No DOCKER_HOST of its own: kind's `docker save` follows the same DOCKER_HOST or
+                    // context the engine was resolved from, which the build now uses too.
+                    triggers: [image.imageName, ...(args.registry.clusterIdentity === undefined ? [] : [args.registry.clusterIdentity])],
                 },
                 { parent: this, dependsOn: [image] },
             );

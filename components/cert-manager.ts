@@ -26,13 +26,16 @@ export const ACME_SERVER_URLS = {
     staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
 } as const;
 
-/** Chart values: CRDs from the chart and kept on uninstall, HA replicas with PDBs. */
-export function certManagerValues(): Record<string, unknown> {
+/**
+ * Chart values: CRDs from the chart (kept on uninstall unless `keepCrds` is false), HA replicas
+ * with PDBs.
+ */
+export function certManagerValues(keepCrds = true): Record<string, unknown> {
     const pdb = { enabled: true, maxUnavailable: 1 };
     return {
         // keep: uninstalling the chart must not delete the CRDs, which would garbage-collect every
-        // Certificate and Issuer in the cluster.
-        crds: { enabled: true, keep: true },
+        // Certificate and Issuer in the cluster; the target decides (a local cluster wants them gone).
+        crds: { enabled: true, keep: keepCrds },
         // The controller and cainjector elect a leader; the second replica takes over quickly.
         replicaCount: 2,
         podDisruptionBudget: pdb,
@@ -93,6 +96,8 @@ export interface CertManagerArgs {
     ingressClassName: pulumi.Input<string>;
     /** Helm wait timeout in seconds. Default 600. */
     timeoutSeconds?: number;
+    /** Keep the CRDs (and so every Certificate and Issuer) on destroy. Default true. */
+    keepCrds?: boolean;
 }
 
 export class CertManager extends pulumi.ComponentResource {
@@ -121,7 +126,7 @@ export class CertManager extends pulumi.ComponentResource {
                 repositoryOpts: { repo: CERT_MANAGER_REPOSITORY },
                 namespace: ns.metadata.name,
                 createNamespace: false,
-                values: certManagerValues(),
+                values: certManagerValues(args.keepCrds ?? true),
                 // Wait for the webhook to be ready: the ClusterIssuer below is validated by it.
                 skipAwait: false,
                 timeout: args.timeoutSeconds ?? 600,

@@ -128,6 +128,12 @@ export interface LoadBalancerFacts {
      * addresses are then read from the Service's status.
      */
     address?: StaticAddress;
+    /**
+     * NodePort only: the host the node ports are reached on, for `ingressEndpoint` and `appUrl`
+     * (`platform:localEndpoint`: `localhost` on kind and Docker Desktop, `minikube ip` on
+     * minikube). Default `localhost`.
+     */
+    nodePortHost?: string;
 }
 
 /**
@@ -221,6 +227,11 @@ export interface ImageRegistry {
      * nodes do not see the local engine's images); undefined where the nodes pull or share the engine.
      */
     kindCluster?: string;
+    /**
+     * Something that changes when the cluster behind `kindCluster` is recreated (its kube-system
+     * namespace UID), so the image is loaded again into new nodes; undefined without `kindCluster`.
+     */
+    clusterIdentity?: pulumi.Input<string>;
 }
 
 /** What every cluster component hands the cloud-neutral layer. */
@@ -240,6 +251,12 @@ export interface ClusterTarget {
      * `platform:observability none`).
      */
     observability?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /**
+     * Whether cert-manager's CRDs stay when the stack is destroyed (chart `crds.keep`). Default
+     * true: deleting a CRD deletes every Certificate and Issuer in the cluster, including ones the
+     * platform did not make. False on local clusters, where the user expects a clean slate.
+     */
+    keepCrdsOnDestroy?: boolean;
     /**
      * Cloud resources that must exist before workloads are scheduled (node groups, the CSI driver
      * add-on): Kubernetes resources depend on these so a PVC is never created before its driver.

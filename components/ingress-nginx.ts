@@ -166,7 +166,7 @@ export class IngressNginx extends pulumi.ComponentResource {
     /** `ingress-nginx`. */
     readonly namespace: pulumi.Output<string>;
     readonly controllerPodLabels: Record<string, string>;
-    /** LB hostname or IP; `localhost:30080` on NodePort clusters. */
+    /** LB hostname or IP; `<nodePortHost>:30080` on NodePort clusters (default `localhost:30080`). */
     readonly endpoint: pulumi.Output<string>;
     /**
      * The entry point's IP addresses: the target's own static address where it has one, else the
@@ -234,7 +234,7 @@ export class IngressNginx extends pulumi.ComponentResource {
                 return address;
             });
         } else {
-            this.endpoint = pulumi.output(`localhost:${NODE_PORTS.http}`);
+            this.endpoint = pulumi.output(`${args.loadBalancer.nodePortHost ?? "localhost"}:${NODE_PORTS.http}`);
             this.address = pulumi.output(args.loadBalancer.address?.addresses ?? []);
         }
 

@@ -28,7 +28,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
 
     const certManager = new CertManager(
         "cert-manager",
-        { tls: config.tls, ingressClassName: ingress.ingressClassName },
+        { tls: config.tls, ingressClassName: ingress.ingressClassName, keepCrds: target.keepCrdsOnDestroy ?? true },
         { ...k8sOpts, dependsOn: [...target.dependsOn, ingress] },
     );
 

@@ -3,8 +3,9 @@
  * Kubernetes provider, bound to an explicit context.
  */
 import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 import type { LocalSettings } from "../../config";
-import { blockStorageClasses, MANAGED_NODES, type ClusterTarget, type LoadBalancerFacts, type StorageFacts } from "../cluster";
+import { blockStorageClasses, MANAGED_NODES, type ClusterTarget, type LoadBalancerFacts, type StorageClassFacts, type StorageFacts } from "../cluster";
 
 /** Built-in classes of kind (`standard`), minikube (`standard`) and Docker Desktop (`hostpath`). */
 export const LOCAL_BUILT_IN_CLASSES = ["standard", "hostpath"] as const;
@@ -25,13 +26,31 @@ export function localProvisionerCanExpand(provisioner: string): boolean {
     return LOCAL_PROVISIONER_EXPANSION[provisioner] ?? false;
 }
 
-export function localStorageFacts(settings: LocalSettings): StorageFacts {
+/**
+ * The `platform-shared` class on the user's ReadWriteMany provisioner (`platform:localSharedProvisioner`,
+ * e.g. csi-driver-nfs), or undefined: no local cluster ships one. Reclaim Delete like the general
+ * class; `Immediate` binding, since a network share is reachable from every node.
+ */
+export function localSharedClass(provisioner: string | undefined): StorageClassFacts | undefined {
+    if (provisioner === undefined) return undefined;
     return {
-        classes: blockStorageClasses({
-            provisioner: settings.storageProvisioner,
-            parameters: {},
-            allowVolumeExpansion: localProvisionerCanExpand(settings.storageProvisioner),
-        }),
+        provisioner,
+        parameters: {},
+        reclaimPolicy: "Delete",
+        allowVolumeExpansion: localProvisionerCanExpand(provisioner),
+        volumeBindingMode: "Immediate",
+        accessModes: ["ReadWriteMany"],
+    };
+}
+
+export function localStorageFacts(settings: LocalSettings): StorageFacts {
+    const block = blockStorageClasses({
+        provisioner: settings.storageProvisioner,
+        parameters: {},
+        allowVolumeExpansion: localProvisionerCanExpand(settings.storageProvisioner),
+    });
+    return {
+        classes: { ...block, shared: localSharedClass(settings.sharedProvisioner) },
         builtInClasses: LOCAL_BUILT_IN_CLASSES,
         // The user's own cluster keeps its default class; the platform names its classes explicitly.
         builtInDefaultClass: undefined,
@@ -39,15 +58,46 @@ export function localStorageFacts(settings: LocalSettings): StorageFacts {
     };
 }
 
-/** The address the local entry point is reached on: the host's loopback, where kind maps the node ports. */
+/** The address behind `localhost`: the host's loopback, where kind and Docker Desktop map the node ports. */
 export const LOCAL_INGRESS_ADDRESS = "127.0.0.1";
 
-/** kind and minikube have no cloud load balancer: expose the controller on fixed node ports. */
-export const LOCAL_LOAD_BALANCER: LoadBalancerFacts = {
-    serviceType: "NodePort",
-    annotations: {},
-    address: { addresses: [LOCAL_INGRESS_ADDRESS] },
-};
+const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
+
+/**
+ * `ingressAddress` for `platform:localEndpoint`: the endpoint itself when it is an IPv4 address
+ * (`minikube ip`), 127.0.0.1 for `localhost`, and none for another host name, whose address the
+ * program cannot know without a lookup that may differ between runs.
+ */
+export function localIngressAddresses(endpoint: string): string[] {
+    if (endpoint === "localhost") return [LOCAL_INGRESS_ADDRESS];
+    return IPV4.test(endpoint) ? [endpoint] : [];
+}
+
+/**
+ * kind, minikube and Docker Desktop have no cloud load balancer: the controller is exposed on fixed
+ * node ports, reached on `platform:localEndpoint`.
+ */
+export function localLoadBalancer(endpoint: string): LoadBalancerFacts {
+    return {
+        serviceType: "NodePort",
+        annotations: {},
+        address: { addresses: localIngressAddresses(endpoint) },
+        nodePortHost: endpoint,
+    };
+}
+
+/** The default endpoint's load balancer facts (`localhost`). */
+export const LOCAL_LOAD_BALANCER: LoadBalancerFacts = localLoadBalancer("localhost");
+
+/**
+ * The cluster's identity: the kube-system namespace's UID, new on every `kind create cluster`. Read
+ * (never managed) through the stack's provider, in previews too, so the kind load runs again for a
+ * recreated cluster even though the image name is unchanged.
+ */
+export function clusterIdentity(name: string, provider: k8s.Provider): pulumi.Output<string> {
+    const ns = k8s.core.v1.Namespace.get(`${name}-kube-system`, "kube-system", { provider });
+    return ns.metadata.apply((m) => m?.uid ?? "");
+}
 
 /** The kind cluster behind a kubeconfig context (`kind` creates `kind-<cluster>`), if it is one. */
 export function kindClusterOf(kubeContext: string): string | undefined {
@@ -60,18 +110,26 @@ export function localTarget(name: string, settings: LocalSettings): ClusterTarge
         context: settings.kubeContext,
         kubeconfig: settings.kubeconfigPath,
     });
+    const kindCluster = kindClusterOf(settings.kubeContext);
     return {
         cloud: "local",
         provider,
         kubeconfig: undefined,
         storage: localStorageFacts(settings),
-        loadBalancer: LOCAL_LOAD_BALANCER,
+        loadBalancer: localLoadBalancer(settings.endpoint),
         // No autoscaler runs here; the managed (cluster-autoscaler) annotations are inert, and the
         // pods stay the same as on the clouds.
         nodes: MANAGED_NODES,
         // Built into the local engine for its own platform (arm64 on Apple silicon). minikube and
         // Docker Desktop run on that engine; kind nodes get the image loaded into them.
-        registry: { repository: "platform/visit-counter", credentials: undefined, kindCluster: kindClusterOf(settings.kubeContext) },
+        registry: {
+            repository: "platform/visit-counter",
+            credentials: undefined,
+            kindCluster,
+            clusterIdentity: kindCluster === undefined ? undefined : clusterIdentity(name, provider),
+        },
+        // The user's own cluster: a destroy takes cert-manager's CRDs too (README: what remains).
+        keepCrdsOnDestroy: false,
         dependsOn: [],
     };
 }

@@ -3,7 +3,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_DIR, AppImage, buildContextInput, contentTag, contextFiles, isIgnored, parseDockerignore, registryInput } from "../../components/app-image";
+import {
+    APP_DIR,
+    AppImage,
+    buildContextInput,
+    type CommandRunner,
+    contentTag,
+    contextFiles,
+    isIgnored,
+    parseDockerignore,
+    registryInput,
+    resolveDockerEngine,
+} from "../../components/app-image";
 import type { RegistryCredentials } from "../../components/cluster";
 import { kindClusterOf } from "../../components/local/cluster";
 import { runProgram, valueOf } from "../harness/mocks";
@@ -131,7 +142,7 @@ describe("AppImage", () => {
         assert.equal(lookups(), 1, "a deployment looks the push login up once");
         assert.equal(resources.one(IMAGE_TYPE).inputs.buildOnPreview, false, "a preview never builds or pushes");
         const image = resources.one(IMAGE_TYPE);
-        const tag = contentTag(APP_DIR);
+        const tag = contentTag(APP_DIR, "linux/amd64");
         assert.equal(result.tag, tag);
         // Relative to the project root, so previews from another checkout path show no change.
         assert.deepEqual(image.inputs.build, { context: "app", platform: "linux/amd64" });
@@ -168,7 +179,7 @@ describe("AppImage", () => {
         const image = resources.one(IMAGE_TYPE);
         assert.equal(image.inputs.skipPush, true);
         assert.equal(image.inputs.registry, undefined);
-        assert.equal(image.inputs.imageName, `platform/visit-counter:${contentTag(APP_DIR)}`);
+        assert.equal(image.inputs.imageName, `platform/visit-counter:${contentTag(APP_DIR, "linux/amd64")}`);
         assert.equal(resources.ofType(COMMAND_TYPE).length, 0, "nothing to load where the nodes share the engine");
     });
 
@@ -196,5 +207,83 @@ describe("kindClusterOf", () => {
         assert.equal(kindClusterOf("kind-platform-dev"), "platform-dev");
         assert.equal(kindClusterOf("minikube"), undefined);
         assert.equal(kindClusterOf("docker-desktop"), undefined);
+    });
+});
+
+describe("image tag by platform", () => {
+    it("gives two platforms two tags, and the same platform the same tag", () => {
+        const dir = makeContext(APP_LIKE);
+        assert.notEqual(contentTag(dir, "linux/amd64"), contentTag(dir, "linux/arm64"));
+        assert.equal(contentTag(dir, "linux/arm64"), contentTag(dir, "linux/arm64"));
+        assert.notEqual(contentTag(dir), contentTag(dir, "linux/amd64"), "the engine's own platform is not assumed to be amd64");
+    });
+
+    it("rolls the Deployment on an x86 <-> Arm switch: a new image name, never a new image under the old tag", async () => {
+        const nameFor = async (platform: string): Promise<string> => {
+            const { result } = await runProgram(
+                () => new AppImage("app", { registry: { repository: "example.dkr.ecr/app", platform }, engine: null }),
+            );
+            return valueOf(result.imageName);
+        };
+        const amd = await nameFor("linux/amd64");
+        const arm = await nameFor("linux/arm64");
+        assert.notEqual(amd, arm);
+        assert.equal(await nameFor("linux/arm64"), arm);
+    });
+});
+
+describe("one Docker engine for the build and kind load", () => {
+    const inspect = (host: string): CommandRunner => () => `${JSON.stringify(host)}\n`;
+
+    it("takes DOCKER_HOST as is (the docker CLI, and so kind, follow it too)", () => {
+        assert.deepEqual(resolveDockerEngine({ DOCKER_HOST: "unix:///run/user/1000/podman/podman.sock" }, inspect("unix:///other")), {
+            host: "unix:///run/user/1000/podman/podman.sock",
+            source: "DOCKER_HOST",
+        });
+    });
+
+    it("otherwise reads the current Docker context's endpoint (Colima, rootless, Docker Desktop)", () => {
+        const calls: (readonly string[])[] = [];
+        const run: CommandRunner = (file, args) => {
+            calls.push([file, ...args]);
+            return '"unix:///Users/me/.colima/default/docker.sock"\n';
+        };
+        assert.deepEqual(resolveDockerEngine({}, run), { host: "unix:///Users/me/.colima/default/docker.sock", source: "docker context" });
+        assert.deepEqual(calls[0].slice(0, 3), ["docker", "context", "inspect"]);
+    });
+
+    it("leaves the provider's default where the docker CLI is absent or prints no endpoint", () => {
+        const absent: CommandRunner = () => {
+            throw Object.assign(new Error("spawn docker ENOENT"), { code: "ENOENT" });
+        };
+        assert.equal(resolveDockerEngine({}, absent), undefined);
+        assert.equal(resolveDockerEngine({}, () => "null\n"), undefined);
+    });
+
+    it("builds with a docker provider on the context's engine, the one kind loads from", async () => {
+        const host = "unix:///Users/me/.colima/default/docker.sock";
+        const { resources } = await runProgram(
+            () =>
+                new AppImage("app", {
+                    registry: { repository: "platform/visit-counter", kindCluster: "dev", clusterIdentity: "uid-1" },
+                    engine: { host, source: "docker context" },
+                }),
+        );
+        const provider = resources.one("pulumi:providers:docker", "app-engine");
+        assert.equal(provider.inputs.host, host);
+        assert.ok(resources.one(IMAGE_TYPE).provider.startsWith(provider.urn), "the image is built on that engine");
+        const load = resources.one(COMMAND_TYPE, "app-kind-load");
+        // kind's docker CLI follows the same context by itself; no override that could point elsewhere.
+        assert.equal(load.inputs.environment, undefined);
+        assert.deepEqual(load.inputs.triggers, [`platform/visit-counter:${contentTag(APP_DIR)}`, "uid-1"]);
+    });
+
+    it("needs no provider of its own when DOCKER_HOST already names the engine (the provider and kind both read it)", async () => {
+        const host = "unix:///run/user/1000/podman/podman.sock";
+        const { resources } = await runProgram(
+            () => new AppImage("app", { registry: { repository: "platform/visit-counter", kindCluster: "dev" }, engine: { host, source: "DOCKER_HOST" } }),
+        );
+        assert.equal(resources.ofType("pulumi:providers:docker").length, 0);
+        assert.equal(resources.one(IMAGE_TYPE).provider, "", "the docker provider's own DOCKER_HOST lookup");
     });
 });

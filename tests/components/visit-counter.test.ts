@@ -79,7 +79,7 @@ describe("VisitCounter", () => {
     it("runs the content-tagged image, pulled only if not present", async () => {
         const { resources, result } = await deploy();
         const c = container(resources);
-        assert.equal(c.image, `platform/visit-counter:${contentTag(APP_DIR)}`);
+        assert.equal(c.image, `platform/visit-counter:${contentTag(APP_DIR, "linux/amd64")}`);
         assert.equal(c.imagePullPolicy, "IfNotPresent");
         assert.equal(await valueOf(result.imageName), c.image);
         assert.equal(resources.one("docker:index/image:Image").inputs.skipPush, true);

@@ -36,6 +36,16 @@ export function installCloudMocks(forCloud: Cloud): void {
     installAwsMocks();
     installGcpMocks();
     installAzureMocks();
+    installLocalMocks();
+}
+
+/** The UID of the local cluster's kube-system namespace: its identity for the kind image load. */
+export const MOCK_KUBE_SYSTEM_UID = "0f6d3c2e-1b7a-4c55-9a61-6a2f5e0c9d41";
+
+function installLocalMocks(): void {
+    mockState("kubernetes:core/v1:Namespace", (args) =>
+        args.id === "kube-system" ? { metadata: { name: "kube-system", uid: MOCK_KUBE_SYSTEM_UID } } : {},
+    );
 }
 
 const AWS_ACCOUNT = "123456789012";

@@ -1,7 +1,20 @@
 import * as assert from "node:assert/strict";
 import { MANAGED_NODES } from "../../../components/cluster";
-import { LOCAL_LOAD_BALANCER, localProvisionerCanExpand, localStorageFacts, localTarget } from "../../../components/local/cluster";
-import { runProgram, valueOf } from "../../harness/mocks";
+import { IngressNginx } from "../../../components/ingress-nginx";
+import {
+    LOCAL_LOAD_BALANCER,
+    localIngressAddresses,
+    localLoadBalancer,
+    localProvisionerCanExpand,
+    localStorageFacts,
+    localTarget,
+} from "../../../components/local/cluster";
+import { runStack } from "../../../scripts/plan-lib";
+import { AppImage } from "../../../components/app-image";
+import { installCloudMocks, MOCK_KUBE_SYSTEM_UID } from "../../harness/cloud-mocks";
+import { mockState, runProgram, valueOf } from "../../harness/mocks";
+
+const KIND = { kubeContext: "kind-kind", storageProvisioner: "rancher.io/local-path", endpoint: "localhost" };
 
 describe("local target", () => {
     it("promises volume expansion only for provisioners that can expand: none of kind's, minikube's or Docker Desktop's", () => {
@@ -28,5 +41,74 @@ describe("local target", () => {
         assert.deepEqual(await valueOf(LOCAL_LOAD_BALANCER.address?.addresses), ["127.0.0.1"]);
         const { result } = await runProgram(() => localTarget("local", { kubeContext: "kind-kind", storageProvisioner: "rancher.io/local-path", endpoint: "localhost" }));
         assert.deepEqual(result.nodes, MANAGED_NODES);
+    });
+
+    it("offers platform-shared (ReadWriteMany, Immediate) on the provisioner named by platform:localSharedProvisioner", () => {
+        const shared = localStorageFacts({ ...KIND, sharedProvisioner: "nfs.csi.k8s.io" }).classes.shared;
+        assert.ok(shared);
+        assert.equal(shared.provisioner, "nfs.csi.k8s.io");
+        assert.deepEqual(shared.accessModes, ["ReadWriteMany"]);
+        assert.equal(shared.volumeBindingMode, "Immediate");
+        assert.equal(shared.reclaimPolicy, "Delete");
+        assert.equal(shared.allowVolumeExpansion, false, "not in the expansion table: no promise");
+    });
+
+    it("puts the endpoint in the outputs: minikube's IP, localhost elsewhere", () => {
+        assert.deepEqual(localIngressAddresses("localhost"), ["127.0.0.1"]);
+        assert.deepEqual(localIngressAddresses("192.168.49.2"), ["192.168.49.2"]);
+        assert.deepEqual(localIngressAddresses("minikube.test"), [], "a host name's address is not known offline");
+        assert.equal(localLoadBalancer("192.168.49.2").nodePortHost, "192.168.49.2");
+    });
+
+    it("reports the NodePort endpoint on the configured host, not a hard-coded localhost", async () => {
+        const { result } = await runProgram(() => new IngressNginx("ingress-nginx", { loadBalancer: localLoadBalancer("192.168.49.2"), replicas: 2 }));
+        assert.equal(await valueOf(result.endpoint), "192.168.49.2:30080");
+        assert.deepEqual(await valueOf(result.address), ["192.168.49.2"]);
+    });
+
+    for (const [name, extra, endpoint, address] of [
+        ["kind (default)", {}, "localhost:30080", ["127.0.0.1"]],
+        ["minikube", { "platform:kubeContext": "minikube", "platform:localEndpoint": "192.168.49.2" }, "192.168.49.2:30080", ["192.168.49.2"]],
+        ["Docker Desktop", { "platform:kubeContext": "docker-desktop", "platform:localStorageProvisioner": "docker.io/hostpath" }, "localhost:30080", ["127.0.0.1"]],
+    ] as const) {
+        it(`gives true outputs on ${name}: ingressEndpoint, appUrl, ingressAddress`, async () => {
+            const { outputs } = await runStack("dev", { ...extra });
+            assert.equal(await valueOf(outputs.ingressEndpoint), endpoint);
+            assert.equal(await valueOf(outputs.appUrl), `http://${endpoint}/`);
+            assert.deepEqual(await valueOf(outputs.ingressAddress), address);
+        });
+    }
+
+    it("ties the kind image load to the cluster's identity: the kube-system namespace UID, read through the stack's provider", async () => {
+        installCloudMocks("local");
+        const { result, resources } = await runProgram(() => localTarget("local", KIND));
+        assert.equal(result.registry.kindCluster, "kind");
+        assert.equal(await valueOf(result.registry.clusterIdentity), MOCK_KUBE_SYSTEM_UID);
+        const read = resources.all.find((r) => r.read && r.type === "kubernetes:core/v1:Namespace");
+        assert.ok(read, "kube-system is read, never managed");
+        assert.ok(read.provider.includes("pulumi:providers:kubernetes::local"), read.provider);
+        // Not a kind context: nothing to load, nothing read.
+        const { result: minikube } = await runProgram(() => localTarget("local", { ...KIND, kubeContext: "minikube" }));
+        assert.equal(minikube.registry.clusterIdentity, undefined);
+    });
+
+    it("loads the image again after the cluster is recreated (new kube-system UID), with the same image name", async () => {
+        const loadTriggers = async (uid: string): Promise<unknown> => {
+            mockState("kubernetes:core/v1:Namespace", (args) => (args.id === "kube-system" ? { metadata: { name: "kube-system", uid } } : {}));
+            const { resources } = await runProgram(() => new AppImage("app", { registry: localTarget("local", KIND).registry, engine: null }));
+            return resources.one("command:local:Command", "app-kind-load").inputs.triggers;
+        };
+        const before = (await loadTriggers("uid-before")) as unknown[];
+        const after = (await loadTriggers("uid-after")) as unknown[];
+        assert.equal(before[0], after[0], "same image name");
+        assert.notDeepEqual(before, after, "a new trigger: the Command is replaced and kind load runs again");
+        assert.ok(after.includes("uid-after"));
+    });
+
+    it("leaves a clean slate on destroy: cert-manager's CRDs go with the chart on local", async () => {
+        const { resources } = await runStack("dev");
+        const release = resources.all.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === "cert-manager");
+        assert.ok(release);
+        assert.deepEqual((release.inputs.values as { crds: unknown }).crds, { enabled: true, keep: false });
     });
 });

@@ -21,7 +21,8 @@ function configSets(markdown: string): { key: string; value: string; line: numbe
     markdown.split("\n").forEach((l, i) => {
         for (const m of l.matchAll(/pulumi config set((?: --[a-z]+)*) '?([a-z-]+:[A-Za-z]+)(\[\d+\])?'? ([^\s`&;|)]+)/g)) {
             const [, flags, key, index, value] = m;
-            if (/[<>…]/.test(value) || flags.includes("--secret")) continue;
+            // Placeholders and shell substitutions (`<...>`, `…`, `"$(minikube ip)"`) are not literal values.
+            if (/[<>…$"]/.test(value) || flags.includes("--secret")) continue;
             out.push({ key, value: index !== undefined ? JSON.stringify([value]) : value, line: i + 1 });
         }
     });

@@ -190,10 +190,10 @@ export const RULES: readonly Rule[] = [
         check: (v, c) => {
             if (v.storageTier !== "premium") return ok;
             // The CSI drivers do not round a claim up to the disk's minimum: a smaller claim stays Pending.
-            const [min, disk] = c.cloud === "gcp" ? [10, "regional pd-ssd disk"] : [4, "io2 volume"];
+            const [min, disk] = c.cloud === "gcp" ? [10, "a regional pd-ssd disk"] : [4, "an io2 volume"];
             const problems = (["postgresStorageSize", "redisStorageSize"] as const)
                 .filter((k) => quantityGiB(v[k]) < min)
-                .map((k) => `${fullName(k)}: "${v[k]}" is below the ${min}Gi minimum of a ${disk} (platform:storageTier premium on ${c.cloud}); expected ${min}Gi or more`);
+                .map((k) => `${fullName(k)}: "${v[k]}" is below the ${min}Gi minimum of ${disk} (platform:storageTier premium on ${c.cloud}); expected ${min}Gi or more`);
             return { problems };
         },
     },

@@ -33,8 +33,8 @@ export const MIN_NODE_MAJOR = 22;
  */
 export const MUTATION_SPECS: Readonly<Record<string, readonly string[]>> = {
     "config/index.ts": ["tests/config/config.test.ts"],
-    "config/kinds.ts": ["tests/config/config.test.ts"],
-    "config/rules.ts": ["tests/config/config.test.ts"],
+    "config/kinds.ts": ["tests/config/config.test.ts", "tests/config/wave2-keys.test.ts"],
+    "config/rules.ts": ["tests/config/config.test.ts", "tests/config/wave2-keys.test.ts"],
     "config/cron.ts": ["tests/config/cron.test.ts", "tests/config/config.test.ts"],
     "components/versions.ts": ["tests/components/versions.test.ts", "tests/config/config.test.ts"],
     "policy/rules.ts": ["policy/rules.test.ts"],

@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AzureConfig, AzureSettings } from "../../config";
 import { KARPENTER_DISRUPTION, MANAGED_NODES, type ClusterTarget, type NodeFacts } from "../cluster";
 import { aksNodePlatform, azureLoadBalancer, azureStorageFacts } from "./facts";
+import { AksMonitoring, AksWorkspaces, portalLink } from "./monitoring";
 import { AzureContainerRegistry, roleDefinitionId } from "./registry";
 
 /** AKS node auto-provisioning: Karpenter decides, and reads its own disruption annotation. */
@@ -424,6 +425,10 @@ export function azureTarget(name: string, config: AzureConfig): ClusterTarget {
     // Deployer identity type shared with the registry's AcrPush assignment.
     const deployerPrincipalType = "ServicePrincipal";
     const managed = config.cluster.nodeMode === "managed";
+    const workspaces =
+        config.cluster.observability === "native"
+            ? new AksWorkspaces(`${name}-monitor`, { resourceGroupName: group.name, location: group.location, retentionDays: config.cluster.logRetentionDays })
+            : undefined;
 
     const aks = new AksCluster(`${name}-aks`, {
         resourceGroupName: group.name,
@@ -441,7 +446,11 @@ export function azureTarget(name: string, config: AzureConfig): ClusterTarget {
         clusterAdmins: config.cluster.clusterAdmins,
         clusterReaders: config.cluster.clusterReaders,
         deployerPrincipalType,
+        logAnalyticsWorkspaceId: workspaces?.logAnalytics.id,
     });
+    if (workspaces) {
+        new AksMonitoring(`${name}-monitor`, { resourceGroupName: group.name, location: group.location, clusterId: aks.cluster.id, workspaces });
+    }
 
     // The cluster identity creates disks and snapshots and binds the static IP in the data group.
     const client = authorization.getClientConfigOutput();
@@ -483,6 +492,15 @@ export function azureTarget(name: string, config: AzureConfig): ClusterTarget {
         loadBalancer: azureLoadBalancer({ name: ingressIp.name, resourceGroup: dataGroup.name, addresses: ingressIp.ipAddress.apply((ip) => (ip ? [ip] : [])) }),
         nodes: managed ? MANAGED_NODES : AUTO_NODES,
         registry: registry.imageRegistry,
+        observability: workspaces
+            ? {
+                  logAnalyticsWorkspaceId: workspaces.logAnalytics.customerId,
+                  logAnalyticsWorkspace: workspaces.logAnalytics.id,
+                  logs: workspaces.logAnalytics.id.apply((id) => `${portalLink(id)}/logs`),
+                  containerInsights: aks.cluster.id.apply((id) => `${portalLink(id)}/containerInsights`),
+                  prometheusWorkspace: workspaces.prometheus.id,
+              }
+            : undefined,
         // The pool, the pull assignment and the data-group access too: a pod scheduled before
         // AcrPull lands sits in ImagePullBackOff, a claim before the role fails to provision.
         dependsOn: [aks.cluster, ...(aks.userPool ? [aks.userPool] : []), dataAccess, ...(registry.pullAssignment ? [registry.pullAssignment] : [])],

@@ -118,6 +118,7 @@ export function installAzureMocks(): void {
         identityProfile: { kubeletidentity: { objectId: "kubelet-object-id", clientId: "kubelet-client-id" } },
         oidcIssuerProfile: { enabled: true, issuerURL: "https://westeurope.oic.prod-aks.azure.com/tenant/issuer/" },
     }));
+    mockState("azure-native:operationalinsights:Workspace", () => ({ customerId: "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6" }));
     mockState("azure-native:network:PublicIPAddress", (args) => ({ name: `${args.name}-9c8d7e6f`, ipAddress: AKS_INGRESS_IP }));
     mockState("azure-native:containerregistry:Registry", (args) => ({
         name: args.inputs.registryName,

@@ -463,4 +463,41 @@ describe("azureTarget", () => {
             resources.one(ROLE_ASSIGNMENT, "platform-acr-acr-pull").urn,
         ]);
     });
+
+    it("observability native: a Log Analytics workspace with logRetentionDays, Container Insights, managed Prometheus and the control-plane logs", async () => {
+        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:logRetentionDays": "90" })));
+        const workspace = resources.one("azure-native:operationalinsights:Workspace");
+        assert.deepEqual(workspace.inputs, { resourceGroupName: "platform-rg-1a2b3c4d", location: "westeurope", sku: { name: "PerGB2018" }, retentionInDays: 90 });
+        const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster");
+        assert.deepEqual(cluster.inputs.addonProfiles, {
+            omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: `${workspace.name}-id`, useAADAuth: "true" } },
+        });
+        assert.deepEqual(cluster.inputs.azureMonitorProfile, { metrics: { enabled: true } });
+        const diagnostics = resources.one("azure-native:monitor:DiagnosticSetting");
+        assert.equal(diagnostics.inputs.resourceUri, `${cluster.name}-id`);
+        assert.equal(diagnostics.inputs.workspaceId, `${workspace.name}-id`);
+        const categories = (diagnostics.inputs.logs as { category: string; enabled: boolean }[]).map((l) => l.category);
+        for (const c of ["kube-apiserver", "kube-audit-admin", "cluster-autoscaler", "guard"]) assert.ok(categories.includes(c), c);
+        assert.ok(!categories.includes("kube-audit"), "kube-audit (every get/list) is left out for cost");
+        const associations = resources.ofType("azure-native:monitor:DataCollectionRuleAssociation");
+        assert.equal(associations.length, 3);
+        for (const a of associations) assert.equal(a.inputs.resourceUri, `${cluster.name}-id`);
+        const prometheusRule = resources.one("azure-native:monitor:DataCollectionRule", "platform-monitor-prometheus");
+        assert.deepEqual((prometheusRule.inputs.destinations as Inputs).monitoringAccounts, [
+            { name: "MonitoringAccount1", accountResourceId: `${resources.one("azure-native:monitor:AzureMonitorWorkspace").name}-id` },
+        ]);
+        const where = (await valueOf(target.observability)) as Record<string, string>;
+        assert.equal(await valueOf(where.logAnalyticsWorkspaceId), "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6");
+        assert.match(await valueOf(where.logs), /^https:\/\/portal\.azure\.com\/#@\/resource.*\/logs$/);
+    });
+
+    it("observability none: no workspaces, no agents, no diagnostic setting, and no observability facts", async () => {
+        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:observability": "none" })));
+        assert.equal(resources.ofType("azure-native:operationalinsights:Workspace").length, 0);
+        assert.equal(resources.ofType("azure-native:monitor:DiagnosticSetting").length, 0);
+        const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster").inputs;
+        assert.equal(cluster.addonProfiles, undefined);
+        assert.equal(cluster.azureMonitorProfile, undefined);
+        assert.equal(target.observability, undefined);
+    });
 });

@@ -50,6 +50,16 @@ export const AKS_SYSTEM_POOL_NAME = "system";
  */
 export const AKS_SYSTEM_POOL = { vmSize: "Standard_D2s_v5", count: 2 } as const;
 
+/** System-pool fields whose change replaces the cluster (see the ManagedCluster's options). */
+export const AKS_SYSTEM_POOL_REPLACE_ON = [
+    "agentPoolProfiles[0].name",
+    "agentPoolProfiles[0].vmSize",
+    "agentPoolProfiles[0].availabilityZones",
+    "agentPoolProfiles[0].nodeTaints",
+    "agentPoolProfiles[0].enableAutoScaling",
+    "agentPoolProfiles[0].osSKU",
+];
+
 /** Keeps every pod off the system pool except AKS's critical add-ons (which tolerate it). */
 export const AKS_SYSTEM_POOL_TAINT = "CriticalAddonsOnly=true:NoSchedule";
 
@@ -326,9 +336,11 @@ export class AksCluster extends pulumi.ComponentResource {
                 parent: this,
                 ignoreChanges: ignore.cluster,
                 // Azure will not change the inline system pool in place: the preview says "replace"
-                // (a new cluster) instead of an update that fails after minutes. Nothing configurable
-                // but the zones feeds it; the workloads' pool is a separate AgentPool.
-                replaceOnChanges: ["agentPoolProfiles"],
+                // (a new cluster) instead of an update that fails after minutes. Only the fields the
+                // program sets and Azure never changes by itself (not `count`, `maxPods` or versions a
+                // refresh may bring back), so a refresh can never turn into a replacement. Nothing
+                // configurable but the zones feeds them; the workloads' pool is a separate AgentPool.
+                replaceOnChanges: AKS_SYSTEM_POOL_REPLACE_ON,
             },
         );
 

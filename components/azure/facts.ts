@@ -1,7 +1,8 @@
 /**
- * What the platform must know about AKS storage and load balancing. Pure data: no Azure SDK import,
- * so tests and the cloud-neutral layer can read it cheaply.
+ * What the platform must know about AKS storage, load balancing and node sizes. Pure data: no Azure
+ * SDK import, so tests and the cloud-neutral layer can read it cheaply.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import type { StorageTier } from "../../config";
 import { blockStorageClasses, type LoadBalancerFacts, type StorageFacts } from "../cluster";
 
@@ -34,32 +35,97 @@ export const AKS_BUILT_IN_CLASSES = [
 export const AKS_BUILT_IN_DEFAULT_CLASS = "default";
 
 /**
- * `disk.csi.azure.com` parameters per tier (kubernetes-sigs/azuredisk-csi-driver docs/driver-parameters.md).
+ * Disk SKU per tier and zoning. With zones the disks are ZRS: replicated across three zones and
+ * attachable from a node in any zone, so a StatefulSet pod survives a zone outage by rescheduling
+ * (an LRS disk is pinned to one zone, and the autoscaler of a zone-spread pool is not zone-aware).
+ * ZRS exists only in regions with zones, hence LRS with `platform:zones []`.
+ * Source: learn.microsoft.com/azure/virtual-machines/disks-redundancy and
+ * learn.microsoft.com/azure/aks/create-volume-azure-disk, checked 2026-12-01.
+ */
+export function azureDiskSku(tier: StorageTier, zoned: boolean): string {
+    const kind = tier === "premium" ? "Premium" : "StandardSSD";
+    return `${kind}_${zoned ? "ZRS" : "LRS"}`;
+}
+
+/**
+ * `disk.csi.azure.com` parameters (kubernetes-sigs/azuredisk-csi-driver docs/driver-parameters.md).
  *
  * `cachingMode: ReadOnly` is the driver default, written out because StorageClass parameters are
  * immutable: a later change in the driver default must not silently differ between old and new
  * classes. ReadOnly host caching serves reads from the host cache while every write goes to the
  * disk, which is what a database's fsync expects; `ReadWrite` is deprecated by the driver and can
- * lose acknowledged writes on a host failure.
- *
- * `premium` is Premium_ZRS: the disk is replicated across three zones and can attach to a node in
- * any zone, so a StatefulSet pod survives a zone outage by rescheduling, which an LRS disk (pinned to
- * one zone) cannot. ZRS disks support host caching like LRS ones (only PremiumV2/Ultra need `None`),
- * but they exist only in regions with availability zones.
+ * lose acknowledged writes on a host failure. ZRS disks take host caching like LRS ones.
  */
-export const AZURE_DISK_PARAMETERS: Readonly<Record<StorageTier, Readonly<Record<string, string>>>> = {
-    ssd: { skuName: "StandardSSD_LRS", cachingMode: "ReadOnly" },
-    premium: { skuName: "Premium_ZRS", cachingMode: "ReadOnly" },
-};
+export function azureDiskParameters(tier: StorageTier, zoned: boolean): Record<string, string> {
+    return { skuName: azureDiskSku(tier, zoned), cachingMode: "ReadOnly" };
+}
 
-export function azureStorageFacts(tier: StorageTier): StorageFacts {
+/** The Azure Files CSI driver, on by default on every AKS cluster. */
+export const AZURE_FILE_CSI_PROVISIONER = "file.csi.azure.com";
+
+/**
+ * Azure Files SKU of the shared class: ZRS with zones (a share reachable from every zone), LRS
+ * without. `premium` is a FileStorage account (SSD, provisioned: a share is at least 100 GiB and
+ * billed for its provisioned size); `ssd` a standard (HDD, pay per use) share, the cheap default for
+ * uploads and shared artifacts. Source: learn.microsoft.com/azure/aks/azure-files-csi (skuName
+ * Standard_LRS/ZRS, Premium_LRS/ZRS), checked 2026-12-01.
+ */
+export function azureFileSku(tier: StorageTier, zoned: boolean): string {
+    return `${tier === "premium" ? "Premium" : "Standard"}_${zoned ? "ZRS" : "LRS"}`;
+}
+
+export interface AzureStorageOptions {
+    /** Zones of the node pools; empty: a region without zones (LRS). */
+    zones: readonly string[];
+    /**
+     * Resource group for the Retain-class disks and the snapshots: one the stack creates beside the
+     * cluster, because AKS deletes the node resource group (the driver's default) with the cluster.
+     */
+    dataResourceGroup: pulumi.Input<string>;
+}
+
+export function azureStorageFacts(tier: StorageTier, options: AzureStorageOptions): StorageFacts {
+    const zoned = options.zones.length > 0;
+    const disk = azureDiskParameters(tier, zoned);
+    const block = blockStorageClasses({ provisioner: AZURE_DISK_CSI_PROVISIONER, parameters: disk, allowVolumeExpansion: true });
     return {
-        // The Azure Disk CSI driver can expand its disks.
-        classes: blockStorageClasses({ provisioner: AZURE_DISK_CSI_PROVISIONER, parameters: AZURE_DISK_PARAMETERS[tier], allowVolumeExpansion: true }),
+        classes: {
+            general: block.general,
+            // Retain disks outlive the cluster: in the data resource group, not the node one.
+            retain: { ...block.retain, parameters: { ...disk, resourceGroup: options.dataResourceGroup } },
+            shared: {
+                provisioner: AZURE_FILE_CSI_PROVISIONER,
+                // The share lives in a storage account the driver creates in the node resource group,
+                // so it goes with the cluster: Delete says so honestly. Data that must outlive the
+                // cluster belongs on the retain class (or a backup), not on the shared one.
+                parameters: { skuName: azureFileSku(tier, zoned) },
+                reclaimPolicy: "Delete",
+                // Azure Files shares grow online (the driver's expansion is supported).
+                allowVolumeExpansion: true,
+                // A share is reachable from every zone: no reason to wait for the pod's node.
+                volumeBindingMode: "Immediate",
+                accessModes: ["ReadWriteMany", "ReadOnlyMany", "ReadWriteOnce"],
+            },
+        },
         builtInClasses: AKS_BUILT_IN_CLASSES,
         builtInDefaultClass: AKS_BUILT_IN_DEFAULT_CLASS,
         makeDefault: true,
+        // Incremental snapshots (the driver default, written out: class parameters are immutable),
+        // kept in the data resource group so a Retain snapshot survives the cluster too.
+        // Source: azuredisk-csi-driver docs/driver-parameters.md (VolumeSnapshotClass), checked 2026-12-01.
+        snapshots: { driver: AZURE_DISK_CSI_PROVISIONER, parameters: { incremental: "true", resourceGroup: options.dataResourceGroup } },
     };
+}
+
+/**
+ * The image platform of the user pool's VM size: Azure Arm sizes carry the `p` additive-feature
+ * letter after the vCPU count (Standard_D4ps_v5, Standard_D4pds_v6, Standard_B2pls_v2, ...),
+ * learn.microsoft.com/azure/virtual-machines/vm-naming-conventions, checked 2026-12-01.
+ */
+export function aksNodePlatform(vmSize: string): "linux/amd64" | "linux/arm64" {
+    const m = /^Standard_[A-Z]+[0-9]+(?:-[0-9]+)?([a-z]*)(?:_|$)/.exec(vmSize);
+    if (!m) throw new Error(`"${vmSize}" is not an Azure VM size such as Standard_D4s_v5`);
+    return (m[1] ?? "").includes("p") ? "linux/arm64" : "linux/amd64";
 }
 
 /** Annotation telling the Azure cloud provider which path its LB health probe requests. */
@@ -74,3 +140,27 @@ export const AZURE_LOAD_BALANCER: LoadBalancerFacts = {
     serviceType: "LoadBalancer",
     annotations: { [AZURE_HEALTH_PROBE_PATH_ANNOTATION]: "/healthz" },
 };
+
+/** The resource group of a public IP the Service's load balancer should use (not the node RG). */
+export const AZURE_PIP_RESOURCE_GROUP_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-resource-group";
+/** The name of that public IP; preferred over the deprecated `spec.loadBalancerIP`. */
+export const AZURE_PIP_NAME_ANNOTATION = "service.beta.kubernetes.io/azure-pip-name";
+
+/**
+ * The entry point on the stack's own static Standard public IP, so the address survives a
+ * re-creation of the Service (and of the cluster: the IP is outside the node resource group).
+ * The cluster identity needs Network Contributor on the IP's group for this
+ * (learn.microsoft.com/azure/aks/static-ip, "Create a static IP address outside the node resource
+ * group", checked 2026-12-01).
+ */
+export function azureLoadBalancer(ip: { name: pulumi.Input<string>; resourceGroup: pulumi.Input<string>; addresses: pulumi.Input<string[]> }): LoadBalancerFacts {
+    return {
+        serviceType: "LoadBalancer",
+        annotations: {
+            ...AZURE_LOAD_BALANCER.annotations,
+            [AZURE_PIP_RESOURCE_GROUP_ANNOTATION]: ip.resourceGroup,
+            [AZURE_PIP_NAME_ANNOTATION]: ip.name,
+        },
+        address: { addresses: ip.addresses },
+    };
+}

@@ -20,7 +20,7 @@ import {
 import { type RecordedResource, runProgram, valueOf } from "../harness/mocks";
 
 // The real facts of each target, so the tests see what the stacks get.
-const AKS = azureStorageFacts("ssd");
+const AKS = azureStorageFacts("ssd", { zones: ["1", "2", "3"], dataResourceGroup: "platform-data-rg" });
 const GKE = gcpStorageFacts("ssd");
 const EKS = awsStorageFacts("ssd");
 const LOCAL = localStorageFacts({ kubeContext: "kind-kind", storageProvisioner: "rancher.io/local-path", endpoint: "localhost" });
@@ -56,10 +56,10 @@ function classNamed(all: RecordedResource[], name: string): RecordedResource {
 
 describe("PlatformStorage", () => {
     for (const [cloud, facts] of [["AKS", AKS], ["GKE", GKE], ["EKS", EKS], ["local", LOCAL]] as const) {
-        it(`${cloud}: registers the general and retain classes from the facts of each role, and no shared class`, async () => {
+        it(`${cloud}: registers the general and retain classes from the facts of each role, and the shared one only where offered`, async () => {
             const { resources } = await deploy(facts);
             const classes = resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass");
-            assert.equal(classes.length, 2);
+            assert.equal(classes.length, facts.classes.shared ? 3 : 2);
             const general = classNamed(classes, GENERAL_STORAGE_CLASS);
             const retain = classNamed(classes, RETAIN_STORAGE_CLASS);
             for (const [sc, role, reclaim] of [[general, "general", "Delete"], [retain, "retain", "Retain"]] as const) {
@@ -160,7 +160,7 @@ describe("PlatformStorage", () => {
 
     it("accepts every cloud's real facts for every tier (no collision with their built-in classes)", () => {
         for (const tier of ["ssd", "premium"] as const) {
-            for (const facts of [awsStorageFacts(tier), gcpStorageFacts(tier), azureStorageFacts(tier)]) {
+            for (const facts of [awsStorageFacts(tier), gcpStorageFacts(tier), azureStorageFacts(tier, { zones: ["1", "2", "3"], dataResourceGroup: "platform-data-rg" })]) {
                 assert.doesNotThrow(() => validateStorageFacts(facts), facts.classes.general.provisioner);
             }
         }
@@ -197,7 +197,8 @@ describe("PlatformStorage", () => {
     it("gives every Kubernetes object our explicit provider and parents it to the component", async () => {
         const { resources } = await deploy(AKS);
         const objects = resources.kubernetesObjects();
-        assert.equal(objects.length, 3);
+        // general, retain, shared (AKS offers Azure Files) and the patch un-defaulting `default`.
+        assert.equal(objects.length, 4);
         for (const o of objects) {
             assert.match(o.provider, /^urn:pulumi:test::platform::pulumi:providers:kubernetes::k8s::/, `${o.type} ${o.name}`);
             assert.match(o.parent, /platform:storage:PlatformStorage::storage$/);

@@ -115,16 +115,25 @@ function installGcpMocks(): void {
 }
 
 /** The kubeconfig the mocked AKS credentials invoke returns (decoded). */
-export const AKS_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: platform-aks\n  cluster:\n    server: https://platform-aks.hcp.westeurope.azmk8s.io:443\n";
+export const AKS_KUBECONFIG =
+    "apiVersion: v1\nkind: Config\nclusters:\n- name: platform-aks\n  cluster:\n    certificate-authority-data: TU9DSy1DQQ==\n    server: https://platform-aks.hcp.westeurope.azmk8s.io:443\n";
+/** The API server and CA in AKS_KUBECONFIG. */
+export const AKS_SERVER = "https://platform-aks.hcp.westeurope.azmk8s.io:443";
+export const AKS_CA_DATA = "TU9DSy1DQQ==";
+/** The static ingress IP the mocked public IP reports. */
+export const AKS_INGRESS_IP = "203.0.113.20";
 
 /** Outputs of the AKS cluster, its registry and their invokes. */
 export function installAzureMocks(): void {
     mockState("azure-native:resources:ResourceGroup", (args) => ({ name: `${args.name}-1a2b3c4d` }));
     mockState("azure-native:containerservice:ManagedCluster", (args) => ({
         name: `${args.name}-5e6f7a8b`,
+        identity: { type: "SystemAssigned", principalId: "cluster-principal-id" },
         identityProfile: { kubeletidentity: { objectId: "kubelet-object-id", clientId: "kubelet-client-id" } },
         oidcIssuerProfile: { enabled: true, issuerURL: "https://westeurope.oic.prod-aks.azure.com/tenant/issuer/" },
     }));
+    mockState("azure-native:operationalinsights:Workspace", () => ({ customerId: "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6" }));
+    mockState("azure-native:network:PublicIPAddress", (args) => ({ name: `${args.name}-9c8d7e6f`, ipAddress: AKS_INGRESS_IP }));
     mockState("azure-native:containerregistry:Registry", (args) => ({
         name: args.inputs.registryName,
         loginServer: `${String(args.inputs.registryName)}.azurecr.io`,

@@ -27,6 +27,9 @@ export interface RecordedResource {
     protect: boolean;
     retainOnDelete: boolean;
     deleteBeforeReplace: boolean;
+    /** `ignoreChanges` / `replaceOnChanges` property paths. */
+    ignoreChanges?: string[];
+    replaceOnChanges?: string[];
     dependsOn: string[];
     aliases: string[];
     /** True for `Resource.get` reads. */
@@ -98,6 +101,8 @@ interface RegisterRequest {
     getProtect(): boolean;
     getRetainondelete(): boolean;
     getDeletebeforereplace(): boolean;
+    getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
     getDependenciesList(): string[];
     getAliasesList(): RawAlias[];
     getObject(): RawStruct | undefined;
@@ -146,7 +151,7 @@ export class ResourceSet {
 
 type RequestOptions = Pick<
     RecordedResource,
-    "urn" | "provider" | "parent" | "protect" | "retainOnDelete" | "deleteBeforeReplace" | "dependsOn" | "aliases"
+    "urn" | "provider" | "parent" | "protect" | "retainOnDelete" | "deleteBeforeReplace" | "ignoreChanges" | "replaceOnChanges" | "dependsOn" | "aliases"
 > & { rawInputs: unknown };
 
 interface RawStruct {
@@ -182,6 +187,8 @@ export function installMocks(): void {
                     protect: opts?.protect ?? false,
                     retainOnDelete: opts?.retainOnDelete ?? false,
                     deleteBeforeReplace: opts?.deleteBeforeReplace ?? false,
+                    ignoreChanges: opts?.ignoreChanges ?? [],
+                    replaceOnChanges: opts?.replaceOnChanges ?? [],
                     dependsOn: opts?.dependsOn ?? [],
                     aliases: opts?.aliases ?? [],
                     read: args.id !== undefined && args.id !== "",
@@ -213,6 +220,8 @@ export function installMocks(): void {
             protect: req.getProtect(),
             retainOnDelete: req.getRetainondelete(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
+            ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
             dependsOn: req.getDependenciesList(),
             aliases: req.getAliasesList().map((a) => a.getUrn() || describeAliasSpec(a)),
             rawInputs: req.getObject()?.toJavaScript(),
@@ -232,6 +241,8 @@ export function installMocks(): void {
             protect: false,
             retainOnDelete: false,
             deleteBeforeReplace: false,
+            ignoreChanges: [],
+            replaceOnChanges: [],
             dependsOn: req.getDependenciesList(),
             aliases: [],
             rawInputs: req.getProperties()?.toJavaScript(),

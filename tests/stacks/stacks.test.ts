@@ -96,8 +96,8 @@ for (const cloud of ["local", "aws", "gcp", "azure"] as const) {
             const endpoint = lb.hostname ?? lb.ip ?? "localhost:30080";
             assert.equal(await valueOf(outputs.ingressEndpoint), endpoint);
             assert.equal(await valueOf(outputs.appUrl), `http://${endpoint}/`);
-            // A target without a shared class says so rather than leaving the key out (GKE: Filestore).
-            const shared = cloud === "gcp" ? "platform-shared" : "none";
+            // A target without a shared class says so rather than leaving the key out.
+            const shared = cloud === "gcp" || cloud === "azure" ? "platform-shared" : "none";
             assert.deepEqual(await valueOf(outputs.storageClasses), { general: "platform-standard", retain: "platform-retain", shared });
             // The LB's reported IPs (none from AWS's hostname-only NLB until the stack owns its addresses).
             assert.deepEqual(await valueOf(outputs.ingressAddress), cloud === "local" ? ["127.0.0.1"] : lb.ip ? [lb.ip] : []);

@@ -1,23 +1,38 @@
 import * as assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
 import {
+    AKS_AAD_SERVER_ID,
+    AKS_ROLES,
+    AKS_SYSTEM_POOL,
+    AKS_SYSTEM_POOL_TAINT,
+    AUTO_NODES,
     AksCluster,
     type AksClusterArgs,
     aksDnsPrefix,
     aksIgnoreChanges,
+    aksSupport,
     azureTarget,
     decodeKubeconfig,
+    kubeconfigEndpoint,
     kubeletObjectId,
+    kubeloginKubeconfig,
+    kubeloginMode,
+    userPoolName,
     validateAksPool,
 } from "../../../components/azure/cluster";
-import { AZURE_LOAD_BALANCER, azureStorageFacts } from "../../../components/azure/facts";
-import { MANAGED_NODES } from "../../../components/cluster";
+import { AZURE_PIP_NAME_ANNOTATION, AZURE_PIP_RESOURCE_GROUP_ANNOTATION, azureStorageFacts } from "../../../components/azure/facts";
+import { KARPENTER_DO_NOT_DISRUPT, MANAGED_NODES } from "../../../components/cluster";
 import { type AzureConfig, mapConfigSource, readConfig } from "../../../config";
-import { AKS_KUBECONFIG, installAzureMocks as installSharedAzureMocks } from "../../harness/cloud-mocks";
+import { AKS_CA_DATA, AKS_INGRESS_IP, AKS_KUBECONFIG, AKS_SERVER, installAzureMocks as installSharedAzureMocks } from "../../harness/cloud-mocks";
 import { isSecret, mockCall, runProgram, valueOf } from "../../harness/mocks";
 
 const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
-const KUBECONFIG = AKS_KUBECONFIG;
+const AGENT_POOL = "azure-native:containerservice:AgentPool";
+const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
+const SUB = "11111111-2222-3333-4444-555555555555";
+const roleId = (id: string): string => `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
+const ADMIN_OID = "aaaaaaaa-0000-0000-0000-000000000001";
+const READER_OID = "bbbbbbbb-0000-0000-0000-000000000002";
 
 /** Invoke arguments seen by the mocked list-credentials call. */
 let credentialCalls: Record<string, unknown>[] = [];
@@ -27,7 +42,7 @@ function installAzureMocks(): void {
     installSharedAzureMocks();
     mockCall("azure-native:containerservice:listManagedClusterUserCredentials", (args) => {
         credentialCalls.push(args.inputs as Record<string, unknown>);
-        return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(KUBECONFIG).toString("base64") }] };
+        return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(AKS_KUBECONFIG).toString("base64") }] };
     });
 }
 
@@ -40,6 +55,7 @@ const ARGS: AksClusterArgs = {
     maxNodes: 7,
     upgradeChannel: "patch",
     nodeOsUpgradeChannel: "SecurityPatch",
+    env: {},
 };
 
 function azureConfig(extra: Record<string, string> = {}): AzureConfig {
@@ -49,7 +65,13 @@ function azureConfig(extra: Record<string, string> = {}): AzureConfig {
 }
 
 type Inputs = Record<string, unknown>;
-const field = (o: unknown, key: string): unknown => (o as Inputs)[key];
+
+interface ExecUser {
+    exec: { command: string; args: string[]; interactiveMode: string };
+}
+function parseKubeconfig(text: string): { clusters: { cluster: { server: string; "certificate-authority-data": string } }[]; users: { user: ExecUser | Record<string, unknown> }[] } {
+    return JSON.parse(text) as ReturnType<typeof parseKubeconfig>;
+}
 
 describe("AksCluster", () => {
     beforeEach(() => {
@@ -57,96 +79,168 @@ describe("AksCluster", () => {
         installAzureMocks();
     });
 
-    async function clusterInputs(args: AksClusterArgs = ARGS): Promise<Inputs> {
-        const { resources } = await runProgram(() => new AksCluster("aks", args));
-        return resources.one(MANAGED_CLUSTER, "aks-cluster").inputs;
+    async function deployed(args: AksClusterArgs = ARGS) {
+        const { result, resources } = await runProgram(() => new AksCluster("aks", args));
+        return { aks: result, resources, cluster: resources.one(MANAGED_CLUSTER, "aks-cluster") };
     }
 
-    it("has exactly one inline System pool: autoscaled min..max starting at min, the configured VM size, zones 1-3, VMSS, Azure Linux", async () => {
-        const pools = (await clusterInputs()).agentPoolProfiles as Inputs[];
-        assert.equal(pools.length, 1);
-        assert.deepEqual(pools[0], {
-            name: "system",
-            mode: "System",
+    it("keeps a small fixed system pool, zone-spread, tainted so only AKS's critical add-ons run there", async () => {
+        const { cluster } = await deployed();
+        const pools = cluster.inputs.agentPoolProfiles as Inputs[];
+        assert.deepEqual(pools, [
+            {
+                name: "system",
+                mode: "System",
+                type: "VirtualMachineScaleSets",
+                osType: "Linux",
+                osSKU: "AzureLinux",
+                vmSize: AKS_SYSTEM_POOL.vmSize,
+                availabilityZones: ["1", "2", "3"],
+                enableAutoScaling: false,
+                count: 2,
+                nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
+            },
+        ]);
+        assert.equal(AKS_SYSTEM_POOL_TAINT, "CriticalAddonsOnly=true:NoSchedule");
+    });
+
+    it("does not feed the node size or counts into the system pool, and makes a change there a replacement the preview shows", async () => {
+        const a = (await deployed()).cluster;
+        const b = (await deployed({ ...ARGS, nodeSize: "Standard_D8s_v5", minNodes: 4, maxNodes: 20 })).cluster;
+        assert.deepEqual(a.inputs.agentPoolProfiles, b.inputs.agentPoolProfiles);
+        // The fields a stack made before this layout (autoscaled, untainted) or a zones change alters.
+        assert.ok(a.replaceOnChanges?.includes("agentPoolProfiles[0].nodeTaints"));
+        assert.ok(a.replaceOnChanges?.includes("agentPoolProfiles[0].enableAutoScaling"));
+        assert.ok(a.replaceOnChanges?.includes("agentPoolProfiles[0].availabilityZones"));
+        assert.ok(!a.replaceOnChanges?.some((p) => p.endsWith(".count")), "the count never forces a replacement");
+    });
+
+    it("runs the workloads on a separate autoscaled User pool with the configured size, bounds and zones", async () => {
+        const { resources } = await deployed();
+        const pool = resources.one(AGENT_POOL, "aks-user");
+        assert.deepEqual(pool.inputs, {
+            resourceGroupName: "rg",
+            resourceName: "aks-cluster-5e6f7a8b",
+            agentPoolName: userPoolName("Standard_D4s_v5", ["1", "2", "3"]),
+            mode: "User",
             type: "VirtualMachineScaleSets",
             osType: "Linux",
             osSKU: "AzureLinux",
             vmSize: "Standard_D4s_v5",
+            orchestratorVersion: "1.34",
             availabilityZones: ["1", "2", "3"],
             enableAutoScaling: true,
             minCount: 3,
             maxCount: 7,
             count: 3,
         });
+        assert.match(pool.parent, /platform:azure:AksCluster::aks$/);
     });
 
-    it("uses a system-assigned managed identity, RBAC, the Standard (SLA) tier, the configured version and a DNS prefix", async () => {
-        const inputs = await clusterInputs();
-        assert.deepEqual(inputs.identity, { type: "SystemAssigned" });
-        assert.equal(inputs.enableRBAC, true);
-        assert.deepEqual(inputs.sku, { name: "Base", tier: "Standard" });
-        assert.equal(inputs.kubernetesVersion, "1.34");
-        assert.equal(inputs.dnsPrefix, "aks");
-        assert.equal(inputs.resourceGroupName, "rg");
-        assert.equal(inputs.location, "westeurope");
+    it("replaces the user pool on a size change with the new pool first: a new name and create-before-delete", async () => {
+        const a = (await deployed()).resources.one(AGENT_POOL, "aks-user");
+        const b = (await deployed({ ...ARGS, nodeSize: "Standard_D8s_v5" })).resources.one(AGENT_POOL, "aks-user");
+        assert.notEqual(a.inputs.agentPoolName, b.inputs.agentPoolName);
+        assert.equal(b.deleteBeforeReplace, false);
+        assert.deepEqual(b.ignoreChanges, ["count"]);
+        // Bounds change the same pool in place: same name.
+        const c = (await deployed({ ...ARGS, minNodes: 1, maxNodes: 12 })).resources.one(AGENT_POOL, "aks-user");
+        assert.equal(c.inputs.agentPoolName, a.inputs.agentPoolName);
     });
 
-    it("passes both upgrade channels with the API's casing (upgradeChannel, nodeOSUpgradeChannel)", async () => {
-        assert.deepEqual((await clusterInputs()).autoUpgradeProfile, { upgradeChannel: "patch", nodeOSUpgradeChannel: "SecurityPatch" });
+    it("with zones [] creates both pools without zones", async () => {
+        const { cluster, resources } = await deployed({ ...ARGS, availabilityZones: [] });
+        assert.equal((cluster.inputs.agentPoolProfiles as Inputs[])[0].availabilityZones, undefined);
+        assert.equal(resources.one(AGENT_POOL).inputs.availabilityZones, undefined);
     });
 
-    it("enables the OIDC issuer and workload identity", async () => {
-        const inputs = await clusterInputs();
-        assert.deepEqual(inputs.oidcIssuerProfile, { enabled: true });
-        assert.deepEqual(inputs.securityProfile, { workloadIdentity: { enabled: true } });
+    it("uses Entra ID with Azure RBAC, no local accounts, and the Standard tier with community support by default", async () => {
+        const { cluster } = await deployed();
+        assert.deepEqual(cluster.inputs.aadProfile, { managed: true, enableAzureRBAC: true, tenantID: "tenant" });
+        assert.equal(cluster.inputs.disableLocalAccounts, true);
+        assert.deepEqual(cluster.inputs.sku, { name: "Base", tier: "Standard" });
+        assert.equal(cluster.inputs.supportPlan, "KubernetesOfficial");
+        assert.deepEqual(cluster.inputs.identity, { type: "SystemAssigned" });
+        assert.equal(cluster.inputs.kubernetesVersion, "1.34");
     });
 
-    it("uses Azure CNI overlay with the Cilium dataplane enforcing NetworkPolicy, behind a standard load balancer", async () => {
-        const network = (await clusterInputs()).networkProfile as Inputs;
-        const { networkPlugin, networkPluginMode, networkDataplane, networkPolicy, loadBalancerSku } = network;
-        assert.deepEqual({ networkPlugin, networkPluginMode, networkDataplane, networkPolicy, loadBalancerSku }, {
-            networkPlugin: "azure",
-            networkPluginMode: "overlay",
-            networkDataplane: "cilium",
-            networkPolicy: "cilium",
-            loadBalancerSku: "standard",
-        });
+    it("with extendedSupport takes long-term support on the Premium tier, as AKS requires", async () => {
+        const { cluster } = await deployed({ ...ARGS, extendedSupport: true });
+        assert.equal(cluster.inputs.supportPlan, "AKSLongTermSupport");
+        assert.deepEqual(cluster.inputs.sku, { name: "Base", tier: "Premium" });
     });
 
-    it("honours explicit zones and tier", async () => {
-        const inputs = await clusterInputs({ ...ARGS, availabilityZones: ["1", "2"], skuTier: "Free" });
-        assert.deepEqual(field((inputs.agentPoolProfiles as Inputs[])[0], "availabilityZones"), ["1", "2"]);
-        assert.deepEqual(inputs.sku, { name: "Base", tier: "Free" });
+    it("limits the API server to apiAllowedCidrs, and leaves it open without them", async () => {
+        assert.equal((await deployed()).cluster.inputs.apiServerAccessProfile, undefined);
+        const { cluster } = await deployed({ ...ARGS, apiAllowedCidrs: ["198.51.100.0/24", "203.0.113.7/32"] });
+        assert.deepEqual(cluster.inputs.apiServerAccessProfile, { authorizedIPRanges: ["198.51.100.0/24", "203.0.113.7/32"] });
     });
 
-    it("reads the user kubeconfig of this cluster, base64-decoded and secret, and builds its provider from it", async () => {
-        const { result: aks, resources } = await runProgram(() => new AksCluster("aks", ARGS));
+    it("gives the deployer RBAC Cluster Admin on the cluster, and the provider waits for it", async () => {
+        const { resources, cluster } = await deployed();
+        const admin = resources.one(ROLE_ASSIGNMENT, "aks-deployer-admin");
+        assert.deepEqual(admin.inputs, { scope: `${cluster.name}-id`, roleDefinitionId: roleId(AKS_ROLES.clusterAdmin), principalId: "deployer", principalType: "ServicePrincipal" });
+        const provider = resources.one("pulumi:providers:kubernetes", "aks-k8s");
+        assert.ok(provider.dependsOn.includes(admin.urn));
+    });
+
+    it("gives clusterAdmins the admin role, clusterReaders the reader role, and both the cluster-user role for the kubeconfig", async () => {
+        const { resources } = await deployed({ ...ARGS, clusterAdmins: [ADMIN_OID], clusterReaders: [READER_OID] });
+        const byName = (n: string): Inputs => resources.one(ROLE_ASSIGNMENT, n).inputs;
+        assert.equal(byName(`aks-admin-${ADMIN_OID}`).roleDefinitionId, roleId(AKS_ROLES.clusterAdmin));
+        assert.equal(byName(`aks-admin-${ADMIN_OID}`).principalId, ADMIN_OID);
+        assert.equal(byName(`aks-reader-${READER_OID}`).roleDefinitionId, roleId(AKS_ROLES.reader));
+        assert.equal(byName(`aks-user-${ADMIN_OID}`).roleDefinitionId, roleId(AKS_ROLES.clusterUser));
+        assert.equal(byName(`aks-user-${READER_OID}`).roleDefinitionId, roleId(AKS_ROLES.clusterUser));
+        assert.equal(AKS_ROLES.reader, "7f6c6a51-bcf8-42ba-9220-52d62157d7db");
+        assert.equal(AKS_ROLES.clusterAdmin, "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b");
+    });
+
+    it("exports a secret kubelogin kubeconfig (azurecli) and gives the provider the login mode of its environment", async () => {
+        const { aks, resources } = await deployed({ ...ARGS, env: { AZURE_FEDERATED_TOKEN_FILE: "/var/run/token" } });
         assert.deepEqual(credentialCalls, [{ resourceGroupName: "rg", resourceName: "aks-cluster-5e6f7a8b" }]);
-        assert.equal(await valueOf(aks.kubeconfig), KUBECONFIG);
         assert.equal(await isSecret(aks.kubeconfig), true);
+        const exported = parseKubeconfig(await valueOf(aks.kubeconfig));
+        assert.equal(exported.clusters[0].cluster.server, AKS_SERVER);
+        assert.equal(exported.clusters[0].cluster["certificate-authority-data"], AKS_CA_DATA);
+        const user = exported.users[0].user as ExecUser;
+        assert.equal(user.exec.command, "kubelogin");
+        assert.deepEqual(user.exec.args, ["get-token", "--server-id", AKS_AAD_SERVER_ID, "--login", "azurecli"]);
 
         const provider = resources.one("pulumi:providers:kubernetes", "aks-k8s");
-        assert.equal(provider.inputs.kubeconfig, KUBECONFIG);
         assert.deepEqual(provider.secretInputs, ["kubeconfig"]);
-        assert.match(provider.parent, /platform:azure:AksCluster::aks$/);
+        const used = parseKubeconfig(provider.inputs.kubeconfig as string).users[0].user as ExecUser;
+        assert.deepEqual(used.exec.args, ["get-token", "--server-id", AKS_AAD_SERVER_ID, "--login", "workloadidentity", "--tenant-id", "tenant"]);
+        assert.equal(used.exec.interactiveMode, "Never");
     });
 
-    it("exposes the kubelet identity's object id", async () => {
-        const { result: aks } = await runProgram(() => new AksCluster("aks", ARGS));
+    it("exposes the kubelet and cluster identities", async () => {
+        const { aks } = await deployed();
         assert.equal(await valueOf(aks.kubeletObjectId), "kubelet-object-id");
+        assert.equal(await valueOf(aks.clusterPrincipalId), "cluster-principal-id");
+    });
+
+    it("auto node mode: node auto-provisioning on Azure CNI overlay with Cilium, and no user pool", async () => {
+        const { cluster, resources } = await deployed({ ...ARGS, nodeMode: "auto" });
+        assert.deepEqual(cluster.inputs.nodeProvisioningProfile, { mode: "Auto", defaultNodePools: "Auto" });
+        const net = cluster.inputs.networkProfile as Inputs;
+        assert.deepEqual([net.networkPlugin, net.networkPluginMode, net.networkDataplane], ["azure", "overlay", "cilium"]);
+        assert.equal(resources.ofType(AGENT_POOL).length, 0);
+        // Node auto-provisioning refuses the cluster autoscaler on any pool.
+        assert.equal((cluster.inputs.agentPoolProfiles as Inputs[])[0].enableAutoScaling, false);
     });
 
     it("parents every child to the component", async () => {
-        const { resources } = await runProgram(() => new AksCluster("aks", ARGS));
+        const { resources } = await deployed();
         const children = resources.all.filter((r) => r.type !== "platform:azure:AksCluster");
-        assert.ok(children.length >= 2);
+        assert.ok(children.length >= 4);
         for (const child of children) assert.match(child.parent, /platform:azure:AksCluster::aks$/, `${child.type} ${child.name}`);
     });
 
     it("rejects pool bounds AKS would refuse, before registering anything", async () => {
         const { resources } = await runProgram(() => {
             assert.throws(() => new AksCluster("aks", { ...ARGS, minNodes: 5, maxNodes: 4 }), {
-                message: "AKS system pool maxNodes must be an integer >= minNodes (5), got 4",
+                message: "AKS user pool maxNodes must be an integer >= minNodes (5), got 4",
             });
         });
         assert.equal(resources.ofType(MANAGED_CLUSTER).length, 0);
@@ -154,17 +248,61 @@ describe("AksCluster", () => {
 });
 
 describe("AKS decision helpers", () => {
-    it("aksIgnoreChanges leaves the autoscaled node count to Azure, and the version too when the channel moves minors", () => {
-        assert.deepEqual(aksIgnoreChanges("patch"), ["agentPoolProfiles[0].count"]);
-        assert.deepEqual(aksIgnoreChanges("node-image"), ["agentPoolProfiles[0].count"]);
-        assert.deepEqual(aksIgnoreChanges("none"), ["agentPoolProfiles[0].count"]);
-        assert.deepEqual(aksIgnoreChanges("stable"), ["agentPoolProfiles[0].count", "kubernetesVersion"]);
-        assert.deepEqual(aksIgnoreChanges("rapid"), ["agentPoolProfiles[0].count", "kubernetesVersion"]);
+    it("aksIgnoreChanges leaves the pool's count to the autoscaler, and versions to AKS only when the channel moves minors", () => {
+        for (const channel of ["patch", "node-image", "none"] as const) {
+            assert.deepEqual(aksIgnoreChanges(channel), { cluster: [], userPool: ["count"] });
+        }
+        for (const channel of ["stable", "rapid"] as const) {
+            assert.deepEqual(aksIgnoreChanges(channel), { cluster: ["kubernetesVersion"], userPool: ["count", "orchestratorVersion"] });
+        }
+    });
+
+    it("the stored-version drift after AKS's forced upgrade is refused by config with the fix, before anything is sent", () => {
+        // 1.34's standard support ended 2026-11-30 (calendar); AKS then upgrades the cluster itself.
+        assert.throws(
+            () => readConfig(mapConfigSource({ "platform:cloud": "azure", "azure-native:location": "westeurope", "platform:kubernetesVersion": "1.34" })),
+            /set platform:kubernetesVersion to the version it now runs/,
+        );
+    });
+
+    it("aksSupport: long-term support only with the Premium tier", () => {
+        assert.deepEqual(aksSupport(false), { supportPlan: "KubernetesOfficial", tier: "Standard" });
+        assert.deepEqual(aksSupport(true), { supportPlan: "AKSLongTermSupport", tier: "Premium" });
+    });
+
+    it("userPoolName: a valid AKS pool name (<= 12 lower-case alphanumerics) that changes with size, zones and OS, not with zone order", () => {
+        const name = userPoolName("Standard_D4s_v5", ["1", "2", "3"]);
+        assert.match(name, /^[a-z][a-z0-9]{0,11}$/);
+        assert.equal(userPoolName("Standard_D4s_v5", ["3", "1", "2"]), name);
+        assert.notEqual(userPoolName("Standard_D4ps_v5", ["1", "2", "3"]), name);
+        assert.notEqual(userPoolName("Standard_D4s_v5", []), name);
+        assert.notEqual(userPoolName("Standard_D4s_v5", ["1", "2", "3"], "Ubuntu"), name);
+    });
+
+    it("kubeloginMode: workload identity, then a service principal, else the Azure CLI; never device code", () => {
+        assert.equal(kubeloginMode({}), "azurecli");
+        assert.equal(kubeloginMode({ AZURE_FEDERATED_TOKEN_FILE: "/t", AZURE_CLIENT_ID: "c" }), "workloadidentity");
+        assert.equal(kubeloginMode({ AZURE_CLIENT_SECRET: "s" }), "spn");
+        assert.equal(kubeloginMode({ AZURE_CLIENT_CERTIFICATE_PATH: "/c.pem" }), "spn");
+        assert.equal(kubeloginMode({ AZURE_FEDERATED_TOKEN_FILE: "", AZURE_CLIENT_SECRET: "" }), "azurecli");
+    });
+
+    it("kubeloginKubeconfig: an exec user that runs kubelogin non-interactively, with the tenant for non-CLI modes", () => {
+        const k = parseKubeconfig(kubeloginKubeconfig({ name: "c", server: "https://x:443", certificateAuthorityData: "Q0E=", mode: "spn", tenantId: "t" }));
+        const user = k.users[0].user as ExecUser;
+        assert.deepEqual(user.exec.args, ["get-token", "--server-id", AKS_AAD_SERVER_ID, "--login", "spn", "--tenant-id", "t"]);
+        assert.equal(user.exec.interactiveMode, "Never");
+        assert.equal(AKS_AAD_SERVER_ID, "6dae42f8-4368-4678-94ff-3960e28e3630");
+    });
+
+    it("kubeconfigEndpoint reads server and CA, and fails clearly without them", () => {
+        assert.deepEqual(kubeconfigEndpoint(AKS_KUBECONFIG), { server: AKS_SERVER, certificateAuthorityData: AKS_CA_DATA });
+        assert.throws(() => kubeconfigEndpoint("kind: Config"), /no cluster server or certificate-authority-data/);
     });
 
     it("validateAksPool names the bad bound", () => {
-        assert.throws(() => validateAksPool(0, 3), { message: "AKS system pool minNodes must be an integer >= 1, got 0" });
-        assert.throws(() => validateAksPool(2, 1001), { message: "AKS system pool maxNodes must be <= 1000, got 1001" });
+        assert.throws(() => validateAksPool(0, 3), { message: "AKS user pool minNodes must be an integer >= 1, got 0" });
+        assert.throws(() => validateAksPool(2, 1001), { message: "AKS user pool maxNodes must be <= 1000, got 1001" });
         assert.doesNotThrow(() => validateAksPool(2, 2));
     });
 
@@ -192,21 +330,22 @@ describe("azureTarget", () => {
         installAzureMocks();
     });
 
-    it("puts the resource group in the configured location and builds the cluster from config defaults", async () => {
+    it("puts the resource groups in the configured location and builds the cluster from config defaults", async () => {
         const { resources } = await runProgram(() => azureTarget("platform", azureConfig()));
         assert.equal(resources.one("azure-native:resources:ResourceGroup", "platform-rg").inputs.location, "westeurope");
+        assert.equal(resources.one("azure-native:resources:ResourceGroup", "platform-data-rg").inputs.location, "westeurope");
         const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster").inputs;
         assert.equal(cluster.resourceGroupName, "platform-rg-1a2b3c4d");
         assert.equal(cluster.kubernetesVersion, "1.35");
         assert.deepEqual(cluster.autoUpgradeProfile, { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" });
-        const pool = (cluster.agentPoolProfiles as Inputs[])[0];
+        const pool = resources.one(AGENT_POOL, "platform-aks-user").inputs;
         assert.deepEqual(
-            { vmSize: pool.vmSize, minCount: pool.minCount, maxCount: pool.maxCount, count: pool.count },
-            { vmSize: "Standard_D4s_v5", minCount: 2, maxCount: 5, count: 2 },
+            { vmSize: pool.vmSize, minCount: pool.minCount, maxCount: pool.maxCount, zones: pool.availabilityZones },
+            { vmSize: "Standard_D4s_v5", minCount: 2, maxCount: 5, zones: ["1", "2", "3"] },
         );
     });
 
-    it("applies configured version, size, bounds and upgrade channels", async () => {
+    it("applies configured version, size, bounds, zones, channels, CIDRs and principals", async () => {
         const config = azureConfig({
             "platform:kubernetesVersion": "1.36",
             "platform:nodeSize": "Standard_D8s_v5",
@@ -214,52 +353,155 @@ describe("azureTarget", () => {
             "platform:maxNodes": "9",
             "platform:upgradeChannel": "rapid",
             "platform:nodeOsUpgradeChannel": "SecurityPatch",
+            "platform:zones": '["1","2"]',
+            "platform:apiAllowedCidrs": '["198.51.100.0/24"]',
+            "platform:clusterAdmins": `["${ADMIN_OID}"]`,
+            "platform:clusterReaders": `["${READER_OID}"]`,
         });
         const { resources } = await runProgram(() => azureTarget("platform", config));
-        const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster").inputs;
+        const clusterRecord = resources.one(MANAGED_CLUSTER, "platform-aks-cluster");
+        const cluster = clusterRecord.inputs;
         assert.equal(cluster.kubernetesVersion, "1.36");
+        assert.deepEqual(clusterRecord.ignoreChanges, ["kubernetesVersion"]);
         assert.deepEqual(cluster.autoUpgradeProfile, { upgradeChannel: "rapid", nodeOSUpgradeChannel: "SecurityPatch" });
-        const pool = (cluster.agentPoolProfiles as Inputs[])[0];
+        assert.deepEqual(cluster.apiServerAccessProfile, { authorizedIPRanges: ["198.51.100.0/24"] });
+        const pool = resources.one(AGENT_POOL, "platform-aks-user").inputs;
         assert.deepEqual(
-            { vmSize: pool.vmSize, minCount: pool.minCount, maxCount: pool.maxCount, count: pool.count },
-            { vmSize: "Standard_D8s_v5", minCount: 3, maxCount: 9, count: 3 },
+            { vmSize: pool.vmSize, minCount: pool.minCount, maxCount: pool.maxCount, zones: pool.availabilityZones },
+            { vmSize: "Standard_D8s_v5", minCount: 3, maxCount: 9, zones: ["1", "2"] },
         );
+        assert.equal(resources.one(ROLE_ASSIGNMENT, `platform-aks-admin-${ADMIN_OID}`).inputs.principalId, ADMIN_OID);
+        assert.equal(resources.one(ROLE_ASSIGNMENT, `platform-aks-reader-${READER_OID}`).inputs.principalId, READER_OID);
     });
 
     it("grants the cluster's kubelet identity AcrPull on the registry", async () => {
         const { resources } = await runProgram(() => azureTarget("platform", azureConfig()));
-        const assignment = resources.one("azure-native:authorization:RoleAssignment", "platform-acr-acr-pull");
+        const assignment = resources.one(ROLE_ASSIGNMENT, "platform-acr-acr-pull");
         const registry = resources.one("azure-native:containerregistry:Registry", "platform-acr-registry");
         assert.deepEqual(assignment.inputs, {
             principalId: "kubelet-object-id",
             principalType: "ServicePrincipal",
-            roleDefinitionId:
-                "/subscriptions/11111111-2222-3333-4444-555555555555/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d",
+            roleDefinitionId: roleId("7f951dda-4ed3-4680-a7ca-43fe172d538d"),
             scope: `${registry.name}-id`,
         });
         assert.equal(registry.inputs.resourceGroupName, "platform-rg-1a2b3c4d");
     });
 
+    it("keeps Retain disks and snapshots in a data resource group the cluster identity may write, kept on destroy and protected like data", async () => {
+        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig()));
+        const data = resources.one("azure-native:resources:ResourceGroup", "platform-data-rg");
+        assert.equal(data.protect, true);
+        assert.equal(data.retainOnDelete, true);
+        assert.equal(await valueOf(target.storage.classes.retain.parameters.resourceGroup), "platform-data-rg-1a2b3c4d");
+        assert.equal(target.storage.classes.general.parameters.resourceGroup, undefined);
+        assert.equal(await valueOf(target.storage.snapshots?.parameters.resourceGroup), "platform-data-rg-1a2b3c4d");
+        const access = resources.one(ROLE_ASSIGNMENT, "platform-aks-data-rg");
+        assert.deepEqual(access.inputs, { scope: `${data.name}-id`, roleDefinitionId: roleId(AKS_ROLES.contributor), principalId: "cluster-principal-id", principalType: "ServicePrincipal" });
+        const urns = await Promise.all(target.dependsOn.map((r: pulumi.Resource) => valueOf(r.urn)));
+        assert.ok(urns.includes(access.urn), "claims wait for the cluster identity's access to the data group");
+    });
+
+    it("lifts protection of the data group and the ingress IP with protectData false", async () => {
+        const { resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:protectData": "false" })));
+        assert.equal(resources.one("azure-native:resources:ResourceGroup", "platform-data-rg").protect, false);
+        assert.equal(resources.one("azure-native:network:PublicIPAddress", "platform-ingress-ip").protect, false);
+    });
+
+    it("picks ZRS disks with zones and LRS without", async () => {
+        const zoned = (await runProgram(() => azureTarget("platform", azureConfig({ "platform:storageTier": "premium" })))).result;
+        assert.equal(zoned.storage.classes.retain.parameters.skuName, "Premium_ZRS");
+        assert.equal(zoned.storage.classes.general.parameters.skuName, "Premium_ZRS");
+        const flat = (await runProgram(() => azureTarget("platform", azureConfig({ "platform:zones": "[]" })))).result;
+        assert.equal(flat.storage.classes.general.parameters.skuName, "StandardSSD_LRS");
+    });
+
+    it("puts the ingress on a static zone-redundant Standard public IP in the data group, protected, and reports it as ingressAddress", async () => {
+        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig()));
+        const ip = resources.one("azure-native:network:PublicIPAddress", "platform-ingress-ip");
+        assert.deepEqual(ip.inputs, {
+            resourceGroupName: "platform-data-rg-1a2b3c4d",
+            location: "westeurope",
+            sku: { name: "Standard", tier: "Regional" },
+            publicIPAllocationMethod: "Static",
+            publicIPAddressVersion: "IPv4",
+            zones: ["1", "2", "3"],
+        });
+        assert.equal(ip.protect, true);
+        assert.equal(await valueOf(target.loadBalancer.annotations[AZURE_PIP_NAME_ANNOTATION]), `${ip.name}-9c8d7e6f`);
+        assert.equal(await valueOf(target.loadBalancer.annotations[AZURE_PIP_RESOURCE_GROUP_ANNOTATION]), "platform-data-rg-1a2b3c4d");
+        assert.deepEqual(await valueOf(target.loadBalancer.address?.addresses), [AKS_INGRESS_IP]);
+    });
+
+    it("builds the app image for linux/arm64 on Arm VM sizes, linux/amd64 otherwise", async () => {
+        const arm = (await runProgram(() => azureTarget("platform", azureConfig({ "platform:nodeSize": "Standard_D4ps_v5" })))).result;
+        assert.equal(arm.registry.platform, "linux/arm64");
+        const x86 = (await runProgram(() => azureTarget("platform", azureConfig()))).result;
+        assert.equal(x86.registry.platform, "linux/amd64");
+    });
+
     it("hands the platform Azure's facts, a secret kubeconfig, the ACR repository and the cluster's provider", async () => {
         const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:storageTier": "premium" })));
         assert.equal(target.cloud, "azure");
-        assert.deepEqual(target.storage, azureStorageFacts("premium"));
-        assert.equal(target.storage.classes.retain.parameters.skuName, "Premium_ZRS");
+        assert.deepEqual(Object.keys(target.storage.classes), Object.keys(azureStorageFacts("premium", { zones: [], dataResourceGroup: "x" }).classes));
         assert.deepEqual(target.nodes, MANAGED_NODES);
-        assert.equal(target.loadBalancer, AZURE_LOAD_BALANCER);
         assert.ok(target.kubeconfig);
         assert.equal(await isSecret(target.kubeconfig), true);
-        assert.equal(await valueOf(target.kubeconfig), KUBECONFIG);
         assert.equal(await valueOf(target.registry.repository), "platformacrk3x9q2m7.azurecr.io/visit-counter");
         assert.equal(await valueOf(target.provider.urn), resources.one("pulumi:providers:kubernetes", "platform-aks-k8s").urn);
     });
 
-    it("makes workloads wait for the cluster and for AcrPull, so the first pods can pull their image", async () => {
+    it("auto node mode: no user pool, Karpenter's disruption annotations", async () => {
+        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:nodeMode": "auto" })));
+        assert.equal(resources.ofType(AGENT_POOL).length, 0);
+        assert.equal(target.nodes, AUTO_NODES);
+        assert.deepEqual(target.nodes.disruption.neverDisrupt, { [KARPENTER_DO_NOT_DISRUPT]: "true" });
+    });
+
+    it("makes workloads wait for the cluster, the user pool, the data-group access and AcrPull", async () => {
         const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig()));
         const urns = await Promise.all(target.dependsOn.map((r: pulumi.Resource) => valueOf(r.urn)));
         assert.deepEqual(urns, [
             resources.one(MANAGED_CLUSTER, "platform-aks-cluster").urn,
-            resources.one("azure-native:authorization:RoleAssignment", "platform-acr-acr-pull").urn,
+            resources.one(AGENT_POOL, "platform-aks-user").urn,
+            resources.one(ROLE_ASSIGNMENT, "platform-aks-data-rg").urn,
+            resources.one(ROLE_ASSIGNMENT, "platform-acr-acr-pull").urn,
         ]);
+    });
+
+    it("observability native: a Log Analytics workspace with logRetentionDays, Container Insights, managed Prometheus and the control-plane logs", async () => {
+        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:logRetentionDays": "90" })));
+        const workspace = resources.one("azure-native:operationalinsights:Workspace");
+        assert.deepEqual(workspace.inputs, { resourceGroupName: "platform-rg-1a2b3c4d", location: "westeurope", sku: { name: "PerGB2018" }, retentionInDays: 90 });
+        const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster");
+        assert.deepEqual(cluster.inputs.addonProfiles, {
+            omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: `${workspace.name}-id`, useAADAuth: "true" } },
+        });
+        assert.deepEqual(cluster.inputs.azureMonitorProfile, { metrics: { enabled: true } });
+        const diagnostics = resources.one("azure-native:monitor:DiagnosticSetting");
+        assert.equal(diagnostics.inputs.resourceUri, `${cluster.name}-id`);
+        assert.equal(diagnostics.inputs.workspaceId, `${workspace.name}-id`);
+        const categories = (diagnostics.inputs.logs as { category: string; enabled: boolean }[]).map((l) => l.category);
+        for (const c of ["kube-apiserver", "kube-audit-admin", "cluster-autoscaler", "guard"]) assert.ok(categories.includes(c), c);
+        assert.ok(!categories.includes("kube-audit"), "kube-audit (every get/list) is left out for cost");
+        const associations = resources.ofType("azure-native:monitor:DataCollectionRuleAssociation");
+        assert.equal(associations.length, 3);
+        for (const a of associations) assert.equal(a.inputs.resourceUri, `${cluster.name}-id`);
+        const prometheusRule = resources.one("azure-native:monitor:DataCollectionRule", "platform-monitor-prometheus");
+        assert.deepEqual((prometheusRule.inputs.destinations as Inputs).monitoringAccounts, [
+            { name: "MonitoringAccount1", accountResourceId: `${resources.one("azure-native:monitor:AzureMonitorWorkspace").name}-id` },
+        ]);
+        const where = (await valueOf(target.observability)) as Record<string, string>;
+        assert.equal(await valueOf(where.logAnalyticsWorkspaceId), "0d1e2f3a-4b5c-6d7e-8f90-a1b2c3d4e5f6");
+        assert.match(await valueOf(where.logs), /^https:\/\/portal\.azure\.com\/#@\/resource.*\/logs$/);
+    });
+
+    it("observability none: no workspaces, no agents, no diagnostic setting, and no observability facts", async () => {
+        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:observability": "none" })));
+        assert.equal(resources.ofType("azure-native:operationalinsights:Workspace").length, 0);
+        assert.equal(resources.ofType("azure-native:monitor:DiagnosticSetting").length, 0);
+        const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster").inputs;
+        assert.equal(cluster.addonProfiles, undefined);
+        assert.equal(cluster.azureMonitorProfile, undefined);
+        assert.equal(target.observability, undefined);
     });
 });

@@ -1,40 +1,70 @@
 import * as assert from "node:assert/strict";
 import {
     AKS_BUILT_IN_CLASSES,
+    aksNodePlatform,
+    azureDiskSku,
+    azureFileSku,
     AZURE_HEALTH_PROBE_PATH_ANNOTATION,
     AZURE_LOAD_BALANCER,
     azureStorageFacts,
 } from "../../../components/azure/facts";
 
+const ZONED = { zones: ["1", "2", "3"], dataResourceGroup: "platform-data-rg" } as const;
+const FLAT = { zones: [], dataResourceGroup: "platform-data-rg" } as const;
+
 describe("azure facts", () => {
     describe("azureStorageFacts", () => {
-        it("ssd tier provisions StandardSSD_LRS disks through the Azure Disk CSI driver with read-only host caching", () => {
-            const facts = azureStorageFacts("ssd");
+        it("with zones the ssd tier is StandardSSD_ZRS through the Azure Disk CSI driver with read-only host caching; Retain disks in the data group", () => {
+            const facts = azureStorageFacts("ssd", ZONED);
             for (const sc of [facts.classes.general, facts.classes.retain]) {
                 assert.equal(sc.provisioner, "disk.csi.azure.com");
-                assert.deepEqual(sc.parameters, { skuName: "StandardSSD_LRS", cachingMode: "ReadOnly" });
                 assert.equal(sc.allowVolumeExpansion, true);
+                assert.equal(sc.volumeBindingMode, "WaitForFirstConsumer");
             }
+            assert.deepEqual(facts.classes.general.parameters, { skuName: "StandardSSD_ZRS", cachingMode: "ReadOnly" });
+            assert.deepEqual(facts.classes.retain.parameters, { skuName: "StandardSSD_ZRS", cachingMode: "ReadOnly", resourceGroup: "platform-data-rg" });
             assert.equal(facts.classes.general.reclaimPolicy, "Delete");
             assert.equal(facts.classes.retain.reclaimPolicy, "Retain");
-            assert.equal(facts.classes.shared, undefined);
         });
 
-        it("premium tier provisions zone-redundant Premium_ZRS disks", () => {
-            const facts = azureStorageFacts("premium");
-            assert.equal(facts.classes.retain.provisioner, "disk.csi.azure.com");
-            assert.deepEqual(facts.classes.retain.parameters, { skuName: "Premium_ZRS", cachingMode: "ReadOnly" });
+        it("disk SKUs: ZRS with zones, LRS without, per tier", () => {
+            assert.equal(azureDiskSku("ssd", true), "StandardSSD_ZRS");
+            assert.equal(azureDiskSku("premium", true), "Premium_ZRS");
+            assert.equal(azureDiskSku("ssd", false), "StandardSSD_LRS");
+            assert.equal(azureDiskSku("premium", false), "Premium_LRS");
+            assert.equal(azureStorageFacts("premium", FLAT).classes.retain.parameters.skuName, "Premium_LRS");
+        });
+
+        it("offers a shared ReadWriteMany class on Azure Files, ZRS with zones, LRS without", () => {
+            const shared = azureStorageFacts("ssd", ZONED).classes.shared;
+            assert.ok(shared);
+            assert.equal(shared.provisioner, "file.csi.azure.com");
+            assert.deepEqual(shared.parameters, { skuName: "Standard_ZRS" });
+            assert.ok(shared.accessModes.includes("ReadWriteMany"));
+            assert.equal(shared.reclaimPolicy, "Delete");
+            assert.equal(shared.allowVolumeExpansion, true);
+            assert.equal(shared.volumeBindingMode, "Immediate");
+            assert.equal(azureStorageFacts("premium", FLAT).classes.shared?.parameters.skuName, "Premium_LRS");
+            assert.equal(azureFileSku("premium", true), "Premium_ZRS");
+            assert.equal(azureFileSku("ssd", false), "Standard_LRS");
+        });
+
+        it("snapshots the disks incrementally into the data group", () => {
+            assert.deepEqual(azureStorageFacts("ssd", ZONED).snapshots, {
+                driver: "disk.csi.azure.com",
+                parameters: { incremental: "true", resourceGroup: "platform-data-rg" },
+            });
         });
 
         it("un-defaults AKS's `default` class and makes the platform's class the default", () => {
-            const facts = azureStorageFacts("ssd");
+            const facts = azureStorageFacts("ssd", ZONED);
             assert.equal(facts.builtInDefaultClass, "default");
             assert.equal(facts.makeDefault, true);
         });
 
         it("lists every class AKS ships, so the platform never names a class that collides", () => {
             assert.deepEqual(
-                [...azureStorageFacts("premium").builtInClasses].sort(),
+                [...azureStorageFacts("premium", ZONED).builtInClasses].sort(),
                 [
                     "azureblob-fuse-premium",
                     "azureblob-nfs-premium",
@@ -49,12 +79,12 @@ describe("azure facts", () => {
                     "managed-premium",
                 ],
             );
-            assert.equal(azureStorageFacts("ssd").builtInClasses, AKS_BUILT_IN_CLASSES);
+            assert.equal(azureStorageFacts("ssd", ZONED).builtInClasses, AKS_BUILT_IN_CLASSES);
         });
 
         it("returns a fresh parameters object, so a caller cannot change the shared tier table", () => {
-            (azureStorageFacts("ssd").classes.general.parameters as Record<string, string>).skuName = "Standard_LRS";
-            assert.equal(azureStorageFacts("ssd").classes.general.parameters.skuName, "StandardSSD_LRS");
+            (azureStorageFacts("ssd", ZONED).classes.general.parameters as Record<string, string>).skuName = "Standard_LRS";
+            assert.equal(azureStorageFacts("ssd", ZONED).classes.general.parameters.skuName, "StandardSSD_ZRS");
         });
     });
 
@@ -65,6 +95,18 @@ describe("azure facts", () => {
             assert.deepEqual(AZURE_LOAD_BALANCER.annotations, {
                 "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/healthz",
             });
+        });
+    });
+
+    describe("aksNodePlatform", () => {
+        it("builds for linux/arm64 on Arm sizes (the `p` feature letter), linux/amd64 otherwise", () => {
+            for (const arm of ["Standard_D4ps_v5", "Standard_D4pds_v5", "Standard_D8ps_v6", "Standard_E4ps_v5", "Standard_B2pls_v2", "Standard_D2plds_v6"]) {
+                assert.equal(aksNodePlatform(arm), "linux/arm64", arm);
+            }
+            for (const x86 of ["Standard_D4s_v5", "Standard_D4ads_v5", "Standard_E8s_v5", "Standard_B2ms", "Standard_F4s_v2", "Standard_NC24ads_A100_v4"]) {
+                assert.equal(aksNodePlatform(x86), "linux/amd64", x86);
+            }
+            assert.throws(() => aksNodePlatform("m6i.large"), /not an Azure VM size/);
         });
     });
 });

@@ -106,6 +106,12 @@ export interface CertManagerArgs {
     solvers: readonly pulumi.Input<Record<string, unknown>>[];
     /** Turn on Gateway API support (a Gateway runs; its CRDs exist before this release). Default false. */
     gatewayApi?: boolean;
+    /**
+     * What the release itself waits for (the Gateway API CRDs): a component's `dependsOn` is not
+     * passed on to its children, and cert-manager only watches Gateways if their CRD exists when
+     * it starts.
+     */
+    startAfter?: pulumi.Resource[];
     /** Helm wait timeout in seconds. Default 600. */
     timeoutSeconds?: number;
 }
@@ -145,7 +151,7 @@ export class CertManager extends pulumi.ComponentResource {
                 cleanupOnFail: true,
                 maxHistory: 10,
             },
-            { parent: this },
+            { parent: this, dependsOn: args.startAfter ?? [] },
         );
 
         const issuerName = clusterIssuerName(args.tls);

@@ -58,7 +58,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
 
     const certManager = new CertManager(
         "cert-manager",
-        { tls: config.tls, solvers: entryPoints.map((e) => e.acmeHttp01Solver), gatewayApi: gateway !== undefined },
+        { tls: config.tls, solvers: entryPoints.map((e) => e.acmeHttp01Solver), gatewayApi: gateway !== undefined, startAfter: gateway ? [gateway.crds] : [] },
         // After the entry points: the solvers need their class/Gateway, and cert-manager must start
         // after the Gateway API CRDs exist to watch Gateways.
         { ...k8sOpts, dependsOn: [...target.dependsOn, ...entryPointResources] },

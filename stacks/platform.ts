@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CertManager, clusterIssuerName, issuerKind } from "../components/cert-manager";
-import { type ClusterTarget, NOT_OFFERED, type PlatformOutputs } from "../components/cluster";
+import { type ClusterTarget, type LoadBalancerFacts, NOT_OFFERED, type PlatformOutputs } from "../components/cluster";
 import type { EntryPoint } from "../components/entry-point";
 import { EnvoyGateway, SECONDARY_NODE_PORTS } from "../components/envoy-gateway";
 import { IngressNginx, NODE_PORTS } from "../components/ingress-nginx";
@@ -17,6 +17,16 @@ import { VisitCounter } from "../components/visit-counter";
 import type { IngressControllerChoice, PlatformConfig } from "../config";
 
 const APP_NAMESPACE = "apps";
+
+/**
+ * The load-balancer facts each entry point gets. A static address can be held by one Service
+ * only: while both run, nginx keeps it and the gateway's LB gets an address from the cloud (the one
+ * the runbook's DNS switch points at).
+ */
+export function entryPointLoadBalancers(controller: IngressControllerChoice, facts: LoadBalancerFacts): { nginx: LoadBalancerFacts; gateway: LoadBalancerFacts } {
+    if (controller !== "both") return { nginx: facts, gateway: facts };
+    return { nginx: facts, gateway: { ...facts, address: undefined } };
+}
 
 /**
  * Which entry points run for `platform:ingressController`. With `both` (the migration's middle
@@ -34,14 +44,15 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
 
     // The one place that decides which entry point runs; everything below asks the EntryPoint contract.
     const plan = entryPointPlan(config.ingress.controller);
+    const loadBalancers = entryPointLoadBalancers(config.ingress.controller, target.loadBalancer);
     const nginx = plan.nginx
-        ? new IngressNginx("ingress-nginx", { loadBalancer: target.loadBalancer, replicas: config.ingress.replicas }, k8sOpts)
+        ? new IngressNginx("ingress-nginx", { loadBalancer: loadBalancers.nginx, replicas: config.ingress.replicas }, k8sOpts)
         : undefined;
     const gateway = plan.gateway
         ? new EnvoyGateway(
               "envoy-gateway",
               {
-                  loadBalancer: target.loadBalancer,
+                  loadBalancer: loadBalancers.gateway,
                   replicas: config.ingress.replicas,
                   domain: config.tls.domain,
                   clusterIssuer: clusterIssuerName(config.tls),

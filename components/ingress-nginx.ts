@@ -1,6 +1,8 @@
 /**
- * ingress-nginx: the platform's single entry point, and the only Service of type LoadBalancer in
- * the program (the chart's controller Service). Cloud differences arrive only as `LoadBalancerFacts`.
+ * ingress-nginx: one implementation of the platform's `EntryPoint` (the other is Envoy Gateway),
+ * and with it the only Service of type LoadBalancer in the program (the chart's controller
+ * Service; two only while migrating with `ingressController: both`). Cloud differences arrive only
+ * as `LoadBalancerFacts`.
  *
  * Installed with `helm.v3.Release`, never `helm.v4.Chart`: v4.Chart skips Helm hooks, and the
  * admission webhook's certificate Secret is made by hook jobs, so the controller would never start.

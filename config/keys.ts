@@ -136,7 +136,7 @@ const CRON_SCHEDULE: Kind<string> = {
     parse: (raw) => {
         const value = raw.split(/\s+/).join(" ");
         const problem = value === "none" ? undefined : validateCronSchedule(value);
-        return problem === undefined ? { value } : { problem };
+        return problem === undefined ? { value } : { problem: `${problem}, or none to turn the backup off` };
     },
 };
 

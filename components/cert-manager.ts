@@ -2,7 +2,8 @@
  * cert-manager and the platform's one ClusterIssuer. Ingresses get certificates through the
  * `cert-manager.io/cluster-issuer: <clusterIssuerName>` annotation (set by the workloads).
  *
- * Issuer choice: Let's Encrypt (ACME HTTP-01 through the nginx class) only when both a domain and an
+ * Issuer choice: Let's Encrypt (ACME HTTP-01 through the entry point: an Ingress of the nginx class,
+ * or an HTTPRoute on the Gateway) only when both a domain and an
  * ACME email are set, since Let's Encrypt needs a public name it can reach; otherwise a self-signed
  * issuer. `tlsEnabled` is "a domain is set": without a domain there is no name to certify and the
  * app is served over plain HTTP on the LB address.
@@ -27,15 +28,18 @@ export const ACME_SERVER_URLS = {
 } as const;
 
 /**
- * Chart values: CRDs from the chart (kept on uninstall unless `keepCrds` is false), HA replicas
- * with PDBs.
+ * Chart values: CRDs from the chart (kept on uninstall unless `keepCrds` is false: a local
+ * cluster's clean slate), HA replicas with PDBs. `gatewayApi` turns on the Gateway API support
+ * (gateway-shim: certificates for annotated Gateways' listeners, and the `gatewayHTTPRoute` HTTP-01
+ * solver); the Gateway API CRDs must exist before cert-manager starts, or it does not watch Gateways
+ * (cert-manager.io/docs/usage/gateway, checked 2026-12-01).
  */
-export function certManagerValues(keepCrds = true): Record<string, unknown> {
+export function certManagerValues(opts: { gatewayApi?: boolean; keepCrds?: boolean } = {}): Record<string, unknown> {
     const pdb = { enabled: true, maxUnavailable: 1 };
     return {
         // keep: uninstalling the chart must not delete the CRDs, which would garbage-collect every
         // Certificate and Issuer in the cluster; the target decides (a local cluster wants them gone).
-        crds: { enabled: true, keep: keepCrds },
+        crds: { enabled: true, keep: opts.keepCrds ?? true },
         // The controller and cainjector elect a leader; the second replica takes over quickly.
         replicaCount: 2,
         podDisruptionBudget: pdb,
@@ -57,6 +61,9 @@ export function certManagerValues(keepCrds = true): Record<string, unknown> {
         },
         // Metrics endpoint on; no ServiceMonitor (the Prometheus Operator CRDs are not installed).
         prometheus: { enabled: true, servicemonitor: { enabled: false } },
+        ...(opts.gatewayApi
+            ? { config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", enableGatewayAPI: true } }
+            : {}),
     };
 }
 
@@ -75,8 +82,12 @@ export function tlsEnabled(tls: TlsSettings): boolean {
     return tls.domain !== undefined && tls.domain !== "";
 }
 
-/** The ClusterIssuer `spec`. */
-export function clusterIssuerSpec(tls: TlsSettings, ingressClassName: pulumi.Input<string>): Record<string, unknown> {
+/**
+ * The ClusterIssuer `spec`. `solvers` are the HTTP-01 solvers of the running entry points
+ * (`EntryPoint.acmeHttp01Solver`), first the one DNS points at: cert-manager uses the first of
+ * equally specific solvers.
+ */
+export function clusterIssuerSpec(tls: TlsSettings, solvers: readonly pulumi.Input<Record<string, unknown>>[]): Record<string, unknown> {
     if (issuerKind(tls) === "selfSigned") return { selfSigned: {} };
     const name = clusterIssuerName(tls);
     return {
@@ -85,15 +96,23 @@ export function clusterIssuerSpec(tls: TlsSettings, ingressClassName: pulumi.Inp
             email: tls.acmeEmail,
             // The ACME account key; cert-manager creates it in its own namespace.
             privateKeySecretRef: { name: `${name}-account-key` },
-            solvers: [{ http01: { ingress: { ingressClassName } } }],
+            solvers: [...solvers],
         },
     };
 }
 
 export interface CertManagerArgs {
     tls: TlsSettings;
-    /** IngressClass that serves HTTP-01 challenges (the platform's nginx class). */
-    ingressClassName: pulumi.Input<string>;
+    /** HTTP-01 solvers, one per running entry point, the one DNS points at first. */
+    solvers: readonly pulumi.Input<Record<string, unknown>>[];
+    /** Turn on Gateway API support (a Gateway runs; its CRDs exist before this release). Default false. */
+    gatewayApi?: boolean;
+    /**
+     * What the release itself waits for (the Gateway API CRDs): a component's `dependsOn` is not
+     * passed on to its children, and cert-manager only watches Gateways if their CRD exists when
+     * it starts.
+     */
+    startAfter?: pulumi.Resource[];
     /** Helm wait timeout in seconds. Default 600. */
     timeoutSeconds?: number;
     /** Keep the CRDs (and so every Certificate and Issuer) on destroy. Default true. */
@@ -126,7 +145,7 @@ export class CertManager extends pulumi.ComponentResource {
                 repositoryOpts: { repo: CERT_MANAGER_REPOSITORY },
                 namespace: ns.metadata.name,
                 createNamespace: false,
-                values: certManagerValues(args.keepCrds ?? true),
+                values: certManagerValues({ gatewayApi: args.gatewayApi, keepCrds: args.keepCrds ?? true }),
                 // Wait for the webhook to be ready: the ClusterIssuer below is validated by it.
                 skipAwait: false,
                 timeout: args.timeoutSeconds ?? 600,
@@ -135,7 +154,7 @@ export class CertManager extends pulumi.ComponentResource {
                 cleanupOnFail: true,
                 maxHistory: 10,
             },
-            { parent: this },
+            { parent: this, dependsOn: args.startAfter ?? [] },
         );
 
         const issuerName = clusterIssuerName(args.tls);
@@ -145,7 +164,7 @@ export class CertManager extends pulumi.ComponentResource {
                 apiVersion: "cert-manager.io/v1",
                 kind: "ClusterIssuer",
                 metadata: { name: issuerName, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "platform" } },
-                spec: clusterIssuerSpec(args.tls, args.ingressClassName),
+                spec: clusterIssuerSpec(args.tls, args.solvers),
             },
             // The CRD and the validating webhook come with the release.
             { parent: this, dependsOn: [this.release] },

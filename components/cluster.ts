@@ -271,7 +271,12 @@ export const NOT_OFFERED = "none";
 export interface PlatformOutputs {
     cloud: Cloud;
     kubeconfig?: pulumi.Output<string>;
+    /** `platform:ingressController`: which entry point runs (`nginx`, `gateway`, or `both` while migrating). */
+    ingressController: pulumi.Output<string>;
     ingressEndpoint: pulumi.Output<string>;
+    /** The gateway's endpoint and IP addresses, where it runs (with `both`, `ingress*` stay nginx's). */
+    gatewayEndpoint?: pulumi.Output<string>;
+    gatewayAddress?: pulumi.Output<string[]>;
     /** The entry point's IP addresses (one per public subnet on AWS once it owns them; `127.0.0.1` locally). */
     ingressAddress: pulumi.Output<string[]>;
     appUrl: pulumi.Output<string>;

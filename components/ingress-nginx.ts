@@ -1,6 +1,8 @@
 /**
- * ingress-nginx: the platform's single entry point, and the only Service of type LoadBalancer in
- * the program (the chart's controller Service). Cloud differences arrive only as `LoadBalancerFacts`.
+ * ingress-nginx: one implementation of the platform's `EntryPoint` (the other is Envoy Gateway),
+ * and with it the only Service of type LoadBalancer in the program (the chart's controller
+ * Service; two only while migrating with `ingressController: both`). Cloud differences arrive only
+ * as `LoadBalancerFacts`.
  *
  * Installed with `helm.v3.Release`, never `helm.v4.Chart`: v4.Chart skips Helm hooks, and the
  * admission webhook's certificate Secret is made by hook jobs, so the controller would never start.
@@ -11,6 +13,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadBalancerFacts } from "./cluster";
+import { ACME_HTTP01_SOLVER, type AppRoute, type EntryPoint } from "./entry-point";
 import { ADDON_NAMESPACE_LABELS } from "./workload-security";
 
 export const INGRESS_NGINX_CHART = "ingress-nginx";
@@ -152,6 +155,120 @@ export function loadBalancerAddress(status: { loadBalancer?: { ingress?: { hostn
     return first?.hostname || first?.ip || undefined;
 }
 
+export interface IngressShape {
+    annotations: Record<string, string>;
+    spec: k8s.types.input.networking.v1.IngressSpec;
+}
+
+/**
+ * The Ingress for `serviceName`. TLS needs a host: cert-manager cannot issue a certificate for an
+ * Ingress without one, so `tls` without `host` serves plain http on the controller's address
+ * (and `appUrl` says so).
+ */
+export function ingressShape(opts: {
+    className: string;
+    serviceName: string;
+    servicePort: number;
+    host: string | undefined;
+    tls: boolean;
+    clusterIssuer: string;
+    tlsSecretName: string;
+}): IngressShape {
+    const paths = [
+        {
+            path: "/",
+            pathType: "Prefix",
+            backend: { service: { name: opts.serviceName, port: { number: opts.servicePort } } },
+        },
+    ];
+    const rule = opts.host === undefined ? { http: { paths } } : { host: opts.host, http: { paths } };
+    const tls = opts.tls && opts.host !== undefined;
+    return {
+        annotations: tls
+            ? {
+                  "cert-manager.io/cluster-issuer": opts.clusterIssuer,
+                  "nginx.ingress.kubernetes.io/ssl-redirect": "true",
+              }
+            : {},
+        spec: {
+            ingressClassName: opts.className,
+            rules: [rule],
+            ...(tls ? { tls: [{ hosts: [opts.host as string], secretName: opts.tlsSecretName }] } : {}),
+        },
+    };
+}
+
+/**
+ * Routes `route` through ingress-nginx: an Ingress of the nginx class, plus (with ACME HTTP-01) a
+ * policy admitting the controller to cert-manager's solver pods, which cert-manager starts in the
+ * Ingress's namespace, under its default-deny policy.
+ */
+export function routeThroughNginx(
+    controller: { className: pulumi.Input<string>; peer: k8s.types.input.networking.v1.NetworkPolicyPeer },
+    route: AppRoute,
+    parent: pulumi.Resource,
+): pulumi.Resource[] {
+    const shape = pulumi
+        .all([controller.className, route.clusterIssuer, route.serviceName])
+        .apply(([className, clusterIssuer, serviceName]) =>
+            ingressShape({ className, serviceName, servicePort: route.servicePort, host: route.host, tls: route.tls, clusterIssuer, tlsSecretName: `${route.name}-tls` }),
+        );
+    const created: pulumi.Resource[] = [
+        new k8s.networking.v1.Ingress(
+            route.name,
+            {
+                metadata: { name: route.name, namespace: route.namespace, labels: route.labels, annotations: shape.annotations },
+                spec: shape.spec,
+            },
+            { parent },
+        ),
+    ];
+    if (route.acmeHttp01) {
+        created.push(
+            new k8s.networking.v1.NetworkPolicy(
+                `${route.name}-allow-acme-solver`,
+                {
+                    metadata: { name: `${route.name}-allow-acme-solver`, namespace: route.namespace, labels: route.labels },
+                    spec: {
+                        podSelector: { matchLabels: ACME_HTTP01_SOLVER.podLabels },
+                        policyTypes: ["Ingress"],
+                        ingress: [{ from: [controller.peer], ports: [{ protocol: "TCP", port: ACME_HTTP01_SOLVER.port }] }],
+                    },
+                },
+                { parent },
+            ),
+        );
+    }
+    return created;
+}
+
+/** The controller pods, and only those: both selectors in one peer. */
+export function nginxControllerPeer(namespace: pulumi.Input<string>, podLabels: pulumi.Input<Record<string, string>>): k8s.types.input.networking.v1.NetworkPolicyPeer {
+    return {
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
+        podSelector: { matchLabels: podLabels },
+    };
+}
+
+/** The entry point of an ingress-nginx controller, apart from the chart (tests build it directly). */
+export function ingressNginxEntryPoint(controller: {
+    className: pulumi.Input<string>;
+    namespace: pulumi.Input<string>;
+    podLabels: pulumi.Input<Record<string, string>>;
+    endpoint: pulumi.Output<string>;
+    address: pulumi.Output<string[]>;
+}): EntryPoint {
+    const peer = nginxControllerPeer(controller.namespace, controller.podLabels);
+    return {
+        kind: "nginx",
+        endpoint: controller.endpoint,
+        address: controller.address,
+        dataPlanePeer: peer,
+        acmeHttp01Solver: { http01: { ingress: { ingressClassName: controller.className } } },
+        routeApp: (route, parent) => routeThroughNginx({ className: controller.className, peer }, route, parent),
+    };
+}
+
 export interface IngressNginxArgs {
     loadBalancer: LoadBalancerFacts;
     /** Controller replicas, >= 2 (config default 2). */
@@ -160,7 +277,11 @@ export interface IngressNginxArgs {
     timeoutSeconds?: number;
 }
 
-export class IngressNginx extends pulumi.ComponentResource {
+export class IngressNginx extends pulumi.ComponentResource implements EntryPoint {
+    readonly kind = "nginx" as const;
+    readonly dataPlanePeer: k8s.types.input.networking.v1.NetworkPolicyPeer;
+    readonly acmeHttp01Solver: Record<string, unknown>;
+    readonly routeApp: EntryPoint["routeApp"];
     /** `nginx`. */
     readonly ingressClassName: pulumi.Output<string>;
     /** `ingress-nginx`. */
@@ -237,6 +358,17 @@ export class IngressNginx extends pulumi.ComponentResource {
             this.endpoint = pulumi.output(`${args.loadBalancer.nodePortHost ?? "localhost"}:${NODE_PORTS.http}`);
             this.address = pulumi.output(args.loadBalancer.address?.addresses ?? []);
         }
+
+        const entryPoint = ingressNginxEntryPoint({
+            className: this.ingressClassName,
+            namespace: this.namespace,
+            podLabels: this.controllerPodLabels,
+            endpoint: this.endpoint,
+            address: this.address,
+        });
+        this.dataPlanePeer = entryPoint.dataPlanePeer;
+        this.acmeHttp01Solver = entryPoint.acmeHttp01Solver;
+        this.routeApp = entryPoint.routeApp;
 
         this.registerOutputs({
             ingressClassName: this.ingressClassName,

@@ -1,10 +1,12 @@
 /**
  * The FastAPI visit counter: its image, a hardened Deployment, autoscaling, a disruption budget,
- * and the Ingress through which the ingress controller (the platform's only entry point) reaches it.
+ * and its routes through the platform's entry point(s): each `EntryPoint` (ingress-nginx or the
+ * Gateway) creates its own routing objects; the app never asks which one runs.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DisruptionFacts } from "./cluster";
+import type { EntryPoint } from "./entry-point";
 import type { RedisConnection } from "./redis";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, workloadLabels } from "./workload-security";
 
@@ -21,48 +23,6 @@ export const CPU_TARGET_UTILIZATION = 70;
 export function appUrl(host: string | undefined, tls: boolean, endpoint: string): string {
     if (host === undefined) return `http://${endpoint}/`;
     return tls ? `https://${host}/` : `http://${host}/`;
-}
-
-export interface IngressShape {
-    annotations: Record<string, string>;
-    spec: k8s.types.input.networking.v1.IngressSpec;
-}
-
-/**
- * The Ingress for `serviceName`. TLS needs a host: cert-manager cannot issue a certificate for an
- * Ingress without one, so `tls` without `host` serves plain http on the controller's address
- * (and `appUrl` says so).
- */
-export function ingressShape(opts: {
-    className: string;
-    serviceName: string;
-    host: string | undefined;
-    tls: boolean;
-    clusterIssuer: string;
-    tlsSecretName: string;
-}): IngressShape {
-    const paths = [
-        {
-            path: "/",
-            pathType: "Prefix",
-            backend: { service: { name: opts.serviceName, port: { number: SERVICE_PORT } } },
-        },
-    ];
-    const rule = opts.host === undefined ? { http: { paths } } : { host: opts.host, http: { paths } };
-    const tls = opts.tls && opts.host !== undefined;
-    return {
-        annotations: tls
-            ? {
-                  "cert-manager.io/cluster-issuer": opts.clusterIssuer,
-                  "nginx.ingress.kubernetes.io/ssl-redirect": "true",
-              }
-            : {},
-        spec: {
-            ingressClassName: opts.className,
-            rules: [rule],
-            ...(tls ? { tls: [{ hosts: [opts.host as string], secretName: opts.tlsSecretName }] } : {}),
-        },
-    };
 }
 
 /**
@@ -83,29 +43,20 @@ export function appProbes(): {
 }
 
 export interface VisitCounterIngressArgs {
-    /** IngressClass of the controller. */
-    className: pulumi.Input<string>;
-    /** Namespace of the ingress controller pods, admitted on the app port. */
-    controllerNamespace: pulumi.Input<string>;
-    /** Labels of the ingress controller pods, admitted on the app port. */
-    controllerPodLabels: pulumi.Input<Record<string, string>>;
-    /** Public host name. Unset: path routing on the controller's address only. */
+    /**
+     * The entry points that route to the app: one, or two while migrating (`ingressController:
+     * both`). The first is the one `url` names when there is no host.
+     */
+    entryPoints: readonly EntryPoint[];
+    /** Public host name. Unset: path routing on the entry point's address only. */
     host?: string;
     /** cert-manager ClusterIssuer for the certificate when `tls`. */
     clusterIssuer: pulumi.Input<string>;
     /** Serve https (cert-manager certificate, http redirected); only with a `host`. */
-    tls: pulumi.Input<boolean>;
-    /** The controller's external address, for the URL when there is no host. */
-    endpoint: pulumi.Input<string>;
-    /**
-     * Certificates come from ACME HTTP-01: admit the controller to cert-manager's solver pods,
-     * which run in this namespace under its default-deny policy. Default false.
-     */
+    tls: boolean;
+    /** Certificates come from ACME HTTP-01 (each entry point then admits cert-manager's solver). Default false. */
     acmeHttp01?: boolean;
 }
-
-/** Labels cert-manager puts on its HTTP-01 solver pods, and the port they answer on. */
-export const ACME_HTTP01_SOLVER = { podLabels: { "acme.cert-manager.io/http01-solver": "true" }, port: 8089 } as const;
 
 export interface VisitCounterArgs {
     namespace: pulumi.Input<string>;
@@ -265,25 +216,28 @@ export class VisitCounter extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const shape = pulumi
-            .all([args.ingress.className, args.ingress.tls, args.ingress.clusterIssuer, service.metadata.name])
-            .apply(([className, tls, clusterIssuer, serviceName]) =>
-                ingressShape({ className, serviceName, host: args.ingress.host, tls, clusterIssuer, tlsSecretName: `${name}-tls` }),
+        const entryPoints = args.ingress.entryPoints;
+        if (entryPoints.length === 0) throw new Error(`VisitCounter ${name}: at least one entry point must route to the app`);
+        for (const entryPoint of entryPoints) {
+            entryPoint.routeApp(
+                {
+                    name,
+                    namespace: args.namespace,
+                    labels,
+                    serviceName: service.metadata.name,
+                    servicePort: SERVICE_PORT,
+                    host: args.ingress.host,
+                    tls: args.ingress.tls,
+                    clusterIssuer: args.ingress.clusterIssuer,
+                    acmeHttp01: args.ingress.acmeHttp01 ?? false,
+                },
+                this,
             );
-        new k8s.networking.v1.Ingress(
-            name,
-            {
-                metadata: { name, namespace: args.namespace, labels, annotations: shape.annotations },
-                spec: shape.spec,
-            },
-            { parent: this },
-        );
+        }
 
-        // One peer with both selectors: controller pods in the controller's namespace only.
-        const ingressControllerPeer = {
-            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": args.ingress.controllerNamespace } },
-            podSelector: { matchLabels: args.ingress.controllerPodLabels },
-        };
+        // Only the entry points' data planes reach the app: under the namespace's default-deny,
+        // nothing else in the cluster can. The name predates the gateway and is kept (renaming
+        // replaces the policy).
         new k8s.networking.v1.NetworkPolicy(
             `${name}-allow-ingress-controller`,
             {
@@ -293,7 +247,7 @@ export class VisitCounter extends pulumi.ComponentResource {
                     policyTypes: ["Ingress"],
                     ingress: [
                         {
-                            from: [ingressControllerPeer],
+                            from: entryPoints.map((e) => e.dataPlanePeer),
                             ports: [{ protocol: "TCP", port: APP_PORT }],
                         },
                     ],
@@ -301,28 +255,6 @@ export class VisitCounter extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-
-        if (args.ingress.acmeHttp01) {
-            // cert-manager starts the HTTP-01 solver in the Ingress's namespace; without this the
-            // default-deny policy drops the challenge and no certificate is ever issued.
-            new k8s.networking.v1.NetworkPolicy(
-                `${name}-allow-acme-solver`,
-                {
-                    metadata: { name: `${name}-allow-acme-solver`, namespace: args.namespace, labels },
-                    spec: {
-                        podSelector: { matchLabels: ACME_HTTP01_SOLVER.podLabels },
-                        policyTypes: ["Ingress"],
-                        ingress: [
-                            {
-                                from: [ingressControllerPeer],
-                                ports: [{ protocol: "TCP", port: ACME_HTTP01_SOLVER.port }],
-                            },
-                        ],
-                    },
-                },
-                { parent: this },
-            );
-        }
 
         // Redis runs in this namespace (the podSelector alone means "in the policy's namespace").
         new k8s.networking.v1.NetworkPolicy(
@@ -343,10 +275,13 @@ export class VisitCounter extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.url = pulumi
-            .all([args.ingress.tls, args.ingress.endpoint])
-            .apply(([tls, endpoint]) => appUrl(args.ingress.host, tls, endpoint));
+        const tls = args.ingress.tls;
+        this.url = entryPoints[0].endpoint.apply((endpoint) => appUrl(args.ingress.host, tls, endpoint));
 
         this.registerOutputs({ url: this.url, imageName: this.imageName });
     }
 }
+
+/** Re-exported where they used to live. */
+export { ACME_HTTP01_SOLVER } from "./entry-point";
+export { ingressShape, type IngressShape } from "./ingress-nginx";

@@ -6,7 +6,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { PLATFORM_POLICIES } from "./rules";
 
 new PolicyPack("platform", {
-    description: "Guardrails of the Kubernetes platform: one public LoadBalancer, platform storage classes, retained data, hardened containers, no plain-text secrets, a patched ingress-nginx.",
+    description: "Guardrails of the Kubernetes platform: one public LoadBalancer (nginx's or the gateway's), platform storage classes, retained data, hardened containers, no plain-text secrets, a patched ingress-nginx.",
     enforcementLevel: "mandatory",
     policies: [...PLATFORM_POLICIES],
 });

@@ -52,6 +52,48 @@ describe("policy pack", () => {
     });
 });
 
+describe("no-loadbalancer-except-ingress: the Gateway's data plane", () => {
+    const proxy = (namespace: string, name: string, type?: string) => ({
+        metadata: { namespace, name },
+        spec: { provider: { type: "Kubernetes", kubernetes: { envoyService: type === undefined ? {} : { type } } } },
+    });
+    const gatewayClass = (parametersRef?: Record<string, unknown>) => ({
+        metadata: { name: "platform" },
+        spec: { controllerName: "gateway.envoyproxy.io/gatewayclass-controller", ...(parametersRef ? { parametersRef } : {}) },
+    });
+    const PLATFORM_REF = { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", namespace: "envoy-gateway-system", name: "platform-proxy" };
+
+    it("allows the platform's EnvoyProxy to give the data plane the LoadBalancer", async () => {
+        assert.deepEqual(await violations(noLoadBalancerExceptIngress, TYPES.envoyProxy, proxy("envoy-gateway-system", "platform-proxy", "LoadBalancer")), []);
+        assert.deepEqual(await violations(noLoadBalancerExceptIngress, TYPES.envoyProxy, proxy("envoy-gateway-system", "platform-proxy", "NodePort")), []);
+    });
+
+    it("flags any other EnvoyProxy that asks for a LoadBalancer, also by leaving the type to Envoy Gateway's default", async () => {
+        for (const type of ["LoadBalancer", undefined]) {
+            const v = await violations(noLoadBalancerExceptIngress, TYPES.envoyProxy, proxy("apps", "mine", type));
+            assert.equal(v.length, 1, String(type));
+            assert.match(v[0], /EnvoyProxy apps\/mine gives its Gateways a LoadBalancer Service/);
+        }
+        assert.deepEqual(await violations(noLoadBalancerExceptIngress, TYPES.envoyProxy, proxy("apps", "mine", "ClusterIP")), []);
+    });
+
+    it("flags an Envoy Gateway GatewayClass that does not point at the platform's EnvoyProxy", async () => {
+        assert.deepEqual(await violations(noLoadBalancerExceptIngress, TYPES.gatewayClass, gatewayClass(PLATFORM_REF)), []);
+        for (const ref of [undefined, { ...PLATFORM_REF, name: "other" }]) {
+            const v = await violations(noLoadBalancerExceptIngress, TYPES.gatewayClass, gatewayClass(ref));
+            assert.equal(v.length, 1);
+            assert.match(v[0], /GatewayClass platform: its parametersRef is not the platform's EnvoyProxy envoy-gateway-system\/platform-proxy/);
+        }
+        // Another implementation's class is not Envoy Gateway's business here.
+        assert.deepEqual(await violations(noLoadBalancerExceptIngress, TYPES.gatewayClass, { metadata: { name: "x" }, spec: { controllerName: "example.com/other" } }), []);
+    });
+
+    it("flags nothing in the Envoy Gateway chart's values (its own Service is the controller's ClusterIP)", async () => {
+        const props = { chart: "oci://docker.io/envoyproxy/gateway-helm", version: "v1.9.2", values: { crds: { enabled: false }, service: { type: "ClusterIP" } } };
+        assert.deepEqual(await violations(noLoadBalancerExceptIngress, TYPES.helmRelease, props), []);
+    });
+});
+
 describe("no-loadbalancer-except-ingress", () => {
     const lb = (namespace: string, name: string) => ({ metadata: { namespace, name }, spec: { type: "LoadBalancer" } });
 

@@ -26,6 +26,14 @@ export { STATEFUL_DATA_LABEL };
 /** The one Service that may be a LoadBalancer: the platform's single entry point. */
 export const INGRESS_CONTROLLER = { namespace: "ingress-nginx", name: "ingress-nginx-controller" } as const;
 export const INGRESS_NGINX_CHART = "ingress-nginx";
+/**
+ * The Gateway API entry point's data plane: Envoy Gateway creates its Service at runtime (no
+ * Pulumi resource), shaped by the EnvoyProxy the platform's GatewayClass points at. So that
+ * EnvoyProxy is the one allowed to ask for a LoadBalancer, and every other one must not (its
+ * `envoyService.type` defaults to LoadBalancer).
+ */
+export const GATEWAY_PROXY = { namespace: "envoy-gateway-system", name: "platform-proxy" } as const;
+export const ENVOY_GATEWAY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller";
 /** Chart 4.15.1 (controller 1.15.1) fixes the 2026 injection CVEs; see docs/facts.md. */
 export const MIN_INGRESS_NGINX_CHART = "4.15.1";
 
@@ -43,6 +51,8 @@ export const TYPES = {
     storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
     helmRelease: "kubernetes:helm.sh/v3:Release",
     helmChartV4: "kubernetes:helm.sh/v4:Chart",
+    envoyProxy: "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy",
+    gatewayClass: "kubernetes:gateway.networking.k8s.io/v1:GatewayClass",
 } as const;
 
 type Obj = Record<string, unknown>;
@@ -109,9 +119,33 @@ export function disallowedReleaseLoadBalancers(props: unknown): string[] {
     return paths.filter((p) => p !== "controller.service.type");
 }
 
+/** Whether an EnvoyProxy's data-plane Service is a LoadBalancer (Envoy Gateway's default when `type` is unset). */
+export function envoyProxyIsLoadBalancer(props: unknown): boolean {
+    const type = pick(props, "spec", "provider", "kubernetes", "envoyService", "type");
+    return type === undefined || type === "LoadBalancer";
+}
+
+export function isPlatformGatewayProxy(props: unknown): boolean {
+    return pick(props, "metadata", "namespace") === GATEWAY_PROXY.namespace && pick(props, "metadata", "name") === GATEWAY_PROXY.name;
+}
+
+/**
+ * Why a GatewayClass of Envoy Gateway would make an extra load balancer: without a parametersRef
+ * to the platform's EnvoyProxy, each of its Gateways gets a default (LoadBalancer) data plane.
+ */
+export function gatewayClassProblem(props: unknown): string | undefined {
+    if (pick(props, "spec", "controllerName") !== ENVOY_GATEWAY_CONTROLLER) return undefined;
+    const ref = pick(props, "spec", "parametersRef");
+    const isPlatformProxy =
+        pick(ref, "group") === "gateway.envoyproxy.io" && pick(ref, "kind") === "EnvoyProxy" && pick(ref, "namespace") === GATEWAY_PROXY.namespace && pick(ref, "name") === GATEWAY_PROXY.name;
+    if (isPlatformProxy) return undefined;
+    return `its parametersRef is not the platform's EnvoyProxy ${GATEWAY_PROXY.namespace}/${GATEWAY_PROXY.name}, so each of its Gateways gets a LoadBalancer Service of Envoy Gateway's default shape`;
+}
+
 export const noLoadBalancerExceptIngress: PlatformPolicy = {
     name: "no-loadbalancer-except-ingress",
-    description: "Only the ingress-nginx controller Service may be of type LoadBalancer: one public entry point, one cloud LB.",
+    description:
+        "Only the entry point may have a LoadBalancer: the ingress-nginx controller Service, or the data plane of the platform's Gateway (its EnvoyProxy). One public entry point, one cloud LB.",
     enforcementLevel: "mandatory",
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
         if (args.type === TYPES.service) {
@@ -125,6 +159,16 @@ export const noLoadBalancerExceptIngress: PlatformPolicy = {
             for (const path of disallowedReleaseLoadBalancers(args.props)) {
                 report(`Helm release ${args.name} (chart ${String(pick(args.props, "chart"))}) sets values.${path}: LoadBalancer; only the ingress-nginx controller may be a LoadBalancer.`);
             }
+        } else if (args.type === TYPES.envoyProxy) {
+            if (envoyProxyIsLoadBalancer(args.props) && !isPlatformGatewayProxy(args.props)) {
+                report(
+                    `EnvoyProxy ${describe(args.props, args.name)} gives its Gateways a LoadBalancer Service (envoyService.type unset or LoadBalancer); only ` +
+                        `${GATEWAY_PROXY.namespace}/${GATEWAY_PROXY.name} may. Set spec.provider.kubernetes.envoyService.type: ClusterIP.`,
+                );
+            }
+        } else if (args.type === TYPES.gatewayClass) {
+            const problem = gatewayClassProblem(args.props);
+            if (problem) report(`GatewayClass ${describe(args.props, args.name)}: ${problem}.`);
         }
     },
 };

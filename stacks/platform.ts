@@ -4,35 +4,79 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AppImage } from "../components/app-image";
-import { CertManager, issuerKind } from "../components/cert-manager";
-import { type ClusterTarget, NOT_OFFERED, type PlatformOutputs } from "../components/cluster";
-import { IngressNginx } from "../components/ingress-nginx";
+import { CertManager, clusterIssuerName, issuerKind } from "../components/cert-manager";
+import { type ClusterTarget, type LoadBalancerFacts, NOT_OFFERED, type PlatformOutputs } from "../components/cluster";
+import type { EntryPoint } from "../components/entry-point";
+import { EnvoyGateway, SECONDARY_NODE_PORTS } from "../components/envoy-gateway";
+import { IngressNginx, NODE_PORTS } from "../components/ingress-nginx";
 import { AppNamespace } from "../components/namespace";
 import { Postgres } from "../components/postgres";
 import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/postgres-backup";
 import { Redis } from "../components/redis";
 import { PlatformStorage } from "../components/storage";
 import { VisitCounter } from "../components/visit-counter";
-import type { PlatformConfig } from "../config";
+import type { IngressControllerChoice, PlatformConfig } from "../config";
+
+const APP_NAMESPACE = "apps";
+
+/**
+ * The load-balancer facts each entry point gets. A static address can be held by one Service
+ * only: while both run, nginx keeps it and the gateway's LB gets an address from the cloud (the one
+ * the runbook's DNS switch points at).
+ */
+export function entryPointLoadBalancers(controller: IngressControllerChoice, facts: LoadBalancerFacts): { nginx: LoadBalancerFacts; gateway: LoadBalancerFacts } {
+    if (controller !== "both") return { nginx: facts, gateway: facts };
+    return { nginx: facts, gateway: { ...facts, address: undefined } };
+}
+
+/**
+ * Which entry points run for `platform:ingressController`. With `both` (the migration's middle
+ * step) ingress-nginx stays the primary: `ingressEndpoint`, `ingressAddress` and `appUrl` keep
+ * meaning nginx until the user removes it, and the gateway is reported as `gatewayEndpoint`.
+ */
+export function entryPointPlan(controller: IngressControllerChoice): { nginx: boolean; gateway: boolean; primary: "nginx" | "gateway" } {
+    return { nginx: controller !== "gateway", gateway: controller !== "nginx", primary: controller === "gateway" ? "gateway" : "nginx" };
+}
 
 export function deployPlatform(target: ClusterTarget, config: PlatformConfig): PlatformOutputs {
     const k8sOpts = { provider: target.provider, dependsOn: target.dependsOn };
 
     const storage = new PlatformStorage("storage", { storage: target.storage }, k8sOpts);
 
-    const ingress = new IngressNginx(
-        "ingress-nginx",
-        { loadBalancer: target.loadBalancer, replicas: config.ingress.replicas },
-        k8sOpts,
-    );
+    // The one place that decides which entry point runs; everything below asks the EntryPoint contract.
+    const plan = entryPointPlan(config.ingress.controller);
+    const loadBalancers = entryPointLoadBalancers(config.ingress.controller, target.loadBalancer);
+    const nginx = plan.nginx
+        ? new IngressNginx("ingress-nginx", { loadBalancer: loadBalancers.nginx, replicas: config.ingress.replicas }, k8sOpts)
+        : undefined;
+    const gateway = plan.gateway
+        ? new EnvoyGateway(
+              "envoy-gateway",
+              {
+                  loadBalancer: loadBalancers.gateway,
+                  replicas: config.ingress.replicas,
+                  domain: config.tls.domain,
+                  clusterIssuer: clusterIssuerName(config.tls),
+                  routeNamespaces: [APP_NAMESPACE],
+                  // Beside nginx on a NodePort cluster, nginx keeps the mapped ports.
+                  nodePorts: nginx ? SECONDARY_NODE_PORTS : NODE_PORTS,
+              },
+              k8sOpts,
+          )
+        : undefined;
+    const entryPoints: EntryPoint[] = plan.primary === "nginx" ? [nginx, gateway].filter((e) => e !== undefined) : [gateway, nginx].filter((e) => e !== undefined);
+    const primary = entryPoints[0];
+    const entryPointResources = [nginx, gateway].filter((e) => e !== undefined);
 
     const certManager = new CertManager(
         "cert-manager",
-        { tls: config.tls, ingressClassName: ingress.ingressClassName, keepCrds: target.keepCrdsOnDestroy ?? true },
-        { ...k8sOpts, dependsOn: [...target.dependsOn, ingress] },
+        { tls: config.tls, solvers: entryPoints.map((e) => e.acmeHttp01Solver), gatewayApi: gateway !== undefined, startAfter: gateway ? [gateway.crds] : [], keepCrds: target.keepCrdsOnDestroy ?? true },
+        // After the entry points: the solvers need their class/Gateway, and cert-manager must start
+        // after the Gateway API CRDs exist to watch Gateways.
+        { ...k8sOpts, dependsOn: [...target.dependsOn, ...entryPointResources] },
     );
 
-    const namespace = new AppNamespace("apps", { name: "apps" }, k8sOpts);
+    const namespace = new AppNamespace("apps", { name: APP_NAMESPACE }, k8sOpts);
     const appOpts = { ...k8sOpts, dependsOn: [...target.dependsOn, namespace, storage] };
 
     const redis = new Redis(
@@ -97,25 +141,24 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
             maxReplicas: config.workloads.appMaxReplicas,
             redis: redis.connection,
             ingress: {
-                className: ingress.ingressClassName,
-                controllerNamespace: ingress.namespace,
-                controllerPodLabels: ingress.controllerPodLabels,
+                entryPoints,
                 host: config.tls.domain,
                 clusterIssuer: certManager.clusterIssuerName,
                 tls: certManager.tlsEnabled,
-                endpoint: ingress.endpoint,
                 acmeHttp01: issuerKind(config.tls) === "acme",
             },
             disruption: target.nodes.disruption,
         },
-        { ...appOpts, dependsOn: [...appOpts.dependsOn, certManager, ingress] },
+        { ...appOpts, dependsOn: [...appOpts.dependsOn, certManager, ...entryPointResources] },
     );
 
     return {
         cloud: target.cloud,
         kubeconfig: target.kubeconfig,
-        ingressEndpoint: ingress.endpoint,
-        ingressAddress: ingress.address,
+        ingressController: pulumi.output(config.ingress.controller),
+        ingressEndpoint: primary.endpoint,
+        ingressAddress: primary.address,
+        ...(gateway ? { gatewayEndpoint: gateway.endpoint, gatewayAddress: gateway.address } : {}),
         appUrl: app.url,
         appImage: app.imageName,
         storageClasses: storage.classNames,

@@ -11,6 +11,7 @@ import {
     issuerKind,
     tlsEnabled,
 } from "../../components/cert-manager";
+import { gatewayAcmeSolver } from "../../components/envoy-gateway";
 import type { TlsSettings } from "../../config";
 import { runProgram, valueOf } from "../harness/mocks";
 
@@ -18,11 +19,14 @@ const NONE: TlsSettings = { acmeServer: "production" };
 const DOMAIN_ONLY: TlsSettings = { domain: "app.example.com", acmeServer: "production" };
 const PROD: TlsSettings = { domain: "app.example.com", acmeEmail: "ops@example.com", acmeServer: "production" };
 const STAGING: TlsSettings = { ...PROD, acmeServer: "staging" };
+const NGINX_SOLVERS = [{ http01: { ingress: { ingressClassName: "nginx" } } }];
+const GATEWAY_SOLVER = gatewayAcmeSolver({ name: "platform", namespace: "envoy-gateway-system" });
 
-function deploy(tls: TlsSettings) {
+function deploy(tls: TlsSettings, gatewayApi = false) {
     return runProgram(() => {
         const provider = new k8s.Provider("k8s", { context: "kind-kind" });
-        return new CertManager("cert-manager", { tls, ingressClassName: pulumi.output("nginx") }, { provider });
+        const solvers = gatewayApi ? [GATEWAY_SOLVER] : [pulumi.output(NGINX_SOLVERS[0])];
+        return new CertManager("cert-manager", { tls, solvers, gatewayApi }, { provider });
     });
 }
 
@@ -31,13 +35,13 @@ describe("cert-manager issuer selection", () => {
         for (const tls of [NONE, DOMAIN_ONLY, { acmeEmail: "ops@example.com", acmeServer: "production" } as TlsSettings]) {
             assert.equal(issuerKind(tls), "selfSigned");
             assert.equal(clusterIssuerName(tls), "platform-selfsigned");
-            assert.deepEqual(clusterIssuerSpec(tls, "nginx"), { selfSigned: {} });
+            assert.deepEqual(clusterIssuerSpec(tls, NGINX_SOLVERS), { selfSigned: {} });
         }
     });
 
     it("Let's Encrypt production over HTTP-01 through the nginx class when domain and email are set", () => {
         assert.equal(clusterIssuerName(PROD), "letsencrypt-production");
-        assert.deepEqual(clusterIssuerSpec(PROD, "nginx"), {
+        assert.deepEqual(clusterIssuerSpec(PROD, NGINX_SOLVERS), {
             acme: {
                 server: "https://acme-v02.api.letsencrypt.org/directory",
                 email: "ops@example.com",
@@ -47,9 +51,25 @@ describe("cert-manager issuer selection", () => {
         });
     });
 
+    it("answers HTTP-01 through the Gateway's HTTP listener with an HTTPRoute solver, and lists one solver per entry point in order", () => {
+        const spec = clusterIssuerSpec(PROD, [GATEWAY_SOLVER]) as { acme: { solvers: unknown[] } };
+        assert.deepEqual(spec.acme.solvers, [
+            {
+                http01: {
+                    gatewayHTTPRoute: {
+                        parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "platform", namespace: "envoy-gateway-system", sectionName: "http" }],
+                    },
+                },
+            },
+        ]);
+        // While migrating, nginx (where DNS still points) comes first: cert-manager takes the first of equal solvers.
+        const both = clusterIssuerSpec(PROD, [...NGINX_SOLVERS, GATEWAY_SOLVER]) as { acme: { solvers: unknown[] } };
+        assert.deepEqual(both.acme.solvers, [...NGINX_SOLVERS, GATEWAY_SOLVER]);
+    });
+
     it("Let's Encrypt staging uses the staging directory and its own issuer and account key", () => {
         assert.equal(clusterIssuerName(STAGING), "letsencrypt-staging");
-        const spec = clusterIssuerSpec(STAGING, "nginx") as { acme: { server: string; privateKeySecretRef: { name: string } } };
+        const spec = clusterIssuerSpec(STAGING, NGINX_SOLVERS) as { acme: { server: string; privateKeySecretRef: { name: string } } };
         assert.equal(spec.acme.server, ACME_SERVER_URLS.staging);
         assert.equal(spec.acme.server, "https://acme-staging-v02.api.letsencrypt.org/directory");
         assert.equal(spec.acme.privateKeySecretRef.name, "letsencrypt-staging-account-key");
@@ -63,6 +83,20 @@ describe("cert-manager issuer selection", () => {
 });
 
 describe("certManagerValues", () => {
+    it("turns Gateway API support on (ControllerConfiguration enableGatewayAPI) only when a gateway runs", async () => {
+        assert.deepEqual(certManagerValues({ gatewayApi: true }).config, {
+            apiVersion: "controller.config.cert-manager.io/v1alpha1",
+            kind: "ControllerConfiguration",
+            enableGatewayAPI: true,
+        });
+        assert.equal(certManagerValues({ gatewayApi: false }).config, undefined);
+        const { resources } = await deploy(PROD, true);
+        const values = resources.one("kubernetes:helm.sh/v3:Release").inputs.values as { config?: { enableGatewayAPI?: boolean } };
+        assert.equal(values.config?.enableGatewayAPI, true);
+        const issuer = resources.one("kubernetes:cert-manager.io/v1:ClusterIssuer");
+        assert.deepEqual((issuer.inputs.spec as { acme: { solvers: unknown[] } }).acme.solvers, [GATEWAY_SOLVER]);
+    });
+
     it("installs the CRDs and keeps them on uninstall", () => {
         assert.deepEqual(certManagerValues().crds, { enabled: true, keep: true });
     });
@@ -111,7 +145,7 @@ describe("CertManager", () => {
         assert.equal(issuer.inputs.apiVersion, "cert-manager.io/v1");
         assert.equal(issuer.inputs.kind, "ClusterIssuer");
         assert.equal((issuer.inputs.metadata as { name: string }).name, "letsencrypt-staging");
-        assert.deepEqual(issuer.inputs.spec, clusterIssuerSpec(STAGING, "nginx"));
+        assert.deepEqual(issuer.inputs.spec, clusterIssuerSpec(STAGING, NGINX_SOLVERS));
         const release = resources.one("kubernetes:helm.sh/v3:Release");
         assert.ok(issuer.dependsOn.includes(release.urn), "the issuer waits for the CRDs and webhook");
         assert.equal(await valueOf(result.clusterIssuerName), "letsencrypt-staging");

@@ -5,6 +5,8 @@ import { APP_DIR, AppImage, contentTag } from "../../components/app-image";
 import { CLUSTER_AUTOSCALER_DISRUPTION, KARPENTER_DISRUPTION, type ImageRegistry } from "../../components/cluster";
 import { AppNamespace } from "../../components/namespace";
 import { Postgres } from "../../components/postgres";
+import { gatewayEntryPoint } from "../../components/envoy-gateway";
+import { ingressNginxEntryPoint } from "../../components/ingress-nginx";
 import { Redis } from "../../components/redis";
 import { APP_SCRATCH_VOLUMES, appUrl, ingressShape, VISIT_COUNTER_CLIENT_LABELS, VisitCounter, type VisitCounterArgs } from "../../components/visit-counter";
 import { type ResourceSet, runProgram, valueOf } from "../harness/mocks";
@@ -24,6 +26,18 @@ const CONTROLLER_LABELS = { "app.kubernetes.io/name": "ingress-nginx", "app.kube
 
 type IngressOverrides = Partial<VisitCounterArgs["ingress"]>;
 
+const nginxEntryPoint = (endpoint = "203.0.113.10") =>
+    ingressNginxEntryPoint({
+        className: pulumi.output("nginx"),
+        namespace: pulumi.output("ingress-nginx"),
+        podLabels: pulumi.output(CONTROLLER_LABELS),
+        endpoint: pulumi.output(endpoint),
+        address: pulumi.output([endpoint]),
+    });
+const GATEWAY = { name: "platform", namespace: "envoy-gateway-system" };
+const gatewayPoint = (endpoint = "198.51.100.7") =>
+    gatewayEntryPoint({ ...GATEWAY, dependsOn: [], endpoint: pulumi.output(endpoint), address: pulumi.output([endpoint]) });
+
 function deploy(ingress: IngressOverrides = {}, extra: Partial<VisitCounterArgs> = {}) {
     return runProgram(() => {
         const provider = new k8s.Provider("k8s", { context: "kind-kind" });
@@ -41,13 +55,10 @@ function deploy(ingress: IngressOverrides = {}, extra: Partial<VisitCounterArgs>
                     podLabels: REDIS_LABELS,
                 },
                 ingress: {
-                    className: pulumi.output("nginx"),
-                    controllerNamespace: pulumi.output("ingress-nginx"),
-                    controllerPodLabels: pulumi.output(CONTROLLER_LABELS),
+                    entryPoints: [nginxEntryPoint()],
                     host: "app.example.com",
                     clusterIssuer: pulumi.output("letsencrypt"),
-                    tls: pulumi.output(true),
-                    endpoint: pulumi.output("203.0.113.10"),
+                    tls: true,
                     ...ingress,
                 },
                 disruption: CLUSTER_AUTOSCALER_DISRUPTION,
@@ -189,7 +200,7 @@ describe("VisitCounter", () => {
     });
 
     it("with a host but no TLS: host rule only, http URL", async () => {
-        const { resources, result } = await deploy({ tls: pulumi.output(false) });
+        const { resources, result } = await deploy({ tls: false });
         const ing = as<out.networking.v1.Ingress>(resources.one("kubernetes:networking.k8s.io/v1:Ingress"));
         assert.equal(ing.spec.rules[0].host, "app.example.com");
         assert.equal(ing.spec.tls, undefined);
@@ -212,7 +223,7 @@ describe("VisitCounter", () => {
         assert.equal(appUrl("a.example.com", false, "1.2.3.4"), "http://a.example.com/");
         assert.equal(appUrl(undefined, false, "lb.example.net"), "http://lb.example.net/");
         assert.equal(appUrl(undefined, true, "lb.example.net"), "http://lb.example.net/");
-        const shape = ingressShape({ className: "nginx", serviceName: "s", host: undefined, tls: true, clusterIssuer: "i", tlsSecretName: "t" });
+        const shape = ingressShape({ className: "nginx", serviceName: "s", servicePort: 80, host: undefined, tls: true, clusterIssuer: "i", tlsSecretName: "t" });
         assert.equal(shape.spec.tls, undefined);
         assert.deepEqual(shape.annotations, {});
     });
@@ -275,6 +286,75 @@ describe("VisitCounter", () => {
     });
 });
 
+const HTTPROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+type RouteSpec = { parentRefs: { name: string; namespace: string; sectionName: string }[]; hostnames?: string[]; rules: { backendRefs?: unknown[]; filters?: unknown[]; matches: unknown[] }[] };
+const routeSpec = (rs: ResourceSet, name: string) => as<{ metadata: { name: string; namespace: string }; spec: RouteSpec }>(rs.one(HTTPROUTE, name));
+
+describe("VisitCounter behind the Gateway", () => {
+    it("routes / under the host to the app Service on the HTTPS listener, and redirects http to https (as ssl-redirect)", async () => {
+        const { resources, result } = await deploy({ entryPoints: [gatewayPoint()] });
+        assert.equal(resources.ofType("kubernetes:networking.k8s.io/v1:Ingress").length, 0, "no Ingress without nginx");
+        const app = routeSpec(resources, "visit-counter-httproute");
+        assert.deepEqual(app.metadata, { name: "visit-counter", namespace: "apps", labels: deployment(resources).metadata.labels });
+        assert.deepEqual(app.spec.parentRefs, [{ group: "gateway.networking.k8s.io", kind: "Gateway", ...GATEWAY, sectionName: "https" }]);
+        assert.deepEqual(app.spec.hostnames, ["app.example.com"]);
+        assert.deepEqual(app.spec.rules, [
+            { matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ group: "", kind: "Service", name: "visit-counter", port: 80 }] },
+        ]);
+        const redirect = routeSpec(resources, "visit-counter-https-redirect-httproute");
+        assert.deepEqual(redirect.spec.parentRefs.map((p) => p.sectionName), ["http"]);
+        assert.deepEqual(redirect.spec.hostnames, ["app.example.com"]);
+        assert.deepEqual(redirect.spec.rules[0].filters, [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }]);
+        assert.equal(redirect.spec.rules[0].backendRefs, undefined);
+        assert.equal(await valueOf(result.url), "https://app.example.com/");
+    });
+
+    it("without a host: one route on the HTTP listener, no hostnames, the gateway's address in the URL", async () => {
+        const { resources, result } = await deploy({ entryPoints: [gatewayPoint()], host: undefined, tls: true });
+        const routes = resources.ofType(HTTPROUTE);
+        assert.equal(routes.length, 1);
+        const app = routeSpec(resources, "visit-counter-httproute");
+        assert.deepEqual(app.spec.parentRefs.map((p) => p.sectionName), ["http"]);
+        assert.equal(app.spec.hostnames, undefined);
+        assert.equal(await valueOf(result.url), "http://198.51.100.7/");
+    });
+
+    it("admits only the gateway's data-plane pods (its namespace, its owning-gateway labels) on the app port", async () => {
+        const { resources } = await deploy({ entryPoints: [gatewayPoint()], acmeHttp01: true });
+        const inbound = policyNamed(resources, "visit-counter-allow-ingress-controller");
+        assert.deepEqual(inbound.spec.ingress, [
+            {
+                from: [
+                    {
+                        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "envoy-gateway-system" } },
+                        podSelector: {
+                            matchLabels: {
+                                "app.kubernetes.io/name": "envoy",
+                                "app.kubernetes.io/component": "proxy",
+                                "app.kubernetes.io/managed-by": "envoy-gateway",
+                                "gateway.envoyproxy.io/owning-gateway-name": "platform",
+                                "gateway.envoyproxy.io/owning-gateway-namespace": "envoy-gateway-system",
+                            },
+                        },
+                    },
+                ],
+                ports: [{ protocol: "TCP", port: 8000 }],
+            },
+        ]);
+        // cert-manager puts the Gateway's solver (and its route) in the Gateway's namespace, not the app's.
+        assert.equal(resources.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((r) => r.name.endsWith("acme-solver")).length, 0);
+    });
+
+    it("while migrating (both): an Ingress and HTTPRoutes, both data planes admitted, the URL still nginx's", async () => {
+        const { resources, result } = await deploy({ entryPoints: [nginxEntryPoint(), gatewayPoint()], host: undefined, tls: false, acmeHttp01: false });
+        assert.equal(resources.ofType("kubernetes:networking.k8s.io/v1:Ingress").length, 1);
+        assert.equal(resources.ofType(HTTPROUTE).length, 1);
+        const from = policyNamed(resources, "visit-counter-allow-ingress-controller").spec.ingress[0].from;
+        assert.deepEqual(from.map((p) => p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]), ["ingress-nginx", "envoy-gateway-system"]);
+        assert.equal(await valueOf(result.url), "http://203.0.113.10/");
+    });
+});
+
 describe("the workloads together", () => {
     mockPasswords();
 
@@ -297,12 +377,9 @@ describe("the workloads together", () => {
                     maxReplicas: 10,
                     redis: redis.connection,
                     ingress: {
-                        className: "nginx",
-                        controllerNamespace: "ingress-nginx",
-                        controllerPodLabels: CONTROLLER_LABELS,
+                        entryPoints: [nginxEntryPoint("localhost")],
                         clusterIssuer: "selfsigned",
                         tls: false,
-                        endpoint: "localhost",
                     },
                     disruption: CLUSTER_AUTOSCALER_DISRUPTION,
                 },

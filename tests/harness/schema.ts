@@ -56,6 +56,12 @@ export const SKIPPED_TOKENS: readonly string[] = [
     "kubernetes:cert-manager.io/v1:ClusterIssuer",
     "kubernetes:cert-manager.io/v1:Issuer",
     "kubernetes:cert-manager.io/v1:Certificate",
+    // Gateway API and Envoy Gateway kinds: checked against the CRD schemas of envoyproxy/gateway
+    // v1.9.0 (gateway-crds-helm, standard channel) while writing them; not vendored here.
+    "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy",
+    "kubernetes:gateway.networking.k8s.io/v1:GatewayClass",
+    "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+    "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
 ];
 
 /** Every token `validateKubernetesObject` checks: each model's object type and its `...Patch` type. */

@@ -1,0 +1,49 @@
+/**
+ * The contract between the platform's entry point (ingress-nginx, or a Gateway API implementation)
+ * and the workloads behind it. Workloads ask an `EntryPoint` how they are reached and who may
+ * reach them; they never ask which implementation runs. The choice is made once, in
+ * stacks/platform.ts, from `platform:ingressController`.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Labels cert-manager puts on its HTTP-01 solver pods, and the port they answer on. */
+export const ACME_HTTP01_SOLVER = { podLabels: { "acme.cert-manager.io/http01-solver": "true" }, port: 8089 } as const;
+
+/** Which implementation an entry point is (the `ingressController` output names what runs). */
+export type EntryPointKind = "nginx" | "gateway";
+
+/** What a workload hands its entry point to be routed: one Service, on `/`, optionally under a host. */
+export interface AppRoute {
+    /** Base name of the routing objects (the workload's own name, kept stable across releases). */
+    name: string;
+    namespace: pulumi.Input<string>;
+    labels: Record<string, string>;
+    serviceName: pulumi.Input<string>;
+    servicePort: number;
+    /** Public host name. Unset: path routing on the entry point's address only. */
+    host?: string;
+    /** Serve https with a cert-manager certificate and redirect http; only takes effect with a `host`. */
+    tls: boolean;
+    /** cert-manager ClusterIssuer of the certificate when `tls`. */
+    clusterIssuer: pulumi.Input<string>;
+    /** Certificates come from ACME HTTP-01 (the solver must be reachable through this entry point). */
+    acmeHttp01: boolean;
+}
+
+export interface EntryPoint {
+    readonly kind: EntryPointKind;
+    /** LB hostname or IP; `localhost:<http node port>` on NodePort clusters. */
+    readonly endpoint: pulumi.Output<string>;
+    /** The entry point's IP addresses (static where the target owns them, else from the LB status). */
+    readonly address: pulumi.Output<string[]>;
+    /** NetworkPolicy peer matching the pods that forward client traffic (the data plane) and nothing else. */
+    readonly dataPlanePeer: k8s.types.input.networking.v1.NetworkPolicyPeer;
+    /** The cert-manager ACME HTTP-01 solver that answers challenges through this entry point. */
+    readonly acmeHttp01Solver: Record<string, unknown>;
+    /**
+     * Creates the objects that route `route` through this entry point (an Ingress, or HTTPRoutes),
+     * children of `parent` so their names stay the workload's; returns them for dependencies.
+     */
+    routeApp(route: AppRoute, parent: pulumi.Resource): pulumi.Resource[];
+}

@@ -201,7 +201,7 @@ export const KEYS = {
         kind: integer(1, 100),
         default: { value: 2 },
         defaultDoc: "`2`",
-        doc: "autoscaling minimum (total nodes)",
+        doc: "autoscaling minimum (total nodes); GKE starts each of its 3 zones with ceil(minNodes/3) nodes (at least 1, at most floor(maxNodes/3)), so 2 starts as 3 nodes and 4 as 6",
     }),
     maxNodes: key({
         namespace: "platform",

@@ -35,6 +35,37 @@ export const EBS_CSI_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonEB
 export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
 export const EBS_CSI_ADDON = "aws-ebs-csi-driver";
 
+/**
+ * EKS support type from `platform:extendedSupport`. Set explicitly because EKS's own default is
+ * EXTENDED: a cluster left on a minor past its standard support would silently bill $0.60/h instead
+ * of $0.10/h (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html, checked 2026-12-01).
+ * With STANDARD, EKS upgrades the control plane itself when standard support ends. The policy is
+ * updatable in place (UpdateClusterConfig takes upgradePolicy), so flipping the key is an update.
+ */
+export function eksSupportType(extendedSupport: boolean): "STANDARD" | "EXTENDED" {
+    return extendedSupport ? "EXTENDED" : "STANDARD";
+}
+
+/** EKS cluster names: 1-100 characters, a letter or digit first, then letters, digits, `-` and `_` (CreateCluster API). */
+const EKS_NAME_MAX = 100;
+
+/**
+ * The cluster's physical name, fixed by the program rather than auto-named, because the control-plane
+ * log group EKS writes to is named after it (`/aws/eks/<name>/cluster`) and must exist before the
+ * cluster. Project and stack make it unique per account and region; characters EKS refuses (`.`)
+ * become `-`. The name never changes for a stack: a different name would replace the cluster.
+ */
+export function eksClusterName(project: string, stack: string): string {
+    const name = `${project}-${stack}`.replace(/[^A-Za-z0-9_-]/g, "-").replace(/^[^A-Za-z0-9]+/, "");
+    if (name === "") throw new Error(`cannot derive an EKS cluster name from project "${project}" and stack "${stack}"`);
+    return name.slice(0, EKS_NAME_MAX);
+}
+
+/** Where EKS writes control-plane logs for cluster `clusterName` (EKS user guide, "Control plane logs"). */
+export function controlPlaneLogGroupName(clusterName: string): string {
+    return `/aws/eks/${clusterName}/cluster`;
+}
+
 export const DEFAULT_AVAILABILITY_ZONES = 3;
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
 /** AWS's smallest subnet; it keeps 5 addresses of every subnet for itself. */
@@ -148,8 +179,13 @@ export interface EksNetworkArgs {
 }
 
 export interface EksClusterArgs {
-    /** Version, node size and autoscaling bounds; desired size starts at `minNodes`. */
+    /**
+     * Version, support type, node size and autoscaling bounds (desired size starts at `minNodes`),
+     * and the control-plane log retention.
+     */
     cluster: ClusterSettings;
+    /** Physical EKS cluster name. Default: `eksClusterName(project, stack)`. */
+    clusterName?: string;
     network: EksNetworkArgs;
     /**
      * `aws-ebs-csi-driver` add-on version. Default: AWS's default version for `kubernetesVersion`,
@@ -166,6 +202,8 @@ export class EksCluster extends pulumi.ComponentResource {
     /** Admin kubeconfig; it runs `aws eks get-token`, so the AWS CLI must be on PATH. Secret. */
     readonly kubeconfig: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
+    /** `/aws/eks/<cluster name>/cluster`, with `logRetentionDays`, created before the cluster. */
+    readonly controlPlaneLogGroup: aws.cloudwatch.LogGroup;
     /** The cluster's IAM OIDC provider and issuer, for IRSA roles of add-ons outside this component. */
     readonly oidcProviderArn: pulumi.Output<string>;
     readonly oidcIssuer: pulumi.Output<string>;
@@ -195,9 +233,20 @@ export class EksCluster extends pulumi.ComponentResource {
         this.privateSubnetIds = network.privateSubnetIds;
         this.publicSubnetIds = network.publicSubnetIds;
 
+        const clusterName = args.clusterName ?? eksClusterName(pulumi.getProject(), pulumi.getStack());
+        // EKS creates this group itself on first write, with no expiry, and leaves it behind on
+        // delete; created first by the program it has a retention and goes with the stack.
+        this.controlPlaneLogGroup = new aws.cloudwatch.LogGroup(
+            `${name}-control-plane-logs`,
+            { name: controlPlaneLogGroupName(clusterName), retentionInDays: args.cluster.logRetentionDays },
+            { parent: this },
+        );
+
         const cluster = new eks.Cluster(
             `${name}-cluster`,
             {
+                name: clusterName,
+                upgradePolicy: { supportType: eksSupportType(args.cluster.extendedSupport) },
                 vpcId: network.vpcId,
                 publicSubnetIds: network.publicSubnetIds,
                 privateSubnetIds: network.privateSubnetIds,
@@ -215,7 +264,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 // policy agent they would be accepted and silently not enforced.
                 vpcCniOptions: { enableNetworkPolicy: true },
             },
-            { parent: this },
+            { parent: this, dependsOn: [this.controlPlaneLogGroup] },
         );
         this.clusterName = cluster.eksCluster.name;
         this.oidcProviderArn = cluster.oidcProviderArn;
@@ -295,7 +344,10 @@ export class EksCluster extends pulumi.ComponentResource {
                 // Deleting or replacing this resource must not uninstall the driver from a live cluster.
                 preserve: true,
             },
-            { parent: this, dependsOn: [...this.nodeGroups, ebsCsiPolicy] },
+            // The role and its policy are explicit dependencies, so a destroy deletes them only after
+            // the add-on, which itself goes only after every workload and PVC (ClusterTarget.dependsOn):
+            // the controller can still delete the EBS volumes of Delete-class claims.
+            { parent: this, dependsOn: [...this.nodeGroups, ebsCsiRole, ebsCsiPolicy] },
         );
 
         // eks.Cluster only makes coredns a managed add-on when it has a default node group or Fargate

@@ -27,6 +27,9 @@ export const EBS_PARAMETERS: Readonly<Record<StorageTier, Readonly<Record<string
         // Small volumes (a 1Gi claim asks for 50 IOPS) fall below io2's 100 IOPS floor; without this
         // the driver refuses to provision them instead of rounding up.
         allowAutoIOPSPerGBIncrease: "true",
+        // An expanded volume keeps iopsPerGB: without this, ModifyVolume grows the size but leaves
+        // the IOPS of the original size (aws-ebs-csi-driver docs/parameters.md, checked 2026-12-01).
+        allowAutoIOPSIncreaseOnModify: "true",
         encrypted: "true",
         "csi.storage.k8s.io/fstype": "ext4",
     },

@@ -2,7 +2,10 @@ import * as assert from "node:assert/strict";
 import {
     awsTarget,
     CONTROL_PLANE_LOG_TYPES,
+    controlPlaneLogGroupName,
     EksCluster,
+    eksClusterName,
+    eksSupportType,
     type EksClusterArgs,
     nodeGroupScaling,
     splitAcrossZones,
@@ -18,7 +21,10 @@ import { isSecret, mockCall, mockState, type RecordedResource, type ResourceSet,
 const ACCOUNT = "123456789012";
 /** The cluster settings a default aws stack gets. */
 const CLUSTER = readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1" })).cluster;
-const CLUSTER_NAME = "eks-cluster-eksCluster-0a1b2c3";
+/** eksClusterName(PROJECT, STACK) of the test harness. */
+const CLUSTER_NAME = "platform-test";
+/** The security group EKS puts on managed nodes (the cluster security group). */
+const EKS_NODE_SG = "sg-0eks00001";
 const OIDC_ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/5C0FFEE5C0FFEE5C0FFEE5C0FFEE";
 const OIDC_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${OIDC_ISSUER}`;
 const NEW_PRIVATE = ["subnet-0aaa0001", "subnet-0aaa0002", "subnet-0aaa0003"];
@@ -39,12 +45,12 @@ function mockAws(): void {
         const ids = (prefix: string): string[] => Array.from({ length: zones }, (_, i) => `subnet-0${prefix}000${i + 1}`);
         return { vpcId: "vpc-0new1234", privateSubnetIds: ids("aaa"), publicSubnetIds: ids("bbb") };
     });
-    mockState("eks:index:Cluster", () => ({
+    mockState("eks:index:Cluster", (a) => ({
         kubeconfigJson: KUBECONFIG,
         oidcProviderArn: OIDC_ARN,
         oidcIssuer: OIDC_ISSUER,
         oidcProviderUrl: `https://${OIDC_ISSUER}`,
-        eksCluster: { name: CLUSTER_NAME, version: "1.35" },
+        eksCluster: { name: a.inputs.name, version: "1.35", vpcConfig: { clusterSecurityGroupId: EKS_NODE_SG } },
     }));
     mockState("aws:iam/role:Role", (a) => ({ name: a.name, arn: `arn:aws:iam::${ACCOUNT}:role/${a.name}` }));
     mockState("aws:ecr/repository:Repository", (a) => ({
@@ -189,6 +195,37 @@ describe("EksCluster", () => {
             assert.equal(cluster.inputs.endpointPrivateAccess, true);
         });
 
+        it("pins the support type: STANDARD unless extendedSupport, so no minor bills extended support silently", async () => {
+            const standard = await runProgram(() => new EksCluster("eks", args()));
+            assert.deepEqual(standard.resources.one("eks:index:Cluster").inputs.upgradePolicy, { supportType: "STANDARD" });
+            const extended = await runProgram(() => new EksCluster("eks", args({ cluster: { ...CLUSTER, kubernetesVersion: "1.33", extendedSupport: true } })));
+            assert.deepEqual(extended.resources.one("eks:index:Cluster").inputs.upgradePolicy, { supportType: "EXTENDED" });
+            assert.equal(eksSupportType(false), "STANDARD");
+            assert.equal(eksSupportType(true), "EXTENDED");
+        });
+
+        it("creates the control-plane log group /aws/eks/<name>/cluster with logRetentionDays before the explicitly named cluster", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { ...CLUSTER, logRetentionDays: 14 } })));
+            const cluster = resources.one("eks:index:Cluster", "eks-cluster");
+            // Named up front (not auto-named), so the log group's name is known before the cluster exists.
+            assert.equal(cluster.inputs.name, CLUSTER_NAME);
+            const group = resources.one("aws:cloudwatch/logGroup:LogGroup", "eks-control-plane-logs");
+            assert.equal(group.inputs.name, `/aws/eks/${CLUSTER_NAME}/cluster`);
+            assert.equal(group.inputs.retentionInDays, 14);
+            assert.match(group.parent, /platform:aws:EksCluster::eks$/);
+            assert.ok(cluster.dependsOn.includes(group.urn), "EKS would otherwise create the group itself, with no expiry");
+            // Deleting it with the stack is the point: no protect, no retainOnDelete.
+            assert.equal(group.protect || group.retainOnDelete, false);
+        });
+
+        it("derives a stable cluster name EKS accepts from project and stack", () => {
+            assert.equal(eksClusterName("platform", "prod"), "platform-prod");
+            assert.equal(eksClusterName("platform", "team.eu-west-1"), "platform-team-eu-west-1");
+            assert.equal(eksClusterName("_x", "a"), "x-a");
+            assert.equal(eksClusterName("p", "s".repeat(200)).length, 100);
+            assert.equal(controlPlaneLogGroupName("platform-prod"), "/aws/eks/platform-prod/cluster");
+        });
+
         it("turns on NetworkPolicy enforcement in the managed VPC CNI add-on", async () => {
             const { resources } = await runProgram(() => new EksCluster("eks", args()));
             const cluster = resources.one("eks:index:Cluster");
@@ -309,6 +346,20 @@ describe("EksCluster", () => {
             assertDependsOnEveryGroup(addon, resources);
             const policy = resources.ofType(ATTACHMENT).find((a) => a.inputs.role === "eks-ebs-csi-role");
             assert.ok(policy && addon.dependsOn.includes(policy.urn), "the controller starts with its permissions in place");
+        });
+
+        it("is deleted only after the workloads and before its role and policy, so Delete-class volumes are released while the driver can act", async () => {
+            const { result, resources } = await runProgram(() => awsTarget("aws", readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1" })) as AwsConfig));
+            const addon = resources.one(ADDON, "aws-ebs-csi-driver");
+            // Workloads and PVCs depend on target.dependsOn: destroy deletes them before the add-on.
+            const waitedFor = await Promise.all(result.dependsOn.map((r) => valueOf(r.urn)));
+            assert.ok(waitedFor.includes(addon.urn), "workloads wait for (and are deleted before) the add-on");
+            // The add-on depends on the role and its policy: destroy deletes them after the add-on.
+            const role = resources.one(ROLE, "aws-ebs-csi-role");
+            const policy = resources.ofType(ATTACHMENT).find((a) => a.inputs.role === "aws-ebs-csi-role");
+            assert.ok(policy);
+            assert.ok(addon.dependsOn.includes(role.urn), "add-on waits for (and outlives) its role");
+            assert.ok(addon.dependsOn.includes(policy.urn), "add-on waits for (and outlives) its policy attachment");
         });
 
         it("gives the role AmazonEBSCSIDriverPolicy only, assumable by kube-system/ebs-csi-controller-sa alone", async () => {

@@ -4,7 +4,7 @@
  * storage/ingress components can read it without an AWS account.
  */
 import type { StorageTier } from "../../config";
-import { blockStorageClasses, type LoadBalancerFacts, type StorageFacts } from "../cluster";
+import { blockStorageClasses, type LoadBalancerFacts, type StorageClassFacts, type StorageFacts } from "../cluster";
 
 /** The EBS CSI driver (the `aws-ebs-csi-driver` add-on); the in-tree `kubernetes.io/aws-ebs` cannot make gp3. */
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
@@ -35,16 +35,22 @@ export const EBS_PARAMETERS: Readonly<Record<StorageTier, Readonly<Record<string
     },
 };
 
-export function awsStorageFacts(tier: StorageTier): StorageFacts {
+/**
+ * EKS storage: EBS block classes per tier, the shared class where the stack made an EFS file system
+ * (components/aws/efs.ts), and EBS snapshots (the snapshot-controller add-on serves the
+ * VolumeSnapshot API; the EBS CSI driver takes the snapshots, no parameters needed).
+ */
+export function awsStorageFacts(tier: StorageTier, shared?: StorageClassFacts): StorageFacts {
     return {
         // The EBS CSI driver can expand its volumes (EBS ModifyVolume).
-        classes: blockStorageClasses({ provisioner: EBS_CSI_PROVISIONER, parameters: EBS_PARAMETERS[tier], allowVolumeExpansion: true }),
+        classes: { ...blockStorageClasses({ provisioner: EBS_CSI_PROVISIONER, parameters: EBS_PARAMETERS[tier], allowVolumeExpansion: true }), shared },
         // EKS still creates gp2 (in-tree provisioner) on every cluster: never name a class gp2.
         builtInClasses: ["gp2"],
         // gp2 has not been the default class since EKS 1.30 (the platform supports 1.31+), so there
         // is nothing to un-default; the platform's gp3 class becomes the default instead.
         builtInDefaultClass: undefined,
         makeDefault: true,
+        snapshots: { driver: EBS_CSI_PROVISIONER, parameters: {} },
     };
 }
 

@@ -76,7 +76,13 @@ function installAwsMocks(): void {
         registryId: AWS_ACCOUNT,
         repositoryUrl: `${AWS_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/${a.name}`,
     }));
-    mockCall("aws:eks/getAddonVersion:getAddonVersion", (a) => ({ version: `${String(a.inputs.addonName)}-default-eksbuild.1` }));
+    // A fresh stack: the cluster has no node groups yet, so each starts at its minimum.
+    mockCall("aws:eks/getNodeGroups:getNodeGroups", (a) => ({ clusterName: a.inputs.clusterName, names: [], id: String(a.inputs.clusterName) }));
+    mockState("aws:ec2/eip:Eip", (a) => {
+        const n = Number(/-(\d+)$/.exec(a.name)?.[1] ?? "0");
+        return { allocationId: `eipalloc-0ingress000${n}`, publicIp: `198.51.100.${10 + n}` };
+    });
+    mockState("aws:ec2/launchTemplate:LaunchTemplate", () => ({ latestVersion: 1 }));
     mockCall("aws:ecr/getAuthorizationToken:getAuthorizationToken", () => ({
         userName: "AWS",
         password: "mock-ecr-token",

@@ -15,6 +15,8 @@ describe("AWS facts", () => {
             builtInClasses: ["gp2"],
             builtInDefaultClass: undefined,
             makeDefault: true,
+            // EBS snapshots through the snapshot-controller add-on (components/aws/cluster.ts).
+            snapshots: { driver: "ebs.csi.aws.com", parameters: {} },
         });
     });
 

@@ -656,6 +656,10 @@ export function awsLoadBalancer(eips: readonly aws.ec2.Eip[], publicSubnetIds: p
 
 /** The whole AWS side of the platform: the EKS cluster, the ECR registry and the facts. */
 export function awsTarget(name: string, config: AwsConfig): ClusterTarget {
+    if (config.cluster.nodeMode === "auto") {
+        // Refused rather than silently deployed as managed node groups: EKS Auto Mode is not built yet.
+        throw new pulumi.RunError("platform:nodeMode: auto (EKS Auto Mode) is not supported on aws yet; expected managed. Remove it with: pulumi config rm platform:nodeMode");
+    }
     const cluster = new EksCluster(name, {
         cluster: config.cluster,
         network: {

@@ -703,6 +703,11 @@ describe("awsTarget", () => {
         assert.equal(none.result.observability, undefined);
     });
 
+    it("refuses nodeMode auto before creating anything, instead of deploying managed node groups", async () => {
+        const { resources } = await runProgram(() => assert.throws(() => awsTarget("aws", awsConfig({ "platform:nodeMode": "auto" })), /platform:nodeMode: auto \(EKS Auto Mode\) is not supported on aws yet/));
+        assert.equal(resources.all.length, 0);
+    });
+
     it("builds arm64 images when the nodes are Graviton", async () => {
         const { result } = await runProgram(() => awsTarget("aws", awsConfig({ "platform:nodeSize": "m7g.large" })));
         assert.equal(result.registry.platform, "linux/arm64");

@@ -96,10 +96,12 @@ for (const cloud of ["local", "aws", "gcp", "azure"] as const) {
             const endpoint = lb.hostname ?? lb.ip ?? "localhost:30080";
             assert.equal(await valueOf(outputs.ingressEndpoint), endpoint);
             assert.equal(await valueOf(outputs.appUrl), `http://${endpoint}/`);
-            // No target offers a shared class yet: the output says so rather than leaving the key out.
-            assert.deepEqual(await valueOf(outputs.storageClasses), { general: "platform-standard", retain: "platform-retain", shared: "none" });
-            // The LB's reported IPs (none from AWS's hostname-only NLB until the stack owns its addresses).
-            assert.deepEqual(await valueOf(outputs.ingressAddress), cloud === "local" ? ["127.0.0.1"] : lb.ip ? [lb.ip] : []);
+            // A target without a shared class says so rather than leaving the key out (aws: EFS).
+            const shared = cloud === "aws" ? "platform-shared" : "none";
+            assert.deepEqual(await valueOf(outputs.storageClasses), { general: "platform-standard", retain: "platform-retain", shared });
+            // aws: the Elastic IPs the stack owns (the NLB itself reports only a hostname); elsewhere the LB's IPs.
+            const owned = ["198.51.100.11", "198.51.100.12", "198.51.100.13"];
+            assert.deepEqual(await valueOf(outputs.ingressAddress), cloud === "local" ? ["127.0.0.1"] : cloud === "aws" ? owned : lb.ip ? [lb.ip] : []);
             assert.match(await valueOf(outputs.appImage), /:[0-9a-f]{12,}$/, "tagged by content");
         });
 

@@ -36,6 +36,25 @@ export const STORAGE_CLASS_NAMES: Readonly<Record<StorageRole, string>> = {
     shared: SHARED_STORAGE_CLASS,
 };
 export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
+/** The platform's VolumeSnapshotClass: named so it collides with no class a cloud ships. */
+export const SNAPSHOT_CLASS_NAME = "platform-snapshots";
+
+/**
+ * The VolumeSnapshotClass for the target's block storage (`snapshot.storage.k8s.io/v1`), or
+ * undefined where it offers none. `deletionPolicy: Retain`: deleting a VolumeSnapshot object (or
+ * the namespace, or the stack) keeps the cloud snapshot, which is the point of a backup.
+ */
+export function snapshotClassDefinition(facts: StorageFacts): Record<string, unknown> | undefined {
+    if (facts.snapshots === undefined) return undefined;
+    return {
+        apiVersion: "snapshot.storage.k8s.io/v1",
+        kind: "VolumeSnapshotClass",
+        metadata: { name: SNAPSHOT_CLASS_NAME, labels: { ...LABELS } },
+        driver: facts.snapshots.driver,
+        deletionPolicy: "Retain",
+        parameters: { ...facts.snapshots.parameters },
+    };
+}
 
 /** Options every platform StorageClass is registered with (see the module comment). */
 export const STORAGE_CLASS_REPLACE_OPTIONS = { deleteBeforeReplace: true } as const;
@@ -158,6 +177,8 @@ export class PlatformStorage extends pulumi.ComponentResource {
     readonly retainClassName: pulumi.Output<string>;
     /** `platform-shared` (ReadWriteMany), or `none` where the target offers no shared class. */
     readonly sharedClassName: pulumi.Output<string>;
+    /** `platform-snapshots`, or `none` where the target offers no snapshots. */
+    readonly snapshotClassName: pulumi.Output<string>;
     /** `{ general, retain, shared }`: the stack output `storageClasses`. */
     readonly classNames: pulumi.Output<Record<StorageRole, string>>;
 
@@ -172,6 +193,12 @@ export class PlatformStorage extends pulumi.ComponentResource {
         const general = register("general", defs.general);
         const retain = register("retain", defs.retain);
         const shared = defs.shared === undefined ? undefined : register("shared", defs.shared);
+
+        const snapshotClass = snapshotClassDefinition(args.storage);
+        this.snapshotClassName =
+            snapshotClass === undefined
+                ? pulumi.output(NOT_OFFERED)
+                : new k8s.apiextensions.CustomResource(`${name}-snapshots`, snapshotClass as k8s.apiextensions.CustomResourceArgs, { parent: this }).metadata.name;
 
         const builtIn = builtInClassToUndefault(args.storage);
         if (builtIn !== undefined) {

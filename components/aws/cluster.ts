@@ -11,29 +11,157 @@ import * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 import type { AwsConfig, ClusterSettings, ExistingVpc } from "../../config";
-import { MANAGED_NODES, type ClusterTarget } from "../cluster";
+import { MANAGED_NODES, type ClusterTarget, type LoadBalancerFacts } from "../cluster";
+import { eksAddonVersion } from "./addon-versions";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { AWS_LOAD_BALANCER, awsStorageFacts, nodePlatform } from "./facts";
 import { irsaTrustPolicy } from "./iam";
+import { EfsSharedStorage } from "./efs";
+import { awsObservabilityOutput, CloudWatchObservability } from "./observability";
 import { EcrRegistry } from "./registry";
 
 /** Every control-plane log stream EKS offers; audit and authenticator are the ones an incident needs. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
-/** The standard worker-node policies (EKS user guide, "Amazon EKS node IAM role"). */
+/**
+ * The worker-node policies (EKS user guide, "Amazon EKS node IAM role"). Not AmazonEKS_CNI_Policy:
+ * the VPC CNI has its own IRSA role, so the node role (which any pod reaching IMDS could use) cannot
+ * change the VPC's network interfaces.
+ */
 export const NODE_POLICY_ARNS = {
     worker: "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-    // aws-node (vpc-cni) runs with the node role: eks.Cluster gives the add-on no role of its own.
-    cni: "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
     // Nodes pull the platform's images from ECR.
     ecrRead: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
 } as const;
+
+export const VPC_CNI_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy";
+/** The VPC CNI's DaemonSet service account, as the `vpc-cni` add-on creates it. */
+export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-node" } as const;
+
+/**
+ * Instance metadata of every node: IMDSv2 only, and a hop limit of 1, so a pod (one network hop
+ * further than the node) cannot reach IMDS and read the node role's credentials; host-network pods
+ * (aws-node, kube-proxy) still can. Add-ons that need AWS use their own IRSA roles.
+ * (EC2 user guide, "Configure the instance metadata options"; facts.md "Access", 2026-12.)
+ * pulumi-eks's `enableIMDSv2` would set a hop limit of 2 (nodes/nodegroup.ts), hence a launch template of our own.
+ */
+export const NODE_METADATA_OPTIONS = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
+
+/** EKS access policies (EKS user guide, "Access policy permissions", checked 2026-12-01). */
+export const EKS_ACCESS_POLICIES = {
+    /** cluster-admin on every namespace. */
+    admin: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+    /**
+     * Read-only, like Kubernetes' `view` role: most objects in every namespace, but not Secrets.
+     * Chosen over AmazonEKSAdminViewPolicy, which also reads Secrets: a preview job or an auditor
+     * needs no password, and Pulumi diffs Secrets against its own (encrypted) state.
+     */
+    view: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+} as const;
+
+export interface AccessEntrySpec {
+    principalArn: string;
+    accessPolicies: { [key: string]: { policyArn: string; accessScope: { type: "cluster" } } };
+}
+
+/**
+ * EKS access entries for `platform:clusterAdmins` and `platform:clusterReaders`, keyed by a hash of
+ * the principal, so reordering the lists changes nothing. The deployer is admin already
+ * (bootstrapClusterCreatorAdminPermissions); EKS allows one entry per principal, so a principal in
+ * both lists is refused.
+ */
+export function accessEntries(admins: readonly string[], readers: readonly string[]): Record<string, AccessEntrySpec> {
+    const both = admins.filter((a) => readers.includes(a));
+    if (both.length > 0) {
+        throw new Error(`platform:clusterAdmins and platform:clusterReaders both name ${both.join(", ")}; EKS allows one access entry per principal: keep it in one list`);
+    }
+    const key = (kind: string, arn: string): string => `${kind}-${createHash("sha256").update(arn).digest("hex").slice(0, 10)}`;
+    const entry = (arn: string, role: keyof typeof EKS_ACCESS_POLICIES): AccessEntrySpec => ({
+        principalArn: arn,
+        accessPolicies: { [role]: { policyArn: EKS_ACCESS_POLICIES[role], accessScope: { type: "cluster" } } },
+    });
+    return Object.fromEntries([...admins.map((a) => [key("admin", a), entry(a, "admin")]), ...readers.map((r) => [key("reader", r), entry(r, "view")])]);
+}
+
+/**
+ * The physical name Pulumi auto-named node group `resourceName` got (`<resourceName>-<7 hex>`), among
+ * a cluster's node group names; undefined before the group exists.
+ */
+export function autoNamedNodeGroup(names: readonly string[], resourceName: string): string | undefined {
+    const prefix = `${resourceName}-`;
+    return names.find((n) => n.startsWith(prefix) && /^[0-9a-f]{7}$/.test(n.slice(prefix.length)));
+}
+
+/**
+ * The desired size a node group update sends: the live one (what the Cluster Autoscaler chose)
+ * moved into the new bounds, or the minimum for a group that does not exist yet. This replaces
+ * pulumi-eks's `ignoreScalingChanges`, which re-sends the desired size of the last deployment:
+ * raising `minNodes` above it made EKS refuse the update (min > desired), and lowering it would
+ * not apply (facts.md "Day two").
+ */
+export function desiredNodeCount(scaling: { minSize: number; maxSize: number }, live: number | undefined): number {
+    return live === undefined ? scaling.minSize : Math.min(scaling.maxSize, Math.max(scaling.minSize, live));
+}
+
+/** The URN a child `type`/`name` of the resource at `parentUrn` has (urn:pulumi:stack::project::types::name). */
+export function childUrn(parentUrn: string, type: string, name: string): string {
+    const [prefix, project, types] = parentUrn.split("::");
+    return `${prefix}::${project}::${types}$${type}::${name}`;
+}
 
 export const EBS_CSI_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy";
 /** The controller's service account as the `aws-ebs-csi-driver` add-on creates it. */
 export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
 export const EBS_CSI_ADDON = "aws-ebs-csi-driver";
+
+/**
+ * One Elastic IP per public subnet for the ingress NLB: the in-tree service controller maps them
+ * to the subnets in order and requires as many allocations as subnets
+ * (kubernetes/cloud-provider-aws pkg/providers/v1 aws_loadbalancer.go: "Must have same number of EIP
+ * AllocationIDs and SubnetIDs"; annotations read at NLB creation only, checked 2026-12-01).
+ */
+export function nlbAddressAnnotations(allocationIds: readonly string[], subnetIds: readonly string[]): Record<string, string> {
+    if (allocationIds.length !== subnetIds.length) {
+        throw new Error(`the ingress NLB needs one Elastic IP per public subnet: ${allocationIds.length} allocations for ${subnetIds.length} subnets`);
+    }
+    return {
+        "service.beta.kubernetes.io/aws-load-balancer-eip-allocations": allocationIds.join(","),
+        "service.beta.kubernetes.io/aws-load-balancer-subnets": subnetIds.join(","),
+    };
+}
+
+/**
+ * EKS support type from `platform:extendedSupport`. Set explicitly because EKS's own default is
+ * EXTENDED: a cluster left on a minor past its standard support would silently bill $0.60/h instead
+ * of $0.10/h (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html, checked 2026-12-01).
+ * With STANDARD, EKS upgrades the control plane itself when standard support ends. The policy is
+ * updatable in place (UpdateClusterConfig takes upgradePolicy), so flipping the key is an update.
+ */
+export function eksSupportType(extendedSupport: boolean): "STANDARD" | "EXTENDED" {
+    return extendedSupport ? "EXTENDED" : "STANDARD";
+}
+
+/** EKS cluster names: 1-100 characters, a letter or digit first, then letters, digits, `-` and `_` (CreateCluster API). */
+const EKS_NAME_MAX = 100;
+
+/**
+ * The cluster's physical name, fixed by the program rather than auto-named, because the control-plane
+ * log group EKS writes to is named after it (`/aws/eks/<name>/cluster`) and must exist before the
+ * cluster. Project and stack make it unique per account and region; characters EKS refuses (`.`)
+ * become `-`. The name never changes for a stack: a different name would replace the cluster.
+ */
+export function eksClusterName(project: string, stack: string): string {
+    const name = `${project}-${stack}`.replace(/[^A-Za-z0-9_-]/g, "-").replace(/^[^A-Za-z0-9]+/, "");
+    if (name === "") throw new Error(`cannot derive an EKS cluster name from project "${project}" and stack "${stack}"`);
+    return name.slice(0, EKS_NAME_MAX);
+}
+
+/** Where EKS writes control-plane logs for cluster `clusterName` (EKS user guide, "Control plane logs"). */
+export function controlPlaneLogGroupName(clusterName: string): string {
+    return `/aws/eks/${clusterName}/cluster`;
+}
 
 export const DEFAULT_AVAILABILITY_ZONES = 3;
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
@@ -148,16 +276,19 @@ export interface EksNetworkArgs {
 }
 
 export interface EksClusterArgs {
-    /** Version, node size and autoscaling bounds; desired size starts at `minNodes`. */
+    /**
+     * Version, support type, node size and autoscaling bounds (desired size starts at `minNodes`),
+     * and the control-plane log retention.
+     */
     cluster: ClusterSettings;
+    /** Physical EKS cluster name. Default: `eksClusterName(project, stack)`. */
+    clusterName?: string;
     network: EksNetworkArgs;
     /**
-     * `aws-ebs-csi-driver` add-on version. Default: AWS's default version for `kubernetesVersion`,
-     * so a Kubernetes upgrade moves the driver with it.
+     * Pulumi `protect` on the ingress Elastic IPs, like data (`platform:protectData`): a DNS record
+     * points at them. Default false.
      */
-    ebsCsiDriverVersion?: pulumi.Input<string>;
-    /** `coredns` add-on version. Default: AWS's default version for `kubernetesVersion`. */
-    corednsVersion?: pulumi.Input<string>;
+    protectIngressAddresses?: boolean;
 }
 
 export class EksCluster extends pulumi.ComponentResource {
@@ -166,12 +297,18 @@ export class EksCluster extends pulumi.ComponentResource {
     /** Admin kubeconfig; it runs `aws eks get-token`, so the AWS CLI must be on PATH. Secret. */
     readonly kubeconfig: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
+    /** The same name, known before the cluster exists (for log groups that must come first). */
+    readonly physicalName: string;
+    /** `/aws/eks/<cluster name>/cluster`, with `logRetentionDays`, created before the cluster. */
+    readonly controlPlaneLogGroup: aws.cloudwatch.LogGroup;
     /** The cluster's IAM OIDC provider and issuer, for IRSA roles of add-ons outside this component. */
     readonly oidcProviderArn: pulumi.Output<string>;
     readonly oidcIssuer: pulumi.Output<string>;
     readonly vpcId: pulumi.Output<string>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
     readonly publicSubnetIds: pulumi.Output<string[]>;
+    /** Zones, one private subnet (and one node group) each. */
+    readonly zones: number;
     /**
      * One managed node group per zone (`<name>-nodes-az1`, `-az2`, ...), each in that zone's private
      * subnet: a single multi-zone group would let the Cluster Autoscaler add a node in any zone, not
@@ -179,9 +316,20 @@ export class EksCluster extends pulumi.ComponentResource {
      */
     readonly nodeGroups: eks.ManagedNodeGroup[];
     readonly ebsCsiDriver: aws.eks.Addon;
+    /** The VPC CNI with its own IRSA role (kube-system/aws-node). */
+    readonly vpcCni: aws.eks.Addon;
     readonly coredns: aws.eks.Addon;
+    /** The VolumeSnapshot API (CRDs and controller) behind the platform's snapshot class. */
+    readonly snapshotController: aws.eks.Addon;
+    /** The security group EKS puts on managed nodes (the cluster security group). */
+    readonly nodeSecurityGroupId: pulumi.Output<string>;
     /** Resource metrics for the HorizontalPodAutoscaler: EKS does not run metrics-server by default. */
     readonly metricsServer: aws.eks.Addon;
+    /**
+     * One Elastic IP per public subnet, for the ingress NLB: its address survives a re-creation of
+     * the controller's Service (the NLB's own addresses would not).
+     */
+    readonly ingressAddresses: aws.ec2.Eip[];
     /** What must exist before any workload or PVC: nodes, DNS and the CSI driver. */
     readonly readyDependencies: pulumi.Resource[];
 
@@ -194,10 +342,29 @@ export class EksCluster extends pulumi.ComponentResource {
         this.vpcId = network.vpcId;
         this.privateSubnetIds = network.privateSubnetIds;
         this.publicSubnetIds = network.publicSubnetIds;
+        this.zones = network.zones;
+
+        const clusterName = args.clusterName ?? eksClusterName(pulumi.getProject(), pulumi.getStack());
+        this.physicalName = clusterName;
+        // EKS creates this group itself on first write, with no expiry, and leaves it behind on
+        // delete; created first by the program it has a retention and goes with the stack.
+        this.controlPlaneLogGroup = new aws.cloudwatch.LogGroup(
+            `${name}-control-plane-logs`,
+            { name: controlPlaneLogGroupName(clusterName), retentionInDays: args.cluster.logRetentionDays },
+            { parent: this },
+        );
 
         const cluster = new eks.Cluster(
             `${name}-cluster`,
             {
+                name: clusterName,
+                upgradePolicy: { supportType: eksSupportType(args.cluster.extendedSupport) },
+                // Unset keeps EKS's open endpoint (config warns on every preview).
+                ...(args.cluster.apiAllowedCidrs === undefined ? {} : { publicAccessCidrs: args.cluster.apiAllowedCidrs }),
+                accessEntries: accessEntries(args.cluster.clusterAdmins, args.cluster.clusterReaders),
+                // kube-proxy is made by eks.Cluster; pinned like every add-on (addon-versions.ts), since
+                // pulumi-eks would otherwise take the newest version on each run (mostRecent: true).
+                kubeProxyAddonOptions: { version: eksAddonVersion(args.cluster.kubernetesVersion, "kube-proxy") },
                 vpcId: network.vpcId,
                 publicSubnetIds: network.publicSubnetIds,
                 privateSubnetIds: network.privateSubnetIds,
@@ -211,15 +378,42 @@ export class EksCluster extends pulumi.ComponentResource {
                 // Nodes reach the API server inside the VPC; Pulumi and kubectl still use the public endpoint.
                 endpointPrivateAccess: true,
                 endpointPublicAccess: true,
-                // The platform isolates Postgres and Redis with NetworkPolicies: without the VPC CNI's
-                // policy agent they would be accepted and silently not enforced.
-                vpcCniOptions: { enableNetworkPolicy: true },
+                // The VPC CNI add-on is created below, not by eks.Cluster: its IRSA role trusts the
+                // cluster's OIDC provider, which exists only once the cluster does.
+                useDefaultVpcCni: true,
             },
-            { parent: this },
+            { parent: this, dependsOn: [this.controlPlaneLogGroup] },
         );
         this.clusterName = cluster.eksCluster.name;
         this.oidcProviderArn = cluster.oidcProviderArn;
         this.oidcIssuer = cluster.oidcIssuer;
+
+        const version = (addon: Parameters<typeof eksAddonVersion>[1]): string => eksAddonVersion(args.cluster.kubernetesVersion, addon);
+        const cniRole = this.irsaRole(name, "vpc-cni", VPC_CNI_SERVICE_ACCOUNT, VPC_CNI_POLICY_ARN, cluster);
+        this.vpcCni = new aws.eks.Addon(
+            `${name}-vpc-cni`,
+            {
+                clusterName: this.clusterName,
+                addonName: "vpc-cni",
+                addonVersion: version("vpc-cni"),
+                serviceAccountRoleArn: cniRole.role.arn,
+                // The platform isolates Postgres and Redis with NetworkPolicies: without the VPC CNI's
+                // policy agent they would be accepted and silently not enforced.
+                configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                // Deleting or replacing this resource must not take pod networking off a live cluster.
+                preserve: true,
+            },
+            {
+                parent: this,
+                dependsOn: [cniRole.role, cniRole.policy],
+                // Stacks made before this add-on moved here had it inside eks.Cluster (pulumi-eks
+                // VpcCniAddon "<name>-cluster-vpc-cni"): adopt it there, so it updates in place
+                // instead of a create that EKS refuses (the add-on exists).
+                aliases: [{ name: `${name}-cluster-vpc-cni`, parent: cluster.urn.apply((u) => childUrn(u, "eks:index:VpcCniAddon", `${name}-cluster-vpc-cni`)) }],
+            },
+        );
 
         const nodeRole = new aws.iam.Role(
             `${name}-node-role`,
@@ -233,19 +427,36 @@ export class EksCluster extends pulumi.ComponentResource {
         // The subnet ids of a new VPC are only known after it exists, but their count is the zone
         // count from the arguments: create the groups by index and pick each one's subnet later.
         const scaling = nodeGroupScaling(args.cluster.minNodes, args.cluster.maxNodes, network.zones);
-        this.nodeGroups = scaling.map(
-            (scalingConfig, i) =>
-                new eks.ManagedNodeGroup(
-                    `${name}-nodes-az${i + 1}`,
+        const launchTemplate = new aws.ec2.LaunchTemplate(
+            `${name}-nodes`,
+            { description: `Nodes of ${name}: IMDSv2 only, hop limit 1`, metadataOptions: { ...NODE_METADATA_OPTIONS }, updateDefaultVersion: true },
+            { parent: this },
+        );
+        // The groups' live desired sizes (read on every run once the cluster exists): unknown in the
+        // first preview, empty until the groups exist.
+        const liveGroups = aws.eks.getNodeGroupsOutput({ clusterName: this.clusterName }, { parent: this }).names;
+        this.nodeGroups = scaling.map((groupScaling, i) => {
+            const groupName = `${name}-nodes-az${i + 1}`;
+            const desiredSize: pulumi.Output<number> = pulumi.all([liveGroups, this.clusterName]).apply(([names, clusterName]): pulumi.Output<number> => {
+                const physical = autoNamedNodeGroup(names ?? [], groupName);
+                return physical === undefined
+                    ? pulumi.output(desiredNodeCount(groupScaling, undefined))
+                    : aws.eks
+                          .getNodeGroupOutput({ clusterName, nodeGroupName: physical }, { parent: this })
+                          .scalingConfigs.apply((c) => desiredNodeCount(groupScaling, c[0]?.desiredSize));
+            });
+            return new eks.ManagedNodeGroup(
+                    groupName,
                     {
                         cluster,
                         nodeRoleArn: nodeRole.arn,
                         // With authenticationMode API, EKS adds the access entry for a managed group's role itself.
                         instanceTypes: [args.cluster.nodeSize],
-                        scalingConfig,
-                        // The Cluster Autoscaler owns the desired size after creation: without this every
-                        // `pulumi up` would shrink the group back to its minimum under running pods.
-                        ignoreScalingChanges: true,
+                        // No ignoreScalingChanges: the desired size sent is the live one within the new
+                        // bounds (desiredNodeCount), so neither a raised minNodes is refused nor the
+                        // Cluster Autoscaler's choice undone.
+                        scalingConfig: { minSize: groupScaling.minSize, maxSize: groupScaling.maxSize, desiredSize },
+                        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
                         // This zone's private subnet only: nodes get no public address and reach out
                         // through the zone's NAT gateway.
                         subnetIds: network.privateSubnetIds.apply((ids) => [ids[i]]),
@@ -253,10 +464,11 @@ export class EksCluster extends pulumi.ComponentResource {
                         operatingSystem: eks.OperatingSystem.AL2023,
                         version: args.cluster.kubernetesVersion,
                     },
-                    // Nodes that start before their policies are attached cannot join the cluster.
-                    { parent: this, dependsOn: nodePolicies },
-                ),
-        );
+                    // Nodes that start before their policies are attached, or before aws-node has its
+                    // role, cannot join the cluster or give pods addresses.
+                    { parent: this, dependsOn: [...nodePolicies, this.vpcCni] },
+                );
+        });
 
         // IRSA rather than Pod Identity: the OIDC provider exists anyway, and IRSA needs no
         // eks-pod-identity-agent DaemonSet to be up before the controller can get credentials. The
@@ -277,10 +489,6 @@ export class EksCluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const addonVersion = (addonName: string, pinned?: pulumi.Input<string>): pulumi.Input<string> =>
-            pinned ??
-            aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: args.cluster.kubernetesVersion, mostRecent: false }, { parent: this }).version;
-
         // After the nodes: the controller Deployment has nowhere to run before, and the add-on would
         // sit DEGRADED until the create times out.
         this.ebsCsiDriver = new aws.eks.Addon(
@@ -288,14 +496,17 @@ export class EksCluster extends pulumi.ComponentResource {
             {
                 clusterName: this.clusterName,
                 addonName: EBS_CSI_ADDON,
-                addonVersion: addonVersion(EBS_CSI_ADDON, args.ebsCsiDriverVersion),
+                addonVersion: version(EBS_CSI_ADDON),
                 serviceAccountRoleArn: ebsCsiRole.arn,
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",
                 // Deleting or replacing this resource must not uninstall the driver from a live cluster.
                 preserve: true,
             },
-            { parent: this, dependsOn: [...this.nodeGroups, ebsCsiPolicy] },
+            // The role and its policy are explicit dependencies, so a destroy deletes them only after
+            // the add-on, which itself goes only after every workload and PVC (ClusterTarget.dependsOn):
+            // the controller can still delete the EBS volumes of Delete-class claims.
+            { parent: this, dependsOn: [...this.nodeGroups, ebsCsiRole, ebsCsiPolicy] },
         );
 
         // eks.Cluster only makes coredns a managed add-on when it has a default node group or Fargate
@@ -306,7 +517,7 @@ export class EksCluster extends pulumi.ComponentResource {
             {
                 clusterName: this.clusterName,
                 addonName: "coredns",
-                addonVersion: addonVersion("coredns", args.corednsVersion),
+                addonVersion: version("coredns"),
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",
                 preserve: true,
@@ -320,17 +531,42 @@ export class EksCluster extends pulumi.ComponentResource {
             {
                 clusterName: this.clusterName,
                 addonName: "metrics-server",
-                addonVersion: addonVersion("metrics-server"),
+                addonVersion: version("metrics-server"),
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",
             },
             { parent: this, dependsOn: this.nodeGroups },
         );
 
+        this.ingressAddresses = Array.from(
+            { length: network.publicSubnets },
+            (_, i) =>
+                new aws.ec2.Eip(
+                    `${name}-ingress-${i + 1}`,
+                    { domain: "vpc", tags: { Name: `${name}-ingress-${i + 1}`, purpose: "ingress NLB" } },
+                    { parent: this, protect: args.protectIngressAddresses ?? false },
+                ),
+        );
+
+        // The VolumeSnapshot CRDs and controller, for the platform-snapshots class (EBS snapshots).
+        this.snapshotController = new aws.eks.Addon(
+            `${name}-snapshot-controller`,
+            {
+                clusterName: this.clusterName,
+                addonName: "snapshot-controller",
+                addonVersion: version("snapshot-controller"),
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+            },
+            { parent: this, dependsOn: this.nodeGroups },
+        );
+        // Managed node groups without security groups in their launch template get this one.
+        this.nodeSecurityGroupId = cluster.eksCluster.vpcConfig.clusterSecurityGroupId;
+
         // kubeconfigJson, not getKubeconfig(): a component method call needs the engine's `call`.
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
-        this.readyDependencies = [...this.nodeGroups, this.coredns, this.ebsCsiDriver, this.metricsServer];
+        this.readyDependencies = [this.vpcCni, ...this.nodeGroups, this.coredns, this.ebsCsiDriver, this.metricsServer, this.snapshotController];
 
         this.registerOutputs({
             kubeconfig: this.kubeconfig,
@@ -341,12 +577,35 @@ export class EksCluster extends pulumi.ComponentResource {
         });
     }
 
+    /** An IRSA role only `serviceAccount` of this cluster can assume, with one managed policy. */
+    private irsaRole(
+        name: string,
+        purpose: string,
+        serviceAccount: { namespace: string; name: string },
+        policyArn: string,
+        cluster: eks.Cluster,
+    ): { role: aws.iam.Role; policy: aws.iam.RolePolicyAttachment } {
+        const role = new aws.iam.Role(
+            `${name}-${purpose}-role`,
+            {
+                assumeRolePolicy: pulumi
+                    .all([cluster.oidcProviderArn, cluster.oidcIssuer])
+                    .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicy(arn, issuer, serviceAccount))),
+                description: `${purpose} of ${name} (${serviceAccount.namespace}/${serviceAccount.name})`,
+            },
+            { parent: this },
+        );
+        const policy = new aws.iam.RolePolicyAttachment(`${name}-${purpose}-policy`, { role: role.name, policyArn }, { parent: this });
+        return { role, policy };
+    }
+
     private network(
         name: string,
         args: EksNetworkArgs,
-    ): { vpcId: pulumi.Output<string>; privateSubnetIds: pulumi.Output<string[]>; publicSubnetIds: pulumi.Output<string[]>; zones: number } {
+    ): { vpcId: pulumi.Output<string>; privateSubnetIds: pulumi.Output<string[]>; publicSubnetIds: pulumi.Output<string[]>; zones: number; publicSubnets: number } {
         if (args.existingVpc) {
             return {
+                publicSubnets: args.existingVpc.publicSubnetIds.length,
                 // One zone per private subnet: an existing network must give one private subnet per zone.
                 zones: args.existingVpc.privateSubnetIds.length,
                 vpcId: pulumi.output(args.existingVpc.vpcId),
@@ -378,12 +637,29 @@ export class EksCluster extends pulumi.ComponentResource {
             { parent: this },
         );
         // One private subnet spec, so awsx makes exactly one private subnet per zone, in zone order.
-        return { zones, vpcId: vpc.vpcId, privateSubnetIds: vpc.privateSubnetIds, publicSubnetIds: vpc.publicSubnetIds };
+        // One public subnet spec too: one public subnet per zone.
+        return { zones, publicSubnets: zones, vpcId: vpc.vpcId, privateSubnetIds: vpc.privateSubnetIds, publicSubnetIds: vpc.publicSubnetIds };
     }
+}
+
+/** The NLB facts with the stack's Elastic IPs: their allocations on the Service, their IPs as `ingressAddress`. */
+export function awsLoadBalancer(eips: readonly aws.ec2.Eip[], publicSubnetIds: pulumi.Input<string[]>): LoadBalancerFacts {
+    const address = pulumi
+        .all([pulumi.all(eips.map((e) => e.allocationId)), pulumi.output(publicSubnetIds)])
+        .apply(([ids, subnets]) => nlbAddressAnnotations(ids, subnets));
+    const annotations: Record<string, pulumi.Input<string>> = { ...AWS_LOAD_BALANCER.annotations };
+    for (const key of ["service.beta.kubernetes.io/aws-load-balancer-eip-allocations", "service.beta.kubernetes.io/aws-load-balancer-subnets"]) {
+        annotations[key] = address.apply((a) => a[key]);
+    }
+    return { ...AWS_LOAD_BALANCER, annotations, address: { addresses: pulumi.all(eips.map((e) => e.publicIp)) } };
 }
 
 /** The whole AWS side of the platform: the EKS cluster, the ECR registry and the facts. */
 export function awsTarget(name: string, config: AwsConfig): ClusterTarget {
+    if (config.cluster.nodeMode === "auto") {
+        // Refused rather than silently deployed as managed node groups: EKS Auto Mode is not built yet.
+        throw new pulumi.RunError("platform:nodeMode: auto (EKS Auto Mode) is not supported on aws yet; expected managed. Remove it with: pulumi config rm platform:nodeMode");
+    }
     const cluster = new EksCluster(name, {
         cluster: config.cluster,
         network: {
@@ -391,6 +667,7 @@ export function awsTarget(name: string, config: AwsConfig): ClusterTarget {
             vpcCidr: config.aws.vpcCidr,
             existingVpc: config.aws.existingVpc,
         },
+        protectIngressAddresses: config.workloads.protectData,
     });
     // Managed node groups never resize themselves: this turns minNodes/maxNodes into real autoscaling.
     const autoscaler = new ClusterAutoscaler(`${name}-cluster-autoscaler`, {
@@ -403,17 +680,43 @@ export function awsTarget(name: string, config: AwsConfig): ClusterTarget {
         dependsOn: cluster.nodeGroups,
     });
     const registry = new EcrRegistry(`${name}-images`, { platform: nodePlatform(config.cluster.nodeSize) });
+    // `platform:observability native`: Container Insights through the CloudWatch add-on.
+    const observability =
+        config.cluster.observability === "native"
+            ? new CloudWatchObservability(`${name}-observability`, {
+                  clusterName: cluster.physicalName,
+                  kubernetesVersion: config.cluster.kubernetesVersion,
+                  logRetentionDays: config.cluster.logRetentionDays,
+                  oidcProviderArn: cluster.oidcProviderArn,
+                  oidcIssuer: cluster.oidcIssuer,
+                  dependsOn: cluster.nodeGroups,
+              })
+            : undefined;
+    const shared = new EfsSharedStorage(`${name}-shared`, {
+        clusterName: cluster.clusterName,
+        kubernetesVersion: config.cluster.kubernetesVersion,
+        vpcId: cluster.vpcId,
+        privateSubnetIds: cluster.privateSubnetIds,
+        subnetCount: cluster.zones,
+        nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        protect: config.workloads.protectData,
+        dependsOn: cluster.nodeGroups,
+    });
     return {
         cloud: "aws",
         provider: cluster.provider,
         kubeconfig: cluster.kubeconfig,
-        storage: awsStorageFacts(config.storage.tier),
-        loadBalancer: AWS_LOAD_BALANCER,
+        storage: awsStorageFacts(config.storage.tier, shared.classFacts),
+        loadBalancer: awsLoadBalancer(cluster.ingressAddresses, cluster.publicSubnetIds),
         // Node pools under the cluster autoscaler: the only node mode so far.
         nodes: MANAGED_NODES,
         registry: registry.registry,
+        observability:
+            observability === undefined ? undefined : awsObservabilityOutput(cluster.physicalName, config.aws.region, controlPlaneLogGroupName(cluster.physicalName)),
         // Workloads also wait for the autoscaler: pods beyond minNodes' capacity only become Ready
         // (and Pulumi's await only succeeds) once it can add nodes.
-        dependsOn: [...cluster.readyDependencies, autoscaler],
+        dependsOn: [...cluster.readyDependencies, shared.addon, autoscaler],
     };
 }

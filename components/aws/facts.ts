@@ -4,7 +4,7 @@
  * storage/ingress components can read it without an AWS account.
  */
 import type { StorageTier } from "../../config";
-import { blockStorageClasses, type LoadBalancerFacts, type StorageFacts } from "../cluster";
+import { blockStorageClasses, type LoadBalancerFacts, type StorageClassFacts, type StorageFacts } from "../cluster";
 
 /** The EBS CSI driver (the `aws-ebs-csi-driver` add-on); the in-tree `kubernetes.io/aws-ebs` cannot make gp3. */
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
@@ -27,21 +27,30 @@ export const EBS_PARAMETERS: Readonly<Record<StorageTier, Readonly<Record<string
         // Small volumes (a 1Gi claim asks for 50 IOPS) fall below io2's 100 IOPS floor; without this
         // the driver refuses to provision them instead of rounding up.
         allowAutoIOPSPerGBIncrease: "true",
+        // An expanded volume keeps iopsPerGB: without this, ModifyVolume grows the size but leaves
+        // the IOPS of the original size (aws-ebs-csi-driver docs/parameters.md, checked 2026-12-01).
+        allowAutoIOPSIncreaseOnModify: "true",
         encrypted: "true",
         "csi.storage.k8s.io/fstype": "ext4",
     },
 };
 
-export function awsStorageFacts(tier: StorageTier): StorageFacts {
+/**
+ * EKS storage: EBS block classes per tier, the shared class where the stack made an EFS file system
+ * (components/aws/efs.ts), and EBS snapshots (the snapshot-controller add-on serves the
+ * VolumeSnapshot API; the EBS CSI driver takes the snapshots, no parameters needed).
+ */
+export function awsStorageFacts(tier: StorageTier, shared?: StorageClassFacts): StorageFacts {
     return {
         // The EBS CSI driver can expand its volumes (EBS ModifyVolume).
-        classes: blockStorageClasses({ provisioner: EBS_CSI_PROVISIONER, parameters: EBS_PARAMETERS[tier], allowVolumeExpansion: true }),
+        classes: { ...blockStorageClasses({ provisioner: EBS_CSI_PROVISIONER, parameters: EBS_PARAMETERS[tier], allowVolumeExpansion: true }), shared },
         // EKS still creates gp2 (in-tree provisioner) on every cluster: never name a class gp2.
         builtInClasses: ["gp2"],
         // gp2 has not been the default class since EKS 1.30 (the platform supports 1.31+), so there
         // is nothing to un-default; the platform's gp3 class becomes the default instead.
         builtInDefaultClass: undefined,
         makeDefault: true,
+        snapshots: { driver: EBS_CSI_PROVISIONER, parameters: {} },
     };
 }
 

@@ -12,8 +12,10 @@ import {
     RETAIN_STORAGE_CLASS,
     SHARED_STORAGE_CLASS,
     STORAGE_CLASS_REPLACE_OPTIONS,
+    SNAPSHOT_CLASS_NAME,
     StorageFactsError,
     builtInClassToUndefault,
+    snapshotClassDefinition,
     storageClassDefinitions,
     validateStorageFacts,
 } from "../../components/storage";
@@ -133,6 +135,20 @@ describe("PlatformStorage", () => {
         assert.equal(resources.ofType("kubernetes:storage.k8s.io/v1:StorageClassPatch").length, 0);
         const general = classNamed(resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass"), GENERAL_STORAGE_CLASS);
         assert.equal((general.inputs.metadata as { annotations: Record<string, string> }).annotations[DEFAULT_CLASS_ANNOTATION], "true");
+    });
+
+    it("renders platform-snapshots (deletionPolicy Retain) for the target's snapshot driver, and nothing where it offers none", async () => {
+        const withSnapshots = await deploy(EKS);
+        const classes = withSnapshots.resources.ofType("kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass");
+        assert.equal(classes.length, 1);
+        assert.deepEqual(classes[0].inputs.metadata, { name: SNAPSHOT_CLASS_NAME, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "platform" } });
+        assert.equal(classes[0].inputs.driver, "ebs.csi.aws.com");
+        assert.equal(classes[0].inputs.deletionPolicy, "Retain");
+        assert.equal(await valueOf(withSnapshots.result.snapshotClassName), "platform-snapshots");
+        const without = await deploy(LOCAL);
+        assert.equal(without.resources.ofType("kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass").length, 0);
+        assert.equal(await valueOf(without.result.snapshotClassName), "none");
+        assert.equal(snapshotClassDefinition({ ...EKS, snapshots: undefined }), undefined);
     });
 
     it("local: changes no default at all", async () => {

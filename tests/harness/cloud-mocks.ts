@@ -57,31 +57,42 @@ function installAwsMocks(): void {
         privateSubnetIds: ["subnet-0a000001", "subnet-0a000002", "subnet-0a000003"],
         publicSubnetIds: ["subnet-0b000001", "subnet-0b000002", "subnet-0b000003"],
     }));
-    mockState("eks:index:Cluster", () => ({
-        kubeconfigJson: JSON.stringify({
-            apiVersion: "v1",
-            kind: "Config",
-            clusters: [{ name: "kubernetes", cluster: { server: "https://EXAMPLE.gr7.eu-west-1.eks.amazonaws.com", "certificate-authority-data": "Q0E=" } }],
-            contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
-            "current-context": "aws",
-            users: [
-                {
-                    name: "aws",
-                    user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", EKS_CLUSTER_NAME] } },
-                },
-            ],
-        }),
-        oidcProviderArn: `arn:aws:iam::${AWS_ACCOUNT}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE`,
-        oidcIssuer: "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE",
-        eksCluster: { name: EKS_CLUSTER_NAME },
-    }));
+    // The program names the cluster (eksClusterName); the kubeconfig's get-token names it too.
+    mockState("eks:index:Cluster", (a) => {
+        const name = typeof a.inputs.name === "string" ? a.inputs.name : EKS_CLUSTER_NAME;
+        return {
+            kubeconfigJson: JSON.stringify({
+                apiVersion: "v1",
+                kind: "Config",
+                clusters: [{ name: "kubernetes", cluster: { server: "https://EXAMPLE.gr7.eu-west-1.eks.amazonaws.com", "certificate-authority-data": "Q0E=" } }],
+                contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+                "current-context": "aws",
+                users: [
+                    {
+                        name: "aws",
+                        user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", name] } },
+                    },
+                ],
+            }),
+            oidcProviderArn: `arn:aws:iam::${AWS_ACCOUNT}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE`,
+            oidcIssuer: "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE",
+            // The security group EKS itself puts on managed nodes.
+            eksCluster: { name, vpcConfig: { clusterSecurityGroupId: "sg-0eks00001" } },
+        };
+    });
     mockState("aws:iam/role:Role", (a) => ({ name: a.name, arn: `arn:aws:iam::${AWS_ACCOUNT}:role/${a.name}` }));
     mockState("aws:ecr/repository:Repository", (a) => ({
         name: a.name,
         registryId: AWS_ACCOUNT,
         repositoryUrl: `${AWS_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/${a.name}`,
     }));
-    mockCall("aws:eks/getAddonVersion:getAddonVersion", (a) => ({ version: `${String(a.inputs.addonName)}-default-eksbuild.1` }));
+    // A fresh stack: the cluster has no node groups yet, so each starts at its minimum.
+    mockCall("aws:eks/getNodeGroups:getNodeGroups", (a) => ({ clusterName: a.inputs.clusterName, names: [], id: String(a.inputs.clusterName) }));
+    mockState("aws:ec2/eip:Eip", (a) => {
+        const n = Number(/-(\d+)$/.exec(a.name)?.[1] ?? "0");
+        return { allocationId: `eipalloc-0ingress000${n}`, publicIp: `198.51.100.${10 + n}` };
+    });
+    mockState("aws:ec2/launchTemplate:LaunchTemplate", () => ({ latestVersion: 1 }));
     mockCall("aws:ecr/getAuthorizationToken:getAuthorizationToken", () => ({
         userName: "AWS",
         password: "mock-ecr-token",

@@ -54,6 +54,8 @@ export const SKIPPED_TOKENS: readonly string[] = [
     "kubernetes:kustomize/v2:Directory",
     "kubernetes:apiextensions.k8s.io:CustomResource",
     "kubernetes:cert-manager.io/v1:ClusterIssuer",
+    // CRD of the external-snapshotter (the EKS snapshot-controller add-on installs it); not in Kubernetes' OpenAPI.
+    "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass",
     "kubernetes:cert-manager.io/v1:Issuer",
     "kubernetes:cert-manager.io/v1:Certificate",
     // Gateway API and Envoy Gateway kinds: checked against the CRD schemas of envoyproxy/gateway

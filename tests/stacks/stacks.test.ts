@@ -97,10 +97,11 @@ for (const cloud of ["local", "aws", "gcp", "azure"] as const) {
             assert.equal(await valueOf(outputs.ingressEndpoint), endpoint);
             assert.equal(await valueOf(outputs.appUrl), `http://${endpoint}/`);
             // A target without a shared class says so rather than leaving the key out.
-            const shared = cloud === "gcp" || cloud === "azure" ? "platform-shared" : "none";
+            const shared = cloud === "local" ? "none" : "platform-shared";
             assert.deepEqual(await valueOf(outputs.storageClasses), { general: "platform-standard", retain: "platform-retain", shared });
-            // The LB's reported IPs (none from AWS's hostname-only NLB until the stack owns its addresses).
-            assert.deepEqual(await valueOf(outputs.ingressAddress), cloud === "local" ? ["127.0.0.1"] : lb.ip ? [lb.ip] : []);
+            // aws: the Elastic IPs the stack owns (the NLB itself reports only a hostname); elsewhere the LB's IPs.
+            const owned = ["198.51.100.11", "198.51.100.12", "198.51.100.13"];
+            assert.deepEqual(await valueOf(outputs.ingressAddress), cloud === "local" ? ["127.0.0.1"] : cloud === "aws" ? owned : lb.ip ? [lb.ip] : []);
             assert.match(await valueOf(outputs.appImage), /:[0-9a-f]{12,}$/, "tagged by content");
         });
 

@@ -25,7 +25,7 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const SUPPORTED_MINORS = ["1.31", "1.32", "1.33", "1.34", "1.35", "1.36"];
 
 function mockAws(): void {
-    mockState("awsx:ec2:Vpc", () => ({ vpcId: "vpc-0new1234", privateSubnetIds: ["subnet-a", "subnet-b", "subnet-d"], publicSubnetIds: ["subnet-c"] }));
+    mockState("awsx:ec2:Vpc", () => ({ vpcId: "vpc-0new1234", privateSubnetIds: ["subnet-a", "subnet-b", "subnet-d"], publicSubnetIds: ["subnet-c", "subnet-e", "subnet-f"] }));
     mockState("eks:index:Cluster", () => ({
         kubeconfigJson: "{}",
         oidcProviderArn: OIDC_ARN,
@@ -283,7 +283,8 @@ describe("awsTarget with the Cluster Autoscaler", () => {
             Statement: { Principal: { Federated: string } }[];
         };
         assert.equal(trust.Statement[0].Principal.Federated, OIDC_ARN);
-        for (const g of groups) assert.equal(g.inputs.ignoreScalingChanges, true, g.name);
+        // The desired size the program sends is the live one (cluster.test.ts): it never undoes the autoscaler.
+        for (const g of groups) assert.equal(g.inputs.ignoreScalingChanges, undefined, g.name);
     });
 
     it("hands the component to the platform as a dependency of every workload", async () => {

@@ -1,14 +1,25 @@
 import * as assert from "node:assert/strict";
+import { output as pulumiOutput } from "@pulumi/pulumi";
 import {
+    type AccessEntrySpec,
+    accessEntries,
+    autoNamedNodeGroup,
     awsTarget,
+    childUrn,
     CONTROL_PLANE_LOG_TYPES,
+    desiredNodeCount,
+    nlbAddressAnnotations,
+    controlPlaneLogGroupName,
     EksCluster,
+    eksClusterName,
+    eksSupportType,
     type EksClusterArgs,
     nodeGroupScaling,
     splitAcrossZones,
     subnetLayout,
     validateEksClusterArgs,
 } from "../../../components/aws/cluster";
+import { eksAddonVersion } from "../../../components/aws/addon-versions";
 import { awsStorageFacts } from "../../../components/aws/facts";
 import { MANAGED_NODES } from "../../../components/cluster";
 import { irsaTrustPolicy } from "../../../components/aws/iam";
@@ -18,7 +29,10 @@ import { isSecret, mockCall, mockState, type RecordedResource, type ResourceSet,
 const ACCOUNT = "123456789012";
 /** The cluster settings a default aws stack gets. */
 const CLUSTER = readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1" })).cluster;
-const CLUSTER_NAME = "eks-cluster-eksCluster-0a1b2c3";
+/** eksClusterName(PROJECT, STACK) of the test harness. */
+const CLUSTER_NAME = "platform-test";
+/** The security group EKS puts on managed nodes (the cluster security group). */
+const EKS_NODE_SG = "sg-0eks00001";
 const OIDC_ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/5C0FFEE5C0FFEE5C0FFEE5C0FFEE";
 const OIDC_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${OIDC_ISSUER}`;
 const NEW_PRIVATE = ["subnet-0aaa0001", "subnet-0aaa0002", "subnet-0aaa0003"];
@@ -39,12 +53,12 @@ function mockAws(): void {
         const ids = (prefix: string): string[] => Array.from({ length: zones }, (_, i) => `subnet-0${prefix}000${i + 1}`);
         return { vpcId: "vpc-0new1234", privateSubnetIds: ids("aaa"), publicSubnetIds: ids("bbb") };
     });
-    mockState("eks:index:Cluster", () => ({
+    mockState("eks:index:Cluster", (a) => ({
         kubeconfigJson: KUBECONFIG,
         oidcProviderArn: OIDC_ARN,
         oidcIssuer: OIDC_ISSUER,
         oidcProviderUrl: `https://${OIDC_ISSUER}`,
-        eksCluster: { name: CLUSTER_NAME, version: "1.35" },
+        eksCluster: { name: a.inputs.name, version: "1.35", vpcConfig: { clusterSecurityGroupId: EKS_NODE_SG } },
     }));
     mockState("aws:iam/role:Role", (a) => ({ name: a.name, arn: `arn:aws:iam::${ACCOUNT}:role/${a.name}` }));
     mockState("aws:ecr/repository:Repository", (a) => ({
@@ -52,13 +66,19 @@ function mockAws(): void {
         registryId: ACCOUNT,
         repositoryUrl: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/${a.name}`,
     }));
-    mockCall("aws:eks/getAddonVersion:getAddonVersion", (a) => ({
-        addonName: a.inputs.addonName,
-        kubernetesVersion: a.inputs.kubernetesVersion,
-        version: `${String(a.inputs.addonName)}-for-${String(a.inputs.kubernetesVersion)}-eksbuild.1`,
-    }));
+    // No node groups yet unless a test says otherwise (liveGroups).
+    mockCall("aws:eks/getNodeGroups:getNodeGroups", () => ({ names: Object.keys(liveGroups) }));
+    mockCall("aws:eks/getNodeGroup:getNodeGroup", (a) => ({ scalingConfigs: [{ desiredSize: liveGroups[String(a.inputs.nodeGroupName)], minSize: 0, maxSize: 10 }] }));
+    mockState("aws:ec2/eip:Eip", (a) => {
+        const n = Number(/-(\d+)$/.exec(a.name)?.[1] ?? "0");
+        return { allocationId: `eipalloc-0${n}`, publicIp: `198.51.100.${n}` };
+    });
+    mockState("aws:ec2/launchTemplate:LaunchTemplate", () => ({ latestVersion: 3 }));
     mockCall("aws:ecr/getAuthorizationToken:getAuthorizationToken", () => ({ userName: "AWS", password: "pw", proxyEndpoint: "https://x" }));
 }
+
+/** Live desired size per physical node group name, as EKS reports it (the autoscaler's choice). */
+let liveGroups: Record<string, number> = {};
 
 function args(overrides: Partial<EksClusterArgs> = {}): EksClusterArgs {
     return {
@@ -108,7 +128,10 @@ function attachedPolicies(resources: ResourceSet, role: RecordedResource): strin
 }
 
 describe("EksCluster", () => {
-    beforeEach(mockAws);
+    beforeEach(() => {
+        liveGroups = {};
+        mockAws();
+    });
 
     describe("network", () => {
         it("creates an awsx VPC across 3 zones with a NAT gateway per zone, private and public subnets", async () => {
@@ -152,7 +175,8 @@ describe("EksCluster", () => {
         it("uses an existing VPC's ids as given and creates no VPC", async () => {
             const { result, resources } = await runProgram(() => new EksCluster("eks", args({ network: { existingVpc: EXISTING } })));
             assert.equal(resources.ofType("awsx:ec2:Vpc").length, 0);
-            assert.equal(resources.all.filter((r) => r.type.startsWith("aws:ec2/")).length, 0);
+            // No network of its own: only the ingress addresses and the nodes' launch template.
+            assert.deepEqual([...new Set(resources.all.filter((r) => r.type.startsWith("aws:ec2/")).map((r) => r.type))].sort(), ["aws:ec2/eip:Eip", "aws:ec2/launchTemplate:LaunchTemplate"]);
             const cluster = resources.one("eks:index:Cluster");
             assert.equal(cluster.inputs.vpcId, "vpc-0a1d5678");
             assert.deepEqual(cluster.inputs.privateSubnetIds, EXISTING.privateSubnetIds);
@@ -189,12 +213,84 @@ describe("EksCluster", () => {
             assert.equal(cluster.inputs.endpointPrivateAccess, true);
         });
 
-        it("turns on NetworkPolicy enforcement in the managed VPC CNI add-on", async () => {
+        it("pins the support type: STANDARD unless extendedSupport, so no minor bills extended support silently", async () => {
+            const standard = await runProgram(() => new EksCluster("eks", args()));
+            assert.deepEqual(standard.resources.one("eks:index:Cluster").inputs.upgradePolicy, { supportType: "STANDARD" });
+            const extended = await runProgram(() => new EksCluster("eks", args({ cluster: { ...CLUSTER, kubernetesVersion: "1.33", extendedSupport: true } })));
+            assert.deepEqual(extended.resources.one("eks:index:Cluster").inputs.upgradePolicy, { supportType: "EXTENDED" });
+            assert.equal(eksSupportType(false), "STANDARD");
+            assert.equal(eksSupportType(true), "EXTENDED");
+        });
+
+        it("creates the control-plane log group /aws/eks/<name>/cluster with logRetentionDays before the explicitly named cluster", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { ...CLUSTER, logRetentionDays: 14 } })));
+            const cluster = resources.one("eks:index:Cluster", "eks-cluster");
+            // Named up front (not auto-named), so the log group's name is known before the cluster exists.
+            assert.equal(cluster.inputs.name, CLUSTER_NAME);
+            const group = resources.one("aws:cloudwatch/logGroup:LogGroup", "eks-control-plane-logs");
+            assert.equal(group.inputs.name, `/aws/eks/${CLUSTER_NAME}/cluster`);
+            assert.equal(group.inputs.retentionInDays, 14);
+            assert.match(group.parent, /platform:aws:EksCluster::eks$/);
+            assert.ok(cluster.dependsOn.includes(group.urn), "EKS would otherwise create the group itself, with no expiry");
+            // Deleting it with the stack is the point: no protect, no retainOnDelete.
+            assert.equal(group.protect || group.retainOnDelete, false);
+        });
+
+        it("derives a stable cluster name EKS accepts from project and stack", () => {
+            assert.equal(eksClusterName("platform", "prod"), "platform-prod");
+            assert.equal(eksClusterName("platform", "team.eu-west-1"), "platform-team-eu-west-1");
+            assert.equal(eksClusterName("_x", "a"), "x-a");
+            assert.equal(eksClusterName("p", "s".repeat(200)).length, 100);
+            assert.equal(controlPlaneLogGroupName("platform-prod"), "/aws/eks/platform-prod/cluster");
+        });
+
+        it("runs the VPC CNI add-on itself, with NetworkPolicy enforcement and its own IRSA role for kube-system/aws-node, before the nodes", async () => {
             const { resources } = await runProgram(() => new EksCluster("eks", args()));
             const cluster = resources.one("eks:index:Cluster");
-            assert.equal((cluster.inputs.vpcCniOptions as Record<string, unknown>).enableNetworkPolicy, true);
-            // useDefaultVpcCni: true would skip the add-on and with it the option.
-            assert.equal(cluster.inputs.useDefaultVpcCni, undefined);
+            // eks.Cluster's own add-on could not take a role that trusts the cluster's OIDC provider.
+            assert.equal(cluster.inputs.useDefaultVpcCni, true);
+            assert.equal(cluster.inputs.vpcCniOptions, undefined);
+            const cni = resources.one(ADDON, "eks-vpc-cni");
+            assert.equal(cni.inputs.addonName, "vpc-cni");
+            assert.equal(cni.inputs.clusterName, CLUSTER_NAME);
+            assert.deepEqual(JSON.parse(cni.inputs.configurationValues as string), { enableNetworkPolicy: "true" });
+            assert.equal(cni.inputs.preserve, true);
+            const role = resources.one(ROLE, "eks-vpc-cni-role");
+            assert.equal(cni.inputs.serviceAccountRoleArn, `arn:aws:iam::${ACCOUNT}:role/eks-vpc-cni-role`);
+            assert.deepEqual(attachedPolicies(resources, role), ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]);
+            assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy as string), irsaTrustPolicy(OIDC_ARN, OIDC_ISSUER, { namespace: "kube-system", name: "aws-node" }));
+            assert.ok(cni.dependsOn.includes(role.urn));
+            for (const g of nodeGroups(resources)) assert.ok(g.dependsOn.includes(cni.urn), `${g.name} starts after aws-node has its role`);
+            // A stack whose add-on pulumi-eks made adopts it in place.
+            assert.deepEqual(cni.aliases, ["name=eks-cluster-vpc-cni;type=;parent=urn:pulumi:test::platform::platform:aws:EksCluster$eks:index:Cluster$eks:index:VpcCniAddon::eks-cluster-vpc-cni"]);
+            assert.equal(
+                childUrn("urn:pulumi:s::p::platform:aws:EksCluster$eks:index:Cluster::aws-cluster", "eks:index:VpcCniAddon", "aws-cluster-vpc-cni"),
+                "urn:pulumi:s::p::platform:aws:EksCluster$eks:index:Cluster$eks:index:VpcCniAddon::aws-cluster-vpc-cni",
+            );
+        });
+
+        it("limits the public endpoint to apiAllowedCidrs, and leaves it open (EKS's default) when unset", async () => {
+            const open = await runProgram(() => new EksCluster("eks", args()));
+            assert.equal(open.resources.one("eks:index:Cluster").inputs.publicAccessCidrs, undefined);
+            const closed = await runProgram(() => new EksCluster("eks", args({ cluster: { ...CLUSTER, apiAllowedCidrs: ["203.0.113.0/24", "198.51.100.7/32"] } })));
+            const cluster = closed.resources.one("eks:index:Cluster");
+            assert.deepEqual(cluster.inputs.publicAccessCidrs, ["203.0.113.0/24", "198.51.100.7/32"]);
+            assert.equal(cluster.inputs.endpointPublicAccess, true);
+        });
+
+        it("gives clusterAdmins the cluster admin policy and clusterReaders the view policy, cluster-wide, through access entries", async () => {
+            const admin = "arn:aws:iam::123456789012:role/platform-ci";
+            const reader = "arn:aws:iam::123456789012:role/platform-preview";
+            const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { ...CLUSTER, clusterAdmins: [admin], clusterReaders: [reader] } })));
+            const entries = Object.values(resources.one("eks:index:Cluster").inputs.accessEntries as Record<string, AccessEntrySpec>);
+            assert.deepEqual(entries, [
+                { principalArn: admin, accessPolicies: { admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } } } },
+                { principalArn: reader, accessPolicies: { view: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", accessScope: { type: "cluster" } } } },
+            ]);
+            // Keys follow the principal, not its position: reordering changes no resource.
+            assert.deepEqual(Object.keys(accessEntries(["a", "b"], [])).sort(), Object.keys(accessEntries(["b", "a"], [])).sort());
+            assert.deepEqual(accessEntries([], []), {});
+            assert.throws(() => accessEntries([admin], [admin]), /platform:clusterAdmins and platform:clusterReaders both name arn:aws:iam::123456789012:role\/platform-ci/);
         });
     });
 
@@ -220,11 +316,47 @@ describe("EksCluster", () => {
             }
         });
 
-        it("leaves every group's desired size to the Cluster Autoscaler (ignoreScalingChanges)", async () => {
+        it("sends each group's live desired size within the new bounds, so a raised minNodes applies and the autoscaler's size stays", async () => {
+            // The autoscaler grew az1 to 4 and az3 to 2; az2 sits at 1. Now minNodes 6, maxNodes 9 (2..3 per zone).
+            liveGroups = { "eks-nodes-az1-0a1b2c3": 4, "eks-nodes-az2-4d5e6f7": 1, "eks-nodes-az3-8a9b0c1": 2, "other-group-1234567": 7 };
+            const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { ...CLUSTER, kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 6, maxNodes: 9 } })));
+            assert.deepEqual(nodeGroups(resources).map(scalingOf), [
+                // Above the new max: EKS would refuse desired > max; cut to 3.
+                { minSize: 2, maxSize: 3, desiredSize: 3 },
+                // Below the new min: ignoreScalingChanges re-sent 1 and EKS refused min 2 > desired 1.
+                { minSize: 2, maxSize: 3, desiredSize: 2 },
+                // Within: kept, no node is removed under running pods.
+                { minSize: 2, maxSize: 3, desiredSize: 2 },
+            ]);
+            for (const g of nodeGroups(resources)) assert.equal(g.inputs.ignoreScalingChanges, undefined, `${g.name} must not re-send a stale desired size`);
+        });
+
+        it("starts a group that does not exist yet at its minimum", async () => {
+            liveGroups = { "eks-nodes-az1-0a1b2c3": 2 };
             const { resources } = await runProgram(() => new EksCluster("eks", args()));
-            const groups = nodeGroups(resources);
-            assert.equal(groups.length, 3);
-            for (const g of groups) assert.equal(g.inputs.ignoreScalingChanges, true, g.name);
+            assert.deepEqual(nodeGroups(resources).map((g) => scalingOf(g).desiredSize), [2, 1, 0]);
+        });
+
+        it("clamps a live size into the bounds and finds a group by its Pulumi auto-name only", () => {
+            assert.equal(desiredNodeCount({ minSize: 2, maxSize: 5 }, undefined), 2);
+            assert.equal(desiredNodeCount({ minSize: 2, maxSize: 5 }, 1), 2);
+            assert.equal(desiredNodeCount({ minSize: 2, maxSize: 5 }, 4), 4);
+            assert.equal(desiredNodeCount({ minSize: 2, maxSize: 5 }, 9), 5);
+            const names = ["aws-nodes-az10-1234567", "aws-nodes-az1-89abcde", "aws-nodes-az1-extra-1234567"];
+            assert.equal(autoNamedNodeGroup(names, "aws-nodes-az1"), "aws-nodes-az1-89abcde");
+            assert.equal(autoNamedNodeGroup(names, "aws-nodes-az2"), undefined);
+        });
+
+        it("launches nodes from a template that requires IMDSv2 with hop limit 1, so pods cannot use the node role", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args()));
+            const template = resources.one("aws:ec2/launchTemplate:LaunchTemplate", "eks-nodes");
+            assert.deepEqual(template.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+            for (const g of nodeGroups(resources)) {
+                const lt = g.inputs.launchTemplate as { id: string; version: string };
+                assert.equal(lt.version, "3");
+                assert.match(lt.id, /eks-nodes/);
+                assert.equal(g.inputs.enableIMDSv2, undefined, "pulumi-eks's IMDSv2 switch sets hop limit 2");
+            }
         });
 
         it("splits a total across zones exactly, the remainder to the first zones", () => {
@@ -275,17 +407,17 @@ describe("EksCluster", () => {
             }
         });
 
-        it("gives nodes a role with exactly the worker, CNI and ECR read-only policies, attached before the group", async () => {
+        it("gives nodes a role with exactly the worker and ECR read-only policies, attached before the group", async () => {
             const { resources } = await runProgram(() => new EksCluster("eks", args()));
             const role = resources.one(ROLE, "eks-node-role");
             assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy as string), {
                 Version: "2012-10-17",
                 Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
             });
+            // No AmazonEKS_CNI_Policy: the VPC CNI has its own role.
             assert.deepEqual(attachedPolicies(resources, role), [
                 "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
                 "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-                "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
             ]);
             const attachments = resources.ofType(ATTACHMENT).filter((a) => a.inputs.role === "eks-node-role");
             for (const group of nodeGroups(resources)) {
@@ -302,13 +434,27 @@ describe("EksCluster", () => {
             assert.equal(addon.inputs.addonName, "aws-ebs-csi-driver");
             assert.equal(addon.inputs.clusterName, CLUSTER_NAME);
             assert.equal(addon.inputs.serviceAccountRoleArn, `arn:aws:iam::${ACCOUNT}:role/eks-ebs-csi-role`);
-            assert.equal(addon.inputs.addonVersion, "aws-ebs-csi-driver-for-1.35-eksbuild.1");
+            assert.equal(addon.inputs.addonVersion, "v1.65.0-eksbuild.1");
             assert.equal(addon.inputs.resolveConflictsOnCreate, "OVERWRITE");
             assert.equal(addon.inputs.preserve, true);
             // The controller needs nodes to run on.
             assertDependsOnEveryGroup(addon, resources);
             const policy = resources.ofType(ATTACHMENT).find((a) => a.inputs.role === "eks-ebs-csi-role");
             assert.ok(policy && addon.dependsOn.includes(policy.urn), "the controller starts with its permissions in place");
+        });
+
+        it("is deleted only after the workloads and before its role and policy, so Delete-class volumes are released while the driver can act", async () => {
+            const { result, resources } = await runProgram(() => awsTarget("aws", readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1" })) as AwsConfig));
+            const addon = resources.one(ADDON, "aws-ebs-csi-driver");
+            // Workloads and PVCs depend on target.dependsOn: destroy deletes them before the add-on.
+            const waitedFor = await Promise.all(result.dependsOn.map((r) => valueOf(r.urn)));
+            assert.ok(waitedFor.includes(addon.urn), "workloads wait for (and are deleted before) the add-on");
+            // The add-on depends on the role and its policy: destroy deletes them after the add-on.
+            const role = resources.one(ROLE, "aws-ebs-csi-role");
+            const policy = resources.ofType(ATTACHMENT).find((a) => a.inputs.role === "aws-ebs-csi-role");
+            assert.ok(policy);
+            assert.ok(addon.dependsOn.includes(role.urn), "add-on waits for (and outlives) its role");
+            assert.ok(addon.dependsOn.includes(policy.urn), "add-on waits for (and outlives) its policy attachment");
         });
 
         it("gives the role AmazonEBSCSIDriverPolicy only, assumable by kube-system/ebs-csi-controller-sa alone", async () => {
@@ -333,9 +479,26 @@ describe("EksCluster", () => {
             });
         });
 
-        it("takes a pinned driver version instead of AWS's default", async () => {
-            const { resources } = await runProgram(() => new EksCluster("eks", args({ ebsCsiDriverVersion: "v1.99.0-eksbuild.1" })));
-            assert.equal(resources.one(ADDON, "eks-ebs-csi-driver").inputs.addonVersion, "v1.99.0-eksbuild.1");
+        it("pins every managed add-on, kube-proxy included, from the version table: no lookup of AWS's moving default", async () => {
+            let lookups = 0;
+            mockCall("aws:eks/getAddonVersion:getAddonVersion", () => {
+                lookups++;
+                return { version: "v0-moving-default" };
+            });
+            for (const minor of ["1.34", "1.35", "1.36"]) {
+                const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { ...CLUSTER, kubernetesVersion: minor } })));
+                const versions = Object.fromEntries(resources.ofType(ADDON).map((a) => [a.inputs.addonName as string, a.inputs.addonVersion]));
+                assert.deepEqual(versions, {
+                    "vpc-cni": eksAddonVersion(minor, "vpc-cni"),
+                    coredns: eksAddonVersion(minor, "coredns"),
+                    "aws-ebs-csi-driver": eksAddonVersion(minor, "aws-ebs-csi-driver"),
+                    "metrics-server": eksAddonVersion(minor, "metrics-server"),
+                    "snapshot-controller": eksAddonVersion(minor, "snapshot-controller"),
+                });
+                const cluster = resources.one("eks:index:Cluster");
+                assert.equal((cluster.inputs.kubeProxyAddonOptions as { version: string }).version, eksAddonVersion(minor, "kube-proxy"));
+            }
+            assert.equal(lookups, 0);
         });
 
         it("writes IRSA conditions against the issuer host, with or without https://", () => {
@@ -349,7 +512,7 @@ describe("EksCluster", () => {
         const coredns = resources.one(ADDON, "eks-coredns");
         assert.equal(coredns.inputs.addonName, "coredns");
         assert.equal(coredns.inputs.clusterName, CLUSTER_NAME);
-        assert.equal(coredns.inputs.addonVersion, "coredns-for-1.35-eksbuild.1");
+        assert.equal(coredns.inputs.addonVersion, "v1.14.3-eksbuild.16");
         assert.equal(coredns.inputs.resolveConflictsOnCreate, "OVERWRITE");
         assertDependsOnEveryGroup(coredns, resources);
     });
@@ -402,7 +565,10 @@ describe("EksCluster", () => {
 });
 
 describe("awsTarget", () => {
-    beforeEach(mockAws);
+    beforeEach(() => {
+        liveGroups = {};
+        mockAws();
+    });
 
     function awsConfig(values: Record<string, string> = {}): AwsConfig {
         const config = readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1", ...values }));
@@ -416,7 +582,9 @@ describe("awsTarget", () => {
         assert.match(await valueOf(result.provider.urn), /pulumi:providers:kubernetes::aws-k8s$/);
         assert.ok(result.kubeconfig);
         assert.equal(await isSecret(result.kubeconfig), true);
-        assert.deepEqual(result.storage, awsStorageFacts("premium"));
+        const { shared, ...block } = result.storage.classes;
+        assert.deepEqual({ ...result.storage, classes: { ...block, shared: undefined } }, awsStorageFacts("premium"));
+        assert.equal(shared?.provisioner, "efs.csi.aws.com");
         assert.deepEqual(result.nodes, MANAGED_NODES);
         assert.equal(result.loadBalancer.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
         assert.equal(await valueOf(result.registry.repository), `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/aws-images-repo`);
@@ -429,14 +597,25 @@ describe("awsTarget", () => {
         const metrics = resources.one(ADDON, "eks-metrics-server");
         assert.equal(metrics.inputs.addonName, "metrics-server");
         assert.equal(metrics.inputs.clusterName, CLUSTER_NAME);
-        assert.equal(metrics.inputs.addonVersion, "metrics-server-for-1.35-eksbuild.1");
+        assert.equal(metrics.inputs.addonVersion, "v0.8.1-eksbuild.6");
         assertDependsOnEveryGroup(metrics, resources);
     });
 
     it("makes every workload wait for the nodes, coredns, the EBS CSI driver, metrics-server and the Cluster Autoscaler", async () => {
         const { result } = await runProgram(() => awsTarget("aws", awsConfig()));
         const urns = await Promise.all(result.dependsOn.map((r) => valueOf(r.urn)));
-        assert.deepEqual(urns.map((u) => u.split("::").pop()), ["aws-nodes-az1", "aws-nodes-az2", "aws-nodes-az3", "aws-coredns", "aws-ebs-csi-driver", "aws-metrics-server", "aws-cluster-autoscaler"]);
+        assert.deepEqual(urns.map((u) => u.split("::").pop()), [
+            "aws-vpc-cni",
+            "aws-nodes-az1",
+            "aws-nodes-az2",
+            "aws-nodes-az3",
+            "aws-coredns",
+            "aws-ebs-csi-driver",
+            "aws-metrics-server",
+            "aws-snapshot-controller",
+            "aws-shared-csi-driver",
+            "aws-cluster-autoscaler",
+        ]);
     });
 
     it("passes the configured network and node settings through", async () => {
@@ -476,6 +655,57 @@ describe("awsTarget", () => {
         );
         for (const g of groups) assert.deepEqual(g.inputs.instanceTypes, ["m7g.large"]);
         assert.equal(resources.one("eks:index:Cluster").inputs.version, "1.34");
+    });
+
+    it("owns one Elastic IP per public subnet, protected like data, put on the NLB and listed as its address", async () => {
+        const { result, resources } = await runProgram(() => awsTarget("aws", awsConfig()));
+        const eips = resources.ofType("aws:ec2/eip:Eip").sort((a, b) => a.name.localeCompare(b.name));
+        assert.deepEqual(eips.map((e) => [e.name, e.inputs.domain, e.protect]), [
+            ["aws-ingress-1", "vpc", true],
+            ["aws-ingress-2", "vpc", true],
+            ["aws-ingress-3", "vpc", true],
+        ]);
+        const annotations = result.loadBalancer.annotations;
+        assert.equal(await valueOf(pulumiOutput(annotations["service.beta.kubernetes.io/aws-load-balancer-eip-allocations"])), "eipalloc-01,eipalloc-02,eipalloc-03");
+        assert.equal(await valueOf(pulumiOutput(annotations["service.beta.kubernetes.io/aws-load-balancer-subnets"])), NEW_PUBLIC.join(","));
+        assert.equal(annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
+        assert.ok(result.loadBalancer.address);
+        assert.deepEqual(await valueOf(pulumiOutput(result.loadBalancer.address.addresses)), ["198.51.100.1", "198.51.100.2", "198.51.100.3"]);
+        // In-tree NLBs take no loadBalancerIP.
+        assert.equal(result.loadBalancer.address.loadBalancerIP, undefined);
+    });
+
+    it("lifts the addresses' protection with protectData, and gives an existing VPC one address per public subnet", async () => {
+        const { resources } = await runProgram(() =>
+            awsTarget(
+                "aws",
+                awsConfig({
+                    "platform:protectData": "false",
+                    "platform:vpcId": EXISTING.vpcId,
+                    "platform:publicSubnetIds": JSON.stringify(EXISTING.publicSubnetIds),
+                    "platform:privateSubnetIds": JSON.stringify(EXISTING.privateSubnetIds),
+                }),
+            ),
+        );
+        assert.deepEqual(resources.ofType("aws:ec2/eip:Eip").map((e) => e.protect), [false, false]);
+        assert.throws(() => nlbAddressAnnotations(["eipalloc-1"], ["subnet-1", "subnet-2"]), /one Elastic IP per public subnet: 1 allocations for 2 subnets/);
+    });
+
+    it("observability native: the CloudWatch add-on and target.observability; none: neither", async () => {
+        const native = await runProgram(() => awsTarget("aws", awsConfig()));
+        assert.equal(native.resources.ofType("platform:aws:CloudWatchObservability").length, 1);
+        const where = (await valueOf(pulumiOutput(native.result.observability))) as Record<string, string>;
+        assert.equal(where.controlPlaneLogs, `/aws/eks/${CLUSTER_NAME}/cluster`);
+        assert.equal(where.applicationLogs, `/aws/containerinsights/${CLUSTER_NAME}/application`);
+        const none = await runProgram(() => awsTarget("aws", awsConfig({ "platform:observability": "none" })));
+        assert.equal(none.resources.ofType("platform:aws:CloudWatchObservability").length, 0);
+        assert.equal(none.resources.ofType(ADDON).filter((a) => a.inputs.addonName === "amazon-cloudwatch-observability").length, 0);
+        assert.equal(none.result.observability, undefined);
+    });
+
+    it("refuses nodeMode auto before creating anything, instead of deploying managed node groups", async () => {
+        const { resources } = await runProgram(() => assert.throws(() => awsTarget("aws", awsConfig({ "platform:nodeMode": "auto" })), /platform:nodeMode: auto \(EKS Auto Mode\) is not supported on aws yet/));
+        assert.equal(resources.all.length, 0);
     });
 
     it("builds arm64 images when the nodes are Graviton", async () => {

@@ -15,10 +15,12 @@ describe("AWS facts", () => {
             builtInClasses: ["gp2"],
             builtInDefaultClass: undefined,
             makeDefault: true,
+            // EBS snapshots through the snapshot-controller add-on (components/aws/cluster.ts).
+            snapshots: { driver: "ebs.csi.aws.com", parameters: {} },
         });
     });
 
-    it("premium is encrypted io2 at 50 IOPS/GiB, rounded up to io2's floor for small volumes", () => {
+    it("premium is encrypted io2 at 50 IOPS/GiB, rounded up to io2's floor for small volumes, IOPS following an expansion", () => {
         const facts = awsStorageFacts("premium");
         assert.equal(facts.classes.retain.provisioner, EBS_CSI_PROVISIONER);
         assert.deepEqual(facts.classes.general.parameters, facts.classes.retain.parameters);
@@ -26,6 +28,7 @@ describe("AWS facts", () => {
             type: "io2",
             iopsPerGB: "50",
             allowAutoIOPSPerGBIncrease: "true",
+            allowAutoIOPSIncreaseOnModify: "true",
             encrypted: "true",
             "csi.storage.k8s.io/fstype": "ext4",
         });

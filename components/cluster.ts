@@ -107,6 +107,13 @@ export interface StaticAddress {
     loadBalancerIP?: pulumi.Input<string>;
     /** The IP addresses clients reach: the stack output `ingressAddress`. */
     addresses: pulumi.Input<string[]>;
+    /**
+     * Service annotations that claim the address (AWS EIP allocations, Azure's public IP name).
+     * Kept apart from `LoadBalancerFacts.annotations` because only one Service may hold an address:
+     * while two entry points run side by side, the second gets the facts without `address`, so
+     * without these annotations too.
+     */
+    annotations?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /**

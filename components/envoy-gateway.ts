@@ -137,7 +137,7 @@ export function envoyProxySpec(args: EnvoyProxySpecArgs): Record<string, unknown
     const service: Record<string, unknown> = {
         name: DATA_PLANE_NAME,
         type: lb.serviceType,
-        annotations: { ...lb.annotations },
+        annotations: { ...lb.annotations, ...lb.address?.annotations },
     };
     if (lb.loadBalancerClass !== undefined) service.loadBalancerClass = lb.loadBalancerClass;
     if (lb.address?.loadBalancerIP !== undefined) service.loadBalancerIP = lb.address.loadBalancerIP;

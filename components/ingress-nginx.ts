@@ -85,7 +85,7 @@ export function ingressNginxValues(args: IngressNginxValuesArgs): Record<string,
 
     const service: Record<string, unknown> = {
         type: lb.serviceType,
-        annotations: { ...lb.annotations },
+        annotations: { ...lb.annotations, ...lb.address?.annotations },
     };
     if (lb.loadBalancerClass !== undefined) service.loadBalancerClass = lb.loadBalancerClass;
     if (lb.address?.loadBalancerIP !== undefined) service.loadBalancerIP = lb.address.loadBalancerIP;

@@ -647,11 +647,11 @@ export function awsLoadBalancer(eips: readonly aws.ec2.Eip[], publicSubnetIds: p
     const address = pulumi
         .all([pulumi.all(eips.map((e) => e.allocationId)), pulumi.output(publicSubnetIds)])
         .apply(([ids, subnets]) => nlbAddressAnnotations(ids, subnets));
-    const annotations: Record<string, pulumi.Input<string>> = { ...AWS_LOAD_BALANCER.annotations };
+    const claim: Record<string, pulumi.Input<string>> = {};
     for (const key of ["service.beta.kubernetes.io/aws-load-balancer-eip-allocations", "service.beta.kubernetes.io/aws-load-balancer-subnets"]) {
-        annotations[key] = address.apply((a) => a[key]);
+        claim[key] = address.apply((a) => a[key]);
     }
-    return { ...AWS_LOAD_BALANCER, annotations, address: { addresses: pulumi.all(eips.map((e) => e.publicIp)) } };
+    return { ...AWS_LOAD_BALANCER, address: { addresses: pulumi.all(eips.map((e) => e.publicIp)), annotations: claim } };
 }
 
 /** The whole AWS side of the platform: the EKS cluster, the ECR registry and the facts. */

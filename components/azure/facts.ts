@@ -156,11 +156,10 @@ export const AZURE_PIP_NAME_ANNOTATION = "service.beta.kubernetes.io/azure-pip-n
 export function azureLoadBalancer(ip: { name: pulumi.Input<string>; resourceGroup: pulumi.Input<string>; addresses: pulumi.Input<string[]> }): LoadBalancerFacts {
     return {
         serviceType: "LoadBalancer",
-        annotations: {
-            ...AZURE_LOAD_BALANCER.annotations,
-            [AZURE_PIP_RESOURCE_GROUP_ANNOTATION]: ip.resourceGroup,
-            [AZURE_PIP_NAME_ANNOTATION]: ip.name,
+        annotations: { ...AZURE_LOAD_BALANCER.annotations },
+        address: {
+            addresses: ip.addresses,
+            annotations: { [AZURE_PIP_RESOURCE_GROUP_ANNOTATION]: ip.resourceGroup, [AZURE_PIP_NAME_ANNOTATION]: ip.name },
         },
-        address: { addresses: ip.addresses },
     };
 }

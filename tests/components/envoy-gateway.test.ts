@@ -72,4 +72,13 @@ describe("entry-point choice (stacks/platform.ts)", () => {
         assert.equal(serviceOf(envoyProxySpec({ loadBalancer: both.gateway, replicas: 2, https: false, gateway: GATEWAY })).loadBalancerIP, undefined);
         assert.equal(entryPointLoadBalancers("gateway", STATIC).gateway.address?.loadBalancerIP, "203.0.113.5");
     });
+
+    it("keeps an address claimed by annotation (AWS EIPs, Azure's public IP) off the second Service while both run", () => {
+        const claimed = { ...STATIC, address: { addresses: ["198.51.100.11"], annotations: { "service.beta.kubernetes.io/aws-load-balancer-eip-allocations": "eipalloc-01" } } };
+        const both = entryPointLoadBalancers("both", claimed);
+        const annotations = (spec: ReturnType<typeof envoyProxySpec>) => (serviceOf(spec).annotations ?? {}) as Record<string, unknown>;
+        assert.equal(annotations(envoyProxySpec({ loadBalancer: both.gateway, replicas: 2, https: false, gateway: GATEWAY }))["service.beta.kubernetes.io/aws-load-balancer-eip-allocations"], undefined);
+        const alone = entryPointLoadBalancers("gateway", claimed).gateway;
+        assert.equal(annotations(envoyProxySpec({ loadBalancer: alone, replicas: 2, https: false, gateway: GATEWAY }))["service.beta.kubernetes.io/aws-load-balancer-eip-allocations"], "eipalloc-01");
+    });
 });

@@ -427,8 +427,9 @@ describe("azureTarget", () => {
             zones: ["1", "2", "3"],
         });
         assert.equal(ip.protect, true);
-        assert.equal(await valueOf(target.loadBalancer.annotations[AZURE_PIP_NAME_ANNOTATION]), `${ip.name}-9c8d7e6f`);
-        assert.equal(await valueOf(target.loadBalancer.annotations[AZURE_PIP_RESOURCE_GROUP_ANNOTATION]), "platform-data-rg-1a2b3c4d");
+        const claim = target.loadBalancer.address?.annotations ?? {};
+        assert.equal(await valueOf(claim[AZURE_PIP_NAME_ANNOTATION]), `${ip.name}-9c8d7e6f`);
+        assert.equal(await valueOf(claim[AZURE_PIP_RESOURCE_GROUP_ANNOTATION]), "platform-data-rg-1a2b3c4d");
         assert.deepEqual(await valueOf(target.loadBalancer.address?.addresses), [AKS_INGRESS_IP]);
     });
 

@@ -82,14 +82,21 @@ describe("config: wave-2 keys", () => {
 
     describe("platform:nodeMode", () => {
         it("auto refuses every node-pool key set with it, naming each", () => {
-            assert.deepEqual(problems({ ...AWS, "platform:nodeMode": "auto", "platform:nodeSize": "m6i.large", "platform:maxNodes": "9" }), [
+            assert.deepEqual(problems({ ...GCP, "platform:nodeMode": "auto", "platform:nodeSize": "e2-standard-4", "platform:maxNodes": "9" }), [
                 "platform:nodeSize: applies only when platform:nodeMode is managed (this stack is auto: the cloud sizes its nodes); remove it with: pulumi config rm platform:nodeSize",
                 "platform:maxNodes: applies only when platform:nodeMode is managed (this stack is auto: the cloud sizes its nodes); remove it with: pulumi config rm platform:maxNodes",
             ]);
             assert.equal(read({ ...GCP, "platform:nodeMode": "auto" }).cluster.nodeMode, "auto");
         });
 
-        it("is a cloud-only key: auto on local is an error naming the key", () => {
+        it("auto is refused on aws until EKS Auto Mode is built, before anything is created", () => {
+            assert.deepEqual(problems({ ...AWS, "platform:nodeMode": "auto" }), [
+                'platform:nodeMode: "auto" (EKS Auto Mode) is not offered on aws yet; expected managed. Remove it with: pulumi config rm platform:nodeMode',
+            ]);
+            assert.equal(read({ ...AZURE, "platform:nodeMode": "auto" }).cluster.nodeMode, "auto");
+        });
+
+                it("is a cloud-only key: auto on local is an error naming the key", () => {
             assert.deepEqual(problems({ ...LOCAL, "platform:nodeMode": "auto" }), [
                 "platform:nodeMode: applies only when platform:cloud is aws or gcp or azure (this stack is local); remove it with: pulumi config rm platform:nodeMode",
             ]);

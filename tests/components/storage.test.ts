@@ -213,8 +213,8 @@ describe("PlatformStorage", () => {
     it("gives every Kubernetes object our explicit provider and parents it to the component", async () => {
         const { resources } = await deploy(AKS);
         const objects = resources.kubernetesObjects();
-        // general, retain, shared (AKS offers Azure Files) and the patch un-defaulting `default`.
-        assert.equal(objects.length, 4);
+        // general, retain, shared (AKS offers Azure Files), the snapshot class and the patch un-defaulting `default`.
+        assert.equal(objects.length, 5);
         for (const o of objects) {
             assert.match(o.provider, /^urn:pulumi:test::platform::pulumi:providers:kubernetes::k8s::/, `${o.type} ${o.name}`);
             assert.match(o.parent, /platform:storage:PlatformStorage::storage$/);

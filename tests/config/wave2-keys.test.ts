@@ -4,25 +4,11 @@
  * is a behaviour a user relies on; exact messages where the message is the behaviour.
  */
 import * as assert from "node:assert/strict";
-import { ConfigError, type PlatformConfig, mapConfigSource, readConfig } from "../../config";
+import { mapConfigSource, readConfig } from "../../config";
 import { CLOUDWATCH_RETENTION_DAYS, ipv4CidrProblem } from "../../config/keys";
+import { AWS, AZURE, GCP, LOCAL, problems, read } from "./fixtures";
 
-const AWS = { "platform:cloud": "aws", "aws:region": "eu-west-1" };
-const GCP = { "platform:cloud": "gcp", "gcp:project": "p-123", "gcp:region": "europe-west1" };
-const AZURE = { "platform:cloud": "azure", "azure-native:location": "westeurope" };
-const LOCAL = { "platform:cloud": "local" };
 const MANAGED = { aws: AWS, gcp: GCP, azure: AZURE };
-
-const read = (values: Record<string, string>): PlatformConfig => readConfig(mapConfigSource(values));
-function problems(values: Record<string, string>): string[] {
-    try {
-        read(values);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${String(e)}`);
-        return e.problems;
-    }
-    assert.fail("expected the config to be rejected");
-}
 
 describe("config: wave-2 keys", () => {
     describe("platform:apiAllowedCidrs", () => {

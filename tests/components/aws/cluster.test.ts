@@ -706,7 +706,10 @@ describe("awsTarget", () => {
     });
 
     it("refuses nodeMode auto before creating anything, instead of deploying managed node groups", async () => {
-        const { resources } = await runProgram(() => assert.throws(() => awsTarget("aws", awsConfig({ "platform:nodeMode": "auto" })), /platform:nodeMode: auto \(EKS Auto Mode\) is not supported on aws yet/));
+        // Config refuses it first (tests/config); the component refuses it too, for any other caller.
+        const managed = awsConfig();
+        const auto = { ...managed, cluster: { ...managed.cluster, nodeMode: "auto" as const } };
+        const { resources } = await runProgram(() => assert.throws(() => awsTarget("aws", auto), /platform:nodeMode: auto \(EKS Auto Mode\) is not supported on aws yet/));
         assert.equal(resources.all.length, 0);
     });
 

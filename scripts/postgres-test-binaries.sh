@@ -23,16 +23,9 @@ DEST=.cache/postgresql
 # Shared libraries the build links against (ldd, 2026-12-01); all in a standard Debian 12 install
 # but a minimal image may lack some.
 LIBS=(libicu72 libxml2 libssl3 libgssapi-krb5-2 liblz4-1 libzstd1 libreadline8)
-missing=()
-for p in "${LIBS[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source=scripts/apt-install.sh
+source scripts/apt-install.sh
+apt_install_missing "${LIBS[@]}"
 if [ -x "$DEST/bin/pg_dump" ] && [ "$(cat "$DEST/VERSION" 2>/dev/null)" = "$VERSION" ]; then
     exit 0
 fi

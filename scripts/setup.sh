@@ -18,17 +18,9 @@ APT_PACKAGES=(
     # npm run bench:app: the load generator
     wrk
 )
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    # --no-install-recommends keeps docker-compose from pulling in a Docker engine we do not use.
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source=scripts/apt-install.sh
+source scripts/apt-install.sh
+apt_install_missing "${APT_PACKAGES[@]}"
 # The tests start their own redis-server on a free loopback port; the packaged service is not needed.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet redis-server 2>/dev/null; then
     echo "note: the system redis-server service is running; the tests do not use it."

@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
-import { CLUSTER_AUTOSCALER_DISRUPTION, KARPENTER_DISRUPTION } from "../../components/cluster";
+import { CLUSTER_AUTOSCALER_DISRUPTION } from "../../components/cluster";
 import { Redis, REDIS_IMAGE, redisProbes, redisServerArgs } from "../../components/redis";
 import { VISIT_COUNTER_CLIENT_LABELS } from "../../components/visit-counter";
 import { type ResourceSet, runProgram, valueOf } from "../harness/mocks";
-import { as, container as containerOf, statefulSet } from "../harness/objects";
+import { as, assertNeverDisruptedWithoutPdb, container as containerOf, statefulSet } from "../harness/objects";
 import { mockPasswords, PASSWORD_TYPE, passwordOf, plainOccurrences } from "../harness/passwords";
 import { validateKubernetesObject } from "../harness/schema";
 
@@ -135,13 +135,7 @@ describe("Redis", () => {
     });
 
     it("is never evicted by the node autoscaler to consolidate nodes, in the target's own annotation, and has no PodDisruptionBudget", async () => {
-        const managed = await deploy();
-        assert.deepEqual(statefulSet(managed.resources).spec.template.metadata.annotations, { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" });
-        const auto = await deploy({ disruption: KARPENTER_DISRUPTION });
-        assert.deepEqual(statefulSet(auto.resources).spec.template.metadata.annotations, { "karpenter.sh/do-not-disrupt": "true" });
-        // One replica: a PDB could never be satisfied and would block every drain and node upgrade.
-        assert.equal(managed.resources.ofType("kubernetes:policy/v1:PodDisruptionBudget").length, 0);
-        assert.equal(auto.resources.ofType("kubernetes:policy/v1:PodDisruptionBudget").length, 0);
+        await assertNeverDisruptedWithoutPdb((disruption) => deploy({ disruption }));
     });
 
     it("protects the StatefulSet, Secret and password when protectData is true, and nothing when false", async () => {

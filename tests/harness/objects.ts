@@ -3,7 +3,9 @@
  * Kubernetes object read as that object (fully resolved under mocks), and the workloads' parts the
  * tests look at most.
  */
+import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
+import { CLUSTER_AUTOSCALER_DISRUPTION, type DisruptionFacts, KARPENTER_DISRUPTION } from "../../components/cluster";
 import type { RecordedResource, ResourceSet } from "./mocks";
 
 import out = k8s.types.output;
@@ -24,4 +26,22 @@ export function container(workload: out.apps.v1.StatefulSet | out.apps.v1.Deploy
     const found = containers.find((c) => c.name === name);
     if (!found) throw new Error(`no container ${name} (have: ${containers.map((c) => c.name).join(", ")})`);
     return found;
+}
+
+/**
+ * The single-replica stateful workloads (Redis, Postgres) share one disruption rule: the target's
+ * "never consolidate this pod" annotation (cluster autoscaler or Karpenter) and no
+ * PodDisruptionBudget, which on one replica could never be satisfied and would block every drain
+ * and node upgrade. `deploy` runs the component with the given disruption facts.
+ */
+export async function assertNeverDisruptedWithoutPdb(deploy: (disruption: DisruptionFacts) => Promise<{ resources: ResourceSet }>): Promise<void> {
+    const cases = [
+        [CLUSTER_AUTOSCALER_DISRUPTION, { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" }],
+        [KARPENTER_DISRUPTION, { "karpenter.sh/do-not-disrupt": "true" }],
+    ] as const;
+    for (const [disruption, annotations] of cases) {
+        const { resources } = await deploy(disruption);
+        assert.deepEqual(statefulSet(resources).spec.template.metadata.annotations, annotations);
+        assert.equal(resources.ofType("kubernetes:policy/v1:PodDisruptionBudget").length, 0);
+    }
 }

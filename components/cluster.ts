@@ -204,6 +204,38 @@ export const KARPENTER_DISRUPTION: DisruptionFacts = {
 /** Node pools scaled by the cluster autoscaler. */
 export const MANAGED_NODES: NodeFacts = { mode: "managed", disruption: CLUSTER_AUTOSCALER_DISRUPTION };
 
+/** Nodes the cloud provisions with Karpenter (EKS Auto Mode, AKS node auto-provisioning). */
+export const KARPENTER_NODES: NodeFacts = { mode: "auto", disruption: KARPENTER_DISRUPTION };
+
+/** A NetworkPolicy peer, in the shape `networking.k8s.io/v1` takes. */
+export type PolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
+
+/**
+ * Where the cluster's pods send DNS queries, for the egress rule that lets them (port 53, UDP and
+ * TCP) out of the platform's default-deny namespace. `peers` are the resolvers a NetworkPolicy can
+ * name; `"any"` where the resolver answers on each node at an address no policy can select, so the
+ * rule allows port 53 to any destination (every other port stays denied).
+ */
+export interface DnsFacts {
+    peers: readonly PolicyPeer[] | "any";
+}
+
+export const CLUSTER_DNS_NAMESPACE = "kube-system";
+/**
+ * Labels of the cluster DNS pods. `k8s-app: kube-dns` is kept by CoreDNS on EKS (managed add-on),
+ * AKS and kind, and by kube-dns on GKE, for compatibility with the original kube-dns add-on.
+ */
+export const CLUSTER_DNS_POD_LABELS: Readonly<Record<string, string>> = { "k8s-app": "kube-dns" };
+
+/** The kube-dns pods in kube-system: one peer with both selectors, not any pod anywhere labelled kube-dns. */
+export const KUBE_DNS_PEER: PolicyPeer = {
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": CLUSTER_DNS_NAMESPACE } },
+    podSelector: { matchLabels: { ...CLUSTER_DNS_POD_LABELS } },
+};
+
+/** Clusters whose pods query the kube-dns Service, served by CoreDNS pods (EKS node groups, AKS, local). */
+export const KUBE_DNS: DnsFacts = { peers: [KUBE_DNS_PEER] };
+
 /** A registry login; the password is a secret. */
 export interface RegistryLogin {
     username: pulumi.Input<string>;
@@ -251,6 +283,8 @@ export interface ClusterTarget {
     storage: StorageFacts;
     loadBalancer: LoadBalancerFacts;
     nodes: NodeFacts;
+    /** Where pods resolve names, for the DNS egress rule of every default-deny namespace. */
+    dns: DnsFacts;
     registry: ImageRegistry;
     /**
      * Where the cloud's own logs and metrics for this cluster are (log group names, workspace id,

@@ -4,14 +4,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { DnsFacts } from "./cluster";
 import { PART_OF } from "./workload-security";
 
-/**
- * Labels of the cluster DNS pods. `k8s-app: kube-dns` is kept by CoreDNS on EKS (managed add-on),
- * AKS and kind, and by kube-dns on GKE, for compatibility with the original kube-dns add-on.
- */
-export const CLUSTER_DNS_POD_LABELS: Readonly<Record<string, string>> = { "k8s-app": "kube-dns" };
-export const CLUSTER_DNS_NAMESPACE = "kube-system";
+export { CLUSTER_DNS_NAMESPACE, CLUSTER_DNS_POD_LABELS } from "./cluster";
 
 /**
  * Pod Security Admission labels. `enforce-version: latest` follows the cluster's own definition of
@@ -26,26 +22,23 @@ export function podSecurityLabels(level: "restricted" | "baseline" = "restricted
     };
 }
 
-/** Egress rule to the cluster DNS: 53 over UDP and TCP (TCP for answers larger than 512 bytes). */
-export function dnsEgressRule(): k8s.types.input.networking.v1.NetworkPolicyEgressRule {
-    return {
-        to: [
-            {
-                // One peer with both selectors: DNS pods *in* kube-system, not any pod anywhere labelled kube-dns.
-                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": CLUSTER_DNS_NAMESPACE } },
-                podSelector: { matchLabels: { ...CLUSTER_DNS_POD_LABELS } },
-            },
-        ],
-        ports: [
-            { protocol: "UDP", port: 53 },
-            { protocol: "TCP", port: 53 },
-        ],
-    };
+/**
+ * Egress rule to the cluster DNS: 53 over UDP and TCP (TCP for answers larger than 512 bytes), to
+ * the target's resolvers, or to any destination where no policy can name them (`DnsFacts`).
+ */
+export function dnsEgressRule(dns: DnsFacts): k8s.types.input.networking.v1.NetworkPolicyEgressRule {
+    const ports = [
+        { protocol: "UDP", port: 53 },
+        { protocol: "TCP", port: 53 },
+    ];
+    return dns.peers === "any" ? { ports } : { to: dns.peers.map((p) => ({ ...p })), ports };
 }
 
 export interface AppNamespaceArgs {
     /** Kubernetes name of the namespace. */
     name: string;
+    /** Where the cluster's pods resolve names (`ClusterTarget.dns`): the one egress every pod keeps. */
+    dns: DnsFacts;
 }
 
 export class AppNamespace extends pulumi.ComponentResource {
@@ -81,7 +74,7 @@ export class AppNamespace extends pulumi.ComponentResource {
             `${name}-allow-dns`,
             {
                 metadata: { name: "allow-dns-egress", namespace: this.name },
-                spec: { podSelector: {}, policyTypes: ["Egress"], egress: [dnsEgressRule()] },
+                spec: { podSelector: {}, policyTypes: ["Egress"], egress: [dnsEgressRule(args.dns)] },
             },
             { parent: this },
         );

@@ -13,6 +13,7 @@ import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { validateCronSchedule } from "../config/cron";
+import type { DnsFacts } from "./cluster";
 import { dnsEgressRule } from "./namespace";
 import { type PostgresConnection, postgresImage, POSTGRES_UID } from "./postgres";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, STATEFUL_DATA_LABEL, workloadLabels } from "./workload-security";
@@ -33,6 +34,8 @@ export interface PostgresBackupArgs {
     postgres: PostgresConnection;
     /** StorageClass of the backups PVC: the platform's Retain class, so the disk outlives the claim. */
     storageClassName: pulumi.Input<string>;
+    /** Where the cluster's pods resolve names (`ClusterTarget.dns`): the job looks Postgres up by name. */
+    dns: DnsFacts;
     /**
      * Size of the backups PVC. Default: the size of the Postgres data volume. A custom-format dump
      * is compressed and holds no indexes, typically well under a fifth of the data directory, so
@@ -157,7 +160,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
                     ingress: [],
                     egress: [
                         { to: [{ podSelector: { matchLabels: args.postgres.podLabels } }], ports: [{ protocol: "TCP", port: args.postgres.port }] },
-                        dnsEgressRule(),
+                        dnsEgressRule(args.dns),
                     ],
                 },
             },

@@ -185,7 +185,7 @@ export const KEYS = {
         kind: oneOf(NODE_MODES),
         default: { value: "managed" },
         defaultDoc: "`managed`",
-        doc: "`managed`: the platform's autoscaled node pools; `auto`: the cloud provisions nodes (GKE Autopilot, AKS node auto-provisioning; EKS Auto Mode is not offered yet and refused on aws), and nodeSize/minNodes/maxNodes are refused",
+        doc: "`managed`: the platform's autoscaled node pools; `auto`: the cloud provisions nodes (EKS Auto Mode, GKE Autopilot, AKS node auto-provisioning), and nodeSize/minNodes/maxNodes are refused; on aws a running cluster refuses the switch either way",
     }),
     nodeSize: key({
         namespace: "platform",

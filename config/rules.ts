@@ -68,14 +68,6 @@ export const RULES: readonly Rule[] = [
         },
     },
     {
-        name: "auto node mode exists on this cloud",
-        clouds: ["aws"],
-        // EKS Auto Mode is not built yet (its storage provisioner, NLB class and the absence of node
-        // groups need their own facts): refused here, before anything is created, not halfway.
-        check: (v) =>
-            v.nodeMode === "auto" ? fail("nodeMode", '"auto" (EKS Auto Mode) is not offered on aws yet; expected managed. Remove it with: pulumi config rm platform:nodeMode') : ok,
-    },
-    {
         name: "maxNodes >= minNodes",
         clouds: MANAGED,
         check: (v) =>

@@ -76,7 +76,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
         { ...k8sOpts, dependsOn: [...target.dependsOn, ...entryPointResources] },
     );
 
-    const namespace = new AppNamespace("apps", { name: APP_NAMESPACE }, k8sOpts);
+    const namespace = new AppNamespace("apps", { name: APP_NAMESPACE, dns: target.dns }, k8sOpts);
     const appOpts = { ...k8sOpts, dependsOn: [...target.dependsOn, namespace, storage] };
 
     const redis = new Redis(
@@ -114,6 +114,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
                 namespace: namespace.name,
                 postgres: postgres.connection,
                 storageClassName: storage.retainClassName,
+                dns: target.dns,
                 schedule: backupSchedule,
                 keep: config.workloads.postgresBackupKeep,
                 protectData: config.workloads.protectData,

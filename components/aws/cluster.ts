@@ -1,6 +1,7 @@
 /**
- * EKS: network, control plane, managed nodes, the EBS CSI driver and an explicit Kubernetes
- * provider, composed into the `ClusterTarget` the cloud-neutral layer reads.
+ * EKS: network, control plane, the nodes (managed node groups with the VPC CNI, CoreDNS and the EBS
+ * CSI driver, or EKS Auto Mode, which has them built in) and an explicit Kubernetes provider,
+ * composed into the `ClusterTarget` the cloud-neutral layer reads.
  *
  * Every `@pulumi/eks` and `@pulumi/awsx` resource is a multi-language component: under mocks each is
  * one resource with only the outputs the test returns, so the decisions (subnet sizes, policies,
@@ -13,10 +14,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { AwsConfig, ClusterSettings, ExistingVpc } from "../../config";
-import { MANAGED_NODES, type ClusterTarget, type LoadBalancerFacts } from "../cluster";
+import { KARPENTER_NODES, KUBE_DNS, MANAGED_NODES, type ClusterTarget, type LoadBalancerFacts, type NodeMode } from "../cluster";
 import { eksAddonVersion } from "./addon-versions";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
-import { AWS_LOAD_BALANCER, awsStorageFacts, nodePlatform } from "./facts";
+import { AUTO_MODE_DNS, AUTO_MODE_PLATFORM, AWS_AUTO_MODE_LOAD_BALANCER, AWS_LOAD_BALANCER, awsStorageFacts, EBS_AUTO_MODE_PROVISIONER, EBS_CSI_PROVISIONER, nodePlatform } from "./facts";
 import { irsaTrustPolicy } from "./iam";
 import { EfsSharedStorage } from "./efs";
 import { awsObservabilityOutput, CloudWatchObservability } from "./observability";
@@ -110,6 +111,37 @@ export function childUrn(parentUrn: string, type: string, name: string): string 
     const [prefix, project, types] = parentUrn.split("::");
     return `${prefix}::${project}::${types}$${type}::${name}`;
 }
+
+/**
+ * What `nodeMode auto` changes in the eks.Cluster arguments. `autoMode.enabled` turns on EKS Auto
+ * Mode's compute, block storage and load balancing together (computeConfig, storageConfig,
+ * kubernetesNetworkConfig.elasticLoadBalancing), creates the cluster without the self-managed
+ * add-ons, gives the cluster role AmazonEKSComputePolicy, BlockStoragePolicy, LoadBalancingPolicy
+ * and NetworkingPolicy (and sts:TagSession), and makes a node role with
+ * AmazonEKSWorkerNodeMinimalPolicy and AmazonEC2ContainerRegistryPullOnly for the built-in
+ * `general-purpose` and `system` NodePools (pulumi-eks 4.3 nodejs/eks/cluster/cluster.ts, checked
+ * 2026-12-01). Auto Mode runs pod networking, kube-proxy's job and cluster DNS itself (EKS user
+ * guide, "Considerations for Amazon EKS Auto Mode"): no VPC CNI, kube-proxy or CoreDNS add-on, which
+ * pulumi-eks would otherwise still make for CoreDNS.
+ */
+export const AUTO_MODE_CLUSTER_OPTIONS = {
+    autoMode: { enabled: true },
+    kubeProxyAddonOptions: { enabled: false },
+    corednsAddonOptions: { enabled: false },
+} as const;
+
+/**
+ * Auto Mode enforces NetworkPolicies only once this ConfigMap turns its network policy controller
+ * on; the default NodeClass's `networkPolicy` is DefaultAllow, so pods no policy selects keep all
+ * traffic (EKS user guide "Use Network Policies with EKS Auto Mode", checked 2026-12-01).
+ */
+export const AUTO_MODE_NETWORK_POLICY = {
+    metadata: { name: "amazon-vpc-cni", namespace: "kube-system" },
+    data: { "enable-network-policy-controller": "true" },
+} as const;
+
+/** Add-on configuration that puts its pods on Auto Mode's built-in `system` NodePool. */
+export const AUTO_MODE_SYSTEM_POOL = { nodeSelector: { "karpenter.sh/nodepool": "system" } } as const;
 
 export const EBS_CSI_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy";
 /** The controller's service account as the `aws-ebs-csi-driver` add-on creates it. */
@@ -239,8 +271,11 @@ export const NODE_TRUST_POLICY = {
 export function validateEksClusterArgs(args: EksClusterArgs): string[] {
     const problems: string[] = [];
     const { minNodes, maxNodes } = args.cluster;
-    if (!Number.isInteger(minNodes) || minNodes < 1) problems.push(`minNodes must be a whole number >= 1, got ${minNodes}`);
-    if (maxNodes < minNodes) problems.push(`maxNodes (${maxNodes}) must be >= minNodes (${minNodes})`);
+    // Auto Mode has no node counts: EKS sizes the nodes to the pods.
+    if (args.cluster.nodeMode === "managed") {
+        if (!Number.isInteger(minNodes) || minNodes < 1) problems.push(`minNodes must be a whole number >= 1, got ${minNodes}`);
+        if (maxNodes < minNodes) problems.push(`maxNodes (${maxNodes}) must be >= minNodes (${minNodes})`);
+    }
     const existing = args.network.existingVpc;
     if (existing) {
         if (existing.privateSubnetIds.length < 2) {
@@ -309,16 +344,25 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly publicSubnetIds: pulumi.Output<string[]>;
     /** Zones, one private subnet (and one node group) each. */
     readonly zones: number;
+    /** `managed` (node groups below) or `auto` (EKS Auto Mode: EKS launches and scales the nodes). */
+    readonly nodeMode: NodeMode;
     /**
      * One managed node group per zone (`<name>-nodes-az1`, `-az2`, ...), each in that zone's private
      * subnet: a single multi-zone group would let the Cluster Autoscaler add a node in any zone, not
-     * in the one where a pending pod's EBS volume lives.
+     * in the one where a pending pod's EBS volume lives. None in Auto Mode.
      */
     readonly nodeGroups: eks.ManagedNodeGroup[];
-    readonly ebsCsiDriver: aws.eks.Addon;
-    /** The VPC CNI with its own IRSA role (kube-system/aws-node). */
-    readonly vpcCni: aws.eks.Addon;
-    readonly coredns: aws.eks.Addon;
+    /** The EBS CSI add-on; undefined in Auto Mode, whose block storage is built in. */
+    readonly ebsCsiDriver?: aws.eks.Addon;
+    /** The VPC CNI with its own IRSA role (kube-system/aws-node); undefined in Auto Mode (built in). */
+    readonly vpcCni?: aws.eks.Addon;
+    /** CoreDNS as a managed add-on; undefined in Auto Mode, which runs cluster DNS itself. */
+    readonly coredns?: aws.eks.Addon;
+    /**
+     * Auto Mode only: the ConfigMap that turns on its network policy controller, without which the
+     * platform's NetworkPolicies would be accepted and silently not enforced.
+     */
+    readonly networkPolicyConfig?: k8s.core.v1.ConfigMap;
     /** The VolumeSnapshot API (CRDs and controller) behind the platform's snapshot class. */
     readonly snapshotController: aws.eks.Addon;
     /** The security group EKS puts on managed nodes (the cluster security group). */
@@ -330,8 +374,16 @@ export class EksCluster extends pulumi.ComponentResource {
      * the controller's Service (the NLB's own addresses would not).
      */
     readonly ingressAddresses: aws.ec2.Eip[];
-    /** What must exist before any workload or PVC: nodes, DNS and the CSI driver. */
+    /**
+     * What must exist before any workload or PVC: nodes, DNS and the CSI driver (managed), or the
+     * network policy switch (Auto Mode); metrics-server and the snapshot API on both.
+     */
     readonly readyDependencies: pulumi.Resource[];
+    /**
+     * What an add-on with pods waits for: the node groups; nothing in Auto Mode, which launches a
+     * node when the add-on's pods are pending.
+     */
+    readonly nodesReady: pulumi.Resource[];
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = validateEksClusterArgs(args);
@@ -343,7 +395,9 @@ export class EksCluster extends pulumi.ComponentResource {
         this.privateSubnetIds = network.privateSubnetIds;
         this.publicSubnetIds = network.publicSubnetIds;
         this.zones = network.zones;
+        this.nodeMode = args.cluster.nodeMode;
 
+        const auto = args.cluster.nodeMode === "auto";
         const clusterName = args.clusterName ?? eksClusterName(pulumi.getProject(), pulumi.getStack());
         this.physicalName = clusterName;
         // EKS creates this group itself on first write, with no expiry, and leaves it behind on
@@ -362,16 +416,21 @@ export class EksCluster extends pulumi.ComponentResource {
                 // Unset keeps EKS's open endpoint (config warns on every preview).
                 ...(args.cluster.apiAllowedCidrs === undefined ? {} : { publicAccessCidrs: args.cluster.apiAllowedCidrs }),
                 accessEntries: accessEntries(args.cluster.clusterAdmins, args.cluster.clusterReaders),
-                // kube-proxy is made by eks.Cluster; pinned like every add-on (addon-versions.ts), since
-                // pulumi-eks would otherwise take the newest version on each run (mostRecent: true).
-                kubeProxyAddonOptions: { version: eksAddonVersion(args.cluster.kubernetesVersion, "kube-proxy") },
+                ...(auto ? AUTO_MODE_CLUSTER_OPTIONS : {
+                      // kube-proxy is made by eks.Cluster; pinned like every add-on (addon-versions.ts), since
+                      // pulumi-eks would otherwise take the newest version on each run (mostRecent: true).
+                      kubeProxyAddonOptions: { version: eksAddonVersion(args.cluster.kubernetesVersion, "kube-proxy") },
+                  }),
                 vpcId: network.vpcId,
-                publicSubnetIds: network.publicSubnetIds,
+                // Auto Mode's default NodeClass launches nodes in the cluster's subnets, with a public
+                // IP in a public one: give it the private subnets only (the NLB names its public
+                // subnets itself). Node groups pick their subnets, so managed clusters keep both.
+                ...(auto ? {} : { publicSubnetIds: network.publicSubnetIds }),
                 privateSubnetIds: network.privateSubnetIds,
                 version: args.cluster.kubernetesVersion,
                 // Access entries only: the aws-auth ConfigMap is deprecated (pulumi-eks eks-v3-migration.md).
                 authenticationMode: eks.AuthenticationMode.Api,
-                // The per-zone managed node groups below replace the self-managed default one.
+                // The per-zone managed node groups below (or Auto Mode) replace the self-managed default one.
                 skipDefaultNodeGroup: true,
                 createOidcProvider: true,
                 enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
@@ -389,8 +448,90 @@ export class EksCluster extends pulumi.ComponentResource {
         this.oidcIssuer = cluster.oidcIssuer;
 
         const version = (addon: Parameters<typeof eksAddonVersion>[1]): string => eksAddonVersion(args.cluster.kubernetesVersion, addon);
+        const managed = auto ? undefined : this.managedNodes(name, args, cluster, network);
+        this.vpcCni = managed?.vpcCni;
+        this.ebsCsiDriver = managed?.ebsCsiDriver;
+        this.coredns = managed?.coredns;
+        this.nodeGroups = managed?.nodeGroups ?? [];
+        this.nodesReady = [...this.nodeGroups];
+
+        // Without metrics-server an HPA holds its minimum and never scales up (GKE and AKS ship one).
+        this.metricsServer = new aws.eks.Addon(
+            `${name}-metrics-server`,
+            {
+                clusterName: this.clusterName,
+                addonName: "metrics-server",
+                addonVersion: version("metrics-server"),
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+            },
+            { parent: this, dependsOn: this.nodesReady },
+        );
+
+        this.ingressAddresses = Array.from(
+            { length: network.publicSubnets },
+            (_, i) =>
+                new aws.ec2.Eip(
+                    `${name}-ingress-${i + 1}`,
+                    { domain: "vpc", tags: { Name: `${name}-ingress-${i + 1}`, purpose: "ingress NLB" } },
+                    { parent: this, protect: args.protectIngressAddresses ?? false },
+                ),
+        );
+
+        // The VolumeSnapshot CRDs and controller, for the platform-snapshots class (EBS snapshots).
+        this.snapshotController = new aws.eks.Addon(
+            `${name}-snapshot-controller`,
+            {
+                clusterName: this.clusterName,
+                addonName: "snapshot-controller",
+                addonVersion: version("snapshot-controller"),
+                // Auto Mode: on the built-in `system` NodePool (the controller tolerates its
+                // CriticalAddonsOnly taint), as the EKS user guide suggests (create-storage-class).
+                ...(auto ? { configurationValues: JSON.stringify(AUTO_MODE_SYSTEM_POOL) } : {}),
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+            },
+            { parent: this, dependsOn: this.nodesReady },
+        );
+        // Managed node groups without security groups in their launch template get this one.
+        this.nodeSecurityGroupId = cluster.eksCluster.vpcConfig.clusterSecurityGroupId;
+
+        // kubeconfigJson, not getKubeconfig(): a component method call needs the engine's `call`.
+        this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
+        if (auto) {
+            this.networkPolicyConfig = new k8s.core.v1.ConfigMap(
+                `${name}-network-policy`,
+                { metadata: { ...AUTO_MODE_NETWORK_POLICY.metadata }, data: { ...AUTO_MODE_NETWORK_POLICY.data } },
+                { parent: this, provider: this.provider },
+            );
+        }
+        // Managed: the CNI, nodes, DNS and CSI driver; Auto Mode: the network policy switch.
+        const parts: (pulumi.Resource | undefined)[] = [this.vpcCni, ...this.nodeGroups, this.coredns, this.ebsCsiDriver, this.networkPolicyConfig];
+        this.readyDependencies = [...parts.filter((r): r is pulumi.Resource => r !== undefined), this.metricsServer, this.snapshotController];
+
+        this.registerOutputs({
+            kubeconfig: this.kubeconfig,
+            clusterName: this.clusterName,
+            vpcId: this.vpcId,
+            privateSubnetIds: this.privateSubnetIds,
+            publicSubnetIds: this.publicSubnetIds,
+        });
+    }
+
+    /**
+     * The managed-node half: the VPC CNI with its IRSA role, the node role and launch template, one
+     * node group per zone, the EBS CSI driver and CoreDNS. Auto Mode has all of this built in.
+     */
+    private managedNodes(
+        name: string,
+        args: EksClusterArgs,
+        cluster: eks.Cluster,
+        network: { privateSubnetIds: pulumi.Output<string[]>; zones: number },
+    ): { vpcCni: aws.eks.Addon; nodeGroups: eks.ManagedNodeGroup[]; ebsCsiDriver: aws.eks.Addon; coredns: aws.eks.Addon } {
+        const version = (addon: Parameters<typeof eksAddonVersion>[1]): string => eksAddonVersion(args.cluster.kubernetesVersion, addon);
         const cniRole = this.irsaRole(name, "vpc-cni", VPC_CNI_SERVICE_ACCOUNT, VPC_CNI_POLICY_ARN, cluster);
-        this.vpcCni = new aws.eks.Addon(
+        const vpcCni = new aws.eks.Addon(
             `${name}-vpc-cni`,
             {
                 clusterName: this.clusterName,
@@ -435,7 +576,7 @@ export class EksCluster extends pulumi.ComponentResource {
         // The groups' live desired sizes (read on every run once the cluster exists): unknown in the
         // first preview, empty until the groups exist.
         const liveGroups = aws.eks.getNodeGroupsOutput({ clusterName: this.clusterName }, { parent: this }).names;
-        this.nodeGroups = scaling.map((groupScaling, i) => {
+        const nodeGroups = scaling.map((groupScaling, i) => {
             const groupName = `${name}-nodes-az${i + 1}`;
             const desiredSize: pulumi.Output<number> = pulumi.all([liveGroups, this.clusterName]).apply(([names, clusterName]): pulumi.Output<number> => {
                 const physical = autoNamedNodeGroup(names ?? [], groupName);
@@ -466,7 +607,7 @@ export class EksCluster extends pulumi.ComponentResource {
                     },
                     // Nodes that start before their policies are attached, or before aws-node has its
                     // role, cannot join the cluster or give pods addresses.
-                    { parent: this, dependsOn: [...nodePolicies, this.vpcCni] },
+                    { parent: this, dependsOn: [...nodePolicies, vpcCni] },
                 );
         });
 
@@ -491,7 +632,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
         // After the nodes: the controller Deployment has nowhere to run before, and the add-on would
         // sit DEGRADED until the create times out.
-        this.ebsCsiDriver = new aws.eks.Addon(
+        const ebsCsiDriver = new aws.eks.Addon(
             `${name}-ebs-csi-driver`,
             {
                 clusterName: this.clusterName,
@@ -506,13 +647,13 @@ export class EksCluster extends pulumi.ComponentResource {
             // The role and its policy are explicit dependencies, so a destroy deletes them only after
             // the add-on, which itself goes only after every workload and PVC (ClusterTarget.dependsOn):
             // the controller can still delete the EBS volumes of Delete-class claims.
-            { parent: this, dependsOn: [...this.nodeGroups, ebsCsiRole, ebsCsiPolicy] },
+            { parent: this, dependsOn: [...nodeGroups, ebsCsiRole, ebsCsiPolicy] },
         );
 
         // eks.Cluster only makes coredns a managed add-on when it has a default node group or Fargate
         // (pulumi-eks cluster.ts); with skipDefaultNodeGroup it stays the self-managed copy EKS
         // bootstraps. Adopt it here, after the nodes, so EKS upgrades it with the cluster.
-        this.coredns = new aws.eks.Addon(
+        const coredns = new aws.eks.Addon(
             `${name}-coredns`,
             {
                 clusterName: this.clusterName,
@@ -522,59 +663,10 @@ export class EksCluster extends pulumi.ComponentResource {
                 resolveConflictsOnUpdate: "OVERWRITE",
                 preserve: true,
             },
-            { parent: this, dependsOn: this.nodeGroups },
+            { parent: this, dependsOn: nodeGroups },
         );
 
-        // Without metrics-server an HPA holds its minimum and never scales up (GKE and AKS ship one).
-        this.metricsServer = new aws.eks.Addon(
-            `${name}-metrics-server`,
-            {
-                clusterName: this.clusterName,
-                addonName: "metrics-server",
-                addonVersion: version("metrics-server"),
-                resolveConflictsOnCreate: "OVERWRITE",
-                resolveConflictsOnUpdate: "OVERWRITE",
-            },
-            { parent: this, dependsOn: this.nodeGroups },
-        );
-
-        this.ingressAddresses = Array.from(
-            { length: network.publicSubnets },
-            (_, i) =>
-                new aws.ec2.Eip(
-                    `${name}-ingress-${i + 1}`,
-                    { domain: "vpc", tags: { Name: `${name}-ingress-${i + 1}`, purpose: "ingress NLB" } },
-                    { parent: this, protect: args.protectIngressAddresses ?? false },
-                ),
-        );
-
-        // The VolumeSnapshot CRDs and controller, for the platform-snapshots class (EBS snapshots).
-        this.snapshotController = new aws.eks.Addon(
-            `${name}-snapshot-controller`,
-            {
-                clusterName: this.clusterName,
-                addonName: "snapshot-controller",
-                addonVersion: version("snapshot-controller"),
-                resolveConflictsOnCreate: "OVERWRITE",
-                resolveConflictsOnUpdate: "OVERWRITE",
-            },
-            { parent: this, dependsOn: this.nodeGroups },
-        );
-        // Managed node groups without security groups in their launch template get this one.
-        this.nodeSecurityGroupId = cluster.eksCluster.vpcConfig.clusterSecurityGroupId;
-
-        // kubeconfigJson, not getKubeconfig(): a component method call needs the engine's `call`.
-        this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
-        this.readyDependencies = [this.vpcCni, ...this.nodeGroups, this.coredns, this.ebsCsiDriver, this.metricsServer, this.snapshotController];
-
-        this.registerOutputs({
-            kubeconfig: this.kubeconfig,
-            clusterName: this.clusterName,
-            vpcId: this.vpcId,
-            privateSubnetIds: this.privateSubnetIds,
-            publicSubnetIds: this.publicSubnetIds,
-        });
+        return { vpcCni, nodeGroups, ebsCsiDriver, coredns };
     }
 
     /** An IRSA role only `serviceAccount` of this cluster can assume, with one managed policy. */
@@ -642,8 +734,11 @@ export class EksCluster extends pulumi.ComponentResource {
     }
 }
 
-/** The NLB facts with the stack's Elastic IPs: their allocations on the Service, their IPs as `ingressAddress`. */
-export function awsLoadBalancer(eips: readonly aws.ec2.Eip[], publicSubnetIds: pulumi.Input<string[]>): LoadBalancerFacts {
+/**
+ * The NLB facts with the stack's Elastic IPs: their allocations on the Service, their IPs as
+ * `ingressAddress`; the in-tree controller's NLB with managed nodes, Auto Mode's with `auto`.
+ */
+export function awsLoadBalancer(eips: readonly aws.ec2.Eip[], publicSubnetIds: pulumi.Input<string[]>, nodeMode: NodeMode = "managed"): LoadBalancerFacts {
     const address = pulumi
         .all([pulumi.all(eips.map((e) => e.allocationId)), pulumi.output(publicSubnetIds)])
         .apply(([ids, subnets]) => nlbAddressAnnotations(ids, subnets));
@@ -651,15 +746,52 @@ export function awsLoadBalancer(eips: readonly aws.ec2.Eip[], publicSubnetIds: p
     for (const key of ["service.beta.kubernetes.io/aws-load-balancer-eip-allocations", "service.beta.kubernetes.io/aws-load-balancer-subnets"]) {
         claim[key] = address.apply((a) => a[key]);
     }
-    return { ...AWS_LOAD_BALANCER, address: { addresses: pulumi.all(eips.map((e) => e.publicIp)), annotations: claim } };
+    // Both controllers read the same two annotations (in-tree: cloud-provider-aws; Auto Mode: the
+    // Load Balancer Controller's eip-allocations, internet-facing only).
+    const facts = nodeMode === "auto" ? AWS_AUTO_MODE_LOAD_BALANCER : AWS_LOAD_BALANCER;
+    return { ...facts, address: { addresses: pulumi.all(eips.map((e) => e.publicIp)), annotations: claim } };
+}
+
+/**
+ * Why the stack's running cluster cannot move to node mode `wanted`, or undefined (no cluster yet,
+ * or the same mode). Refused both ways, before anything changes, because the switch is not an
+ * update that keeps data: volumes made by the EBS CSI driver (`ebs.csi.aws.com`, Postgres's among
+ * them) cannot be attached by Auto Mode's block storage (`ebs.csi.eks.amazonaws.com`) nor the other
+ * way round, every StorageClass would be replaced, and the ingress Service would move to another
+ * load balancer controller. AWS documents an in-place path (update-cluster-config, then each
+ * detached volume re-created from a snapshot by awslabs/eks-auto-mode-ebs-migration-tool, then the
+ * node groups drained, and a new load balancer): a runbook with downtime, not a preview the program
+ * could make safe (EKS user guide auto-enable-existing, auto-migrate-mng; checked 2026-12-01).
+ */
+export function nodeModeSwitchProblem(clusterName: string, live: NodeMode | undefined, wanted: NodeMode): string | undefined {
+    if (live === undefined || live === wanted) return undefined;
+    return (
+        `platform:nodeMode: "${wanted}" cannot be applied to the running EKS cluster ${clusterName}, which runs ${live === "auto" ? "EKS Auto Mode" : "managed node groups"}: ` +
+        `its volumes (Postgres's among them) were made by ${live === "auto" ? EBS_AUTO_MODE_PROVISIONER : EBS_CSI_PROVISIONER}, which ${wanted === "auto" ? "Auto Mode" : "the EBS CSI driver"} cannot attach. ` +
+        `Keep it with: pulumi config set platform:nodeMode ${live}; to move, see README "Changing nodeMode on AWS" (a new stack and a restore, or AWS's volume migration by hand)`
+    );
+}
+
+/** The node mode of the stack's cluster as EKS reports it, or undefined before the cluster exists. */
+export async function liveEksNodeMode(clusterName: string): Promise<NodeMode | undefined> {
+    const { names } = await aws.eks.getClusters();
+    if (!names.includes(clusterName)) return undefined;
+    const live = await aws.eks.getCluster({ name: clusterName });
+    return live.computeConfigs[0]?.enabled === true ? "auto" : "managed";
+}
+
+/**
+ * Refuses a `platform:nodeMode` switch on a running cluster before any resource is registered, so
+ * the preview fails with the reason instead of planning a change that strands the data.
+ */
+export async function refuseNodeModeSwitch(config: AwsConfig, clusterName = eksClusterName(pulumi.getProject(), pulumi.getStack())): Promise<void> {
+    const problem = nodeModeSwitchProblem(clusterName, await liveEksNodeMode(clusterName), config.cluster.nodeMode);
+    if (problem !== undefined) throw new pulumi.RunError(problem);
 }
 
 /** The whole AWS side of the platform: the EKS cluster, the ECR registry and the facts. */
 export function awsTarget(name: string, config: AwsConfig): ClusterTarget {
-    if (config.cluster.nodeMode === "auto") {
-        // Refused rather than silently deployed as managed node groups: EKS Auto Mode is not built yet.
-        throw new pulumi.RunError("platform:nodeMode: auto (EKS Auto Mode) is not supported on aws yet; expected managed. Remove it with: pulumi config rm platform:nodeMode");
-    }
+    const auto = config.cluster.nodeMode === "auto";
     const cluster = new EksCluster(name, {
         cluster: config.cluster,
         network: {
@@ -669,17 +801,20 @@ export function awsTarget(name: string, config: AwsConfig): ClusterTarget {
         },
         protectIngressAddresses: config.workloads.protectData,
     });
-    // Managed node groups never resize themselves: this turns minNodes/maxNodes into real autoscaling.
-    const autoscaler = new ClusterAutoscaler(`${name}-cluster-autoscaler`, {
-        clusterName: cluster.clusterName,
-        region: config.aws.region,
-        kubernetesVersion: config.cluster.kubernetesVersion,
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuer: cluster.oidcIssuer,
-        provider: cluster.provider,
-        dependsOn: cluster.nodeGroups,
-    });
-    const registry = new EcrRegistry(`${name}-images`, { platform: nodePlatform(config.cluster.nodeSize) });
+    // Managed node groups never resize themselves: this turns minNodes/maxNodes into real
+    // autoscaling. Auto Mode scales its own nodes.
+    const autoscaler = auto
+        ? undefined
+        : new ClusterAutoscaler(`${name}-cluster-autoscaler`, {
+              clusterName: cluster.clusterName,
+              region: config.aws.region,
+              kubernetesVersion: config.cluster.kubernetesVersion,
+              oidcProviderArn: cluster.oidcProviderArn,
+              oidcIssuer: cluster.oidcIssuer,
+              provider: cluster.provider,
+              dependsOn: cluster.nodeGroups,
+          });
+    const registry = new EcrRegistry(`${name}-images`, { platform: auto ? AUTO_MODE_PLATFORM : nodePlatform(config.cluster.nodeSize) });
     // `platform:observability native`: Container Insights through the CloudWatch add-on.
     const observability =
         config.cluster.observability === "native"
@@ -689,7 +824,7 @@ export function awsTarget(name: string, config: AwsConfig): ClusterTarget {
                   logRetentionDays: config.cluster.logRetentionDays,
                   oidcProviderArn: cluster.oidcProviderArn,
                   oidcIssuer: cluster.oidcIssuer,
-                  dependsOn: cluster.nodeGroups,
+                  dependsOn: cluster.nodesReady,
               })
             : undefined;
     const shared = new EfsSharedStorage(`${name}-shared`, {
@@ -698,25 +833,27 @@ export function awsTarget(name: string, config: AwsConfig): ClusterTarget {
         vpcId: cluster.vpcId,
         privateSubnetIds: cluster.privateSubnetIds,
         subnetCount: cluster.zones,
+        // Managed nodes and Auto Mode's default NodeClass both carry the cluster security group.
         nodeSecurityGroupId: cluster.nodeSecurityGroupId,
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,
         protect: config.workloads.protectData,
-        dependsOn: cluster.nodeGroups,
+        dependsOn: cluster.nodesReady,
     });
     return {
         cloud: "aws",
         provider: cluster.provider,
         kubeconfig: cluster.kubeconfig,
-        storage: awsStorageFacts(config.storage.tier, shared.classFacts),
-        loadBalancer: awsLoadBalancer(cluster.ingressAddresses, cluster.publicSubnetIds),
-        // Node pools under the cluster autoscaler: the only node mode so far.
-        nodes: MANAGED_NODES,
+        storage: awsStorageFacts(config.storage.tier, shared.classFacts, config.cluster.nodeMode),
+        loadBalancer: awsLoadBalancer(cluster.ingressAddresses, cluster.publicSubnetIds, config.cluster.nodeMode),
+        // Node groups under the Cluster Autoscaler, or Auto Mode's Karpenter.
+        nodes: auto ? KARPENTER_NODES : MANAGED_NODES,
+        dns: auto ? AUTO_MODE_DNS : KUBE_DNS,
         registry: registry.registry,
         observability:
             observability === undefined ? undefined : awsObservabilityOutput(cluster.physicalName, config.aws.region, controlPlaneLogGroupName(cluster.physicalName)),
         // Workloads also wait for the autoscaler: pods beyond minNodes' capacity only become Ready
         // (and Pulumi's await only succeeds) once it can add nodes.
-        dependsOn: [...cluster.readyDependencies, shared.addon, autoscaler],
+        dependsOn: [...cluster.readyDependencies, shared.addon, ...(autoscaler === undefined ? [] : [autoscaler])],
     };
 }

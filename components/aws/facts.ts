@@ -4,10 +4,17 @@
  * storage/ingress components can read it without an AWS account.
  */
 import type { StorageTier } from "../../config";
-import { blockStorageClasses, type LoadBalancerFacts, type StorageClassFacts, type StorageFacts } from "../cluster";
+import { blockStorageClasses, type DnsFacts, type LoadBalancerFacts, type NodeMode, type StorageClassFacts, type StorageFacts } from "../cluster";
 
 /** The EBS CSI driver (the `aws-ebs-csi-driver` add-on); the in-tree `kubernetes.io/aws-ebs` cannot make gp3. */
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";
+
+/**
+ * EKS Auto Mode's own block storage (no add-on): it serves only classes that name this provisioner,
+ * and cannot attach volumes made by `ebs.csi.aws.com`, nor the EBS CSI driver its volumes
+ * (docs.aws.amazon.com/eks/latest/userguide/create-storage-class.html, checked 2026-12-01).
+ */
+export const EBS_AUTO_MODE_PROVISIONER = "ebs.csi.eks.amazonaws.com";
 
 /**
  * StorageClass parameters per tier, with the EBS CSI driver's own parameter names
@@ -36,21 +43,35 @@ export const EBS_PARAMETERS: Readonly<Record<StorageTier, Readonly<Record<string
 };
 
 /**
+ * The parameters Auto Mode's provisioner takes per tier: the EBS CSI driver's, less
+ * `allowAutoIOPSIncreaseOnModify`, which Auto Mode's parameter table does not list (what it does
+ * with an unlisted parameter is not documented, so none is sent). An expanded premium volume there
+ * keeps the IOPS of its first size until raised by hand (`aws ec2 modify-volume --iops`).
+ */
+export const EBS_AUTO_MODE_PARAMETERS: Readonly<Record<StorageTier, Readonly<Record<string, string>>>> = {
+    ssd: EBS_PARAMETERS.ssd,
+    premium: Object.fromEntries(Object.entries(EBS_PARAMETERS.premium).filter(([k]) => k !== "allowAutoIOPSIncreaseOnModify")),
+};
+
+/**
  * EKS storage: EBS block classes per tier, the shared class where the stack made an EFS file system
  * (components/aws/efs.ts), and EBS snapshots (the snapshot-controller add-on serves the
- * VolumeSnapshot API; the EBS CSI driver takes the snapshots, no parameters needed).
+ * VolumeSnapshot API; the block driver takes the snapshots, no parameters needed). The block
+ * driver is the EBS CSI add-on with managed nodes, Auto Mode's own with `nodeMode auto`.
  */
-export function awsStorageFacts(tier: StorageTier, shared?: StorageClassFacts): StorageFacts {
+export function awsStorageFacts(tier: StorageTier, shared?: StorageClassFacts, nodeMode: NodeMode = "managed"): StorageFacts {
+    const [provisioner, parameters] =
+        nodeMode === "auto" ? [EBS_AUTO_MODE_PROVISIONER, EBS_AUTO_MODE_PARAMETERS[tier]] : [EBS_CSI_PROVISIONER, EBS_PARAMETERS[tier]];
     return {
-        // The EBS CSI driver can expand its volumes (EBS ModifyVolume).
-        classes: { ...blockStorageClasses({ provisioner: EBS_CSI_PROVISIONER, parameters: EBS_PARAMETERS[tier], allowVolumeExpansion: true }), shared },
+        // Both drivers can expand their volumes (EBS ModifyVolume).
+        classes: { ...blockStorageClasses({ provisioner, parameters, allowVolumeExpansion: true }), shared },
         // EKS still creates gp2 (in-tree provisioner) on every cluster: never name a class gp2.
         builtInClasses: ["gp2"],
         // gp2 has not been the default class since EKS 1.30 (the platform supports 1.31+), so there
         // is nothing to un-default; the platform's gp3 class becomes the default instead.
         builtInDefaultClass: undefined,
         makeDefault: true,
-        snapshots: { driver: EBS_CSI_PROVISIONER, parameters: {} },
+        snapshots: { driver: provisioner, parameters: {} },
     };
 }
 
@@ -70,6 +91,52 @@ export const AWS_LOAD_BALANCER: LoadBalancerFacts = {
         "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
     },
 };
+
+/**
+ * The NLB EKS Auto Mode makes (its built-in load balancing, which runs the AWS Load Balancer
+ * Controller's logic and reads its annotations, not the in-tree controller's). Sources, checked
+ * 2026-12-01: EKS user guide "Use Service Annotations to configure Network Load Balancers"
+ * (auto-configure-nlb) and the Load Balancer Controller's service annotations.
+ * - `loadBalancerClass` set explicitly, though Auto Mode makes it the default: the Service says
+ *   who owns it, and the in-tree controller skips it.
+ * - scheme `internet-facing`: that controller's default is `internal`.
+ * - target type `instance`: with `externalTrafficPolicy: Local` the NLB health-checks the
+ *   healthCheckNodePort, so only nodes running a controller pod get traffic, and the client IP
+ *   stays (as with the managed-node NLB).
+ * - cross-zone through `aws-load-balancer-attributes`: Auto Mode lists the in-tree
+ *   `aws-load-balancer-cross-zone-load-balancing-enabled` and `aws-load-balancer-type` as not
+ *   supported.
+ * The Elastic IP annotations (`eip-allocations`, `subnets`) keep their names (`awsLoadBalancer`).
+ * Unverified: Auto Mode's page lists `aws-load-balancer-subnets` but neither lists nor excludes
+ * `aws-load-balancer-eip-allocations` ("may not support all annotations"); its cluster policy
+ * allows ec2:DescribeAddresses. Check `aws elbv2 describe-load-balancers` on the first deploy.
+ */
+export const AWS_AUTO_MODE_LOAD_BALANCER: LoadBalancerFacts = {
+    serviceType: "LoadBalancer",
+    loadBalancerClass: "eks.amazonaws.com/nlb",
+    annotations: {
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "instance",
+        "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+    },
+};
+
+/**
+ * DNS on EKS Auto Mode: there are no CoreDNS pods; each node answers its pods' queries itself
+ * ("DNS queries from Pods on an Auto Mode node will always go to the node local DNS", EKS Auto Mode
+ * change log 2025-03-31), so a rule naming kube-dns pods matches nothing and a default-deny
+ * namespace loses DNS (aws/containers-roadmap#2552, open). Port 53 to any destination instead;
+ * checked 2026-12-01.
+ */
+export const AUTO_MODE_DNS: DnsFacts = { peers: "any" };
+
+/**
+ * EKS Auto Mode's built-in `general-purpose` NodePool, where the platform's pods run, launches
+ * amd64 instances only (C, M and R families, generation 5 or newer, on demand; the arm64-capable
+ * `system` pool is tainted CriticalAddonsOnly). EKS user guide "Enable or Disable Built-in
+ * NodePools", checked 2026-12-01.
+ */
+export const AUTO_MODE_PLATFORM = "linux/amd64";
 
 /**
  * The image platform the nodes run. The node group picks an arm64 AMI for Graviton types (a `g`

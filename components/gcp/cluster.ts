@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GKE_RELEASE_CHANNELS, GcpConfig, NodeMode, Observability } from "../../config";
 import { GKE_DEFAULT_ZONES } from "../../config/keys";
 import { CLUSTER_AUTOSCALER_DISRUPTION, MANAGED_NODES, type ClusterTarget, type NodeFacts } from "../cluster";
-import { gcpLoadBalancer, gcpStorageFacts, gkeContextName, gkeImagePlatform, gkeKubeconfig, gkeNodeTaintConfig, gkeObservabilityLinks, workloadPool } from "./facts";
+import { gcpLoadBalancer, gcpStorageFacts, GKE_DNS, gkeContextName, gkeImagePlatform, gkeKubeconfig, gkeNodeTaintConfig, gkeObservabilityLinks, workloadPool } from "./facts";
 import { DEFAULT_ADDRESS_PLAN, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME, type GkeAddressPlan } from "./network";
 import { GkeAccess } from "./access";
 import { ArtifactRegistry } from "./registry";
@@ -513,6 +513,7 @@ export function gcpTarget(config: GcpConfig): ClusterTarget {
         storage: gcpStorageFacts(config.storage.tier, gke.network.network.name),
         loadBalancer: gcpLoadBalancer({ loadBalancerIP: gke.ingressAddress.address, addresses: gke.ingressAddress.address.apply((ip) => [ip]) }),
         nodes: gkeNodeFacts(config.cluster.nodeMode),
+        dns: GKE_DNS,
         observability:
             config.cluster.observability === "none"
                 ? undefined

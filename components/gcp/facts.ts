@@ -4,10 +4,42 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { StorageTier } from "../../config";
-import { blockStorageClasses, type LoadBalancerFacts, type StaticAddress, type StorageClassFacts, type StorageFacts } from "../cluster";
+import {
+    blockStorageClasses,
+    CLUSTER_DNS_NAMESPACE,
+    type DnsFacts,
+    KUBE_DNS_PEER,
+    type LoadBalancerFacts,
+    type StaticAddress,
+    type StorageClassFacts,
+    type StorageFacts,
+} from "../cluster";
 
 /** The GKE-managed Compute Engine Persistent Disk CSI driver. */
 export const GCP_DISK_PROVISIONER = "pd.csi.storage.gke.io";
+
+/** The address NodeLocal DNSCache listens on in every pod's resolv.conf (the add-on's link-local default). */
+export const NODE_LOCAL_DNS_ADDRESS = "169.254.20.10";
+
+/**
+ * DNS on GKE: NodeLocal DNSCache is on by default (always on Autopilot; on Standard from
+ * 1.34.1-gke.3720000, and the platform defaults to 1.35), so pods query a cache on their node at
+ * 169.254.20.10, which forwards cluster names to kube-dns. A rule naming only the kube-dns pods can
+ * miss that host-network cache: the rule also allows the cache's pods and address (additive: on a
+ * cluster without the cache they match nothing). Sources, checked 2026-12-01:
+ * cloud.google.com/kubernetes-engine/docs/how-to/nodelocal-dns-cache; the same rule in
+ * gke-labs/kube-agents#162 and tektoncd/operator#4001.
+ */
+export const GKE_DNS: DnsFacts = {
+    peers: [
+        KUBE_DNS_PEER,
+        {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": CLUSTER_DNS_NAMESPACE } },
+            podSelector: { matchLabels: { "k8s-app": "node-local-dns" } },
+        },
+        { ipBlock: { cidr: `${NODE_LOCAL_DNS_ADDRESS}/32` } },
+    ],
+};
 
 /** The GKE-managed Filestore CSI driver (add-on `gcpFilestoreCsiDriverConfig`). */
 export const GCP_FILESTORE_PROVISIONER = "filestore.csi.storage.gke.io";

@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { LocalSettings } from "../../config";
-import { blockStorageClasses, MANAGED_NODES, type ClusterTarget, type LoadBalancerFacts, type StorageClassFacts, type StorageFacts } from "../cluster";
+import { blockStorageClasses, KUBE_DNS, MANAGED_NODES, type ClusterTarget, type LoadBalancerFacts, type StorageClassFacts, type StorageFacts } from "../cluster";
 
 /** Built-in classes of kind (`standard`), minikube (`standard`) and Docker Desktop (`hostpath`). */
 export const LOCAL_BUILT_IN_CLASSES = ["standard", "hostpath"] as const;
@@ -120,6 +120,8 @@ export function localTarget(name: string, settings: LocalSettings): ClusterTarge
         // No autoscaler runs here; the managed (cluster-autoscaler) annotations are inert, and the
         // pods stay the same as on the clouds.
         nodes: MANAGED_NODES,
+        // kind, minikube and Docker Desktop run CoreDNS labelled k8s-app=kube-dns.
+        dns: KUBE_DNS,
         // Built into the local engine for its own platform (arm64 on Apple silicon). minikube and
         // Docker Desktop run on that engine; kind nodes get the image loaded into them.
         registry: {

@@ -1,9 +1,10 @@
-import { CLUSTER_AUTOSCALER_DISRUPTION } from "../../components/cluster";
+import { CLUSTER_AUTOSCALER_DISRUPTION, KUBE_DNS } from "../../components/cluster";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { Postgres, postgresImage } from "../../components/postgres";
+import { dnsEgressRule } from "../../components/namespace";
 import { BACKUP_SCRIPTS_DIR, POSTGRES_BACKUP_APP, PostgresBackup, validateBackupArgs } from "../../components/postgres-backup";
 import { EXAMPLE_STACK_OF, runStack } from "../../scripts/plan-lib";
 import { mockState, type RecordedResource, type ResourceSet, runProgram } from "../harness/mocks";
@@ -29,7 +30,7 @@ function deploy(extra: Partial<ConstructorParameters<typeof PostgresBackup>[1]> 
         );
         return new PostgresBackup(
             "postgres-backup",
-            { namespace: "apps", postgres: postgres.connection, storageClassName: "platform-retain", protectData: true, ...extra },
+            { namespace: "apps", postgres: postgres.connection, storageClassName: "platform-retain", dns: KUBE_DNS, protectData: true, ...extra },
             { provider },
         );
     });
@@ -136,7 +137,11 @@ describe("PostgresBackup", () => {
             to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "postgres", "app.kubernetes.io/instance": "postgres", "app.kubernetes.io/part-of": "platform" } } }],
             ports: [{ protocol: "TCP", port: 5432 }],
         });
+        assert.deepEqual(p.egress[1], dnsEgressRule(KUBE_DNS));
         assert.deepEqual(p.egress[1].ports, [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
+        // The target's resolvers, whichever they are (EKS Auto Mode: port 53 to anywhere).
+        const auto = policyNamed((await deploy({ dns: { peers: "any" } })).resources, "postgres-backup-egress").spec;
+        assert.deepEqual(auto.egress[1], { ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] });
         // The job pods carry the label the policies select on.
         assert.equal(cronJob(resources).spec.jobTemplate.spec.template.metadata.labels["app.kubernetes.io/name"], POSTGRES_BACKUP_APP);
     });

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { APP_DIR, AppImage, contentTag } from "../../components/app-image";
-import { CLUSTER_AUTOSCALER_DISRUPTION, KARPENTER_DISRUPTION, type ImageRegistry } from "../../components/cluster";
+import { CLUSTER_AUTOSCALER_DISRUPTION, KARPENTER_DISRUPTION, KUBE_DNS, type ImageRegistry } from "../../components/cluster";
 import { AppNamespace } from "../../components/namespace";
 import { Postgres } from "../../components/postgres";
 import { gatewayEntryPoint } from "../../components/envoy-gateway";
@@ -361,7 +361,7 @@ describe("the workloads together", () => {
     it("wire Redis to the app, keep every password out of plain inputs, and pass the schema with our provider", async () => {
         const { resources, result } = await runProgram(() => {
             const provider = new k8s.Provider("k8s", { context: "kind-kind" });
-            const ns = new AppNamespace("apps", { name: "apps" }, { provider });
+            const ns = new AppNamespace("apps", { name: "apps", dns: KUBE_DNS }, { provider });
             const redis = new Redis("redis", { namespace: ns.name, storageClassName: "general", storageSize: "5Gi", protectData: true, disruption: CLUSTER_AUTOSCALER_DISRUPTION }, { provider });
             new Postgres(
                 "postgres",

@@ -75,14 +75,22 @@ describe("config: wave-2 keys", () => {
             assert.equal(read({ ...GCP, "platform:nodeMode": "auto" }).cluster.nodeMode, "auto");
         });
 
-        it("auto is refused on aws until EKS Auto Mode is built, before anything is created", () => {
-            assert.deepEqual(problems({ ...AWS, "platform:nodeMode": "auto" }), [
-                'platform:nodeMode: "auto" (EKS Auto Mode) is not offered on aws yet; expected managed. Remove it with: pulumi config rm platform:nodeMode',
+        it("auto is offered on every cloud (EKS Auto Mode on aws) and refuses the node-pool keys there too", () => {
+            for (const base of [AWS, GCP, AZURE]) assert.equal(read({ ...base, "platform:nodeMode": "auto" }).cluster.nodeMode, "auto");
+            assert.deepEqual(problems({ ...AWS, "platform:nodeMode": "auto", "platform:minNodes": "3", "platform:nodeSize": "m7g.large" }), [
+                "platform:nodeSize: applies only when platform:nodeMode is managed (this stack is auto: the cloud sizes its nodes); remove it with: pulumi config rm platform:nodeSize",
+                "platform:minNodes: applies only when platform:nodeMode is managed (this stack is auto: the cloud sizes its nodes); remove it with: pulumi config rm platform:minNodes",
             ]);
-            assert.equal(read({ ...AZURE, "platform:nodeMode": "auto" }).cluster.nodeMode, "auto");
         });
 
-                it("is a cloud-only key: auto on local is an error naming the key", () => {
+        it("auto on aws keeps the network keys, which still shape the VPC Auto Mode's nodes run in", () => {
+            const c = read({ ...AWS, "platform:nodeMode": "auto", "platform:availabilityZones": "2", "platform:vpcCidr": "10.8.0.0/16" });
+            assert.equal(c.cloud, "aws");
+            if (c.cloud !== "aws") return;
+            assert.deepEqual([c.aws.availabilityZones, c.aws.vpcCidr], [2, "10.8.0.0/16"]);
+        });
+
+        it("is a cloud-only key: auto on local is an error naming the key", () => {
             assert.deepEqual(problems({ ...LOCAL, "platform:nodeMode": "auto" }), [
                 "platform:nodeMode: applies only when platform:cloud is aws or gcp or azure (this stack is local); remove it with: pulumi config rm platform:nodeMode",
             ]);

@@ -87,6 +87,8 @@ function installAwsMocks(): void {
         repositoryUrl: `${AWS_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/${a.name}`,
     }));
     // A fresh stack: the cluster has no node groups yet, so each starts at its minimum.
+    // A fresh account: no EKS cluster yet, so no node mode switch to refuse.
+    mockCall("aws:eks/getClusters:getClusters", () => ({ names: [], id: "eu-west-1" }));
     mockCall("aws:eks/getNodeGroups:getNodeGroups", (a) => ({ clusterName: a.inputs.clusterName, names: [], id: String(a.inputs.clusterName) }));
     mockState("aws:ec2/eip:Eip", (a) => {
         const n = Number(/-(\d+)$/.exec(a.name)?.[1] ?? "0");

@@ -9,13 +9,11 @@ import type { PlatformOutputs } from "../../components/cluster";
 import { ENVOY_GATEWAY, GATEWAY_API } from "../../components/gateway-versions";
 import { ADDON_NAMESPACE_LABELS } from "../../components/workload-security";
 import type { Cloud } from "../../config";
-import { PLATFORM_POLICIES } from "../../policy/rules";
-import { violations } from "../../policy/testing";
 import { EXAMPLE_STACK_OF, runStack } from "../../scripts/plan-lib";
 import { MOCK_LB_INGRESS } from "../harness/cloud-mocks";
 import type { RecordedResource, ResourceSet } from "../harness/mocks";
 import { valueOf } from "../harness/mocks";
-import { validateKubernetesObject } from "../harness/schema";
+import { policyViolations, schemaFailures } from "../harness/stack-checks";
 
 const T = {
     release: "kubernetes:helm.sh/v3:Release",
@@ -180,18 +178,7 @@ for (const cloud of ["local", "aws", "gcp", "azure"] as const) {
         });
 
         it("gives every Kubernetes object a valid shape and satisfies the policy pack", async () => {
-            const failures: string[] = [];
-            for (const r of resources.kubernetesObjects()) {
-                try {
-                    validateKubernetesObject(r);
-                } catch (e) {
-                    failures.push(`${r.type} ${r.name}: ${e instanceof Error ? e.message : String(e)}`);
-                }
-            }
-            for (const r of resources.all.filter((x) => x.custom && !x.read)) {
-                for (const policy of PLATFORM_POLICIES) for (const v of await violations(policy, r.type, r.inputs, r.name)) failures.push(`${policy.name}: ${r.name}: ${v}`);
-            }
-            assert.deepEqual(failures, []);
+            assert.deepEqual([...schemaFailures(resources), ...(await policyViolations(resources))], []);
         });
     });
 

@@ -8,17 +8,22 @@ import type { PlatformOutputs } from "../../components/cluster";
 import type { Cloud } from "../../config";
 import { EXAMPLE_STACK_OF, runStack } from "../../scripts/plan-lib";
 import { STATEFUL_DATA_LABEL } from "../../components/workload-security";
-import { PLATFORM_POLICIES } from "../../policy/rules";
-import { violations } from "../../policy/testing";
-import { MOCK_LB_INGRESS } from "../harness/cloud-mocks";
-import { isSecret, type ResourceSet, valueOf } from "../harness/mocks";
-import { validateKubernetesObject } from "../harness/schema";
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { eksClusterName } from "../../components/aws/cluster";
+import { mapConfigSource, readConfig } from "../../config";
+import { parseStackConfig } from "../../scripts/plan-lib";
+import { deploy as deployAws } from "../../stacks/aws";
+import { installCloudMocks, MOCK_LB_INGRESS } from "../harness/cloud-mocks";
+import { isSecret, mockCall, type ResourceSet, runProgram, valueOf } from "../harness/mocks";
+import { policyViolations, schemaFailures } from "../harness/stack-checks";
 
 function evaluate(cloud: Cloud, extra: Record<string, string> = {}): Promise<{ outputs: PlatformOutputs; resources: ResourceSet }> {
     return runStack(EXAMPLE_STACK_OF[cloud], extra);
 }
 
 const KUBERNETES_PROVIDER = "pulumi:providers:kubernetes";
+
 
 for (const cloud of ["local", "aws", "gcp", "azure"] as const) {
     describe(`stack: ${cloud}`, () => {
@@ -46,25 +51,11 @@ for (const cloud of ["local", "aws", "gcp", "azure"] as const) {
         });
 
         it("gives every Kubernetes object a valid shape (Kubernetes OpenAPI schema)", () => {
-            const failures: string[] = [];
-            for (const r of resources.kubernetesObjects()) {
-                try {
-                    validateKubernetesObject(r);
-                } catch (e) {
-                    failures.push(`${r.type} ${r.name}: ${e instanceof Error ? e.message : String(e)}`);
-                }
-            }
-            assert.deepEqual(failures, []);
+            assert.deepEqual(schemaFailures(resources), []);
         });
 
         it("satisfies every rule of the policy pack the preview job enforces", async () => {
-            const found: string[] = [];
-            for (const r of resources.all.filter((x) => x.custom && !x.read)) {
-                for (const policy of PLATFORM_POLICIES) {
-                    for (const v of await violations(policy, r.type, r.inputs, r.name)) found.push(`${policy.name}: ${r.type} ${r.name}: ${v}`);
-                }
-            }
-            assert.deepEqual(found, []);
+            assert.deepEqual(await policyViolations(resources), []);
         });
 
         it("marks Postgres as stateful data, so the pack holds it to the Retain class", () => {
@@ -131,3 +122,72 @@ for (const cloud of ["local", "aws", "gcp", "azure"] as const) {
         });
     });
 }
+
+describe("stack: aws-auto (EKS Auto Mode, Pulumi.aws-auto.yaml)", () => {
+    let resources: ResourceSet;
+    let outputs: PlatformOutputs;
+    before(async () => {
+        ({ outputs, resources } = await runStack("aws-auto"));
+    });
+
+    it("satisfies the policy pack and the Kubernetes schema, every object on the one provider", async () => {
+        assert.deepEqual(await policyViolations(resources), []);
+        assert.deepEqual(schemaFailures(resources), []);
+        const providers = resources.ofType(KUBERNETES_PROVIDER);
+        assert.equal(providers.length, 1);
+        const ref = `${providers[0].urn}::${providers[0].name}-id`;
+        const objects = resources.all.filter((r) => r.type.startsWith("kubernetes:") && r.custom && r.type !== KUBERNETES_PROVIDER);
+        assert.deepEqual(objects.filter((r) => r.provider !== ref).map((r) => `${r.type} ${r.name}`), []);
+    });
+
+    it("tells Karpenter never to move Redis or Postgres to consolidate, and annotates nothing else", () => {
+        const template = (type: string, name: string) =>
+            (resources.one(type, name).inputs.spec as { template: { metadata: { annotations?: Record<string, string> } } }).template.metadata.annotations ?? {};
+        for (const name of ["redis", "postgres"]) assert.deepEqual(template("kubernetes:apps/v1:StatefulSet", name), { "karpenter.sh/do-not-disrupt": "true" }, name);
+        assert.deepEqual(template("kubernetes:apps/v1:Deployment", "visit-counter"), {});
+    });
+
+    it("makes the platform's block classes and snapshots on Auto Mode's EBS provisioner", () => {
+        const classes = resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass").map((c) => [(c.inputs.metadata as { name: string }).name, c.inputs.provisioner]);
+        assert.deepEqual(Object.fromEntries(classes), {
+            "platform-standard": "ebs.csi.eks.amazonaws.com",
+            "platform-retain": "ebs.csi.eks.amazonaws.com",
+            "platform-shared": "efs.csi.aws.com",
+        });
+        assert.equal(resources.one("kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass").inputs.driver, "ebs.csi.eks.amazonaws.com");
+    });
+
+    it("gives ingress-nginx's Service Auto Mode's NLB class with the stack's Elastic IPs, and exports them", async () => {
+        const release = resources.ofType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "ingress-nginx");
+        const service = (release?.inputs.values as { controller: { service: { loadBalancerClass?: string; annotations: Record<string, string> } } }).controller.service;
+        assert.equal(service.loadBalancerClass, "eks.amazonaws.com/nlb");
+        assert.equal(service.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internet-facing");
+        assert.equal(service.annotations["service.beta.kubernetes.io/aws-load-balancer-eip-allocations"], "eipalloc-0ingress0001,eipalloc-0ingress0002,eipalloc-0ingress0003");
+        assert.deepEqual(await valueOf(outputs.ingressAddress), ["198.51.100.11", "198.51.100.12", "198.51.100.13"]);
+    });
+
+    it("is refused before anything is registered when the stack's cluster already runs managed node groups", async () => {
+        const values = { ...parseStackConfig(fs.readFileSync("Pulumi.aws-auto.yaml", "utf8")).values };
+        const config = readConfig(mapConfigSource(values));
+        assert.equal(config.cloud, "aws");
+        if (config.cloud !== "aws") return;
+        installCloudMocks("aws");
+        const name = eksClusterName(pulumi.getProject(), pulumi.getStack());
+        mockCall("aws:eks/getClusters:getClusters", () => ({ names: [name] }));
+        mockCall("aws:eks/getCluster:getCluster", () => ({ name, computeConfigs: [{ enabled: false }] }));
+        const { resources: registered } = await runProgram(() =>
+            assert.rejects(deployAws(config), new RegExp(`platform:nodeMode: "auto" cannot be applied to the running EKS cluster ${name}, which runs managed node groups`)),
+        );
+        assert.deepEqual(registered.all.map((r) => r.type), []);
+    });
+
+    it("keeps DNS working under default-deny: port 53 to the node's own resolver, wherever it answers", () => {
+        const dns = resources.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "apps-allow-dns");
+        assert.deepEqual((dns.inputs.spec as { egress: unknown[] }).egress, [{ ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }]);
+    });
+
+    it("runs no Cluster Autoscaler and no node group", () => {
+        assert.equal(resources.ofType("platform:aws:ClusterAutoscaler").length, 0);
+        assert.equal(resources.ofType("eks:index:ManagedNodeGroup").length, 0);
+    });
+});

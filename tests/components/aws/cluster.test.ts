@@ -14,14 +14,17 @@ import {
     eksClusterName,
     eksSupportType,
     type EksClusterArgs,
+    AUTO_MODE_NETWORK_POLICY,
     nodeGroupScaling,
+    nodeModeSwitchProblem,
+    refuseNodeModeSwitch,
     splitAcrossZones,
     subnetLayout,
     validateEksClusterArgs,
 } from "../../../components/aws/cluster";
 import { eksAddonVersion } from "../../../components/aws/addon-versions";
 import { awsStorageFacts } from "../../../components/aws/facts";
-import { MANAGED_NODES } from "../../../components/cluster";
+import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, MANAGED_NODES } from "../../../components/cluster";
 import { irsaTrustPolicy } from "../../../components/aws/iam";
 import { mapConfigSource, readConfig, type AwsConfig } from "../../../config";
 import { isSecret, mockCall, mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
@@ -705,14 +708,6 @@ describe("awsTarget", () => {
         assert.equal(none.result.observability, undefined);
     });
 
-    it("refuses nodeMode auto before creating anything, instead of deploying managed node groups", async () => {
-        // Config refuses it first (tests/config); the component refuses it too, for any other caller.
-        const managed = awsConfig();
-        const auto = { ...managed, cluster: { ...managed.cluster, nodeMode: "auto" as const } };
-        const { resources } = await runProgram(() => assert.throws(() => awsTarget("aws", auto), /platform:nodeMode: auto \(EKS Auto Mode\) is not supported on aws yet/));
-        assert.equal(resources.all.length, 0);
-    });
-
     it("builds arm64 images when the nodes are Graviton", async () => {
         const { result } = await runProgram(() => awsTarget("aws", awsConfig({ "platform:nodeSize": "m7g.large" })));
         assert.equal(result.registry.platform, "linux/arm64");
@@ -740,5 +735,176 @@ describe("awsTarget", () => {
             { minSize: 1, maxSize: 3, desiredSize: 1 },
             { minSize: 1, maxSize: 2, desiredSize: 1 },
         ]);
+    });
+});
+
+describe("EKS Auto Mode (platform:nodeMode auto)", () => {
+    beforeEach(() => {
+        liveGroups = {};
+        mockAws();
+    });
+
+    function autoConfig(values: Record<string, string> = {}): AwsConfig {
+        const config = readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1", "platform:nodeMode": "auto", ...values }));
+        assert.equal(config.cloud, "aws");
+        return config as AwsConfig;
+    }
+
+    const addonNames = (resources: ResourceSet): string[] => resources.ofType(ADDON).map((a) => String(a.inputs.addonName)).sort();
+
+    it("creates the cluster with Auto Mode on, and neither kube-proxy nor CoreDNS as add-ons (Auto Mode runs both itself)", async () => {
+        const { resources } = await runProgram(() => awsTarget("aws", autoConfig()));
+        const cluster = resources.one("eks:index:Cluster");
+        // createNodeRole: pulumi-eks makes the node role Auto Mode's NodePools launch with.
+        assert.deepEqual(cluster.inputs.autoMode, { enabled: true, createNodeRole: true });
+        assert.equal((cluster.inputs.kubeProxyAddonOptions as { enabled?: boolean }).enabled, false);
+        assert.equal((cluster.inputs.corednsAddonOptions as { enabled?: boolean }).enabled, false);
+        // Auto Mode needs access entries (API authentication); the rest is the managed cluster's.
+        assert.equal(cluster.inputs.authenticationMode, "API");
+        assert.equal(cluster.inputs.skipDefaultNodeGroup, true);
+        assert.equal(cluster.inputs.name, CLUSTER_NAME);
+        assert.deepEqual(cluster.inputs.upgradePolicy, { supportType: "STANDARD" });
+        assert.deepEqual(cluster.inputs.enabledClusterLogTypes, [...CONTROL_PLANE_LOG_TYPES]);
+    });
+
+    it("gives the cluster only the private subnets, where Auto Mode's default NodeClass launches nodes (no public IPs)", async () => {
+        const auto = (await runProgram(() => awsTarget("aws", autoConfig()))).resources.one("eks:index:Cluster");
+        assert.deepEqual(auto.inputs.privateSubnetIds, NEW_PRIVATE);
+        assert.equal(auto.inputs.publicSubnetIds, undefined);
+        // Managed clusters keep both: their node groups choose the private subnets themselves.
+        const managed = (await runProgram(() => awsTarget("aws", autoConfig({ "platform:nodeMode": "managed" })))).resources.one("eks:index:Cluster");
+        assert.deepEqual(managed.inputs.publicSubnetIds, NEW_PUBLIC);
+    });
+
+    it("runs the snapshot controller on the built-in system NodePool, as AWS suggests", async () => {
+        const { resources } = await runProgram(() => awsTarget("aws", autoConfig()));
+        const snapshots = resources.one(ADDON, "aws-snapshot-controller");
+        assert.deepEqual(JSON.parse(String(snapshots.inputs.configurationValues)), { nodeSelector: { "karpenter.sh/nodepool": "system" } });
+        const managed = await runProgram(() => awsTarget("aws", autoConfig({ "platform:nodeMode": "managed" })));
+        assert.equal(managed.resources.one(ADDON, "aws-snapshot-controller").inputs.configurationValues, undefined);
+    });
+
+    it("has no node groups, node role, launch template, Cluster Autoscaler, VPC CNI, EBS CSI or CoreDNS add-on", async () => {
+        const { resources } = await runProgram(() => awsTarget("aws", autoConfig()));
+        assert.equal(resources.ofType(NODE_GROUP).length, 0);
+        assert.equal(resources.ofType("aws:ec2/launchTemplate:LaunchTemplate").length, 0);
+        assert.equal(resources.ofType("platform:aws:ClusterAutoscaler").length, 0);
+        // What stays: metrics-server for the HPA, the snapshot API (Auto Mode has none), EFS and CloudWatch.
+        assert.deepEqual(addonNames(resources), ["amazon-cloudwatch-observability", "aws-efs-csi-driver", "metrics-server", "snapshot-controller"]);
+        // Only the IRSA roles of the add-ons that remain (pulumi-eks makes the cluster and node roles).
+        assert.deepEqual(resources.ofType(ROLE).map((r) => r.name).sort(), ["aws-observability-role", "aws-shared-csi-role"]);
+        const managed = await runProgram(() => awsTarget("aws", autoConfig({ "platform:nodeMode": "managed" })));
+        assert.ok(addonNames(managed.resources).includes("aws-ebs-csi-driver") && addonNames(managed.resources).includes("vpc-cni"));
+    });
+
+    it("hands the platform gp3 and io2 classes on Auto Mode's own EBS provisioner, snapshots by the same driver", async () => {
+        for (const tier of ["ssd", "premium"] as const) {
+            const { result } = await runProgram(() => awsTarget("aws", autoConfig({ "platform:storageTier": tier })));
+            const { general, retain, shared } = result.storage.classes;
+            for (const c of [general, retain]) {
+                assert.equal(c.provisioner, "ebs.csi.eks.amazonaws.com");
+                assert.equal(c.volumeBindingMode, "WaitForFirstConsumer");
+                assert.equal(c.allowVolumeExpansion, true);
+                assert.equal(c.parameters.type, tier === "ssd" ? "gp3" : "io2");
+                assert.equal(c.parameters.encrypted, "true");
+            }
+            assert.deepEqual([general.reclaimPolicy, retain.reclaimPolicy], ["Delete", "Retain"]);
+            assert.deepEqual(result.storage.snapshots, { driver: "ebs.csi.eks.amazonaws.com", parameters: {} });
+            // Shared files stay on EFS, whose CSI add-on runs on Auto Mode nodes.
+            assert.equal(shared?.provisioner, "efs.csi.aws.com");
+            assert.equal(result.storage.makeDefault, true);
+        }
+    });
+
+    it("exposes ingress through one internet-facing Auto Mode NLB that holds the stack's Elastic IPs", async () => {
+        const { result } = await runProgram(() => awsTarget("aws", autoConfig()));
+        const lb = result.loadBalancer;
+        assert.equal(lb.serviceType, "LoadBalancer");
+        assert.equal(lb.loadBalancerClass, "eks.amazonaws.com/nlb");
+        assert.deepEqual(lb.annotations, {
+            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "instance",
+            "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+        });
+        const claim = lb.address?.annotations ?? {};
+        assert.equal(await valueOf(pulumiOutput(claim["service.beta.kubernetes.io/aws-load-balancer-eip-allocations"])), "eipalloc-01,eipalloc-02,eipalloc-03");
+        assert.equal(await valueOf(pulumiOutput(claim["service.beta.kubernetes.io/aws-load-balancer-subnets"])), NEW_PUBLIC.join(","));
+        assert.deepEqual(await valueOf(pulumiOutput(lb.address?.addresses)), ["198.51.100.1", "198.51.100.2", "198.51.100.3"]);
+    });
+
+    it("turns on NetworkPolicy enforcement through the cluster's own provider, before any workload", async () => {
+        const { result, resources } = await runProgram(() => awsTarget("aws", autoConfig()));
+        const cm = resources.one("kubernetes:core/v1:ConfigMap", "aws-network-policy");
+        assert.deepEqual(cm.inputs.metadata, { ...AUTO_MODE_NETWORK_POLICY.metadata });
+        assert.deepEqual(cm.inputs.data, { "enable-network-policy-controller": "true" });
+        assert.match(cm.provider, /pulumi:providers:kubernetes::aws-k8s::/);
+        const urns = await Promise.all(result.dependsOn.map((r) => valueOf(r.urn)));
+        assert.deepEqual(urns.map((u) => u.split("::").pop()), ["aws-network-policy", "aws-metrics-server", "aws-snapshot-controller", "aws-shared-csi-driver"]);
+        const managed = await runProgram(() => awsTarget("aws", autoConfig({ "platform:nodeMode": "managed" })));
+        assert.equal(managed.resources.ofType("kubernetes:core/v1:ConfigMap").length, 0, "with managed nodes the VPC CNI add-on enforces policies");
+    });
+
+    it("reports Karpenter's node facts and builds amd64 images, the only architecture of the general-purpose NodePool", async () => {
+        const { result } = await runProgram(() => awsTarget("aws", autoConfig()));
+        assert.deepEqual(result.nodes, KARPENTER_NODES);
+        assert.deepEqual(result.nodes.disruption.neverDisrupt, { [KARPENTER_DO_NOT_DISRUPT]: "true" });
+        assert.equal(result.registry.platform, "linux/amd64");
+    });
+
+    it("installs the add-ons with pods without waiting for node groups (Auto Mode launches nodes for pending pods)", async () => {
+        const { resources } = await runProgram(() => awsTarget("aws", autoConfig()));
+        for (const addon of resources.ofType(ADDON)) {
+            assert.ok(!addon.dependsOn.some((u) => u.includes(NODE_GROUP)), `${addon.name} waits for no node group`);
+        }
+        const cloudwatch = resources.ofType(ADDON).find((a) => a.inputs.addonName === "amazon-cloudwatch-observability");
+        assert.ok(cloudwatch?.dependsOn.some((u) => u.endsWith("::aws-observability-application")), "Fluent Bit still finds its log groups made first");
+    });
+
+    it("observability native and none work the same as on managed nodes, log retention included", async () => {
+        const native = await runProgram(() => awsTarget("aws", autoConfig({ "platform:logRetentionDays": "90" })));
+        const groups = native.resources.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => [g.inputs.name, g.inputs.retentionInDays]);
+        assert.deepEqual(Object.fromEntries(groups), {
+            [`/aws/eks/${CLUSTER_NAME}/cluster`]: 90,
+            [`/aws/containerinsights/${CLUSTER_NAME}/application`]: 90,
+            [`/aws/containerinsights/${CLUSTER_NAME}/dataplane`]: 90,
+            [`/aws/containerinsights/${CLUSTER_NAME}/host`]: 90,
+            [`/aws/containerinsights/${CLUSTER_NAME}/performance`]: 90,
+        });
+        assert.equal(((await valueOf(pulumiOutput(native.result.observability))) as Record<string, string>).controlPlaneLogs, `/aws/eks/${CLUSTER_NAME}/cluster`);
+        const none = await runProgram(() => awsTarget("aws", autoConfig({ "platform:observability": "none" })));
+        assert.deepEqual(addonNames(none.resources), ["aws-efs-csi-driver", "metrics-server", "snapshot-controller"]);
+        assert.deepEqual(none.resources.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.name), [`/aws/eks/${CLUSTER_NAME}/cluster`]);
+        assert.equal(none.result.observability, undefined);
+    });
+
+    describe("switching nodeMode on a running cluster", () => {
+        it("is allowed while no cluster exists, and a no-op when the mode stays", () => {
+            assert.equal(nodeModeSwitchProblem("c", undefined, "auto"), undefined);
+            assert.equal(nodeModeSwitchProblem("c", "auto", "auto"), undefined);
+            assert.equal(nodeModeSwitchProblem("c", "managed", "managed"), undefined);
+        });
+
+        it("is refused both ways, naming the key, the driver that made the volumes and how to keep the mode", () => {
+            assert.equal(
+                nodeModeSwitchProblem("platform-prod", "managed", "auto"),
+                'platform:nodeMode: "auto" cannot be applied to the running EKS cluster platform-prod, which runs managed node groups: its volumes (Postgres\'s among them) were made by ebs.csi.aws.com, which Auto Mode cannot attach. Keep it with: pulumi config set platform:nodeMode managed; to move, see README "Changing nodeMode on AWS" (a new stack and a restore, or AWS\'s volume migration by hand)',
+            );
+            assert.match(nodeModeSwitchProblem("platform-prod", "auto", "managed") ?? "", /runs EKS Auto Mode: .* made by ebs\.csi\.eks\.amazonaws\.com, which the EBS CSI driver cannot attach\. Keep it with: pulumi config set platform:nodeMode auto;/);
+        });
+
+        it("reads the live cluster's compute config and refuses before anything is registered", async () => {
+            const clusters: Record<string, boolean> = { [CLUSTER_NAME]: false, "someone-else": true };
+            mockCall("aws:eks/getClusters:getClusters", () => ({ names: Object.keys(clusters) }));
+            mockCall("aws:eks/getCluster:getCluster", (a) => ({ name: a.inputs.name, computeConfigs: [{ enabled: clusters[String(a.inputs.name)] }] }));
+            const { resources } = await runProgram(async () => {
+                await assert.rejects(refuseNodeModeSwitch(autoConfig(), CLUSTER_NAME), /platform:nodeMode: "auto" cannot be applied to the running EKS cluster platform-test, which runs managed node groups/);
+                await refuseNodeModeSwitch(autoConfig({ "platform:nodeMode": "managed" }), CLUSTER_NAME);
+                // Another stack's cluster in the account is not this stack's business.
+                await refuseNodeModeSwitch(autoConfig(), "platform-fresh");
+            });
+            assert.equal(resources.all.length, 0);
+            clusters[CLUSTER_NAME] = true;
+            await runProgram(() => assert.rejects(refuseNodeModeSwitch(autoConfig({ "platform:nodeMode": "managed" }), CLUSTER_NAME), /which runs EKS Auto Mode/));
+        });
     });
 });

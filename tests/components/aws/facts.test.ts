@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { AWS_LOAD_BALANCER, awsStorageFacts, EBS_CSI_PROVISIONER, nodePlatform } from "../../../components/aws/facts";
+import { AWS_AUTO_MODE_LOAD_BALANCER, AWS_LOAD_BALANCER, awsStorageFacts, EBS_CSI_PROVISIONER, nodePlatform } from "../../../components/aws/facts";
 
 describe("AWS facts", () => {
     it("ssd is encrypted gp3 on ext4 through the EBS CSI driver and becomes the default class", () => {
@@ -42,6 +42,37 @@ describe("AWS facts", () => {
         (facts.classes.general.parameters as Record<string, string>).type = "gp2";
         assert.equal(facts.classes.retain.parameters.type, "gp3", "the classes do not share one parameters object");
         assert.equal(awsStorageFacts("ssd").classes.general.parameters.type, "gp3");
+    });
+
+    it("Auto Mode: the same classes on its own provisioner, which the EBS CSI driver's volumes never mix with", () => {
+        const managed = awsStorageFacts("ssd");
+        const auto = awsStorageFacts("ssd", undefined, "auto");
+        assert.deepEqual(auto.classes.general, { ...managed.classes.general, provisioner: "ebs.csi.eks.amazonaws.com" });
+        assert.deepEqual(auto.classes.retain, { ...managed.classes.retain, provisioner: "ebs.csi.eks.amazonaws.com" });
+        assert.deepEqual(auto.snapshots, { driver: "ebs.csi.eks.amazonaws.com", parameters: {} });
+        assert.deepEqual([auto.builtInClasses, auto.builtInDefaultClass, auto.makeDefault], [["gp2"], undefined, true]);
+    });
+
+    it("Auto Mode premium: io2 at 50 IOPS/GiB with only the parameters Auto Mode documents", () => {
+        assert.deepEqual(awsStorageFacts("premium", undefined, "auto").classes.retain.parameters, {
+            type: "io2",
+            iopsPerGB: "50",
+            allowAutoIOPSPerGBIncrease: "true",
+            encrypted: "true",
+            "csi.storage.k8s.io/fstype": "ext4",
+        });
+        // The managed table is untouched.
+        assert.equal(awsStorageFacts("premium").classes.retain.parameters.allowAutoIOPSIncreaseOnModify, "true");
+    });
+
+    it("Auto Mode: its NLB class, internet-facing (its controller defaults to internal), cross-zone as an attribute", () => {
+        assert.equal(AWS_AUTO_MODE_LOAD_BALANCER.loadBalancerClass, "eks.amazonaws.com/nlb");
+        assert.equal(AWS_AUTO_MODE_LOAD_BALANCER.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internet-facing");
+        assert.equal(AWS_AUTO_MODE_LOAD_BALANCER.annotations["service.beta.kubernetes.io/aws-load-balancer-attributes"], "load_balancing.cross_zone.enabled=true");
+        // Annotations Auto Mode lists as not supported (EKS user guide auto-configure-nlb).
+        for (const refused of ["aws-load-balancer-type", "aws-load-balancer-cross-zone-load-balancing-enabled", "aws-load-balancer-internal", "load-balancer-source-ranges"]) {
+            assert.equal(AWS_AUTO_MODE_LOAD_BALANCER.annotations[`service.beta.kubernetes.io/${refused}`], undefined, refused);
+        }
     });
 
     it("exposes ingress through a cross-zone NLB made by the built-in service controller", () => {

@@ -15,7 +15,7 @@ import {
     type GkeClusterArgs,
 } from "../../../components/gcp/cluster";
 import { MANAGED_NODES } from "../../../components/cluster";
-import { gcpStorageFacts } from "../../../components/gcp/facts";
+import { gcpStorageFacts, GKE_DNS } from "../../../components/gcp/facts";
 import { DEFAULT_ADDRESS_PLAN } from "../../../components/gcp/network";
 import { GKE_DEFAULT_ZONES } from "../../../config/keys";
 import { runProgram, valueOf, type RecordedResource, type ResourceSet } from "../../harness/mocks";
@@ -447,6 +447,8 @@ describe("gcpTarget", () => {
         assert.deepEqual({ ...target.storage, classes: { ...target.storage.classes, shared: undefined } }, gcpStorageFacts("premium"));
         assert.deepEqual(target.storage.classes.retain.parameters, { type: "pd-ssd", "replication-type": "regional-pd", "csi.storage.k8s.io/fstype": "ext4" });
         assert.deepEqual(target.nodes, MANAGED_NODES);
+        // NodeLocal DNSCache is on by default from GKE 1.34.1-gke.3720000: DNS egress must reach it.
+        assert.equal(target.dns, GKE_DNS);
         assert.deepEqual(target.loadBalancer.annotations, { "cloud.google.com/l4-rbs": "enabled", "cloud.google.com/network-tier": "Premium" });
         assert.equal(await valueOf(target.registry.repository), `${REGION}-docker.pkg.dev/${PROJECT_ID}/platform/visit-counter`);
         const depUrns = await Promise.all(target.dependsOn.map((d) => valueOf(d.urn)));

@@ -217,3 +217,17 @@ for (const cloud of ["local", "aws", "gcp", "azure"] as const) {
         });
     });
 }
+
+describe("stack: aws-auto with ingressController gateway (EKS Auto Mode)", () => {
+    it("gives Envoy's Service Auto Mode's NLB class and the stack's Elastic IPs, as ingress-nginx gets them", async () => {
+        const { resources, outputs } = await runStack("aws-auto", { "platform:kubernetesVersion": "1.36", "platform:ingressController": "gateway" });
+        const service = envoyService(resources);
+        assert.equal(service.loadBalancerClass, "eks.amazonaws.com/nlb");
+        assert.equal(service.externalTrafficPolicy, "Local");
+        const annotations = service.annotations as Record<string, string>;
+        assert.equal(annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internet-facing");
+        assert.equal(annotations["service.beta.kubernetes.io/aws-load-balancer-eip-allocations"], "eipalloc-0ingress0001,eipalloc-0ingress0002,eipalloc-0ingress0003");
+        assert.deepEqual(await valueOf(outputs.ingressAddress), ["198.51.100.11", "198.51.100.12", "198.51.100.13"]);
+        assert.equal(resources.ofType(T.release).filter((r) => r.inputs.chart === "ingress-nginx").length, 0);
+    });
+});

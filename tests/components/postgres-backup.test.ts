@@ -8,6 +8,7 @@ import { dnsEgressRule } from "../../components/namespace";
 import { BACKUP_SCRIPTS_DIR, POSTGRES_BACKUP_APP, PostgresBackup, validateBackupArgs } from "../../components/postgres-backup";
 import { EXAMPLE_STACK_OF, runStack } from "../../scripts/plan-lib";
 import { mockState, type RecordedResource, type ResourceSet, runProgram } from "../harness/mocks";
+import { HARDENED_CONTAINER_SECURITY, volumeOwnerPodSecurity } from "../harness/objects";
 import { validateKubernetesObject } from "../harness/schema";
 
 import out = k8s.types.output;
@@ -87,21 +88,8 @@ describe("PostgresBackup", () => {
         const { resources } = await deploy();
         const pod = podSpec(resources);
         const c = pod.containers[0];
-        assert.deepEqual(pod.securityContext, {
-            runAsNonRoot: true,
-            runAsUser: 999,
-            runAsGroup: 999,
-            fsGroup: 999,
-            fsGroupChangePolicy: "OnRootMismatch",
-            seccompProfile: { type: "RuntimeDefault" },
-        });
-        assert.deepEqual(c.securityContext, {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            capabilities: { drop: ["ALL"] },
-            seccompProfile: { type: "RuntimeDefault" },
-        });
+        assert.deepEqual(pod.securityContext, volumeOwnerPodSecurity(999, 999));
+        assert.deepEqual(c.securityContext, HARDENED_CONTAINER_SECURITY);
         assert.equal(pod.automountServiceAccountToken, false);
         assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
         const mounts = Object.fromEntries(c.volumeMounts.map((m) => [m.mountPath, m]));

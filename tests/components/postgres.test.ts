@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { CLUSTER_AUTOSCALER_DISRUPTION } from "../../components/cluster";
 import { Postgres, postgresDataLayout, postgresIngressRules, postgresMajor, postgresProbes } from "../../components/postgres";
 import { type ResourceSet, runProgram, valueOf } from "../harness/mocks";
-import { as, assertNeverDisruptedWithoutPdb, container as containerOf, statefulSet } from "../harness/objects";
+import { as, assertNeverDisruptedWithoutPdb, container as containerOf, statefulSet, volumeOwnerPodSecurity } from "../harness/objects";
 import { mockPasswords, PASSWORD_TYPE, passwordOf, plainOccurrences } from "../harness/passwords";
 import { validateKubernetesObject } from "../harness/schema";
 
@@ -92,14 +92,7 @@ describe("Postgres", () => {
         const { resources } = await deploy();
         const pod = statefulSet(resources).spec.template.spec;
         const c = container(resources);
-        assert.deepEqual(pod.securityContext, {
-            runAsNonRoot: true,
-            runAsUser: 999,
-            runAsGroup: 999,
-            fsGroup: 999,
-            fsGroupChangePolicy: "OnRootMismatch",
-            seccompProfile: { type: "RuntimeDefault" },
-        });
+        assert.deepEqual(pod.securityContext, volumeOwnerPodSecurity(999, 999));
         assert.equal(c.securityContext.readOnlyRootFilesystem, true);
         assert.equal(c.securityContext.allowPrivilegeEscalation, false);
         assert.deepEqual(c.securityContext.capabilities, { drop: ["ALL"] });

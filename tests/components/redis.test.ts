@@ -4,7 +4,7 @@ import { CLUSTER_AUTOSCALER_DISRUPTION } from "../../components/cluster";
 import { Redis, REDIS_IMAGE, redisProbes, redisServerArgs } from "../../components/redis";
 import { VISIT_COUNTER_CLIENT_LABELS } from "../../components/visit-counter";
 import { type ResourceSet, runProgram, valueOf } from "../harness/mocks";
-import { as, assertNeverDisruptedWithoutPdb, container as containerOf, statefulSet } from "../harness/objects";
+import { as, assertNeverDisruptedWithoutPdb, container as containerOf, statefulSet, volumeOwnerPodSecurity } from "../harness/objects";
 import { mockPasswords, PASSWORD_TYPE, passwordOf, plainOccurrences } from "../harness/passwords";
 import { validateKubernetesObject } from "../harness/schema";
 
@@ -88,14 +88,7 @@ describe("Redis", () => {
         assert.deepEqual(c.readinessProbe, redisProbes().readiness);
         assert.deepEqual(c.livenessProbe, redisProbes().liveness);
         assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
-        assert.deepEqual(pod.securityContext, {
-            runAsNonRoot: true,
-            runAsUser: 999,
-            runAsGroup: 1000,
-            fsGroup: 1000,
-            fsGroupChangePolicy: "OnRootMismatch",
-            seccompProfile: { type: "RuntimeDefault" },
-        });
+        assert.deepEqual(pod.securityContext, volumeOwnerPodSecurity(999, 1000));
         assert.equal(c.securityContext.readOnlyRootFilesystem, true);
         assert.equal(c.securityContext.allowPrivilegeEscalation, false);
         assert.deepEqual(c.securityContext.capabilities, { drop: ["ALL"] });

@@ -10,7 +10,7 @@ import { ingressNginxEntryPoint } from "../../components/ingress-nginx";
 import { Redis } from "../../components/redis";
 import { APP_SCRATCH_VOLUMES, appUrl, ingressShape, VISIT_COUNTER_CLIENT_LABELS, VisitCounter, type VisitCounterArgs } from "../../components/visit-counter";
 import { type ResourceSet, runProgram, valueOf } from "../harness/mocks";
-import { as, container as containerOf, deployment, statefulSet } from "../harness/objects";
+import { as, container as containerOf, deployment, HARDENED_CONTAINER_SECURITY, statefulSet } from "../harness/objects";
 import { mockPasswords, passwordOf, plainOccurrences, secretOccurrences } from "../harness/passwords";
 import { validateKubernetesObject } from "../harness/schema";
 
@@ -133,13 +133,7 @@ describe("VisitCounter", () => {
         const pod = deployment(resources).spec.template.spec;
         const c = container(resources);
         assert.deepEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } });
-        assert.deepEqual(c.securityContext, {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            capabilities: { drop: ["ALL"] },
-            seccompProfile: { type: "RuntimeDefault" },
-        });
+        assert.deepEqual(c.securityContext, HARDENED_CONTAINER_SECURITY);
         assert.equal(pod.automountServiceAccountToken, false);
     });
 

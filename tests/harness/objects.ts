@@ -10,6 +10,23 @@ import type { RecordedResource, ResourceSet } from "./mocks";
 
 import out = k8s.types.output;
 
+/**
+ * The container securityContext every platform container carries, written out here rather than
+ * imported from the component, so a change to the component's constant fails the tests.
+ */
+export const HARDENED_CONTAINER_SECURITY = {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+} as const;
+
+/** The pod securityContext of a pod that runs as `uid` and owns its volumes through group `gid`. */
+export function volumeOwnerPodSecurity(uid: number, gid: number): Record<string, unknown> {
+    return { runAsNonRoot: true, runAsUser: uid, runAsGroup: gid, fsGroup: gid, fsGroupChangePolicy: "OnRootMismatch", seccompProfile: { type: "RuntimeDefault" } };
+}
+
 /** Recorded inputs typed as the object they describe. */
 export const as = <T>(r: RecordedResource): T => r.inputs as unknown as T;
 

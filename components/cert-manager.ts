@@ -11,6 +11,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { TlsSettings } from "../config";
+import { RELEASE_POLICY } from "./helm";
 import { ADDON_NAMESPACE_LABELS } from "./workload-security";
 
 export const CERT_MANAGER_CHART = "cert-manager";
@@ -144,15 +145,10 @@ export class CertManager extends pulumi.ComponentResource {
                 version: CERT_MANAGER_CHART_VERSION,
                 repositoryOpts: { repo: CERT_MANAGER_REPOSITORY },
                 namespace: ns.metadata.name,
-                createNamespace: false,
                 values: certManagerValues({ gatewayApi: args.gatewayApi, keepCrds: args.keepCrds ?? true }),
-                // Wait for the webhook to be ready: the ClusterIssuer below is validated by it.
-                skipAwait: false,
+                // The wait matters here: the ClusterIssuer below is validated by the webhook.
+                ...RELEASE_POLICY,
                 timeout: args.timeoutSeconds ?? 600,
-                // Not atomic, as for ingress-nginx: Pulumi reports the failure, the next up retries.
-                atomic: false,
-                cleanupOnFail: true,
-                maxHistory: 10,
             },
             { parent: this, dependsOn: args.startAfter ?? [] },
         );

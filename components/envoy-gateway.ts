@@ -25,6 +25,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LoadBalancerFacts } from "./cluster";
 import { type AppRoute, type EntryPoint } from "./entry-point";
 import { ENVOY_GATEWAY, ENVOY_GATEWAY_CONTROLLER_NAME, GATEWAY_API } from "./gateway-versions";
+import { RELEASE_POLICY } from "./helm";
 import { loadBalancerAddress, loadBalancerIps, NODE_PORTS } from "./ingress-nginx";
 import { ADDON_NAMESPACE_LABELS } from "./workload-security";
 
@@ -366,14 +367,9 @@ export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint
                 chart: ENVOY_GATEWAY.chart,
                 version: ENVOY_GATEWAY.chartVersion,
                 namespace: ns.metadata.name,
-                createNamespace: false,
                 values,
-                skipAwait: false,
+                ...RELEASE_POLICY,
                 timeout: args.timeoutSeconds ?? 600,
-                // Not atomic, as for ingress-nginx: Pulumi reports the failure, the next up retries.
-                atomic: false,
-                cleanupOnFail: true,
-                maxHistory: 10,
             },
             { parent: this, dependsOn: [this.crds] },
         );

@@ -14,6 +14,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadBalancerFacts } from "./cluster";
 import { ACME_HTTP01_SOLVER, type AppRoute, type EntryPoint } from "./entry-point";
+import { RELEASE_POLICY } from "./helm";
 import { ADDON_NAMESPACE_LABELS } from "./workload-security";
 
 export const INGRESS_NGINX_CHART = "ingress-nginx";
@@ -316,18 +317,11 @@ export class IngressNginx extends pulumi.ComponentResource implements EntryPoint
                 version: INGRESS_NGINX_CHART_VERSION,
                 repositoryOpts: { repo: INGRESS_NGINX_REPOSITORY },
                 namespace: ns.metadata.name,
-                createNamespace: false,
                 values,
-                // Wait until the controller is ready and the LB has an address (Helm waits for
-                // LoadBalancer Services to have an ingress), so `endpoint` is read once it exists.
-                skipAwait: false,
+                // The wait covers the LB's address too (Helm waits for LoadBalancer Services to have
+                // an ingress), so `endpoint` is read once it exists.
+                ...RELEASE_POLICY,
                 timeout: args.timeoutSeconds ?? 900,
-                // Not atomic: a rollback would hide the failure from Pulumi's state and revert
-                // outside it; a failed upgrade leaves the old pods serving (rolling update) and the
-                // next `pulumi up` retries. cleanupOnFail removes what a failed upgrade added.
-                atomic: false,
-                cleanupOnFail: true,
-                maxHistory: 10,
             },
             { parent: this },
         );

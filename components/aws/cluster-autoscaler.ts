@@ -15,6 +15,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicy } from "./iam";
+import { RELEASE_POLICY } from "../helm";
 
 export const CLUSTER_AUTOSCALER_CHART = "cluster-autoscaler";
 export const CLUSTER_AUTOSCALER_REPOSITORY = "https://kubernetes.github.io/autoscaler";
@@ -238,14 +239,9 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
                 version: version.chart,
                 repositoryOpts: { repo: CLUSTER_AUTOSCALER_REPOSITORY },
                 namespace: sa.namespace,
-                createNamespace: false,
                 values,
-                skipAwait: false,
+                ...RELEASE_POLICY,
                 timeout: args.timeoutSeconds ?? 600,
-                // Same policy as the platform's other releases: no silent rollback, clean up a failed upgrade.
-                atomic: false,
-                cleanupOnFail: true,
-                maxHistory: 10,
             },
             // The pod must start with its permissions in place, on a node of the group it scales.
             { parent: this, provider: args.provider, dependsOn: [policy, ...(args.dependsOn ?? [])] },

@@ -379,11 +379,6 @@ export class EksCluster extends pulumi.ComponentResource {
      * network policy switch (Auto Mode); metrics-server and the snapshot API on both.
      */
     readonly readyDependencies: pulumi.Resource[];
-    /**
-     * What an add-on with pods waits for: the node groups; nothing in Auto Mode, which launches a
-     * node when the add-on's pods are pending.
-     */
-    readonly nodesReady: pulumi.Resource[];
 
     constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const problems = validateEksClusterArgs(args);
@@ -452,8 +447,9 @@ export class EksCluster extends pulumi.ComponentResource {
         this.vpcCni = managed?.vpcCni;
         this.ebsCsiDriver = managed?.ebsCsiDriver;
         this.coredns = managed?.coredns;
+        // Add-ons with pods wait for the node groups; in Auto Mode for nothing: it launches a node
+        // when their pods are pending.
         this.nodeGroups = managed?.nodeGroups ?? [];
-        this.nodesReady = [...this.nodeGroups];
 
         // Without metrics-server an HPA holds its minimum and never scales up (GKE and AKS ship one).
         this.metricsServer = new aws.eks.Addon(
@@ -465,7 +461,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",
             },
-            { parent: this, dependsOn: this.nodesReady },
+            { parent: this, dependsOn: this.nodeGroups },
         );
 
         this.ingressAddresses = Array.from(
@@ -491,7 +487,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 resolveConflictsOnCreate: "OVERWRITE",
                 resolveConflictsOnUpdate: "OVERWRITE",
             },
-            { parent: this, dependsOn: this.nodesReady },
+            { parent: this, dependsOn: this.nodeGroups },
         );
         // Managed node groups without security groups in their launch template get this one.
         this.nodeSecurityGroupId = cluster.eksCluster.vpcConfig.clusterSecurityGroupId;
@@ -824,7 +820,7 @@ export function awsTarget(name: string, config: AwsConfig): ClusterTarget {
                   logRetentionDays: config.cluster.logRetentionDays,
                   oidcProviderArn: cluster.oidcProviderArn,
                   oidcIssuer: cluster.oidcIssuer,
-                  dependsOn: cluster.nodesReady,
+                  dependsOn: cluster.nodeGroups,
               })
             : undefined;
     const shared = new EfsSharedStorage(`${name}-shared`, {
@@ -838,7 +834,7 @@ export function awsTarget(name: string, config: AwsConfig): ClusterTarget {
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,
         protect: config.workloads.protectData,
-        dependsOn: cluster.nodesReady,
+        dependsOn: cluster.nodeGroups,
     });
     return {
         cloud: "aws",

@@ -12,13 +12,10 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureConfig, AzureSettings } from "../../config";
-import { KARPENTER_NODES, KUBE_DNS, MANAGED_NODES, type ClusterTarget, type NodeFacts } from "../cluster";
+import { KARPENTER_NODES, KUBE_DNS, MANAGED_NODES, type ClusterTarget } from "../cluster";
 import { aksNodePlatform, azureLoadBalancer, azureStorageFacts } from "./facts";
 import { AksMonitoring, AksWorkspaces, portalLink } from "./monitoring";
 import { AzureContainerRegistry, roleDefinitionId } from "./registry";
-
-/** AKS node auto-provisioning: Karpenter decides, and reads its own disruption annotation. */
-export const AUTO_NODES: NodeFacts = KARPENTER_NODES;
 
 /**
  * Standard tier: the financially backed API server SLA (99.95% with availability zones) and the
@@ -502,7 +499,8 @@ export function azureTarget(name: string, config: AzureConfig): ClusterTarget {
         kubeconfig: aks.kubeconfig,
         storage: azureStorageFacts(config.storage.tier, { zones: config.azure.zones, dataResourceGroup: dataGroup.name }),
         loadBalancer: azureLoadBalancer({ name: ingressIp.name, resourceGroup: dataGroup.name, addresses: ingressIp.ipAddress.apply((ip) => (ip ? [ip] : [])) }),
-        nodes: managed ? MANAGED_NODES : AUTO_NODES,
+        // Node auto-provisioning is Karpenter, which reads its own disruption annotation.
+        nodes: managed ? MANAGED_NODES : KARPENTER_NODES,
         // CoreDNS pods in both node modes.
         dns: KUBE_DNS,
         registry: registry.imageRegistry,

@@ -5,7 +5,6 @@ import {
     AKS_ROLES,
     AKS_SYSTEM_POOL,
     AKS_SYSTEM_POOL_TAINT,
-    AUTO_NODES,
     AksCluster,
     type AksClusterArgs,
     aksDnsPrefix,
@@ -21,7 +20,7 @@ import {
     validateAksPool,
 } from "../../../components/azure/cluster";
 import { AZURE_PIP_NAME_ANNOTATION, AZURE_PIP_RESOURCE_GROUP_ANNOTATION, azureStorageFacts } from "../../../components/azure/facts";
-import { KARPENTER_DO_NOT_DISRUPT, MANAGED_NODES } from "../../../components/cluster";
+import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, MANAGED_NODES } from "../../../components/cluster";
 import { type AzureConfig, mapConfigSource, readConfig } from "../../../config";
 import { AKS_CA_DATA, AKS_INGRESS_IP, AKS_KUBECONFIG, AKS_SERVER, installAzureMocks as installSharedAzureMocks } from "../../harness/cloud-mocks";
 import { isSecret, mockCall, runProgram, valueOf } from "../../harness/mocks";
@@ -454,7 +453,7 @@ describe("azureTarget", () => {
     it("auto node mode: no user pool, Karpenter's disruption annotations", async () => {
         const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:nodeMode": "auto" })));
         assert.equal(resources.ofType(AGENT_POOL).length, 0);
-        assert.equal(target.nodes, AUTO_NODES);
+        assert.equal(target.nodes, KARPENTER_NODES);
         assert.deepEqual(target.nodes.disruption.neverDisrupt, { [KARPENTER_DO_NOT_DISRUPT]: "true" });
     });
 

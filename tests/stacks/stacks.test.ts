@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { eksClusterName } from "../../components/aws/cluster";
 import { mapConfigSource, readConfig } from "../../config";
-import { parseStackConfig } from "../../scripts/plan-lib";
+import { parseStackConfig, stackFile } from "../../scripts/plan-lib";
 import { deploy as deployAws } from "../../stacks/aws";
 import { installCloudMocks, MOCK_LB_INGRESS } from "../harness/cloud-mocks";
 import { isSecret, mockCall, type ResourceSet, runProgram, valueOf } from "../harness/mocks";
@@ -167,7 +167,7 @@ describe("stack: aws-auto (EKS Auto Mode, Pulumi.aws-auto.yaml)", () => {
     });
 
     it("is refused before anything is registered when the stack's cluster already runs managed node groups", async () => {
-        const values = { ...parseStackConfig(fs.readFileSync("Pulumi.aws-auto.yaml", "utf8")).values };
+        const values = { ...parseStackConfig(fs.readFileSync(stackFile("aws-auto"), "utf8")).values };
         const config = readConfig(mapConfigSource(values));
         assert.equal(config.cloud, "aws");
         if (config.cloud !== "aws") return;

@@ -26,7 +26,7 @@ import type { LoadBalancerFacts } from "./cluster";
 import { type AppRoute, type EntryPoint } from "./entry-point";
 import { ENVOY_GATEWAY, ENVOY_GATEWAY_CONTROLLER_NAME, GATEWAY_API } from "./gateway-versions";
 import { RELEASE_POLICY } from "./helm";
-import { loadBalancerAddress, loadBalancerIps, NODE_PORTS } from "./ingress-nginx";
+import { NODE_PORTS, serviceReach } from "./ingress-nginx";
 import { ADDON_NAMESPACE_LABELS } from "./workload-security";
 
 export const ENVOY_GATEWAY_NAMESPACE = "envoy-gateway-system";
@@ -423,25 +423,16 @@ export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint
         );
 
         this.namespace = ns.metadata.name;
-        if (args.loadBalancer.serviceType === "LoadBalancer") {
-            const service = k8s.core.v1.Service.get(`${name}-data-plane-service`, pulumi.interpolate`${ns.metadata.name}/${DATA_PLANE_NAME}`, {
-                parent: this,
-                dependsOn: [this.gateway],
-            });
-            this.address = args.loadBalancer.address ? pulumi.output(args.loadBalancer.address.addresses) : service.status.apply((status) => loadBalancerIps(status));
-            this.endpoint = service.status.apply((status) => {
-                const address = loadBalancerAddress(status);
-                if (address === undefined) {
-                    throw new Error(
-                        `Service ${ENVOY_GATEWAY_NAMESPACE}/${DATA_PLANE_NAME} has no load balancer address yet; check \`kubectl -n ${ENVOY_GATEWAY_NAMESPACE} describe gateway ${GATEWAY_NAME}\` and run pulumi up again`,
-                    );
-                }
-                return address;
-            });
-        } else {
-            this.endpoint = pulumi.output(`localhost:${(args.nodePorts ?? NODE_PORTS).http}`);
-            this.address = pulumi.output(args.loadBalancer.address?.addresses ?? []);
-        }
+        // The gateway's data-plane Service is Envoy Gateway's: read it once the Gateway exists.
+        const reach = serviceReach({
+            loadBalancer: args.loadBalancer,
+            service: () => k8s.core.v1.Service.get(`${name}-data-plane-service`, pulumi.interpolate`${ns.metadata.name}/${DATA_PLANE_NAME}`, { parent: this, dependsOn: [this.gateway] }),
+            serviceRef: `${ENVOY_GATEWAY_NAMESPACE}/${DATA_PLANE_NAME}`,
+            check: `kubectl -n ${ENVOY_GATEWAY_NAMESPACE} describe gateway ${GATEWAY_NAME}`,
+            httpNodePort: (args.nodePorts ?? NODE_PORTS).http,
+        });
+        this.endpoint = reach.endpoint;
+        this.address = reach.address;
 
         const entryPoint = gatewayEntryPoint({ ...gatewayRef, dependsOn: [this.crds, this.gateway], endpoint: this.endpoint, address: this.address });
         this.dataPlanePeer = entryPoint.dataPlanePeer;

@@ -156,6 +156,37 @@ export function loadBalancerAddress(status: { loadBalancer?: { ingress?: { hostn
     return first?.hostname || first?.ip || undefined;
 }
 
+/**
+ * Where an entry point's Service is reached, for its `endpoint` and `address`. LoadBalancer: the
+ * hostname or IP in the Service's status (an error naming the Service and `check` until it has
+ * one), and the addresses the stack owns or else the status's IPs. NodePort: the target's
+ * `nodePortHost` (`platform:localEndpoint`, default `localhost`) and its addresses.
+ */
+export function serviceReach(args: {
+    loadBalancer: LoadBalancerFacts;
+    /** Reads the Service; called only for a LoadBalancer Service (a NodePort one has no LB status). */
+    service: () => k8s.core.v1.Service;
+    /** `namespace/name`, for the error. */
+    serviceRef: string;
+    /** The command that shows why the address is missing. */
+    check: string;
+    httpNodePort: number;
+}): { endpoint: pulumi.Output<string>; address: pulumi.Output<string[]> } {
+    const lb = args.loadBalancer;
+    if (lb.serviceType !== "LoadBalancer") {
+        return { endpoint: pulumi.output(`${lb.nodePortHost ?? "localhost"}:${args.httpNodePort}`), address: pulumi.output(lb.address?.addresses ?? []) };
+    }
+    const status = args.service().status;
+    return {
+        address: lb.address ? pulumi.output(lb.address.addresses) : status.apply((s) => loadBalancerIps(s)),
+        endpoint: status.apply((s) => {
+            const address = loadBalancerAddress(s);
+            if (address === undefined) throw new Error(`Service ${args.serviceRef} has no load balancer address yet; check \`${args.check}\` and run pulumi up again`);
+            return address;
+        }),
+    };
+}
+
 export interface IngressShape {
     annotations: Record<string, string>;
     spec: k8s.types.input.networking.v1.IngressSpec;
@@ -330,28 +361,19 @@ export class IngressNginx extends pulumi.ComponentResource implements EntryPoint
         this.namespace = ns.metadata.name;
         this.controllerPodLabels = { ...CONTROLLER_POD_LABELS };
 
-        if (args.loadBalancer.serviceType === "LoadBalancer") {
-            const service = k8s.core.v1.Service.get(
-                `${name}-controller-service`,
-                pulumi.interpolate`${ns.metadata.name}/${CONTROLLER_SERVICE_NAME}`,
-                { parent: this, dependsOn: [this.release] },
-            );
-            this.address = args.loadBalancer.address
-                ? pulumi.output(args.loadBalancer.address.addresses)
-                : service.status.apply((status) => loadBalancerIps(status));
-            this.endpoint = service.status.apply((status) => {
-                const address = loadBalancerAddress(status);
-                if (address === undefined) {
-                    throw new Error(
-                        `Service ${INGRESS_NGINX_NAMESPACE}/${CONTROLLER_SERVICE_NAME} has no load balancer address yet; check \`kubectl -n ${INGRESS_NGINX_NAMESPACE} describe service ${CONTROLLER_SERVICE_NAME}\` and run pulumi up again`,
-                    );
-                }
-                return address;
-            });
-        } else {
-            this.endpoint = pulumi.output(`${args.loadBalancer.nodePortHost ?? "localhost"}:${NODE_PORTS.http}`);
-            this.address = pulumi.output(args.loadBalancer.address?.addresses ?? []);
-        }
+        const reach = serviceReach({
+            loadBalancer: args.loadBalancer,
+            service: () =>
+                k8s.core.v1.Service.get(`${name}-controller-service`, pulumi.interpolate`${ns.metadata.name}/${CONTROLLER_SERVICE_NAME}`, {
+                    parent: this,
+                    dependsOn: [this.release],
+                }),
+            serviceRef: `${INGRESS_NGINX_NAMESPACE}/${CONTROLLER_SERVICE_NAME}`,
+            check: `kubectl -n ${INGRESS_NGINX_NAMESPACE} describe service ${CONTROLLER_SERVICE_NAME}`,
+            httpNodePort: NODE_PORTS.http,
+        });
+        this.endpoint = reach.endpoint;
+        this.address = reach.address;
 
         const entryPoint = ingressNginxEntryPoint({
             className: this.ingressClassName,

@@ -231,3 +231,15 @@ describe("stack: aws-auto with ingressController gateway (EKS Auto Mode)", () =>
         assert.equal(resources.ofType(T.release).filter((r) => r.inputs.chart === "ingress-nginx").length, 0);
     });
 });
+
+describe("stack: dev with ingressController gateway on minikube (platform:localEndpoint)", () => {
+    it("reports the gateway on the node address, as ingress-nginx does, not on localhost", async () => {
+        const extra = { "platform:kubeContext": "minikube", "platform:localEndpoint": "192.168.49.2" };
+        const gateway = await runStack(EXAMPLE_STACK_OF.local, { ...extra, "platform:ingressController": "gateway" });
+        assert.equal(await valueOf(gateway.outputs.ingressEndpoint), "192.168.49.2:30080");
+        assert.equal(await valueOf(gateway.outputs.appUrl), "http://192.168.49.2:30080/");
+        const both = await runStack(EXAMPLE_STACK_OF.local, { ...extra, "platform:ingressController": "both" });
+        assert.equal(await valueOf(both.outputs.ingressEndpoint), "192.168.49.2:30080");
+        assert.equal(await valueOf(both.outputs.gatewayEndpoint), "192.168.49.2:30081");
+    });
+});

@@ -33,7 +33,7 @@ export interface AppRoute {
 
 export interface EntryPoint {
     readonly kind: EntryPointKind;
-    /** LB hostname or IP; `localhost:<http node port>` on NodePort clusters. */
+    /** LB hostname or IP; `<platform:localEndpoint>:<http node port>` on NodePort clusters (default `localhost`). */
     readonly endpoint: pulumi.Output<string>;
     /** The entry point's IP addresses (static where the target owns them, else from the LB status). */
     readonly address: pulumi.Output<string[]>;

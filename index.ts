@@ -3,7 +3,7 @@
  * what the preview should say out loud, then deploy the selected cloud's stack and export its outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformOutputs } from "./components/cluster";
+import type { PlatformOutputs } from "./components/cluster/contract";
 import { pulumiConfigSource, readConfig } from "./config";
 import { deployStack } from "./stacks";
 

@@ -4,7 +4,7 @@
  * reports every problem at once. Messages name every key involved and both values.
  */
 import { isArmMachineType } from "../components/gcp/facts";
-import { checkKubernetesVersion } from "../components/versions";
+import { checkKubernetesVersion } from "../components/cluster/versions";
 import { GKE_DEFAULT_ZONES, type KeyName, type Values, fullName } from "./keys";
 import type { Cloud } from "./types";
 

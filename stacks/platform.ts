@@ -3,18 +3,18 @@
  * `ClusterTarget`. Nothing here asks which cloud it is on.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AppImage } from "../components/app-image";
-import { CertManager, clusterIssuerName, issuerKind } from "../components/cert-manager";
-import { type ClusterTarget, type LoadBalancerFacts, NOT_OFFERED, type PlatformOutputs } from "../components/cluster";
-import type { EntryPoint } from "../components/entry-point";
-import { EnvoyGateway, SECONDARY_NODE_PORTS } from "../components/envoy-gateway";
-import { IngressNginx, NODE_PORTS } from "../components/ingress-nginx";
-import { AppNamespace } from "../components/namespace";
-import { Postgres } from "../components/postgres";
-import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/postgres-backup";
-import { Redis } from "../components/redis";
-import { PlatformStorage } from "../components/storage";
-import { VisitCounter } from "../components/visit-counter";
+import { AppImage } from "../components/workloads/app-image";
+import { CertManager, clusterIssuerName, issuerKind } from "../components/platform/cert-manager";
+import { type ClusterTarget, type LoadBalancerFacts, NOT_OFFERED, type PlatformOutputs } from "../components/cluster/contract";
+import type { EntryPoint } from "../components/entry-points/contract";
+import { EnvoyGateway, SECONDARY_NODE_PORTS } from "../components/entry-points/envoy-gateway";
+import { IngressNginx, NODE_PORTS } from "../components/entry-points/ingress-nginx";
+import { AppNamespace } from "../components/platform/namespace";
+import { Postgres } from "../components/workloads/postgres";
+import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/workloads/postgres-backup";
+import { Redis } from "../components/workloads/redis";
+import { PlatformStorage } from "../components/platform/storage";
+import { VisitCounter } from "../components/workloads/visit-counter";
 import type { IngressControllerChoice, PlatformConfig } from "../config";
 
 const APP_NAMESPACE = "apps";

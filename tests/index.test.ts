@@ -4,7 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformOutputs } from "../components/cluster";
+import type { PlatformOutputs } from "../components/cluster/contract";
 import { ConfigError } from "../config";
 import { installCloudMocks } from "./harness/cloud-mocks";
 import { registeredSoFar, runProgram, valueOf } from "./harness/mocks";

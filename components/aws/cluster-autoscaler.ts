@@ -15,7 +15,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicy } from "./iam";
-import { RELEASE_POLICY } from "../helm";
+import { RELEASE_POLICY } from "../platform/helm";
 
 export const CLUSTER_AUTOSCALER_CHART = "cluster-autoscaler";
 export const CLUSTER_AUTOSCALER_REPOSITORY = "https://kubernetes.github.io/autoscaler";

@@ -14,7 +14,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { AwsConfig, ClusterSettings, ExistingVpc } from "../../config";
-import { KARPENTER_NODES, KUBE_DNS, MANAGED_NODES, type ClusterTarget, type LoadBalancerFacts, type NodeMode } from "../cluster";
+import { KARPENTER_NODES, KUBE_DNS, MANAGED_NODES, type ClusterTarget, type LoadBalancerFacts, type NodeMode } from "../cluster/contract";
 import { eksAddonVersion } from "./addon-versions";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { AUTO_MODE_DNS, AUTO_MODE_PLATFORM, AWS_AUTO_MODE_LOAD_BALANCER, AWS_LOAD_BALANCER, awsStorageFacts, EBS_AUTO_MODE_PROVISIONER, EBS_CSI_PROVISIONER, nodePlatform } from "./facts";

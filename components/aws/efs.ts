@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { StorageClassFacts } from "../cluster";
+import type { StorageClassFacts } from "../cluster/contract";
 import { eksAddonVersion } from "./addon-versions";
 import { irsaTrustPolicy } from "./iam";
 

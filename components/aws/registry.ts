@@ -3,7 +3,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ImageRegistry } from "../cluster";
+import type { ImageRegistry } from "../cluster/contract";
 
 export const DEFAULT_UNTAGGED_EXPIRY_DAYS = 7;
 

@@ -12,7 +12,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureConfig, AzureSettings } from "../../config";
-import { KARPENTER_NODES, KUBE_DNS, MANAGED_NODES, type ClusterTarget } from "../cluster";
+import { KARPENTER_NODES, KUBE_DNS, MANAGED_NODES, type ClusterTarget } from "../cluster/contract";
 import { aksNodePlatform, azureLoadBalancer, azureStorageFacts } from "./facts";
 import { AksMonitoring, AksWorkspaces, portalLink } from "./monitoring";
 import { AzureContainerRegistry, roleDefinitionId } from "./registry";
@@ -186,7 +186,7 @@ export function aksSupport(extendedSupport: boolean): { supportPlan: "Kubernetes
  * The other stored-version drift, AKS upgrading a cluster that fell out of support whatever the
  * channel, is caught before anything is sent: config refuses a minor past its support (with or
  * without long-term support, per the calendar) and tells the user to set the version the cluster
- * now runs (components/versions.ts). The version is otherwise sent on every update, so raising
+ * now runs (components/cluster/versions.ts). The version is otherwise sent on every update, so raising
  * `platform:kubernetesVersion` upgrades the cluster and then the user pool in place.
  */
 export function aksIgnoreChanges(upgradeChannel: AzureSettings["upgradeChannel"]): { cluster: string[]; userPool: string[] } {

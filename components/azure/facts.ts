@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { StorageTier } from "../../config";
-import { blockStorageClasses, type LoadBalancerFacts, type StorageFacts } from "../cluster";
+import { blockStorageClasses, type LoadBalancerFacts, type StorageFacts } from "../cluster/contract";
 
 /** The Azure Disk CSI driver, on by default on every AKS cluster since 1.21. */
 export const AZURE_DISK_CSI_PROVISIONER = "disk.csi.azure.com";

@@ -7,7 +7,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { ImageRegistry, RegistryCredentials } from "../cluster";
+import type { ImageRegistry, RegistryCredentials } from "../cluster/contract";
 
 /**
  * Standard: 100 GiB included storage and enough throughput for one app's images. Premium (about 3x

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { GKE_RELEASE_CHANNELS, GcpConfig, NodeMode, Observability } from "../../config";
 import { GKE_DEFAULT_ZONES } from "../../config/keys";
-import { CLUSTER_AUTOSCALER_DISRUPTION, MANAGED_NODES, type ClusterTarget, type NodeFacts } from "../cluster";
+import { CLUSTER_AUTOSCALER_DISRUPTION, MANAGED_NODES, type ClusterTarget, type NodeFacts } from "../cluster/contract";
 import { gcpLoadBalancer, gcpStorageFacts, GKE_DNS, gkeContextName, gkeImagePlatform, gkeKubeconfig, gkeNodeTaintConfig, gkeObservabilityLinks, workloadPool } from "./facts";
 import { DEFAULT_ADDRESS_PLAN, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME, type GkeAddressPlan } from "./network";
 import { GkeAccess } from "./access";

@@ -13,7 +13,7 @@ import {
     type StaticAddress,
     type StorageClassFacts,
     type StorageFacts,
-} from "../cluster";
+} from "../cluster/contract";
 
 /** The GKE-managed Compute Engine Persistent Disk CSI driver. */
 export const GCP_DISK_PROVISIONER = "pd.csi.storage.gke.io";

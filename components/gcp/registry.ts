@@ -4,7 +4,7 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { ImageRegistry } from "../cluster";
+import type { ImageRegistry } from "../cluster/contract";
 import { REGISTRY_TOKEN_USERNAME, registryHost, registryImageRepository } from "./facts";
 
 /**

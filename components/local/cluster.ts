@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { LocalSettings } from "../../config";
-import { blockStorageClasses, KUBE_DNS, MANAGED_NODES, type ClusterTarget, type LoadBalancerFacts, type StorageClassFacts, type StorageFacts } from "../cluster";
+import { blockStorageClasses, KUBE_DNS, MANAGED_NODES, type ClusterTarget, type LoadBalancerFacts, type StorageClassFacts, type StorageFacts } from "../cluster/contract";
 
 /** Built-in classes of kind (`standard`), minikube (`standard`) and Docker Desktop (`hostpath`). */
 export const LOCAL_BUILT_IN_CLASSES = ["standard", "hostpath"] as const;

@@ -28,8 +28,8 @@ describe("npm run test:mutation", () => {
         for (const specs of Object.values(MUTATION_SPECS)) for (const s of specs) assert.ok(fs.existsSync(path.join(ROOT, s)), s);
         const none = { spec: [], allTests: false };
         assert.deepEqual(specsFor(["config/index.ts", "policy/rules.ts"], none, ROOT), ["policy/rules.test.ts", "tests/config/config.test.ts"]);
-        assert.ok(testsImporting("components/postgres.ts", ROOT).includes("tests/components/postgres.test.ts"));
-        assert.deepEqual(specsFor(["components/postgres.ts"], none, ROOT), testsImporting("components/postgres.ts", ROOT));
+        assert.ok(testsImporting("components/workloads/postgres.ts", ROOT).includes("tests/components/workloads/postgres.test.ts"));
+        assert.deepEqual(specsFor(["components/workloads/postgres.ts"], none, ROOT), testsImporting("components/workloads/postgres.ts", ROOT));
         assert.deepEqual(specsFor(["config.ts"], { spec: ["tests/x.test.ts"], allTests: false }, ROOT), ["tests/x.test.ts"]);
         assert.equal(specsFor(["config.ts"], { spec: [], allTests: true }, ROOT), undefined);
     });

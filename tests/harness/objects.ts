@@ -5,7 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
-import { CLUSTER_AUTOSCALER_DISRUPTION, type DisruptionFacts, KARPENTER_DISRUPTION } from "../../components/cluster";
+import { CLUSTER_AUTOSCALER_DISRUPTION, type DisruptionFacts, KARPENTER_DISRUPTION } from "../../components/cluster/contract";
 import type { RecordedResource, ResourceSet } from "./mocks";
 
 import out = k8s.types.output;

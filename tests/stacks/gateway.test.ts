@@ -5,9 +5,9 @@
  * the app's routes, certificates, who may reach the app, and the outputs.
  */
 import * as assert from "node:assert/strict";
-import type { PlatformOutputs } from "../../components/cluster";
-import { ENVOY_GATEWAY, GATEWAY_API } from "../../components/gateway-versions";
-import { ADDON_NAMESPACE_LABELS } from "../../components/workload-security";
+import type { PlatformOutputs } from "../../components/cluster/contract";
+import { ENVOY_GATEWAY, GATEWAY_API } from "../../components/entry-points/gateway-versions";
+import { ADDON_NAMESPACE_LABELS } from "../../components/platform/workload-security";
 import type { Cloud } from "../../config";
 import { EXAMPLE_STACK_OF, runStack } from "../../scripts/plan-lib";
 import { MOCK_LB_INGRESS } from "../harness/cloud-mocks";

@@ -4,10 +4,10 @@
  * stack outputs) checked in one place.
  */
 import * as assert from "node:assert/strict";
-import type { PlatformOutputs } from "../../components/cluster";
+import type { PlatformOutputs } from "../../components/cluster/contract";
 import type { Cloud } from "../../config";
 import { EXAMPLE_STACK_OF, runStack } from "../../scripts/plan-lib";
-import { STATEFUL_DATA_LABEL } from "../../components/workload-security";
+import { STATEFUL_DATA_LABEL } from "../../components/platform/workload-security";
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { eksClusterName } from "../../components/aws/cluster";

@@ -24,7 +24,7 @@ import {
 } from "../../../components/aws/cluster";
 import { eksAddonVersion } from "../../../components/aws/addon-versions";
 import { awsStorageFacts } from "../../../components/aws/facts";
-import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, MANAGED_NODES } from "../../../components/cluster";
+import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, MANAGED_NODES } from "../../../components/cluster/contract";
 import { irsaTrustPolicy } from "../../../components/aws/iam";
 import { mapConfigSource, readConfig, type AwsConfig } from "../../../config";
 import { isSecret, mockCall, mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../../harness/mocks";

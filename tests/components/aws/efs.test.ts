@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { EFS_CSI_POLICY_ARN, EfsSharedStorage, type EfsSharedStorageArgs, efsStorageClass } from "../../../components/aws/efs";
 import { irsaTrustPolicy } from "../../../components/aws/iam";
-import { validateStorageFacts } from "../../../components/storage";
+import { validateStorageFacts } from "../../../components/platform/storage";
 import { awsStorageFacts } from "../../../components/aws/facts";
 import { mockState, runProgram, valueOf } from "../../harness/mocks";
 

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
-import { AppImage } from "../../../components/app-image";
+import { AppImage } from "../../../components/workloads/app-image";
 import { EcrRegistry, registryServer, untaggedExpiryPolicy } from "../../../components/aws/registry";
 import { isSecret, mockCall, mockState, runProgram, valueOf } from "../../harness/mocks";
 

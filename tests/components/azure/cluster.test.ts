@@ -20,7 +20,7 @@ import {
     validateAksPool,
 } from "../../../components/azure/cluster";
 import { AZURE_PIP_NAME_ANNOTATION, AZURE_PIP_RESOURCE_GROUP_ANNOTATION, azureStorageFacts } from "../../../components/azure/facts";
-import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, MANAGED_NODES } from "../../../components/cluster";
+import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, MANAGED_NODES } from "../../../components/cluster/contract";
 import { type AzureConfig, mapConfigSource, readConfig } from "../../../config";
 import { AKS_CA_DATA, AKS_INGRESS_IP, AKS_KUBECONFIG, AKS_SERVER, installAzureMocks as installSharedAzureMocks } from "../../harness/cloud-mocks";
 import { isSecret, mockCall, runProgram, valueOf } from "../../harness/mocks";

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { AppImage } from "../../../components/app-image";
+import { AppImage } from "../../../components/workloads/app-image";
 import {
     ACR_TOKEN_USERNAME,
     AzureContainerRegistry,

@@ -14,7 +14,7 @@ import {
     validateGkeClusterArgs,
     type GkeClusterArgs,
 } from "../../../components/gcp/cluster";
-import { MANAGED_NODES } from "../../../components/cluster";
+import { MANAGED_NODES } from "../../../components/cluster/contract";
 import { gcpStorageFacts, GKE_DNS } from "../../../components/gcp/facts";
 import { DEFAULT_ADDRESS_PLAN } from "../../../components/gcp/network";
 import { GKE_DEFAULT_ZONES } from "../../../config/keys";

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { CLUSTER_AUTOSCALER_DISRUPTION, MANAGED_NODES } from "../../../components/cluster";
+import { CLUSTER_AUTOSCALER_DISRUPTION, MANAGED_NODES } from "../../../components/cluster/contract";
 import { gcpTarget, gkeObservabilityArgs } from "../../../components/gcp/cluster";
 import { runProgram, valueOf } from "../../harness/mocks";
 import { PROJECT_ID, REGION, gcpConfig, mockGcp } from "./helpers";

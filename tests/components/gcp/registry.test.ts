@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { AppImage } from "../../../components/app-image";
+import { AppImage } from "../../../components/workloads/app-image";
 import { ArtifactRegistry, durationSeconds, registryCleanupPolicies, validateArtifactRegistryArgs } from "../../../components/gcp/registry";
 import { mockCall, runProgram, valueOf } from "../../harness/mocks";
 import { ACCESS_TOKEN, PROJECT_ID, REGION, mockGcp } from "./helpers";

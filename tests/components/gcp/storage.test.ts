@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { gcpTarget } from "../../../components/gcp/cluster";
 import { GCP_FILESTORE_TIER, GKE_BUILT_IN_CLASSES, gcpSharedClass, gcpStorageFacts } from "../../../components/gcp/facts";
-import { STORAGE_CLASS_NAMES } from "../../../components/storage";
+import { STORAGE_CLASS_NAMES } from "../../../components/platform/storage";
 import { runProgram, valueOf } from "../../harness/mocks";
 import { gcpConfig, mockGcp } from "./helpers";
 

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { MANAGED_NODES } from "../../../components/cluster";
-import { IngressNginx } from "../../../components/ingress-nginx";
+import { MANAGED_NODES } from "../../../components/cluster/contract";
+import { IngressNginx } from "../../../components/entry-points/ingress-nginx";
 import {
     LOCAL_LOAD_BALANCER,
     localIngressAddresses,
@@ -10,7 +10,7 @@ import {
     localTarget,
 } from "../../../components/local/cluster";
 import { runStack } from "../../../scripts/plan-lib";
-import { AppImage } from "../../../components/app-image";
+import { AppImage } from "../../../components/workloads/app-image";
 import { installCloudMocks, MOCK_KUBE_SYSTEM_UID } from "../../harness/cloud-mocks";
 import { mockState, runProgram, valueOf } from "../../harness/mocks";
 

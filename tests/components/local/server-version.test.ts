@@ -6,7 +6,7 @@ import {
     type ServerVersionReading,
     supportedRange,
 } from "../../../components/local/server-version";
-import type { CommandRunner } from "../../../components/app-image";
+import type { CommandRunner } from "../../../components/workloads/app-image";
 import { type LocalConfig, mapConfigSource, readConfig } from "../../../config";
 import { checkLocalCluster } from "../../../stacks/local";
 

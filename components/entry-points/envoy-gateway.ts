@@ -1,0 +1,444 @@
+/**
+ * Envoy Gateway: the platform's Gateway API entry point (issue 9), the way forward from the retired
+ * ingress-nginx on Kubernetes 1.36 and later. One GatewayClass, one Gateway, and the app's
+ * HTTPRoutes; the data plane's Service is the single cloud load balancer, shaped by the same
+ * `LoadBalancerFacts` as nginx's.
+ *
+ * Envoy Gateway creates the data plane (Deployment, Service, PDB) at runtime from the `EnvoyProxy`
+ * resource the GatewayClass points at, so everything the platform guarantees about it (service
+ * type, cloud annotations, node ports, replicas, PDB, requests, pod security) is written there.
+ *
+ * CRDs: the gateway-helm chart bundles the Gateway API CRDs of the EXPERIMENTAL channel (subchart
+ * `crds`), so it is installed with `crds.enabled: false`, and the CRDs come from the project's
+ * gateway-crds-helm chart, same version, standard channel plus Envoy Gateway's own CRDs. That chart
+ * keeps its CRDs in `templates/`, too large for a Helm release record (its README: use
+ * `helm template | kubectl apply --server-side`, helm/helm#12277), so it is rendered client-side by
+ * `helm.v4.Chart` and applied object by object, exactly that documented path. It has no hooks. The
+ * controller chart does (the certgen Job), hence `helm.v3.Release` for it.
+ * Sources: envoyproxy/gateway tag v1.9.0 charts/gateway-helm/values.tmpl.yaml,
+ * charts/gateway-crds-helm/{values.yaml,README.md}, api/v1alpha1/{envoyproxy_types,shared_types}.go,
+ * internal/infrastructure/kubernetes/proxy/resource.go (data-plane labels, default restricted
+ * container security context); checked 2026-12-01. Versions: components/entry-points/gateway-versions.ts.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { LoadBalancerFacts } from "../cluster/contract";
+import { type AppRoute, type EntryPoint } from "./contract";
+import { ENVOY_GATEWAY, ENVOY_GATEWAY_CONTROLLER_NAME, GATEWAY_API } from "./gateway-versions";
+import { RELEASE_POLICY } from "../platform/helm";
+import { NODE_PORTS, serviceReach } from "./ingress-nginx";
+import { ADDON_NAMESPACE_LABELS } from "../platform/workload-security";
+
+export const ENVOY_GATEWAY_NAMESPACE = "envoy-gateway-system";
+export const ENVOY_GATEWAY_RELEASE = "envoy-gateway";
+export const GATEWAY_CLASS_NAME = "platform";
+export const GATEWAY_NAME = "platform";
+export const ENVOY_PROXY_NAME = "platform-proxy";
+/** `envoyService.name` / `envoyDeployment.name`: fixed, so the stack can read the Service's address. */
+export const DATA_PLANE_NAME = "platform-gateway";
+export const LISTENERS = { http: { name: "http", port: 80 }, https: { name: "https", port: 443 } } as const;
+/**
+ * Node ports of the gateway when it runs beside ingress-nginx on a NodePort (local) cluster, where
+ * nginx keeps 30080/30443 (the ports kind maps to the host).
+ */
+export const SECONDARY_NODE_PORTS = { http: 30081, https: 30444 } as const;
+export const MIN_GATEWAY_REPLICAS = 2;
+const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
+const ENVOY_GROUP = "gateway.envoyproxy.io";
+
+/** Labels Envoy Gateway puts on the data-plane pods of a Gateway (proxy/resource.go, translator.go). */
+export function dataPlanePodLabels(gateway: { name: string; namespace: string }): Record<string, string> {
+    return {
+        "app.kubernetes.io/name": "envoy",
+        "app.kubernetes.io/component": "proxy",
+        "app.kubernetes.io/managed-by": "envoy-gateway",
+        "gateway.envoyproxy.io/owning-gateway-name": gateway.name,
+        "gateway.envoyproxy.io/owning-gateway-namespace": gateway.namespace,
+    };
+}
+
+/** The controller pods (the chart's selector labels and its `control-plane` label). */
+export const CONTROLLER_POD_LABELS: Readonly<Record<string, string>> = {
+    "app.kubernetes.io/name": "gateway-helm",
+    "app.kubernetes.io/instance": ENVOY_GATEWAY_RELEASE,
+    "control-plane": "envoy-gateway",
+};
+
+export class EnvoyGatewayArgsError extends pulumi.RunError {
+    constructor(message: string) {
+        super(message);
+        this.name = "EnvoyGatewayArgsError";
+    }
+}
+
+function requireReplicas(what: string, replicas: number): void {
+    if (!Number.isInteger(replicas) || replicas < MIN_GATEWAY_REPLICAS) {
+        throw new EnvoyGatewayArgsError(`${what} replicas must be an integer >= ${MIN_GATEWAY_REPLICAS} so a node drain never drops traffic; got ${replicas}`);
+    }
+}
+
+function spread(topologyKey: string, matchLabels: Record<string, string>): Record<string, unknown> {
+    return {
+        maxSkew: 1,
+        topologyKey,
+        // ScheduleAnyway: a single-zone or single-node (local) cluster still schedules every replica.
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: { ...matchLabels } },
+        matchLabelKeys: ["pod-template-hash"],
+    };
+}
+
+/** Values of the gateway-crds-helm chart: the standard channel of Gateway API and Envoy Gateway's CRDs. */
+export function gatewayCrdsValues(): Record<string, unknown> {
+    return { crds: { gatewayAPI: { enabled: true, channel: GATEWAY_API.channel }, envoyGateway: { enabled: true } } };
+}
+
+/** Values of the gateway-helm chart (the controller). */
+export function envoyGatewayValues(replicas: number): Record<string, unknown> {
+    requireReplicas("Envoy Gateway controller", replicas);
+    return {
+        // The bundled CRDs are the experimental channel; the standard ones come from gateway-crds-helm.
+        crds: { enabled: false },
+        deployment: {
+            // The controller elects a leader (config.envoyGateway.provider.kubernetes.leaderElection
+            // is on by default); a second replica takes over, and the data plane keeps serving its
+            // last configuration even with no controller at all.
+            replicas,
+            envoyGateway: {
+                resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1024Mi" } },
+            },
+            pod: {
+                topologySpreadConstraints: [spread("topology.kubernetes.io/zone", CONTROLLER_POD_LABELS), spread("kubernetes.io/hostname", CONTROLLER_POD_LABELS)],
+            },
+        },
+        // The chart renders its PDB only for minAvailable/maxUnavailable >= 1.
+        podDisruptionBudget: { minAvailable: replicas - 1 },
+        config: { envoyGateway: { gateway: { controllerName: ENVOY_GATEWAY_CONTROLLER_NAME } } },
+    };
+}
+
+export interface EnvoyProxySpecArgs {
+    loadBalancer: LoadBalancerFacts;
+    /** Data-plane replicas, >= 2 (`platform:ingressReplicas`). */
+    replicas: number;
+    /** Node ports on NodePort clusters. Default `NODE_PORTS` (30080/30443). */
+    nodePorts?: { http: number; https: number };
+    /** Whether the Gateway has its HTTPS listener (only listeners that exist get a node port). */
+    https: boolean;
+    gateway: { name: string; namespace: string };
+}
+
+/**
+ * The `EnvoyProxy` spec: how Envoy Gateway shapes the data plane it creates. Pure, so each cloud's
+ * facts can be checked without a cluster (and against the CRD's schema).
+ */
+export function envoyProxySpec(args: EnvoyProxySpecArgs): Record<string, unknown> {
+    requireReplicas("gateway data-plane", args.replicas);
+    const lb = args.loadBalancer;
+    const service: Record<string, unknown> = {
+        name: DATA_PLANE_NAME,
+        type: lb.serviceType,
+        annotations: { ...lb.annotations, ...lb.address?.annotations },
+    };
+    if (lb.loadBalancerClass !== undefined) service.loadBalancerClass = lb.loadBalancerClass;
+    if (lb.address?.loadBalancerIP !== undefined) service.loadBalancerIP = lb.address.loadBalancerIP;
+    if (lb.serviceType === "LoadBalancer") {
+        // As for nginx: client IPs kept, the cloud LB health-checks kube-proxy's healthCheckNodePort.
+        service.externalTrafficPolicy = "Local";
+    } else {
+        const nodePorts = args.nodePorts ?? NODE_PORTS;
+        service.externalTrafficPolicy = "Cluster";
+        // The Service's ports are the listener ports; a strategic merge on `port` (the merge key of
+        // Service ports) sets their node ports, which the EnvoyProxy API has no field for.
+        const ports: { port: number; nodePort: number }[] = [{ port: LISTENERS.http.port, nodePort: nodePorts.http }];
+        if (args.https) ports.push({ port: LISTENERS.https.port, nodePort: nodePorts.https });
+        service.patch = { type: "StrategicMerge", value: { spec: { ports } } };
+    }
+    const podLabels = dataPlanePodLabels(args.gateway);
+    return {
+        provider: {
+            type: "Kubernetes",
+            kubernetes: {
+                envoyService: service,
+                envoyDeployment: {
+                    name: DATA_PLANE_NAME,
+                    replicas: args.replicas,
+                    // Envoy Gateway's default container security contexts already pass `restricted`
+                    // (non-root, read-only root, no capabilities, RuntimeDefault seccomp); the pod
+                    // level says it too.
+                    pod: {
+                        securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                        topologySpreadConstraints: [spread("topology.kubernetes.io/zone", podLabels), spread("kubernetes.io/hostname", podLabels)],
+                    },
+                    container: {
+                        // Memory limit only: a CPU limit throttles the proxy under load.
+                        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+                    },
+                },
+                // One data-plane pod voluntarily down at a time, whatever the replica count.
+                envoyPDB: { maxUnavailable: 1 },
+            },
+        },
+    };
+}
+
+export interface GatewayListenerArgs {
+    /** `platform:domain`: adds the HTTPS listener for it. */
+    domain?: string;
+    /** Secret (in the Gateway's namespace) cert-manager fills for the HTTPS listener. */
+    tlsSecretName: string;
+    /** Namespaces whose routes may attach (the apps, and the Gateway's own for cert-manager's solver routes). */
+    routeNamespaces: string[];
+}
+
+/** The Gateway's listeners: HTTP always, HTTPS with a domain. */
+export function gatewayListeners(args: GatewayListenerArgs): Record<string, unknown>[] {
+    const allowedRoutes = {
+        namespaces: {
+            from: "Selector",
+            selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...args.routeNamespaces].sort() }] },
+        },
+    };
+    const listeners: Record<string, unknown>[] = [{ name: LISTENERS.http.name, protocol: "HTTP", port: LISTENERS.http.port, allowedRoutes }];
+    if (args.domain) {
+        listeners.push({
+            name: LISTENERS.https.name,
+            protocol: "HTTPS",
+            port: LISTENERS.https.port,
+            // cert-manager's gateway-shim issues a certificate for each listener with a hostname and
+            // a certificateRef, into that Secret.
+            hostname: args.domain,
+            tls: { mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: args.tlsSecretName }] },
+            allowedRoutes,
+        });
+    }
+    return listeners;
+}
+
+export interface HttpRouteShape {
+    /** Resource and object name. */
+    name: string;
+    spec: Record<string, unknown>;
+}
+
+/**
+ * The app's HTTPRoutes: the Ingress's routing (`/` prefix to the Service, under the host when
+ * set); with TLS the app is served on the HTTPS listener and the HTTP listener redirects (as
+ * nginx's ssl-redirect). cert-manager's HTTP-01 solver routes match their exact path, which takes
+ * precedence over the redirect's `/` prefix (Gateway API route matching precedence).
+ */
+export function httpRouteShapes(opts: {
+    name: string;
+    gateway: { name: string; namespace: string };
+    serviceName: string;
+    servicePort: number;
+    host: string | undefined;
+    tls: boolean;
+}): HttpRouteShape[] {
+    const parent = (sectionName: string) => ({ group: GATEWAY_API_GROUP, kind: "Gateway", name: opts.gateway.name, namespace: opts.gateway.namespace, sectionName });
+    const hostnames = opts.host === undefined ? {} : { hostnames: [opts.host] };
+    const prefix = { path: { type: "PathPrefix", value: "/" } };
+    const toApp = { matches: [prefix], backendRefs: [{ group: "", kind: "Service", name: opts.serviceName, port: opts.servicePort }] };
+    const tls = opts.tls && opts.host !== undefined;
+    if (!tls) return [{ name: opts.name, spec: { parentRefs: [parent(LISTENERS.http.name)], ...hostnames, rules: [toApp] } }];
+    return [
+        { name: opts.name, spec: { parentRefs: [parent(LISTENERS.https.name)], ...hostnames, rules: [toApp] } },
+        {
+            name: `${opts.name}-https-redirect`,
+            spec: {
+                parentRefs: [parent(LISTENERS.http.name)],
+                ...hostnames,
+                rules: [{ matches: [prefix], filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+            },
+        },
+    ];
+}
+
+/** The cert-manager solver that answers HTTP-01 challenges with an HTTPRoute on the Gateway's HTTP listener. */
+export function gatewayAcmeSolver(gateway: { name: string; namespace: string }): Record<string, unknown> {
+    return {
+        http01: {
+            gatewayHTTPRoute: {
+                parentRefs: [{ group: GATEWAY_API_GROUP, kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: LISTENERS.http.name }],
+            },
+        },
+    };
+}
+
+/** Routes `route` through the Gateway: HTTPRoutes in the app's namespace, children of `parent`. */
+export function routeThroughGateway(gateway: { name: string; namespace: string; dependsOn: pulumi.Resource[] }, route: AppRoute, parent: pulumi.Resource): pulumi.Resource[] {
+    const shapes = pulumi.output(route.serviceName).apply((serviceName) =>
+        httpRouteShapes({ name: route.name, gateway, serviceName, servicePort: route.servicePort, host: route.host, tls: route.tls }),
+    );
+    // The names are known without the outputs: one route, or two with TLS and a host.
+    const names = route.tls && route.host !== undefined ? [route.name, `${route.name}-https-redirect`] : [route.name];
+    return names.map(
+        (name, i) =>
+            new k8s.apiextensions.CustomResource(
+                `${name}-httproute`,
+                {
+                    apiVersion: `${GATEWAY_API_GROUP}/v1`,
+                    kind: "HTTPRoute",
+                    metadata: { name, namespace: route.namespace, labels: route.labels },
+                    spec: shapes.apply((s) => s[i].spec),
+                },
+                // The HTTPRoute CRD comes with the gateway's CRDs.
+                { parent, dependsOn: gateway.dependsOn },
+            ),
+    );
+}
+
+/** The entry point of a Gateway, apart from the charts (tests build it directly). */
+export function gatewayEntryPoint(gateway: { name: string; namespace: string; dependsOn: pulumi.Resource[]; endpoint: pulumi.Output<string>; address: pulumi.Output<string[]> }): EntryPoint {
+    return {
+        kind: "gateway",
+        endpoint: gateway.endpoint,
+        address: gateway.address,
+        dataPlanePeer: {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": gateway.namespace } },
+            podSelector: { matchLabels: dataPlanePodLabels(gateway) },
+        },
+        acmeHttp01Solver: gatewayAcmeSolver(gateway),
+        routeApp: (route, parent) => routeThroughGateway(gateway, route, parent),
+    };
+}
+
+export interface EnvoyGatewayArgs {
+    loadBalancer: LoadBalancerFacts;
+    /** Data-plane replicas, >= 2 (config `ingressReplicas`, default 2). */
+    replicas: number;
+    /** Controller replicas, >= 2. Default 2. */
+    controllerReplicas?: number;
+    /** `platform:domain`: an HTTPS listener for it, with a certificate from `clusterIssuer`. */
+    domain?: string;
+    /** cert-manager ClusterIssuer annotated on the Gateway (its listener certificates). */
+    clusterIssuer: string;
+    /** Namespaces whose HTTPRoutes may attach to the Gateway. */
+    routeNamespaces: string[];
+    /** Node ports on NodePort clusters. Default 30080/30443; `SECONDARY_NODE_PORTS` beside nginx. */
+    nodePorts?: { http: number; https: number };
+    /** Helm wait timeout in seconds. Default 600. */
+    timeoutSeconds?: number;
+}
+
+export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint {
+    readonly kind = "gateway" as const;
+    readonly endpoint: pulumi.Output<string>;
+    readonly address: pulumi.Output<string[]>;
+    readonly dataPlanePeer: k8s.types.input.networking.v1.NetworkPolicyPeer;
+    readonly acmeHttp01Solver: Record<string, unknown>;
+    readonly routeApp: EntryPoint["routeApp"];
+    readonly namespace: pulumi.Output<string>;
+    /** The Gateway API and Envoy Gateway CRDs: whatever creates their kinds depends on this. */
+    readonly crds: k8s.helm.v4.Chart;
+    readonly release: k8s.helm.v3.Release;
+    readonly gateway: k8s.apiextensions.CustomResource;
+
+    constructor(name: string, args: EnvoyGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+        const gatewayRef = { name: GATEWAY_NAME, namespace: ENVOY_GATEWAY_NAMESPACE };
+        const tlsSecretName = `${GATEWAY_NAME}-gateway-tls`;
+        const values = envoyGatewayValues(args.controllerReplicas ?? MIN_GATEWAY_REPLICAS);
+        const proxySpec = envoyProxySpec({ loadBalancer: args.loadBalancer, replicas: args.replicas, nodePorts: args.nodePorts, https: Boolean(args.domain), gateway: gatewayRef });
+        const listeners = gatewayListeners({ domain: args.domain, tlsSecretName, routeNamespaces: [ENVOY_GATEWAY_NAMESPACE, ...args.routeNamespaces] });
+        super("platform:ingress:EnvoyGateway", name, {}, opts);
+
+        const ns = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            { metadata: { name: ENVOY_GATEWAY_NAMESPACE, labels: { ...ADDON_NAMESPACE_LABELS } } },
+            { parent: this },
+        );
+
+        this.crds = new k8s.helm.v4.Chart(
+            `${name}-crds`,
+            {
+                chart: ENVOY_GATEWAY.crdsChart,
+                version: ENVOY_GATEWAY.chartVersion,
+                namespace: ns.metadata.name,
+                values: gatewayCrdsValues(),
+            },
+            // Deleting a CRD deletes every object of its kind: never as a side effect of an update.
+            { parent: this, retainOnDelete: true },
+        );
+
+        this.release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            {
+                name: ENVOY_GATEWAY_RELEASE,
+                chart: ENVOY_GATEWAY.chart,
+                version: ENVOY_GATEWAY.chartVersion,
+                namespace: ns.metadata.name,
+                values,
+                ...RELEASE_POLICY,
+                timeout: args.timeoutSeconds ?? 600,
+            },
+            { parent: this, dependsOn: [this.crds] },
+        );
+
+        const labels = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "platform" };
+        const proxy = new k8s.apiextensions.CustomResource(
+            `${name}-envoy-proxy`,
+            {
+                apiVersion: `${ENVOY_GROUP}/v1alpha1`,
+                kind: "EnvoyProxy",
+                metadata: { name: ENVOY_PROXY_NAME, namespace: ns.metadata.name, labels },
+                spec: proxySpec,
+            },
+            { parent: this, dependsOn: [this.crds] },
+        );
+
+        const gatewayClass = new k8s.apiextensions.CustomResource(
+            `${name}-gateway-class`,
+            {
+                apiVersion: `${GATEWAY_API_GROUP}/v1`,
+                kind: "GatewayClass",
+                metadata: { name: GATEWAY_CLASS_NAME, labels },
+                spec: {
+                    controllerName: ENVOY_GATEWAY_CONTROLLER_NAME,
+                    parametersRef: { group: ENVOY_GROUP, kind: "EnvoyProxy", name: ENVOY_PROXY_NAME, namespace: ENVOY_GATEWAY_NAMESPACE },
+                },
+            },
+            { parent: this, dependsOn: [this.crds, this.release, proxy] },
+        );
+
+        this.gateway = new k8s.apiextensions.CustomResource(
+            `${name}-gateway`,
+            {
+                apiVersion: `${GATEWAY_API_GROUP}/v1`,
+                kind: "Gateway",
+                metadata: {
+                    name: GATEWAY_NAME,
+                    namespace: ns.metadata.name,
+                    labels,
+                    annotations: {
+                        // cert-manager's gateway-shim: a Certificate per HTTPS listener, into its certificateRef.
+                        ...(args.domain ? { "cert-manager.io/cluster-issuer": args.clusterIssuer } : {}),
+                        // Wait until the data plane runs and has an address, as Helm waits for nginx's LB.
+                        "pulumi.com/waitFor": "condition=Programmed",
+                        "pulumi.com/timeoutSeconds": String(args.timeoutSeconds ?? 900),
+                    },
+                },
+                spec: { gatewayClassName: GATEWAY_CLASS_NAME, listeners },
+            },
+            { parent: this, dependsOn: [gatewayClass] },
+        );
+
+        this.namespace = ns.metadata.name;
+        // The gateway's data-plane Service is Envoy Gateway's: read it once the Gateway exists.
+        const reach = serviceReach({
+            loadBalancer: args.loadBalancer,
+            service: () => k8s.core.v1.Service.get(`${name}-data-plane-service`, pulumi.interpolate`${ns.metadata.name}/${DATA_PLANE_NAME}`, { parent: this, dependsOn: [this.gateway] }),
+            serviceRef: `${ENVOY_GATEWAY_NAMESPACE}/${DATA_PLANE_NAME}`,
+            check: `kubectl -n ${ENVOY_GATEWAY_NAMESPACE} describe gateway ${GATEWAY_NAME}`,
+            httpNodePort: (args.nodePorts ?? NODE_PORTS).http,
+        });
+        this.endpoint = reach.endpoint;
+        this.address = reach.address;
+
+        const entryPoint = gatewayEntryPoint({ ...gatewayRef, dependsOn: [this.crds, this.gateway], endpoint: this.endpoint, address: this.address });
+        this.dataPlanePeer = entryPoint.dataPlanePeer;
+        this.acmeHttp01Solver = entryPoint.acmeHttp01Solver;
+        this.routeApp = entryPoint.routeApp;
+
+        this.registerOutputs({ endpoint: this.endpoint, address: this.address, namespace: this.namespace });
+    }
+}

@@ -1,0 +1,213 @@
+/**
+ * Logical backups of Postgres: a CronJob in the server's own image runs
+ * `postgres-backup/backup.sh` (pg_dump, custom format, of every database) onto a backups volume
+ * of the Retain class and keeps the newest N sets; `postgres-backup/restore.sh` is mounted beside
+ * it for the restore runbook (README). The scripts are files in the repository, tested against a
+ * real PostgreSQL 18 (tests/components/workloads/postgres-backup.script.test.ts).
+ *
+ * Postgres admits the backup pods because the composition root (stacks/platform.ts) adds
+ * `POSTGRES_BACKUP_APP` to its clients; this component only opens its own egress.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { validateCronSchedule } from "../../config/cron";
+import type { DnsFacts } from "../cluster/contract";
+import { dnsEgressRule } from "../platform/namespace";
+import { type PostgresConnection, postgresImage, POSTGRES_UID } from "./postgres";
+import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, STATEFUL_DATA_LABEL, workloadLabels } from "../platform/workload-security";
+
+/** `app.kubernetes.io/name` of the backup pods: what Postgres's clients list must contain. */
+export const POSTGRES_BACKUP_APP = "postgres-backup";
+export const DEFAULT_BACKUP_SCHEDULE = "0 3 * * *";
+export const DEFAULT_BACKUP_KEEP = 7;
+export const BACKUP_MOUNT = "/backups";
+export const SCRIPTS_MOUNT = "/scripts";
+export const BACKUP_SCRIPTS_DIR = path.resolve(__dirname, "postgres-backup");
+/** Longest a backup run may take before Kubernetes stops it (and the Job shows failed). */
+export const BACKUP_DEADLINE_SECONDS = 6 * 3600;
+
+export interface PostgresBackupArgs {
+    namespace: pulumi.Input<string>;
+    /** The server to back up (`Postgres.connection`): host, password Secret, pod labels, image tag. */
+    postgres: PostgresConnection;
+    /** StorageClass of the backups PVC: the platform's Retain class, so the disk outlives the claim. */
+    storageClassName: pulumi.Input<string>;
+    /** Where the cluster's pods resolve names (`ClusterTarget.dns`): the job looks Postgres up by name. */
+    dns: DnsFacts;
+    /**
+     * Size of the backups PVC. Default: the size of the Postgres data volume. A custom-format dump
+     * is compressed and holds no indexes, typically well under a fifth of the data directory, so
+     * the default holds the default 7 sets plus the one being written for a database that fills
+     * up to about half its volume; raise it (or lower `keep`) for more. Grow it later by editing
+     * the PVC (both platform classes allow expansion); the CronJob needs no change.
+     */
+    storageSize?: string;
+    /** Five-field cron in UTC (the CronJob's `timeZone` is `Etc/UTC`). Default `0 3 * * *`. */
+    schedule?: string;
+    /** Backup sets to keep, 1-365. Default 7. */
+    keep?: number;
+    /**
+     * Pulumi `protect` on the backups PVC, as on the other stateful data. The PVC is also
+     * `retainOnDelete`: lifting protection and destroying leaves the claim (and its Retain-class
+     * disk) in the cluster, like the Postgres data claim that its StatefulSet never deletes.
+     */
+    protectData: boolean;
+}
+
+/** Throws on args no CronJob could run with; config.ts reports the same for user input. */
+export function validateBackupArgs(args: Pick<PostgresBackupArgs, "schedule" | "keep">): void {
+    const scheduleProblem = validateCronSchedule(args.schedule ?? DEFAULT_BACKUP_SCHEDULE);
+    if (scheduleProblem) throw new Error(`PostgresBackup schedule: ${scheduleProblem}`);
+    const keep = args.keep ?? DEFAULT_BACKUP_KEEP;
+    if (!Number.isInteger(keep) || keep < 1 || keep > 365) throw new Error(`PostgresBackup keep: ${keep} is not an integer from 1 to 365`);
+}
+
+/** The scripts as ConfigMap data, read from the repository when the program runs. */
+export function backupScripts(): Record<string, string> {
+    return Object.fromEntries(["backup.sh", "restore.sh"].map((f) => [f, fs.readFileSync(path.join(BACKUP_SCRIPTS_DIR, f), "utf8")]));
+}
+
+/** Environment of the backup (and restore) container: libpq's variables and the script's own. */
+export function backupEnv(postgres: PostgresConnection, keep: number): k8s.types.input.core.v1.EnvVar[] {
+    return [
+        { name: "PGHOST", value: postgres.host },
+        { name: "PGPORT", value: String(postgres.port) },
+        { name: "PGUSER", value: postgres.user },
+        { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: postgres.passwordSecret.name, key: postgres.passwordSecret.key } } },
+        { name: "BACKUP_DIR", value: BACKUP_MOUNT },
+        { name: "BACKUP_KEEP", value: String(keep) },
+        // The image's HOME (/var/lib/postgresql) is on the read-only root filesystem.
+        { name: "HOME", value: "/tmp" },
+    ];
+}
+
+export class PostgresBackup extends pulumi.ComponentResource {
+    /** Name of the backups PVC (the restore runbook mounts it). */
+    readonly claimName: pulumi.Output<string>;
+    readonly cronJobName: pulumi.Output<string>;
+
+    constructor(name: string, args: PostgresBackupArgs, opts?: pulumi.ComponentResourceOptions) {
+        validateBackupArgs(args);
+        super("platform:index:PostgresBackup", name, {}, opts);
+
+        const schedule = args.schedule ?? DEFAULT_BACKUP_SCHEDULE;
+        const keep = args.keep ?? DEFAULT_BACKUP_KEEP;
+        const labels = workloadLabels(POSTGRES_BACKUP_APP, name);
+
+        // Fixed names: the runbook refers to them. A script change updates the ConfigMap in place;
+        // each Job's pod reads it when it starts.
+        const scripts = new k8s.core.v1.ConfigMap(
+            `${name}-scripts`,
+            { metadata: { name: `${name}-scripts`, namespace: args.namespace, labels }, data: backupScripts() },
+            { parent: this },
+        );
+
+        // Pending until the first Job mounts it (WaitForFirstConsumer); the provider treats such a
+        // claim as ready (pulumi-kubernetes#3130), so `pulumi up` does not wait for 03:00.
+        const claim = new k8s.core.v1.PersistentVolumeClaim(
+            name,
+            {
+                metadata: { name, namespace: args.namespace, labels: { ...labels, [STATEFUL_DATA_LABEL]: "true" } },
+                spec: {
+                    accessModes: ["ReadWriteOnce"],
+                    storageClassName: args.storageClassName,
+                    resources: { requests: { storage: args.storageSize ?? args.postgres.storageSize } },
+                },
+            },
+            { parent: this, protect: args.protectData, retainOnDelete: true },
+        );
+
+        const cronJob = new k8s.batch.v1.CronJob(
+            name,
+            {
+                metadata: { name, namespace: args.namespace, labels },
+                spec: {
+                    schedule,
+                    timeZone: "Etc/UTC",
+                    // Two runs would write the same volume, and a run removes partial sets it finds.
+                    concurrencyPolicy: "Forbid",
+                    // A run missed by up to an hour (controller down, node pressure) still starts.
+                    startingDeadlineSeconds: 3600,
+                    successfulJobsHistoryLimit: 3,
+                    failedJobsHistoryLimit: 3,
+                    jobTemplate: {
+                        metadata: { labels },
+                        spec: {
+                            // One retry for a transient failure; then the Job is failed and alerts see it.
+                            backoffLimit: 1,
+                            activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS,
+                            template: {
+                                metadata: { labels },
+                                spec: this.podSpec(args.postgres, keep, scripts.metadata.name, claim.metadata.name),
+                            },
+                        },
+                    },
+                },
+            },
+            { parent: this },
+        );
+
+        // Egress to the Postgres pods only (DNS comes from the namespace's allow-dns policy).
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-egress`,
+            {
+                metadata: { name: `${name}-egress`, namespace: args.namespace, labels },
+                spec: {
+                    podSelector: { matchLabels: labels },
+                    policyTypes: ["Ingress", "Egress"],
+                    ingress: [],
+                    egress: [
+                        { to: [{ podSelector: { matchLabels: args.postgres.podLabels } }], ports: [{ protocol: "TCP", port: args.postgres.port }] },
+                        dnsEgressRule(args.dns),
+                    ],
+                },
+            },
+            { parent: this },
+        );
+
+        this.claimName = claim.metadata.name;
+        this.cronJobName = cronJob.metadata.name;
+        this.registerOutputs({ claimName: this.claimName, cronJobName: this.cronJobName });
+    }
+
+    private podSpec(
+        postgres: PostgresConnection,
+        keep: number,
+        scriptsConfigMap: pulumi.Input<string>,
+        claimName: pulumi.Input<string>,
+    ): k8s.types.input.core.v1.PodSpec {
+        return {
+            ...COMMON_POD_SPEC,
+            // Never: each failed attempt stays a failed pod with its log, instead of a restart loop.
+            restartPolicy: "Never",
+            // fsGroup: the new volume's root is writable by the image's postgres user.
+            securityContext: podSecurityContext({ uid: POSTGRES_UID, fsGroup: POSTGRES_UID }),
+            containers: [
+                {
+                    name: "backup",
+                    image: postgresImage(postgres.version),
+                    imagePullPolicy: "IfNotPresent",
+                    command: ["bash", `${SCRIPTS_MOUNT}/backup.sh`],
+                    env: backupEnv(postgres, keep),
+                    resources: {
+                        requests: { cpu: "100m", memory: "128Mi" },
+                        limits: { cpu: "1", memory: "512Mi" },
+                    },
+                    securityContext: containerSecurityContext(),
+                    volumeMounts: [
+                        { name: "backups", mountPath: BACKUP_MOUNT },
+                        { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
+                        { name: "tmp", mountPath: "/tmp" },
+                    ],
+                },
+            ],
+            volumes: [
+                { name: "backups", persistentVolumeClaim: { claimName } },
+                { name: "scripts", configMap: { name: scriptsConfigMap, defaultMode: 0o555 } },
+                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+            ],
+        };
+    }
+}

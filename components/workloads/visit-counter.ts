@@ -1,0 +1,287 @@
+/**
+ * The FastAPI visit counter: its image, a hardened Deployment, autoscaling, a disruption budget,
+ * and its routes through the platform's entry point(s): each `EntryPoint` (ingress-nginx or the
+ * Gateway) creates its own routing objects; the app never asks which one runs.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { DisruptionFacts } from "../cluster/contract";
+import type { EntryPoint } from "../entry-points/contract";
+import type { RedisConnection } from "./redis";
+import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, workloadLabels } from "../platform/workload-security";
+
+export const VISIT_COUNTER_APP_NAME = "visit-counter";
+/** Subset of the visit counter's pod labels that every instance carries: what Redis admits by default. */
+export const VISIT_COUNTER_CLIENT_LABELS: Readonly<Record<string, string>> = { "app.kubernetes.io/name": VISIT_COUNTER_APP_NAME };
+/** The Dockerfile's `USER 10001:10001`. */
+export const APP_UID = 10001;
+export const APP_PORT = 8000;
+export const SERVICE_PORT = 80;
+export const CPU_TARGET_UTILIZATION = 70;
+
+/** Where users reach the app: https with a host and TLS, http with a host only, else the controller's address. */
+export function appUrl(host: string | undefined, tls: boolean, endpoint: string): string {
+    if (host === undefined) return `http://${endpoint}/`;
+    return tls ? `https://${host}/` : `http://${host}/`;
+}
+
+/**
+ * Probes. Readiness is `/readyz` (503 until Redis answers) so a pod without Redis gets no traffic;
+ * liveness is `/healthz`, which checks nothing external, so a Redis outage never restarts the app.
+ */
+export function appProbes(): {
+    readiness: k8s.types.input.core.v1.Probe;
+    liveness: k8s.types.input.core.v1.Probe;
+    startup: k8s.types.input.core.v1.Probe;
+} {
+    return {
+        readiness: { httpGet: { path: "/readyz", port: "http" }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+        liveness: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+        // Covers a slow first start without a long liveness delay later.
+        startup: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 30 },
+    };
+}
+
+export interface VisitCounterIngressArgs {
+    /**
+     * The entry points that route to the app: one, or two while migrating (`ingressController:
+     * both`). The first is the one `url` names when there is no host.
+     */
+    entryPoints: readonly EntryPoint[];
+    /** Public host name. Unset: path routing on the entry point's address only. */
+    host?: string;
+    /** cert-manager ClusterIssuer for the certificate when `tls`. */
+    clusterIssuer: pulumi.Input<string>;
+    /** Serve https (cert-manager certificate, http redirected); only with a `host`. */
+    tls: boolean;
+    /** Certificates come from ACME HTTP-01 (each entry point then admits cert-manager's solver). Default false. */
+    acmeHttp01?: boolean;
+}
+
+export interface VisitCounterArgs {
+    namespace: pulumi.Input<string>;
+    /**
+     * The app's image reference (`AppImage.imageName`). Built outside this component, so the build
+     * and push wait only for the registry, never for the add-ons this component waits for: a
+     * short-lived push token (GKE's access token lives an hour) is still fresh when it is used.
+     */
+    image: pulumi.Input<string>;
+    /** Minimum replicas (the HPA's floor). */
+    replicas: number;
+    /** HPA ceiling. */
+    maxReplicas: number;
+    redis: RedisConnection;
+    ingress: VisitCounterIngressArgs;
+    /** The target's node autoscaler annotations (`ClusterTarget.nodes.disruption`). */
+    disruption: DisruptionFacts;
+}
+
+/** The app's volumes: scratch `emptyDir`s only (the root filesystem is read-only), lost with the pod by design. */
+export const APP_SCRATCH_VOLUMES: readonly { name: string; emptyDir: { sizeLimit: string } }[] = [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }];
+
+/**
+ * Pod annotations: the scratch `emptyDir`s are named as safe to lose, so nodes the HPA's extra
+ * replicas brought in can be removed again when the load is gone.
+ */
+export function appPodAnnotations(disruption: DisruptionFacts): Record<string, string> {
+    return disruption.scratchVolumesEvictable(APP_SCRATCH_VOLUMES.map((v) => v.name));
+}
+
+export class VisitCounter extends pulumi.ComponentResource {
+    readonly url: pulumi.Output<string>;
+    readonly imageName: pulumi.Output<string>;
+    readonly podLabels: Record<string, string>;
+
+    constructor(name: string, args: VisitCounterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:index:VisitCounter", name, {}, opts);
+
+        const labels = workloadLabels(VISIT_COUNTER_APP_NAME, name);
+        this.podLabels = labels;
+        this.imageName = pulumi.output(args.image);
+        const probes = appProbes();
+
+        const deployment = new k8s.apps.v1.Deployment(
+            name,
+            {
+                metadata: { name, namespace: args.namespace, labels },
+                spec: {
+                    // No `replicas`: the HPA owns the count (its minReplicas is `args.replicas`). A
+                    // value here would be re-applied on every update, scaling an autoscaled
+                    // Deployment back down, or conflict with the HPA under server-side apply
+                    // (kubernetes.io docs, "Migrating Deployments ... to horizontal autoscaling").
+                    selector: { matchLabels: labels },
+                    // Never below the current capacity during a rollout.
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+                    template: {
+                        metadata: { labels, annotations: appPodAnnotations(args.disruption) },
+                        spec: {
+                            ...COMMON_POD_SPEC,
+                            securityContext: podSecurityContext({ uid: APP_UID }),
+                            topologySpreadConstraints: [
+                                {
+                                    // Prefer one zone's loss to take out as few replicas as possible, but
+                                    // never leave a pod Pending for it (local clusters have one zone).
+                                    maxSkew: 1,
+                                    topologyKey: "topology.kubernetes.io/zone",
+                                    whenUnsatisfiable: "ScheduleAnyway",
+                                    labelSelector: { matchLabels: labels },
+                                    matchLabelKeys: ["pod-template-hash"],
+                                },
+                                {
+                                    maxSkew: 1,
+                                    topologyKey: "kubernetes.io/hostname",
+                                    whenUnsatisfiable: "ScheduleAnyway",
+                                    labelSelector: { matchLabels: labels },
+                                    matchLabelKeys: ["pod-template-hash"],
+                                },
+                            ],
+                            containers: [
+                                {
+                                    name: "app",
+                                    image: this.imageName,
+                                    // The content tag is immutable: a pull per start would only add latency,
+                                    // and a local (kind-loaded) image cannot be pulled at all.
+                                    imagePullPolicy: "IfNotPresent",
+                                    ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
+                                    env: [
+                                        { name: "REDIS_HOST", value: args.redis.host },
+                                        { name: "REDIS_PORT", value: String(args.redis.port) },
+                                        {
+                                            name: "REDIS_PASSWORD",
+                                            valueFrom: { secretKeyRef: { name: args.redis.passwordSecret.name, key: args.redis.passwordSecret.key } },
+                                        },
+                                    ],
+                                    readinessProbe: probes.readiness,
+                                    livenessProbe: probes.liveness,
+                                    startupProbe: probes.startup,
+                                    // Endpoint removal reaches the ingress controller a moment after SIGTERM:
+                                    // keep serving meanwhile so a rollout or scale-down causes no 502s.
+                                    lifecycle: { preStop: { exec: { command: ["sleep", "5"] } } },
+                                    resources: {
+                                        // The HPA's 70% target is of this CPU request.
+                                        requests: { cpu: "100m", memory: "128Mi" },
+                                        limits: { cpu: "500m", memory: "256Mi" },
+                                    },
+                                    securityContext: containerSecurityContext(),
+                                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                                },
+                            ],
+                            volumes: APP_SCRATCH_VOLUMES.map((v) => ({ name: v.name, emptyDir: { ...v.emptyDir } })),
+                        },
+                    },
+                },
+            },
+            { parent: this },
+        );
+
+        const service = new k8s.core.v1.Service(
+            name,
+            {
+                metadata: { name, namespace: args.namespace, labels },
+                spec: {
+                    type: "ClusterIP",
+                    selector: labels,
+                    ports: [{ name: "http", port: SERVICE_PORT, targetPort: APP_PORT, protocol: "TCP" }],
+                },
+            },
+            { parent: this },
+        );
+
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+            name,
+            {
+                metadata: { name, namespace: args.namespace, labels },
+                spec: {
+                    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+                    minReplicas: args.replicas,
+                    maxReplicas: args.maxReplicas,
+                    metrics: [
+                        {
+                            type: "Resource",
+                            resource: { name: "cpu", target: { type: "Utilization", averageUtilization: CPU_TARGET_UTILIZATION } },
+                        },
+                    ],
+                },
+            },
+            { parent: this },
+        );
+
+        // maxUnavailable rather than minAvailable: with one replica a node drain still proceeds.
+        new k8s.policy.v1.PodDisruptionBudget(
+            name,
+            {
+                metadata: { name, namespace: args.namespace, labels },
+                spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
+            },
+            { parent: this },
+        );
+
+        const entryPoints = args.ingress.entryPoints;
+        if (entryPoints.length === 0) throw new Error(`VisitCounter ${name}: at least one entry point must route to the app`);
+        for (const entryPoint of entryPoints) {
+            entryPoint.routeApp(
+                {
+                    name,
+                    namespace: args.namespace,
+                    labels,
+                    serviceName: service.metadata.name,
+                    servicePort: SERVICE_PORT,
+                    host: args.ingress.host,
+                    tls: args.ingress.tls,
+                    clusterIssuer: args.ingress.clusterIssuer,
+                    acmeHttp01: args.ingress.acmeHttp01 ?? false,
+                },
+                this,
+            );
+        }
+
+        // Only the entry points' data planes reach the app: under the namespace's default-deny,
+        // nothing else in the cluster can. The name predates the gateway and is kept (renaming
+        // replaces the policy).
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-allow-ingress-controller`,
+            {
+                metadata: { name: `${name}-allow-ingress-controller`, namespace: args.namespace, labels },
+                spec: {
+                    podSelector: { matchLabels: labels },
+                    policyTypes: ["Ingress"],
+                    ingress: [
+                        {
+                            from: entryPoints.map((e) => e.dataPlanePeer),
+                            ports: [{ protocol: "TCP", port: APP_PORT }],
+                        },
+                    ],
+                },
+            },
+            { parent: this },
+        );
+
+        // Redis runs in this namespace (the podSelector alone means "in the policy's namespace").
+        new k8s.networking.v1.NetworkPolicy(
+            `${name}-allow-redis-egress`,
+            {
+                metadata: { name: `${name}-allow-redis-egress`, namespace: args.namespace, labels },
+                spec: {
+                    podSelector: { matchLabels: labels },
+                    policyTypes: ["Egress"],
+                    egress: [
+                        {
+                            to: [{ podSelector: { matchLabels: args.redis.podLabels } }],
+                            ports: [{ protocol: "TCP", port: args.redis.port }],
+                        },
+                    ],
+                },
+            },
+            { parent: this },
+        );
+
+        const tls = args.ingress.tls;
+        this.url = entryPoints[0].endpoint.apply((endpoint) => appUrl(args.ingress.host, tls, endpoint));
+
+        this.registerOutputs({ url: this.url, imageName: this.imageName });
+    }
+}
+
+/** Re-exported where they used to live. */
+export { ACME_HTTP01_SOLVER } from "../entry-points/contract";
+export { ingressShape, type IngressShape } from "../entry-points/ingress-nginx";

@@ -19,7 +19,7 @@ export default defineConfig(
     },
     {
         // Pulumi resources are created for their side effects: `new X(...)` without a binding is normal.
-        files: ["components/**/*.ts", "stacks/**/*.ts", "tests/**/*.ts", "policy/**/*.ts"],
+        files: ["components/**/*.ts", "facts/**/*.ts", "stacks/**/*.ts", "tests/**/*.ts", "policy/**/*.ts"],
         rules: { "no-new": "off" },
     },
 );

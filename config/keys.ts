@@ -6,7 +6,7 @@
  *
  * Rules between keys (maxNodes >= minNodes, ...) are named functions in ./rules.ts.
  */
-import { type IngressController, defaultIngressController, defaultKubernetesVersion } from "../components/cluster/versions";
+import { type IngressController, defaultIngressController, defaultKubernetesVersion } from "../facts/versions";
 import { validateCronSchedule } from "./cron";
 import { type Kind, boolean, checked, integer, integerOf, list, oneOf, text } from "./kinds";
 import {

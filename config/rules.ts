@@ -3,8 +3,8 @@
  * problems (refusals) or warnings. They run after every key has been read on its own, so one run
  * reports every problem at once. Messages name every key involved and both values.
  */
-import { isArmMachineType } from "../components/gcp/facts";
-import { checkKubernetesVersion } from "../components/cluster/versions";
+import { isArmMachineType } from "../facts/gcp-machines";
+import { checkKubernetesVersion } from "../facts/versions";
 import { GKE_DEFAULT_ZONES, type KeyName, type Values, fullName } from "./keys";
 import type { Cloud } from "./types";
 

@@ -36,7 +36,7 @@ export const MUTATION_SPECS: Readonly<Record<string, readonly string[]>> = {
     "config/kinds.ts": ["tests/config/config.test.ts", "tests/config/wave2-keys.test.ts"],
     "config/rules.ts": ["tests/config/config.test.ts", "tests/config/wave2-keys.test.ts"],
     "config/cron.ts": ["tests/config/cron.test.ts", "tests/config/config.test.ts"],
-    "components/cluster/versions.ts": ["tests/components/cluster/versions.test.ts", "tests/config/config.test.ts"],
+    "facts/versions.ts": ["tests/facts/versions.test.ts", "tests/config/config.test.ts"],
     "policy/rules.ts": ["policy/rules.test.ts"],
     "scripts/plan-lib.ts": ["tests/delivery/plan-lib.test.ts"],
 };

@@ -3,7 +3,7 @@
  *
  * `aws.eks.getAddonVersion` follows AWS's moving default, so a plain `pulumi up` would upgrade
  * add-ons by itself. Here every add-on version is fixed in code for each minor the calendar
- * (components/cluster/versions.ts) accepts on EKS; a change of `platform:kubernetesVersion` moves all of
+ * (facts/versions.ts) accepts on EKS; a change of `platform:kubernetesVersion` moves all of
  * them together, and a bump is a reviewed edit of one row.
  *
  * Every string is a real `vX.Y.Z-eksbuild.N` that `aws eks describe-addon-versions

@@ -186,7 +186,7 @@ export function aksSupport(extendedSupport: boolean): { supportPlan: "Kubernetes
  * The other stored-version drift, AKS upgrading a cluster that fell out of support whatever the
  * channel, is caught before anything is sent: config refuses a minor past its support (with or
  * without long-term support, per the calendar) and tells the user to set the version the cluster
- * now runs (components/cluster/versions.ts). The version is otherwise sent on every update, so raising
+ * now runs (facts/versions.ts). The version is otherwise sent on every update, so raising
  * `platform:kubernetesVersion` upgrades the cluster and then the user pool in place.
  */
 export function aksIgnoreChanges(upgradeChannel: AzureSettings["upgradeChannel"]): { cluster: string[]; userPool: string[] } {

@@ -18,13 +18,13 @@
  * Sources: envoyproxy/gateway tag v1.9.0 charts/gateway-helm/values.tmpl.yaml,
  * charts/gateway-crds-helm/{values.yaml,README.md}, api/v1alpha1/{envoyproxy_types,shared_types}.go,
  * internal/infrastructure/kubernetes/proxy/resource.go (data-plane labels, default restricted
- * container security context); checked 2026-12-01. Versions: components/entry-points/gateway-versions.ts.
+ * container security context); checked 2026-12-01. Versions: facts/gateway-versions.ts.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadBalancerFacts } from "../cluster/contract";
 import { type AppRoute, type EntryPoint } from "./contract";
-import { ENVOY_GATEWAY, ENVOY_GATEWAY_CONTROLLER_NAME, GATEWAY_API } from "./gateway-versions";
+import { ENVOY_GATEWAY, ENVOY_GATEWAY_CONTROLLER_NAME, GATEWAY_API } from "../../facts/gateway-versions";
 import { RELEASE_POLICY } from "../platform/helm";
 import { NODE_PORTS, serviceReach } from "./ingress-nginx";
 import { ADDON_NAMESPACE_LABELS } from "../platform/workload-security";

@@ -3,6 +3,7 @@
  * No resources are created here, so tests call everything directly.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { isArmMachineType } from "../../facts/gcp-machines";
 import type { StorageTier } from "../../config";
 import {
     blockStorageClasses,
@@ -240,13 +241,6 @@ export function registryImageRepository(region: string, project: string, reposit
 
 /** Artifact Registry's fixed user name for OAuth access-token logins. */
 export const REGISTRY_TOKEN_USERNAME = "oauth2accesstoken";
-
-/** Arm GCE families (Tau T2A, Axion C4A/N4A): their nodes run linux/arm64 images only. */
-const ARM_GCE_FAMILIES = /^(t2a|c4a|n4a)-/;
-
-export function isArmMachineType(machineType: string): boolean {
-    return ARM_GCE_FAMILIES.test(machineType);
-}
 
 /** The image platform the node pool runs, from its machine type. */
 export function gkeImagePlatform(machineType: string): string {

@@ -5,7 +5,7 @@
  * kind v0.32.0 and later create 1.36+ clusters by default, which no ingress-nginx release supports.
  */
 import { type CommandRunner, runCommand } from "../workloads/app-image";
-import { CONTROLLER_SUPPORT } from "../cluster/versions";
+import { CONTROLLER_SUPPORT } from "../../facts/versions";
 import type { IngressControllerChoice, LocalSettings } from "../../config";
 
 /** The server's `major.minor` as `kubectl version -o json` reports it (`serverVersion`). */

@@ -6,7 +6,7 @@
  */
 import * as assert from "node:assert/strict";
 import type { PlatformOutputs } from "../../components/cluster/contract";
-import { ENVOY_GATEWAY, GATEWAY_API } from "../../components/entry-points/gateway-versions";
+import { ENVOY_GATEWAY, GATEWAY_API } from "../../facts/gateway-versions";
 import { ADDON_NAMESPACE_LABELS } from "../../components/platform/workload-security";
 import type { Cloud } from "../../config";
 import { EXAMPLE_STACK_OF, runStack } from "../../scripts/plan-lib";

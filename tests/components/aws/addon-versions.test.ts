@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { EKS_ADDON_VERSIONS, EKS_ADDONS, eksAddonVersion } from "../../../components/aws/addon-versions";
-import { CALENDARS, supportPhase } from "../../../components/cluster/versions";
+import { CALENDARS, supportPhase } from "../../../facts/versions";
 
 /** Every minor EKS still creates on the calendar's checkedOn date, extended-only ones included. */
 function acceptedMinors(): string[] {

@@ -12,7 +12,7 @@ import {
     clusterAutoscalerVersion,
 } from "../../../components/aws/cluster-autoscaler";
 import { mapConfigSource, readConfig, type AwsConfig } from "../../../config";
-import { CALENDARS, supportPhase } from "../../../components/cluster/versions";
+import { CALENDARS, supportPhase } from "../../../facts/versions";
 import { mockCall, mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
 
 const ACCOUNT = "123456789012";

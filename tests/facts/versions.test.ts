@@ -10,7 +10,7 @@ import {
     type ManagedCloud,
     supportPhase,
     type VersionCheck,
-} from "../../../components/cluster/versions";
+} from "../../facts/versions";
 
 const CLOUDS: ManagedCloud[] = ["aws", "gcp", "azure"];
 /** The day the calendars were checked; the clock most cases pin. */

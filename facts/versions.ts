@@ -10,7 +10,7 @@
  *   date in tests), so a stack that was fine last month is told when its minor runs out.
  */
 
-import { ENVOY_GATEWAY } from "../entry-points/gateway-versions";
+import { ENVOY_GATEWAY } from "./gateway-versions";
 
 export type ManagedCloud = "aws" | "gcp" | "azure";
 export type IngressController = "nginx" | "gateway" | "both";

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { ENVOY_GATEWAY, GATEWAY_API } from "../../../components/entry-points/gateway-versions";
-import { CALENDARS, CONTROLLER_SUPPORT } from "../../../components/cluster/versions";
+import { ENVOY_GATEWAY, GATEWAY_API } from "../../facts/gateway-versions";
+import { CALENDARS, CONTROLLER_SUPPORT } from "../../facts/versions";
 
 describe("gateway versions", () => {
     it("chart, controller image and calendar range all name the one pinned Envoy Gateway release", () => {

@@ -1,6 +1,6 @@
 /**
  * Pinned versions for the Gateway API entry point (issue 9): Envoy Gateway and the Gateway API CRDs
- * it needs. Data only, so the calendar (components/cluster/versions.ts), config and the gateway component
+ * it needs. Data only, so the calendar (facts/versions.ts), config and the gateway component
  * read the same facts. Checked 2026-12-01.
  *
  * Sources:

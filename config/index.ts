@@ -17,30 +17,63 @@ export { KEYS, type KeyName } from "./keys";
 
 /** Where raw values come from: `namespace` is the part before the colon (`platform`, `aws`, ...). */
 export interface ConfigSource {
+    /** The text as set, for validation (a secret's too: it is checked, never printed). */
     get(namespace: string, key: string): string | undefined;
     /** Every `namespace:key` that is set, so misspelt keys are reported instead of ignored. */
     keys(): string[];
+    /** Whether a set value is stored encrypted (`pulumi config set --secret`). */
+    isSecret(namespace: string, key: string): boolean;
+    /** A set value as an `Output` marked secret, so it never reaches state or logs in plain text. */
+    getSecret(namespace: string, key: string): pulumi.Output<string> | undefined;
+}
+
+/**
+ * Whether Pulumi holds a config value as a secret. The SDK exports `runtime.isConfigSecret` (it
+ * decides with it whether `Config.get` read a secret) but marks it @internal, so its typings omit it
+ * (@pulumi/pulumi 3.x runtime/config.js, checked 2026-12-07). Missing, every secret key would be
+ * refused as plain text: fail loudly instead.
+ */
+function isConfigSecret(fullKey: string): boolean {
+    const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
+    if (typeof runtime.isConfigSecret !== "function") throw new Error("@pulumi/pulumi no longer exports runtime.isConfigSecret: config/index.ts cannot tell secret config values apart");
+    return runtime.isConfigSecret(fullKey);
 }
 
 /** Pulumi's stack configuration as a `ConfigSource`. */
 export function pulumiConfigSource(): ConfigSource {
     const bags = new Map<string, pulumi.Config>();
+    const bag = (namespace: string): pulumi.Config => {
+        let found = bags.get(namespace);
+        if (!found) {
+            found = new pulumi.Config(namespace);
+            bags.set(namespace, found);
+        }
+        return found;
+    };
     return {
-        get(namespace, key) {
-            let bag = bags.get(namespace);
-            if (!bag) {
-                bag = new pulumi.Config(namespace);
-                bags.set(namespace, bag);
-            }
-            return bag.get(key);
-        },
+        get: (namespace, key) => bag(namespace).get(key),
         keys: () => Object.keys(pulumi.runtime.allConfig()),
+        isSecret: (namespace, key) => isConfigSecret(`${namespace}:${key}`),
+        getSecret: (namespace, key) => bag(namespace).getSecret(key),
     };
 }
 
-/** A plain `{"platform:cloud": "aws"}` map as a `ConfigSource` (tests, the offline plan). */
-export function mapConfigSource(values: Record<string, string>): ConfigSource {
-    return { get: (namespace, key) => values[`${namespace}:${key}`], keys: () => Object.keys(values) };
+/**
+ * A plain `{"platform:cloud": "aws"}` map as a `ConfigSource` (tests, the offline plan); the
+ * `namespace:key` names in `secrets` behave as if set with `pulumi config set --secret`.
+ */
+export function mapConfigSource(values: Record<string, string>, options: { secrets?: readonly string[] } = {}): ConfigSource {
+    const secrets = new Set(options.secrets ?? []);
+    const get = (namespace: string, key: string): string | undefined => values[`${namespace}:${key}`];
+    return {
+        get,
+        keys: () => Object.keys(values),
+        isSecret: (namespace, key) => secrets.has(`${namespace}:${key}`) && get(namespace, key) !== undefined,
+        getSecret(namespace, key) {
+            const value = get(namespace, key);
+            return value === undefined ? undefined : pulumi.secret(value);
+        },
+    };
 }
 
 /** Thrown for invalid configuration; a RunError so Pulumi prints the message without a stack trace. */
@@ -111,7 +144,9 @@ const split = (name: KeyName): [string, string] => {
 function resolveValues(source: ConfigSource, cloud: Cloud, keyProblems: Map<KeyName, string>): Values {
     const raw = (name: KeyName): string | undefined => {
         const value = source.get(...split(name));
-        return value === undefined || value.trim() === "" ? undefined : value.trim();
+        if (value === undefined || value.trim() === "") return undefined;
+        // A secret is checked exactly as it will be used: trimming would pass a value it differs from.
+        return decl(name).secret ? value : value.trim();
     };
     const memo = new Map<KeyName, unknown>();
     const resolving = new Set<KeyName>();
@@ -132,6 +167,9 @@ function resolveValues(source: ConfigSource, cloud: Cloud, keyProblems: Map<KeyN
         let result: unknown;
         const text = d.clouds.includes(cloud) ? raw(name) : undefined;
         if (text === undefined) {
+            result = fallback();
+        } else if (d.secret && !source.isSecret(...split(name))) {
+            keyProblems.set(name, `${fullName(name)}: is stored in plain text in the stack's config; a credential must be encrypted. Set it with: pulumi config set --secret ${fullName(name)} <value>`);
             result = fallback();
         } else {
             const kind = typeof d.kind === "function" ? d.kind(cloud) : d.kind;
@@ -214,11 +252,14 @@ export function readConfig(source: ConfigSource, options: ReadOptions = {}): Pla
         warnings.push(...(result.warnings ?? []));
     }
     if (problems.length > 0) throw new ConfigError(problems);
-    return assemble(cloud, v, warnings);
+    return assemble(cloud, v, warnings, (name) => (v[name] === undefined ? undefined : source.getSecret(...split(name))));
 }
 
-/** The validated values, grouped as the stacks and components take them. */
-function assemble(cloud: Cloud, v: Values, warnings: string[]): PlatformConfig {
+/**
+ * The validated values, grouped as the stacks and components take them. `secret` reads a secret
+ * key through Pulumi's secret API (undefined when unset): its plain text never leaves `Values`.
+ */
+function assemble(cloud: Cloud, v: Values, warnings: string[], secret: (name: KeyName) => pulumi.Output<string> | undefined): PlatformConfig {
     const common: CommonConfig = {
         cluster: {
             kubernetesVersion: v.kubernetesVersion,
@@ -246,7 +287,13 @@ function assemble(cloud: Cloud, v: Values, warnings: string[]): PlatformConfig {
             postgresClients: v.postgresClients,
             postgresBackupSchedule: v.postgresBackupSchedule,
             postgresBackupKeep: v.postgresBackupKeep,
+            postgresBackupStorageSize: v.postgresBackupStorageSize,
+            appImage: v.appImage,
+            postgresPassword: secret("postgresPassword"),
+            redisPassword: secret("redisPassword"),
         },
+        chartSources: v.chartSources,
+        preflight: v.preflight,
         warnings,
     };
     switch (cloud) {

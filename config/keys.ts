@@ -8,18 +8,22 @@
  */
 import { type IngressController, defaultIngressController, defaultKubernetesVersion } from "../facts/versions";
 import { validateCronSchedule } from "./cron";
-import { type Kind, boolean, checked, integer, integerOf, list, oneOf, text } from "./kinds";
+import { type Kind, type Parsed, boolean, checked, integer, integerOf, list, oneOf, stringMap, text } from "./kinds";
 import {
     ACME_SERVERS,
     AKS_NODE_OS_UPGRADE_CHANNELS,
     AKS_UPGRADE_CHANNELS,
     CLOUDS,
+    type ChartSource,
     type Cloud,
     GKE_RELEASE_CHANNELS,
     INGRESS_CONTROLLERS,
     MANAGED_CLOUDS,
     NODE_MODES,
     OBSERVABILITY,
+    PLATFORM_CHARTS,
+    PLATFORM_CHART_NAMES,
+    PREFLIGHT_MODES,
     STORAGE_TIERS,
 } from "./types";
 
@@ -56,6 +60,12 @@ export interface KeyDecl<T> {
     readonly defaultDoc: string;
     /** README "meaning" column: what it does, and any rule it takes part in. */
     readonly doc: string;
+    /**
+     * A credential: it must be set with `pulumi config set --secret` (a plain-text value is refused,
+     * as it would sit unencrypted in Pulumi.<stack>.yaml), reaches `PlatformConfig` as a secret
+     * `Output` read with Pulumi's secret API, and no message ever quotes it.
+     */
+    readonly secret?: true;
 }
 
 const key = <T>(decl: KeyDecl<T>): KeyDecl<T> => decl;
@@ -116,6 +126,98 @@ export const PRINCIPAL: { [c in Exclude<Cloud, "local">]: { pattern: RegExp; wha
 export const CLOUDWATCH_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 /** A Log Analytics workspace's interactive retention (PerGB2018 SKU): 30 to 730 days. */
 export const LOG_ANALYTICS_RETENTION = { min: 30, max: 730 } as const;
+
+// ---- app image, chart sources, passwords ---------------------------------------------------
+
+// Image reference grammar of distribution/reference (reference.go, checked 2026-12-07):
+// name [":" tag] ["@" digest]; name := [domain "/"] path-component ["/" path-component]*.
+const DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+const DOMAIN = `${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?`;
+const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+const REPOSITORY = `(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
+const IMAGE_REFERENCE = new RegExp(`^${REPOSITORY}(?::[\\w][\\w.-]{0,127})?(?:@(?<digest>[^@]+))?$`);
+/** A canonical sha256 digest, as registries and containerd write it (lower-case hex). */
+const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/**
+ * What is wrong with `platform:appImage`, if anything: an image reference pinned by digest
+ * (`registry/repo@sha256:…`, or `registry/repo:tag@sha256:…`, where the digest decides). A tag alone
+ * is refused: tags move, so the same config could run another image after the next push.
+ */
+export function appImageProblem(value: string): string | undefined {
+    const m = IMAGE_REFERENCE.exec(value);
+    if (!m) return `"${value}" is not an image reference; expected registry/repository@sha256:<64 hex digits> such as registry.example.com/visit-counter@sha256:${"0".repeat(64)}`;
+    const digest = m.groups?.digest;
+    if (digest === undefined) {
+        return `"${value}" names a tag only; tags move, so the same config could run another image tomorrow: pin the digest, e.g. ${value.replace(/:[\w][\w.-]*$/, "")}@sha256:<64 hex digits> (docker buildx imagetools inspect ${value} prints it)`;
+    }
+    if (!SHA256_DIGEST.test(digest)) return `"${value}" has a malformed digest "${digest}"; expected sha256: and 64 lower-case hex digits`;
+    return undefined;
+}
+
+const OCI_CHART = new RegExp(`^oci://${DOMAIN}(?:/${PATH_COMPONENT})+$`);
+
+/**
+ * Where a chart comes from, parsed from `platform:chartSources`: an `https://` Helm repository, the
+ * chart's `oci://` reference, or a directory (absolute, or `./`/`../` relative to the project
+ * directory, so a bare word is never mistaken for a `repo/chart` alias of the local Helm client).
+ */
+export function parseChartSource(value: string): Parsed<ChartSource> {
+    const expected = "expected an https:// Helm repository URL, an oci:// chart reference, or a directory path starting with /, ./ or ../";
+    if (value.startsWith("https://")) {
+        let url: URL | undefined;
+        try {
+            url = new URL(value);
+        } catch {
+            url = undefined;
+        }
+        if (!url || url.hostname === "") return { problem: `"${value}" is not a URL; ${expected}` };
+        // Credentials in the URL would sit in plain text in the stack's config and in the Helm release.
+        if (url.username !== "" || url.password !== "") return { problem: `"${value}" carries credentials, which would be stored in plain text; expected the repository URL without user or password` };
+        return { value: { kind: "repository", url: value } };
+    }
+    if (value.startsWith("oci://")) {
+        // The platform pins each chart's version; a tag or digest here would contradict it.
+        if (/[:@][^/]*$/.test(value.slice("oci://".length).replace(/^[^/]*/, ""))) {
+            return { problem: `"${value}" names a tag or digest; the platform pins the chart version, so expected the chart's reference without one, such as oci://registry.example.com/charts/cert-manager` };
+        }
+        return OCI_CHART.test(value) ? { value: { kind: "oci", chart: value } } : { problem: `"${value}" is not an OCI chart reference such as oci://registry.example.com/charts/cert-manager` };
+    }
+    // Plain http (or any other scheme) would let anyone on the path swap the chart.
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return { problem: `"${value}" uses a scheme the platform does not fetch charts over; ${expected}` };
+    const printable = [...value].every((ch) => ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f);
+    if (/^(\/|\.\/|\.\.\/)/.test(value) && printable) return { value: { kind: "directory", path: value } };
+    return { problem: `"${value}" is not valid; ${expected}` };
+}
+
+const chartSourcesKind = (cloud: Cloud): Kind<{ [chart in keyof typeof PLATFORM_CHARTS]?: ChartSource }> =>
+    stringMap(
+        { name: "chart name", value: "source (https:// repository, oci:// chart, or directory)" },
+        PLATFORM_CHART_NAMES.filter((chart) => (PLATFORM_CHARTS[chart] as readonly Cloud[]).includes(cloud)),
+        parseChartSource,
+        (name) =>
+            name in PLATFORM_CHARTS
+                ? `is not installed on ${cloud} (only on ${PLATFORM_CHARTS[name as keyof typeof PLATFORM_CHARTS].join(", ")})`
+                : "is not a chart the platform installs",
+    );
+
+/**
+ * A password the user brings. At least 16 characters; printable ASCII without spaces, quotes or
+ * backslashes: it is written on a line of Redis's config file, whose parser ends a value at
+ * whitespace and starts quoting at any quote (redis sds.c sdssplitargs, checked 2026-12-07), and
+ * into the file Postgres's image reads the password from, where a newline would end it. No
+ * message quotes the value.
+ */
+const PASSWORD: Kind<string> = {
+    type: "16+ printable ASCII characters without spaces, quotes or backslashes",
+    parse(raw) {
+        if (raw.length < 16) return { problem: `is ${raw.length} characters long; expected at least 16` };
+        if (!/^[!#-&(-[\]-~]+$/.test(raw)) {
+            return { problem: "contains a space, quote, backslash, control or non-ASCII character; expected printable ASCII without them (the value goes on a line of Redis's config file and into Postgres's password file)" };
+        }
+        return { value: raw };
+    },
+};
 
 const nodeSizeKind = (cloud: Cloud): Kind<string> =>
     cloud === "local" ? text(/.*/, "") : text(NODE_SIZE[cloud].pattern, NODE_SIZE[cloud].expected);
@@ -451,6 +553,58 @@ export const KEYS = {
         doc: "when the Postgres logical backup runs (see [Postgres backups](#postgres-backups)); `none`: no backup CronJob, no backups volume",
     }),
     postgresBackupKeep: key({ namespace: "platform", clouds: ALL, kind: integer(1, 365), default: { value: 7 }, defaultDoc: "`7`", doc: "backup sets kept on the backups volume (the newest)" }),
+    postgresBackupStorageSize: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: text(KUBERNETES_QUANTITY, "a size in Mi, Gi or Ti such as 20Gi", "size (Mi, Gi, Ti)"),
+        default: { compute: (c) => c.string("postgresStorageSize") ?? "" },
+        defaultDoc: "postgresStorageSize",
+        doc: "the backups volume (on `platform-retain`), which holds the newest postgresBackupKeep dumps",
+    }),
+    postgresPassword: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: PASSWORD,
+        secret: true,
+        default: { unset: true },
+        defaultDoc: "unset: generated (random provider) and kept in the stack's state",
+        doc: "the Postgres superuser password; initdb applies it only to an empty volume, so changing it later locks clients out of kept data",
+    }),
+    redisPassword: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: PASSWORD,
+        secret: true,
+        default: { unset: true },
+        defaultDoc: "unset: generated (random provider) and kept in the stack's state",
+        doc: "the Redis password",
+    }),
+    appImage: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: checked("image reference pinned by digest (`registry/repo@sha256:…`)", appImageProblem),
+        default: { unset: true },
+        defaultDoc: "unset: app/ is built and pushed to the cluster's registry",
+        doc: "run a prebuilt visit-counter image instead of building app/; pinned by digest (a tag alone is refused: tags move)",
+    }),
+
+    // Delivery
+    chartSources: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: chartSourcesKind,
+        default: { value: {} },
+        defaultDoc: "`{}`: each chart's public repository",
+        doc: "install charts from a mirror: `{\"cert-manager\": \"oci://registry.example.com/charts/cert-manager\"}`; names: ingress-nginx, cert-manager, envoy-gateway, envoy-gateway-crds, cluster-autoscaler (aws); the pinned versions stay",
+    }),
+    preflight: key({
+        namespace: "platform",
+        clouds: ALL,
+        kind: oneOf(PREFLIGHT_MODES),
+        default: { value: "on" },
+        defaultDoc: "`on`",
+        doc: "read-only account checks before anything is registered: `on` fails the preview on a problem, `warn` prints it as a warning, `off` skips the checks",
+    }),
 } as const;
 
 export type KeyName = keyof typeof KEYS;

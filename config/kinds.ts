@@ -104,3 +104,44 @@ export function list(what: string, item: RegExp | ((v: string) => string | undef
         },
     };
 }
+
+/**
+ * A JSON object from a fixed set of names to text, given as JSON text or as structured config
+ * (`pulumi config set --path 'platform:key["name"]' value`, which Pulumi hands the program as the
+ * same JSON). Each value is parsed by `value`; a name outside `names` is refused with the allowed
+ * ones (`whyNot` may say why a known-but-inapplicable name is refused). `{}` is accepted.
+ */
+export function stringMap<K extends string, V>(
+    what: { name: string; value: string },
+    names: readonly K[],
+    value: (v: string) => Parsed<V>,
+    whyNot: (name: string) => string = () => "is not allowed",
+): Kind<{ [k in K]?: V }> {
+    return {
+        type: `JSON object of ${what.name} to ${what.value}`,
+        parse(raw) {
+            let parsed: unknown;
+            try {
+                parsed = JSON.parse(raw);
+            } catch {
+                parsed = undefined;
+            }
+            const expected = `expected a JSON object from ${what.name} (${names.join(", ")}) to ${what.value}`;
+            if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { problem: `${raw} is not valid; ${expected}` };
+            const result: { [k in K]?: V } = {};
+            const bad: string[] = [];
+            for (const [name, v] of Object.entries(parsed)) {
+                if (!(names as readonly string[]).includes(name)) {
+                    bad.push(`"${name}" ${whyNot(name)}`);
+                } else if (typeof v !== "string") {
+                    bad.push(`"${name}" is not given as text`);
+                } else {
+                    const p = value(v.trim());
+                    if ("value" in p) result[name as K] = p.value;
+                    else bad.push(`"${name}": ${p.problem}`);
+                }
+            }
+            return bad.length > 0 ? { problem: `${raw} is not valid: ${bad.join("; ")}; ${expected}` } : { value: result };
+        },
+    };
+}

@@ -191,7 +191,9 @@ export const RULES: readonly Rule[] = [
             if (v.storageTier !== "premium") return ok;
             // The CSI drivers do not round a claim up to the disk's minimum: a smaller claim stays Pending.
             const [min, disk] = c.cloud === "gcp" ? [10, "a regional pd-ssd disk"] : [4, "an io2 volume"];
-            const problems = (["postgresStorageSize", "redisStorageSize"] as const)
+            // The backups volume is checked once set: its default is the Postgres size, checked already.
+            const backups = c.isSet("postgresBackupStorageSize") && v.postgresBackupSchedule !== "none" ? (["postgresBackupStorageSize"] as const) : [];
+            const problems = (["postgresStorageSize", "redisStorageSize", ...backups] as const)
                 .filter((k) => quantityGiB(v[k]) < min)
                 .map((k) => `${fullName(k)}: "${v[k]}" is below the ${min}Gi minimum of ${disk} (platform:storageTier premium on ${c.cloud}); expected ${min}Gi or more`);
             return { problems };

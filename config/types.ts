@@ -2,6 +2,8 @@
  * The validated configuration the stacks and components receive: grouped by concern, every field
  * defaulted. Each field comes from one key in ./keys.ts, where its default and validation live.
  */
+import type * as pulumi from "@pulumi/pulumi";
+
 export const CLOUDS = ["aws", "gcp", "azure", "local"] as const;
 export type Cloud = (typeof CLOUDS)[number];
 export const MANAGED_CLOUDS = ["aws", "gcp", "azure"] as const;
@@ -24,6 +26,43 @@ export const NODE_MODES = ["managed", "auto"] as const;
 export type NodeMode = (typeof NODE_MODES)[number];
 export const OBSERVABILITY = ["native", "none"] as const;
 export type Observability = (typeof OBSERVABILITY)[number];
+export const PREFLIGHT_MODES = ["on", "warn", "off"] as const;
+/** `on`: a failed account check fails the preview; `warn`: it is printed as a warning; `off`: no checks. */
+export type PreflightMode = (typeof PREFLIGHT_MODES)[number];
+
+/**
+ * The Helm charts the platform installs, by the name `platform:chartSources` keys them with, and
+ * the clouds that install each. Components key their chart source by these names (config imports
+ * no component, so the list lives here). The Cluster Autoscaler runs only beside EKS managed node
+ * groups: GKE and AKS scale their own node pools, and a local cluster has none.
+ */
+export const PLATFORM_CHARTS = {
+    "ingress-nginx": CLOUDS,
+    "cert-manager": CLOUDS,
+    /** Envoy Gateway's controller chart (gateway-helm). */
+    "envoy-gateway": CLOUDS,
+    /** The Gateway API and Envoy Gateway CRDs (gateway-crds-helm), installed apart from the controller. */
+    "envoy-gateway-crds": CLOUDS,
+    "cluster-autoscaler": ["aws"],
+} as const satisfies Record<string, readonly Cloud[]>;
+export type PlatformChart = keyof typeof PLATFORM_CHARTS;
+export const PLATFORM_CHART_NAMES = Object.keys(PLATFORM_CHARTS) as PlatformChart[];
+
+/**
+ * Where a chart comes from instead of its public repository. The chart's version stays the one the
+ * platform pins; only the place changes.
+ */
+export type ChartSource =
+    /** A Helm repository (`repositoryOpts.repo`); the chart keeps its name in it. */
+    | { readonly kind: "repository"; readonly url: string }
+    /** The chart's own OCI reference, without a tag (as `helm install oci://…` takes it). */
+    | { readonly kind: "oci"; readonly chart: string }
+    /**
+     * An unpacked chart on disk, as given: absolute, or relative to the project directory (the
+     * program's working directory under `pulumi`); resolve it before handing it to Helm.
+     */
+    | { readonly kind: "directory"; readonly path: string };
+export type ChartSources = { readonly [chart in PlatformChart]?: ChartSource };
 
 export interface ClusterSettings {
     /** `MAJOR.MINOR` from the cloud's support calendar. Empty on `local` (the cluster exists already). */
@@ -128,6 +167,16 @@ export interface WorkloadSettings {
     postgresBackupSchedule: string;
     /** Backups kept, newest first. */
     postgresBackupKeep: number;
+    /** Size of the backups volume; defaults to `postgresStorageSize`. */
+    postgresBackupStorageSize: string;
+    /**
+     * A prebuilt visit-counter image pinned by digest (`registry/repo[:tag]@sha256:…`); undefined:
+     * build app/ and push it to the cluster's registry.
+     */
+    appImage?: string;
+    /** Passwords the user brings, as secret Outputs (never plain text); undefined: generated. */
+    postgresPassword?: pulumi.Output<string>;
+    redisPassword?: pulumi.Output<string>;
 }
 
 export interface CommonConfig {
@@ -136,6 +185,10 @@ export interface CommonConfig {
     storage: StorageSettings;
     tls: TlsSettings;
     workloads: WorkloadSettings;
+    /** Charts to install from somewhere other than their public repository; `{}` by default. */
+    chartSources: ChartSources;
+    /** Whether the read-only account checks run before anything is registered, and how they fail. */
+    preflight: PreflightMode;
     /** Things a preview should say out loud (pulumi.log.warn): support ending soon, an open API endpoint. */
     warnings: string[];
 }

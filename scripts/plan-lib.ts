@@ -262,7 +262,7 @@ export async function runStack(stack: string, extra: Record<string, string> = {}
     const values = { ...parsed.values, ...extra };
     // Provider SDKs read their own namespaces (aws:region, gcp:project) from Pulumi's config.
     pulumi.runtime.setAllConfig(values, parsed.secretKeys);
-    const config = readConfig(mapConfigSource(values));
+    const config = readConfig(mapConfigSource(values, { secrets: parsed.secretKeys }));
     installCloudMocks(config.cloud);
     const { result, resources } = await runProgram(() => deployStack(config));
     return { values, secretKeys: parsed.secretKeys, outputs: result, resources };

@@ -110,7 +110,13 @@ describe("config", () => {
                 postgresClients: [],
                 postgresBackupSchedule: "0 3 * * *",
                 postgresBackupKeep: 7,
+                postgresBackupStorageSize: "20Gi",
+                appImage: undefined,
+                postgresPassword: undefined,
+                redisPassword: undefined,
             });
+            assert.deepEqual(c.chartSources, {});
+            assert.equal(c.preflight, "on");
         });
 
         it("keeps the default Kubernetes version inside ingress-nginx 1.15's range", () => {
@@ -161,6 +167,10 @@ describe("config", () => {
                 postgresClients: ["billing", "reports"],
                 postgresBackupSchedule: "30 1 * * 1-5",
                 postgresBackupKeep: 30,
+                postgresBackupStorageSize: "100Gi",
+                appImage: undefined,
+                postgresPassword: undefined,
+                redisPassword: undefined,
             });
         });
     });

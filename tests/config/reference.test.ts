@@ -22,6 +22,7 @@ describe("README configuration reference", () => {
         assert.match(row("platform:logRetentionDays"), /\| aws, azure \| aws: integer: a CloudWatch retention .*; azure: integer 30–730 \|/);
         assert.match(row("platform:storageTier"), /\| `ssd` \\\| `premium` \| `ssd` \|/);
         assert.match(row("aws:region"), /\| aws \| string \| \*\*required on aws\*\* \|/);
+        assert.match(row("platform:redisPassword"), /\| all \| secret \(`pulumi config set --secret`\): 16\+ printable ASCII/);
     });
 
     it("documents every key with a default and a meaning, and scopes every key to known clouds", () => {

@@ -18,7 +18,16 @@ Environment variables (read once, at application startup)
 ---------------------------------------------------------
 ``REDIS_HOST``                   Redis host name.                default ``redis``
 ``REDIS_PORT``                   Redis TCP port.                 default ``6379``
-``REDIS_PASSWORD``               AUTH password; unset or empty means no AUTH.
+``REDIS_PASSWORD_FILE``          Path of a file holding the AUTH password (a mounted
+                                 Secret); unset or empty means no AUTH. The file is
+                                 read once, at startup: a new password needs a restart.
+                                 One trailing line ending (``\n`` or ``\r\n``) is not
+                                 part of the password; all other bytes are (UTF-8).
+                                 A missing, unreadable or empty file stops startup
+                                 with an error naming the variable and the path.
+                                 There is deliberately no variable carrying the
+                                 password itself: an env value is visible in the pod
+                                 spec and in the process environment.
 ``REDIS_USERNAME``               ACL user name (Redis 6+); unset means the default user.
 ``REDIS_DB``                     Logical database number.        default ``0``
 ``REDIS_SOCKET_TIMEOUT``         Seconds to wait for a reply.    default ``2``
@@ -115,6 +124,34 @@ def _env_float(env: Mapping[str, str], name: str, default: float, allow_zero: bo
     return value
 
 
+def _read_password_file(env: Mapping[str, str], name: str) -> Optional[str]:
+    """The password in the file named by ``env[name]``; None when the variable is unset or empty.
+
+    Errors are one line naming the variable and the path: the operator sees it as the last
+    line of uvicorn's startup failure.
+    """
+    path = _env_str(env, name, None)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as exc:
+        raise ValueError(f"{name}={path}: cannot read the password file: {exc.strerror or exc}") from None
+    # `echo pw > file` and `kubectl create secret --from-file` keep the editor's final newline;
+    # exactly one line ending goes, anything else (spaces, a second newline) is the password's.
+    if raw.endswith(b"\r\n"):
+        raw = raw[:-2]
+    elif raw.endswith(b"\n"):
+        raw = raw[:-1]
+    if not raw:
+        raise ValueError(f"{name}={path}: the password file is empty")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{name}={path}: the password file is not UTF-8 text") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Redis connection settings. ``Settings.from_env()`` documents the defaults."""
@@ -137,8 +174,7 @@ class Settings:
         return cls(
             host=_env_str(env, "REDIS_HOST", "redis"),  # type: ignore[arg-type]
             port=_env_int(env, "REDIS_PORT", 6379, 1, 65535),
-            # Empty means "no password", so compose's ${REDIS_PASSWORD:-} works.
-            password=_env_str(env, "REDIS_PASSWORD", None),
+            password=_read_password_file(env, "REDIS_PASSWORD_FILE"),
             username=_env_str(env, "REDIS_USERNAME", None),
             db=_env_int(env, "REDIS_DB", 0, 0, 1_000_000),
             socket_timeout=socket_timeout,

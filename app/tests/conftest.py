@@ -2,7 +2,8 @@
 
 * ``redis_factory`` starts real ``redis-server`` processes on free loopback
   ports (persistence off unless a test asks for AOF) and kills them all in
-  teardown.
+  teardown. A password is given to Redis the way compose does it: an
+  ``include``d config file, never on the command line.
 * ``serve(app)`` runs the app's ASGI lifespan (startup/shutdown, the same
   messages uvicorn sends) and yields an ``httpx.AsyncClient`` wired to the app
   through ``httpx.ASGITransport``: requests run concurrently on one event loop,
@@ -71,8 +72,16 @@ class RedisServer:
         else:
             argv += ["--appendonly", "no"]
         if self.password:
-            argv += ["--requirepass", self.password]
+            argv += ["--include", str(self.auth_config())]
         return argv
+
+    def auth_config(self) -> Path:
+        """A config file with ``requirepass``, as docker-compose.yml mounts it for Redis."""
+        path = self.workdir / f"redis-{self.port}-auth.conf"
+        quoted = self.password.replace("\\", "\\\\").replace('"', '\\"')  # type: ignore[union-attr]
+        path.write_text(f'requirepass "{quoted}"\n')
+        path.chmod(0o600)
+        return path
 
     def start(self, timeout: float = 10.0) -> "RedisServer":
         assert self.proc is None or self.proc.poll() is not None, "already running"

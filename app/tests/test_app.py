@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 import warnings
 
+import httpx
 import pytest
 
-from conftest import free_port, lifespan, run, serve
+from conftest import APP_DIR, free_port, lifespan, run, serve
 
 import main
 from main import Settings, create_app
@@ -27,6 +31,24 @@ def settings_for(port: int, **overrides) -> Settings:
     )
     values.update(overrides)
     return Settings(**values)
+
+
+def write_secret(tmp_path, content, name="redis-password"):
+    """A password file as Kubernetes and compose mount it (bytes exactly as given)."""
+    path = tmp_path / name
+    path.write_bytes(content.encode() if isinstance(content, str) else content)
+    return path
+
+
+def settings_with_password_file(server, tmp_path) -> Settings:
+    """Settings as the deployed app builds them: the password from a mounted file."""
+    path = write_secret(tmp_path, f"{server.password}\n")
+    return Settings.from_env({
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": str(server.port),
+        "REDIS_PASSWORD_FILE": str(path),
+        "REDIS_SOCKET_TIMEOUT": str(SOCKET_TIMEOUT),
+    })
 
 
 async def timed_get(client, path: str):
@@ -88,11 +110,11 @@ def test_readyz_is_503_until_redis_starts(redis_factory):
 
 
 # (c) ------------------------------------------------------------------------------
-def test_redis_crash_gives_fast_503_and_recovers_without_losing_or_doubling(redis_factory):
+def test_redis_crash_gives_fast_503_and_recovers_without_losing_or_doubling(redis_factory, tmp_path):
     # AOF with fsync on every write, so a SIGKILL loses nothing and the count
     # must carry on exactly where it stopped.
-    server = redis_factory(aof=True).start()
-    app = create_app(settings_for(server.port))
+    server = redis_factory(aof=True, password="s3cret-pw").start()
+    app = create_app(settings_with_password_file(server, tmp_path))
 
     async def scenario():
         async with serve(app) as client:
@@ -125,6 +147,54 @@ def test_redis_crash_gives_fast_503_and_recovers_without_losing_or_doubling(redi
 
     run(scenario())
     assert server.hits() == 40
+
+
+def test_kill_9_under_load_loses_no_acknowledged_increment(redis_factory, tmp_path):
+    """Redis is SIGKILLed while visitors keep requesting, then restarts from its AOF.
+
+    Every number a visitor was shown (a 200) must survive: counting carries on above the
+    highest one. Requests in flight at the kill get a 503; their INCR may or may not have
+    been applied, so the count may exceed the acknowledged visits, never fall short of them.
+    """
+    server = redis_factory(aof=True, password="s3cret-pw").start()
+    app = create_app(settings_with_password_file(server, tmp_path))
+    acknowledged: list = []
+    failed = 0
+    running = True
+
+    async def visitor(client):
+        nonlocal failed
+        while running:
+            response = await client.get("/")
+            if response.status_code == 200:
+                acknowledged.append(response.json()["hits"])
+            else:
+                assert_unavailable(response)
+                failed += 1
+                await asyncio.sleep(0.01)
+
+    async def scenario():
+        nonlocal running
+        async with serve(app) as client:
+            visitors = [asyncio.ensure_future(visitor(client)) for _ in range(16)]
+            while len(acknowledged) < 300:
+                await asyncio.sleep(0.005)
+            server.kill()  # blocks the loop for the kill only: INCRs already sent stay in flight
+            await asyncio.sleep(0.3)
+            running = False
+            await asyncio.gather(*visitors)
+            assert failed > 0  # the kill did land under load
+
+            server.start()  # same port, same AOF file
+            survived = server.hits()
+            response = await client.get("/")
+            assert response.status_code == 200, response.text
+            return survived, response.json()["hits"]
+
+    survived, next_hit = run(scenario())
+    assert len(set(acknowledged)) == len(acknowledged)  # no number handed out twice
+    assert survived >= max(acknowledged), f"acknowledged up to {max(acknowledged)}, {survived} after restart"
+    assert next_hit == survived + 1
 
 
 def test_stalled_redis_times_out_and_the_incr_is_never_retried(redis_factory):
@@ -186,33 +256,136 @@ def test_healthz_does_not_depend_on_redis():
 
 
 # (e) ------------------------------------------------------------------------------
-def test_password_from_environment(redis_factory, monkeypatch):
+def test_password_from_file(redis_factory, monkeypatch, tmp_path):
     server = redis_factory(password="s3cret-pw").start()
     monkeypatch.setenv("REDIS_HOST", "127.0.0.1")
     monkeypatch.setenv("REDIS_PORT", str(server.port))
     monkeypatch.setenv("REDIS_SOCKET_TIMEOUT", str(SOCKET_TIMEOUT))
 
-    async def requests(password):
-        if password is None:
-            monkeypatch.delenv("REDIS_PASSWORD", raising=False)
+    async def requests(content):
+        if content is None:
+            monkeypatch.delenv("REDIS_PASSWORD_FILE", raising=False)
         else:
-            monkeypatch.setenv("REDIS_PASSWORD", password)
-        app = create_app()  # reads the environment at startup
+            monkeypatch.setenv("REDIS_PASSWORD_FILE", str(write_secret(tmp_path, content)))
+        app = create_app()  # reads the environment and the file at startup
         async with serve(app) as client:
             return [await client.get(path) for path in ("/", "/readyz", "/healthz")]
 
-    counter, ready, health = run(requests("s3cret-pw"))
+    # A file written with `echo` ends in a newline: it is not part of the password.
+    counter, ready, health = run(requests("s3cret-pw\n"))
     assert counter.status_code == 200 and counter.json() == {"hits": 1}
     assert ready.status_code == 200
     assert health.status_code == 200
 
-    for wrong in ("not-the-password", None):
+    for wrong in ("not-the-password\n", "s3cret-pw\n\n", None):
         counter, ready, health = run(requests(wrong))
         assert_unavailable(counter)
         assert_unavailable(ready)
         assert health.status_code == 200
 
     assert server.hits() == 1
+
+
+def test_the_password_in_an_environment_value_is_not_used(redis_factory, monkeypatch):
+    """Only a mounted file carries the password: an env value would show in the pod spec."""
+    server = redis_factory(password="s3cret-pw").start()
+    monkeypatch.setenv("REDIS_HOST", "127.0.0.1")
+    monkeypatch.setenv("REDIS_PORT", str(server.port))
+    monkeypatch.setenv("REDIS_PASSWORD", "s3cret-pw")
+    monkeypatch.delenv("REDIS_PASSWORD_FILE", raising=False)
+    app = create_app()
+
+    async def scenario():
+        async with serve(app) as client:
+            assert_unavailable(await client.get("/"))
+            assert app.state.settings.password is None
+
+    run(scenario())
+
+
+@pytest.mark.parametrize(
+    "content, password",
+    [
+        ("pw", "pw"),
+        ("pw\n", "pw"),              # echo pw > file
+        ("pw\r\n", "pw"),           # a file saved with CRLF line endings
+        ("pw\n\n", "pw\n"),        # only ONE line ending is removed
+        (" pw \t\n", " pw \t"),    # other whitespace is part of the password
+        ("p\u00e4ss w\u00f6rd\n", "p\u00e4ss w\u00f6rd"),  # UTF-8
+    ],
+)
+def test_password_file_content(tmp_path, content, password):
+    path = write_secret(tmp_path, content)
+    assert Settings.from_env({"REDIS_PASSWORD_FILE": str(path)}).password == password
+
+
+def test_password_file_unset_or_empty_variable_means_no_auth():
+    assert Settings.from_env({}).password is None
+    assert Settings.from_env({"REDIS_PASSWORD_FILE": ""}).password is None
+
+
+def assert_one_line_naming(exc, *parts):
+    message = str(exc.value)
+    assert "\n" not in message, message
+    for part in parts:
+        assert part in message, message
+
+
+@pytest.mark.parametrize("content", ["", "\n", "\r\n"])
+def test_an_empty_password_file_stops_startup(tmp_path, content):
+    path = write_secret(tmp_path, content)
+    with pytest.raises(ValueError) as exc:
+        Settings.from_env({"REDIS_PASSWORD_FILE": str(path)})
+    assert_one_line_naming(exc, "REDIS_PASSWORD_FILE", str(path), "empty")
+
+
+def test_a_missing_or_unreadable_password_file_stops_startup(tmp_path):
+    for path in (tmp_path / "nope", tmp_path):  # missing; a directory (unreadable as a file)
+        with pytest.raises(ValueError) as exc:
+            Settings.from_env({"REDIS_PASSWORD_FILE": str(path)})
+        assert_one_line_naming(exc, "REDIS_PASSWORD_FILE", str(path))
+
+
+def test_a_password_file_that_is_not_utf8_stops_startup(tmp_path):
+    path = write_secret(tmp_path, b"\xff\xfe\n")
+    with pytest.raises(ValueError) as exc:
+        Settings.from_env({"REDIS_PASSWORD_FILE": str(path)})
+    assert_one_line_naming(exc, "REDIS_PASSWORD_FILE", str(path), "UTF-8")
+
+
+def test_the_password_file_is_read_once_at_startup(redis_factory, monkeypatch, tmp_path):
+    """Connections opened later (the pool is lazy) use the password read at startup."""
+    server = redis_factory(password="s3cret-pw").start()
+    path = write_secret(tmp_path, "s3cret-pw\n")
+    monkeypatch.setenv("REDIS_HOST", "127.0.0.1")
+    monkeypatch.setenv("REDIS_PORT", str(server.port))
+    monkeypatch.setenv("REDIS_PASSWORD_FILE", str(path))
+    app = create_app()
+
+    async def scenario():
+        async with lifespan(app):
+            path.unlink()  # gone before the first connection is opened
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+                responses = await asyncio.gather(*(client.get("/") for _ in range(10)))
+        assert sorted(r.json()["hits"] for r in responses) == list(range(1, 11))
+
+    run(scenario())
+
+
+def test_uvicorn_exits_at_startup_naming_the_missing_password_file(tmp_path):
+    """What an operator sees: the process exits non-zero and the log names the variable and file."""
+    missing = tmp_path / "no-such-dir" / "redis-password"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REDIS_")}
+    env.update(REDIS_HOST="127.0.0.1", REDIS_PORT=str(free_port()), REDIS_PASSWORD_FILE=str(missing))
+    proc = subprocess.run(
+        [sys.executable, "-m", "uvicorn", "main:app", "--app-dir", str(APP_DIR),
+         "--host", "127.0.0.1", "--port", str(free_port())],
+        env=env, capture_output=True, text=True, timeout=30,
+    )
+    assert proc.returncode != 0
+    lines = [line for line in proc.stderr.splitlines() if "REDIS_PASSWORD_FILE" in line]
+    assert lines and str(missing) in lines[-1], proc.stderr
 
 
 # batching and error replies -------------------------------------------------------
@@ -264,16 +437,13 @@ def test_settings_from_env_defaults_and_validation():
         {
             "REDIS_HOST": "cache",
             "REDIS_PORT": "6380",
-            "REDIS_PASSWORD": "pw",
             "REDIS_DB": "3",
             "REDIS_SOCKET_TIMEOUT": "0.25",
         }
     )
-    assert (s.host, s.port, s.password, s.db) == ("cache", 6380, "pw", 3)
+    assert (s.host, s.port, s.db) == ("cache", 6380, 3)
     assert s.socket_timeout == s.connect_timeout == s.pool_timeout == 0.25
-    assert "pw" not in repr(s)
-
-    assert Settings.from_env({"REDIS_PASSWORD": ""}).password is None
+    assert "s3cret" not in repr(Settings(password="s3cret"))
     for bad in ({"REDIS_PORT": "http"}, {"REDIS_PORT": "0"}, {"REDIS_SOCKET_TIMEOUT": "0"},
                 {"REDIS_SOCKET_TIMEOUT": "nan"}, {"REDIS_DB": "-1"}):
         with pytest.raises(ValueError, match=next(iter(bad))):

@@ -2,7 +2,8 @@
 # Benchmark of the visit counter -- NOT a test, nothing here is asserted.
 #
 # Starts a throw-away redis-server and ONE uvicorn process on free loopback
-# ports, warms up, then measures with wrk (64 connections):
+# ports, with a random password as deployed (Redis: an included config file;
+# the app: REDIS_PASSWORD_FILE), warms up, then measures with wrk (64 connections):
 #   GET /healthz  (no Redis)  and  GET /  (one INCR per request)
 # and redis-server's own INCR rate with redis-benchmark, all on this machine.
 # Prints requests/s and p99 latency, the / : /healthz ratio, and checks the
@@ -85,13 +86,26 @@ REDIS_PORT=$(free_port)
 APP_PORT=$(free_port)
 BASE="http://127.0.0.1:$APP_PORT"
 
+# The password reaches each process the way the deployment gives it, never on a command line:
+# Redis through an included config file, the app through REDIS_PASSWORD_FILE, redis-cli through
+# REDISCLI_AUTH (its environment, not its argv).
+(
+    umask 077
+    head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/redis-password"
+    printf 'requirepass "%s"\n' "$(cat "$WORK/redis-password")" >"$WORK/redis-auth.conf"
+)
+REDISCLI_AUTH=$(cat "$WORK/redis-password")
+export REDISCLI_AUTH
+
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-    --dir "$WORK" --daemonize no >"$WORK/redis-server.log" 2>&1 &
+    --dir "$WORK" --daemonize no --include "$WORK/redis-auth.conf" >"$WORK/redis-server.log" 2>&1 &
 PIDS+=($!)
 wait_for 10 sh -c "redis-cli -p $REDIS_PORT ping | grep -q PONG" || { echo "redis-server did not start" >&2; exit 1; }
+env -u REDISCLI_AUTH redis-cli -p "$REDIS_PORT" ping 2>&1 | grep -q NOAUTH ||
+    { echo "bench: redis-server does not require the password" >&2; exit 1; }
 
 # shellcheck disable=SC2086  # UVICORN_ARGS is a list of words on purpose
-REDIS_HOST=127.0.0.1 REDIS_PORT=$REDIS_PORT \
+REDIS_HOST=127.0.0.1 REDIS_PORT=$REDIS_PORT REDIS_PASSWORD_FILE="$WORK/redis-password" \
     "$PYTHON" -m uvicorn main:app --app-dir "$APP_DIR" --host 127.0.0.1 --port "$APP_PORT" \
     --log-level warning --no-access-log $UVICORN_ARGS >"$WORK/uvicorn.log" 2>&1 &
 PIDS+=($!)
@@ -150,6 +164,10 @@ measure counter /
 sleep 0.5
 hits_after=$(redis-cli -p "$REDIS_PORT" get hits)
 
+# redis-benchmark reads no REDISCLI_AUTH and takes a password only as -a (its argv): drop the
+# throw-away server's password for this last, Redis-only figure (AUTH is once per connection,
+# so it does not change the INCR rate anyway).
+redis-cli -p "$REDIS_PORT" config set requirepass "" >/dev/null
 redis-benchmark -p "$REDIS_PORT" -t incr -q -n "$REQUESTS" >"$WORK/redis-benchmark.txt" 2>&1
 # "INCR: 123456.79 requests per second, p50=0.199 msec" (older: no p50 part)
 incr_rps=$(tr '\r' '\n' <"$WORK/redis-benchmark.txt" | awk -F'[: ]+' '/^INCR:/ {v = $2} END {print v}')

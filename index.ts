@@ -12,6 +12,6 @@ export = async (): Promise<PlatformOutputs> => {
     const config = readConfig(pulumiConfigSource());
     for (const warning of config.warnings) void pulumi.log.warn(warning);
     // The local cluster's version, read from the server (the clouds' is a config key).
-    if (config.cloud === "local") (await import("./stacks/local")).checkLocalCluster(config);
+    if (config.cloud === "local") await (await import("./stacks/local")).checkLocalCluster(config);
     return deployStack(config);
 };

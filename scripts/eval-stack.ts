@@ -10,9 +10,10 @@ import { performance } from "node:perf_hooks";
 import { CLOUDS, type Cloud } from "../config";
 
 /** What "loading the SDKs" means per cloud: exactly the module specifiers its stack imports. */
-const COMMON_SDKS = ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/docker", "@pulumi/random", "@pulumi/command"];
+const COMMON_SDKS = ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/docker", "@pulumi/random"];
 export const STACK_SDKS: Record<Cloud, readonly string[]> = {
-    local: COMMON_SDKS,
+    // The kind image load (components/local/registry.ts).
+    local: [...COMMON_SDKS, "@pulumi/command"],
     aws: [...COMMON_SDKS, "@pulumi/aws", "@pulumi/awsx", "@pulumi/eks"],
     gcp: [...COMMON_SDKS, "@pulumi/gcp"],
     azure: [

@@ -13,8 +13,8 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import type { AwsConfig, ClusterSettings, ExistingVpc } from "../../config";
-import { KARPENTER_NODES, KUBE_DNS, MANAGED_NODES, type ClusterTarget, type LoadBalancerFacts, type NodeMode } from "../cluster/contract";
+import type { AwsConfig, ClusterSettings, ExistingVpc, NodeMode } from "../../config";
+import { CLUSTER_AUTOSCALER_NODES, KARPENTER_NODES, KUBE_DNS, type ClusterTarget, type LoadBalancerFacts } from "../cluster/contract";
 import { eksAddonVersion } from "./addon-versions";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { AUTO_MODE_DNS, AUTO_MODE_PLATFORM, AWS_AUTO_MODE_LOAD_BALANCER, AWS_LOAD_BALANCER, awsStorageFacts, EBS_AUTO_MODE_PROVISIONER, EBS_CSI_PROVISIONER, nodePlatform } from "./facts";
@@ -843,7 +843,7 @@ export function awsTarget(name: string, config: AwsConfig): ClusterTarget {
         storage: awsStorageFacts(config.storage.tier, shared.classFacts, config.cluster.nodeMode),
         loadBalancer: awsLoadBalancer(cluster.ingressAddresses, cluster.publicSubnetIds, config.cluster.nodeMode),
         // Node groups under the Cluster Autoscaler, or Auto Mode's Karpenter.
-        nodes: auto ? KARPENTER_NODES : MANAGED_NODES,
+        nodes: auto ? KARPENTER_NODES : CLUSTER_AUTOSCALER_NODES,
         dns: auto ? AUTO_MODE_DNS : KUBE_DNS,
         registry: registry.registry,
         observability:

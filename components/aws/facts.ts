@@ -3,8 +3,8 @@
  * ingress controller's Service becomes a load balancer. Pure data, no SDK calls, so tests and the
  * storage/ingress components can read it without an AWS account.
  */
-import type { StorageTier } from "../../config";
-import { blockStorageClasses, type DnsFacts, type LoadBalancerFacts, type NodeMode, type StorageClassFacts, type StorageFacts } from "../cluster/contract";
+import type { NodeMode, StorageTier } from "../../config";
+import { blockStorageClasses, type DnsFacts, type LoadBalancerFacts, type StorageClassFacts, type StorageFacts } from "../cluster/contract";
 
 /** The EBS CSI driver (the `aws-ebs-csi-driver` add-on); the in-tree `kubernetes.io/aws-ebs` cannot make gp3. */
 export const EBS_CSI_PROVISIONER = "ebs.csi.aws.com";

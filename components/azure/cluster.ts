@@ -12,7 +12,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureConfig, AzureSettings } from "../../config";
-import { KARPENTER_NODES, KUBE_DNS, MANAGED_NODES, type ClusterTarget } from "../cluster/contract";
+import { CLUSTER_AUTOSCALER_NODES, KARPENTER_NODES, KUBE_DNS, type ClusterTarget } from "../cluster/contract";
 import { aksNodePlatform, azureLoadBalancer, azureStorageFacts } from "./facts";
 import { AksMonitoring, AksWorkspaces, portalLink } from "./monitoring";
 import { AzureContainerRegistry, roleDefinitionId } from "./registry";
@@ -500,7 +500,7 @@ export function azureTarget(name: string, config: AzureConfig): ClusterTarget {
         storage: azureStorageFacts(config.storage.tier, { zones: config.azure.zones, dataResourceGroup: dataGroup.name }),
         loadBalancer: azureLoadBalancer({ name: ingressIp.name, resourceGroup: dataGroup.name, addresses: ingressIp.ipAddress.apply((ip) => (ip ? [ip] : [])) }),
         // Node auto-provisioning is Karpenter, which reads its own disruption annotation.
-        nodes: managed ? MANAGED_NODES : KARPENTER_NODES,
+        nodes: managed ? CLUSTER_AUTOSCALER_NODES : KARPENTER_NODES,
         // CoreDNS pods in both node modes.
         dns: KUBE_DNS,
         registry: registry.imageRegistry,

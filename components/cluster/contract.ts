@@ -2,8 +2,8 @@
  * The one interface between a cluster (EKS, GKE, AKS or a local one) and everything that runs on it.
  *
  * The cloud-neutral layer (ingress, storage, TLS, workloads) reads only this: it never asks which
- * cloud it is on. Each cloud's facts live beside its cluster component in `components/<cloud>/`.
- * This module imports no cloud SDK, so it is safe to load from any stack.
+ * cloud it is on. Each cloud builds it in `components/<cloud>/target.ts`, from its facts (`facts.ts`)
+ * and components beside it. This module imports no cloud SDK, so it is safe to load from any stack.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
@@ -144,13 +144,6 @@ export interface LoadBalancerFacts {
 }
 
 /**
- * Who adds and removes nodes: `managed` node pools scaled by the cluster autoscaler (every target
- * so far), or `auto` capacity the cloud provisions itself (EKS Auto Mode, AKS node
- * auto-provisioning, GKE Autopilot).
- */
-export type NodeMode = "managed" | "auto";
-
-/**
  * Pod annotations that tell the target's node autoscaler what it may do with a pod. Only voluntary
  * consolidation is affected: node upgrades and `kubectl drain` evict these pods as any other.
  */
@@ -164,8 +157,12 @@ export interface DisruptionFacts {
     neverDisrupt: Readonly<Record<string, string>>;
 }
 
+/**
+ * What the neutral layer knows about the nodes: only how to annotate pods for the autoscaler that
+ * runs them. Which node mode a cloud runs (node pools, EKS Auto Mode, Autopilot, ...) is that
+ * cloud's business (`components/<cloud>/nodes/`).
+ */
 export interface NodeFacts {
-    mode: NodeMode;
     disruption: DisruptionFacts;
 }
 
@@ -201,11 +198,11 @@ export const KARPENTER_DISRUPTION: DisruptionFacts = {
     neverDisrupt: { [KARPENTER_DO_NOT_DISRUPT]: "true" },
 };
 
-/** Node pools scaled by the cluster autoscaler. */
-export const MANAGED_NODES: NodeFacts = { mode: "managed", disruption: CLUSTER_AUTOSCALER_DISRUPTION };
+/** Nodes the cluster autoscaler scales (EKS node groups, GKE node pools and Autopilot, AKS pools). */
+export const CLUSTER_AUTOSCALER_NODES: NodeFacts = { disruption: CLUSTER_AUTOSCALER_DISRUPTION };
 
 /** Nodes the cloud provisions with Karpenter (EKS Auto Mode, AKS node auto-provisioning). */
-export const KARPENTER_NODES: NodeFacts = { mode: "auto", disruption: KARPENTER_DISRUPTION };
+export const KARPENTER_NODES: NodeFacts = { disruption: KARPENTER_DISRUPTION };
 
 /** A NetworkPolicy peer, in the shape `networking.k8s.io/v1` takes. */
 export type PolicyPeer = k8s.types.input.networking.v1.NetworkPolicyPeer;
@@ -262,18 +259,34 @@ export interface ImageRegistry {
     /** Platform to build for (the nodes'); undefined builds for the local engine's own platform. */
     platform?: string;
     /**
-     * A kind cluster whose nodes get the image with `kind load docker-image` after the build (kind
-     * nodes do not see the local engine's images); undefined where the nodes pull or share the engine.
+     * How the built image reaches nodes that can neither pull it from `repository` nor share the
+     * build engine (a kind cluster's nodes); undefined where they can.
      */
-    kindCluster?: string;
-    /**
-     * Something that changes when the cluster behind `kindCluster` is recreated (its kube-system
-     * namespace UID), so the image is loaded again into new nodes; undefined without `kindCluster`.
-     */
-    clusterIdentity?: pulumi.Input<string>;
+    delivery?: ImageDelivery;
 }
 
-/** What every cluster component hands the cloud-neutral layer. */
+/** The image `AppImage` built, handed to an `ImageDelivery`. */
+export interface BuiltImage {
+    /** The image component's name: the delivery names its resources after it. */
+    name: string;
+    /** `<repository>:<tag>`. */
+    imageName: pulumi.Output<string>;
+    /** The build (and push, where there is one): a delivery waits for it. */
+    build: pulumi.Resource;
+    /** The image component, parent of whatever the delivery creates. */
+    parent: pulumi.Resource;
+}
+
+/**
+ * A target's own step between the build and the workloads, e.g. `kind load docker-image` on a kind
+ * cluster. `AppImage` asks it and knows nothing of how it works.
+ */
+export interface ImageDelivery {
+    /** Makes `image` runnable on the nodes; resolves to the reference pods use, once it is. */
+    deliver(image: BuiltImage): pulumi.Output<string>;
+}
+
+/** What every target (`components/<cloud>/target.ts`) hands the cloud-neutral layer. */
 export interface ClusterTarget {
     cloud: Cloud;
     /** The only provider any Kubernetes resource may use: never the ambient kubeconfig. */

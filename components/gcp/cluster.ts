@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { GKE_RELEASE_CHANNELS, GcpConfig, NodeMode, Observability } from "../../config";
 import { GKE_DEFAULT_ZONES } from "../../config/keys";
-import { CLUSTER_AUTOSCALER_DISRUPTION, MANAGED_NODES, type ClusterTarget, type NodeFacts } from "../cluster/contract";
+import { CLUSTER_AUTOSCALER_NODES, type ClusterTarget, type NodeFacts } from "../cluster/contract";
 import { gcpLoadBalancer, gcpStorageFacts, GKE_DNS, gkeContextName, gkeImagePlatform, gkeKubeconfig, gkeNodeTaintConfig, gkeObservabilityLinks, workloadPool } from "./facts";
 import { DEFAULT_ADDRESS_PLAN, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME, type GkeAddressPlan } from "./network";
 import { GkeAccess } from "./access";
@@ -281,8 +281,8 @@ export function gkeObservabilityArgs(
  * `cluster-autoscaler.kubernetes.io/safe-to-evict*` (on Autopilot the annotation also defers
  * GKE-initiated evictions, see CLUSTER_AUTOSCALER_DISRUPTION).
  */
-export function gkeNodeFacts(mode: NodeMode): NodeFacts {
-    return mode === "auto" ? { mode: "auto", disruption: CLUSTER_AUTOSCALER_DISRUPTION } : MANAGED_NODES;
+export function gkeNodeFacts(_mode: NodeMode): NodeFacts {
+    return CLUSTER_AUTOSCALER_NODES;
 }
 
 export class GkeCluster extends pulumi.ComponentResource {

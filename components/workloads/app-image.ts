@@ -8,7 +8,6 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageRegistry, RegistryCredentials } from "../cluster/contract";
@@ -163,7 +162,7 @@ export function registryInput(creds: RegistryCredentials, preview: boolean): doc
     return { server: creds.server, username: login.username, password: pulumi.secret(login.password) };
 }
 
-/** The Docker engine both the build and `kind load` use. */
+/** The Docker engine the build uses (and the docker CLI, so any CLI a target's delivery runs). */
 export interface DockerEngine {
     /** Engine endpoint, e.g. `unix:///Users/me/.colima/default/docker.sock`. */
     host: string;
@@ -181,13 +180,14 @@ export const runCommand: CommandRunner = (file, args) =>
     execFileSync(file, [...args], { encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "pipe"] });
 
 /**
- * The engine the `docker` CLI (and so `kind load`, which shells out to it) talks to. `@pulumi/docker`
- * reads only `DOCKER_HOST` and otherwise falls back to the default socket, while the CLI follows
- * Docker contexts (Colima, rootless Docker, Docker Desktop beside a system engine): without this,
- * the image is built into one engine and loaded from another, or the build cannot connect at all.
- * `DOCKER_HOST` wins in the CLI too, so it is taken as is. Only the build needs telling: the CLI
- * (and kind) already follow this engine. Undefined where the CLI is absent or
- * has no current context: the provider's own default then applies (and `kind` would fail alike).
+ * The engine the `docker` CLI talks to, and so any CLI a target's image delivery runs that shells
+ * out to it (`kind load` does). `@pulumi/docker` reads only `DOCKER_HOST` and otherwise falls back
+ * to the default socket, while the CLI follows Docker contexts (Colima, rootless Docker, Docker
+ * Desktop beside a system engine): without this, the image is built into one engine and delivered
+ * from another, or the build cannot connect at all. `DOCKER_HOST` wins in the CLI too, so it is
+ * taken as is. Only the build needs telling: the CLI already follows this engine. Undefined where
+ * the CLI is absent or has no current context: the provider's own default then applies (and a
+ * delivery through the CLI would fail alike).
  */
 export function resolveDockerEngine(env: NodeJS.ProcessEnv = process.env, run: CommandRunner = runCommand): DockerEngine | undefined {
     const fromEnv = env.DOCKER_HOST?.trim();
@@ -210,7 +210,7 @@ export function resolveDockerEngine(env: NodeJS.ProcessEnv = process.env, run: C
 export interface AppImageArgs {
     registry: ImageRegistry;
     /**
-     * The Docker engine to build in (and, for kind, to load from). Default: `resolveDockerEngine()`;
+     * The Docker engine to build in (the one the docker CLI uses too). Default: `resolveDockerEngine()`;
      * `null`: the docker provider's own default (`DOCKER_HOST` or the default socket).
      */
     engine?: DockerEngine | null;
@@ -256,27 +256,10 @@ export class AppImage extends pulumi.ComponentResource {
         );
 
         // Not `repoDigest`: a local (unpushed) image has no registry digest a kubelet could pull by,
-        // and the content tag already changes exactly when the image does.
-        const kindCluster = args.registry.kindCluster;
-        if (kindCluster === undefined) {
-            this.imageName = image.imageName;
-        } else {
-            // Before the Deployment exists (it waits on imageName): otherwise its pods cannot pull
-            // and `pulumi up` waits for a rollout that never becomes ready. The trigger holds the
-            // cluster's identity too: after `kind delete cluster && kind create cluster` the image
-            // name is unchanged but the new nodes have never seen it.
-            const load = new command.local.Command(
-                `${name}-kind-load`,
-                {
-                    create: pulumi.interpolate`kind load docker-image ${image.imageName} --name ${kindCluster}`,
-                    // No DOCKER_HOST of its own: kind's `docker save` follows the same DOCKER_HOST or
-                    // context the engine was resolved from, which the build now uses too.
-                    triggers: [image.imageName, ...(args.registry.clusterIdentity === undefined ? [] : [args.registry.clusterIdentity])],
-                },
-                { parent: this, dependsOn: [image] },
-            );
-            this.imageName = pulumi.all([image.imageName, load.stdout]).apply(([imageName]) => imageName);
-        }
+        // and the content tag already changes exactly when the image does. A target whose nodes
+        // need more than the push gets its delivery in before the workloads see the name.
+        const delivery = args.registry.delivery;
+        this.imageName = delivery === undefined ? image.imageName : delivery.deliver({ name, imageName: image.imageName, build: image, parent: this });
         this.registerOutputs({ imageName: this.imageName });
     }
 }

@@ -24,7 +24,7 @@ import {
 } from "../../../components/aws/cluster";
 import { eksAddonVersion } from "../../../components/aws/addon-versions";
 import { awsStorageFacts } from "../../../components/aws/facts";
-import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, MANAGED_NODES } from "../../../components/cluster/contract";
+import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, CLUSTER_AUTOSCALER_NODES } from "../../../components/cluster/contract";
 import { irsaTrustPolicy } from "../../../components/aws/iam";
 import { mapConfigSource, readConfig, type AwsConfig } from "../../../config";
 import { isSecret, mockCall, mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
@@ -588,7 +588,7 @@ describe("awsTarget", () => {
         const { shared, ...block } = result.storage.classes;
         assert.deepEqual({ ...result.storage, classes: { ...block, shared: undefined } }, awsStorageFacts("premium"));
         assert.equal(shared?.provisioner, "efs.csi.aws.com");
-        assert.deepEqual(result.nodes, MANAGED_NODES);
+        assert.deepEqual(result.nodes, CLUSTER_AUTOSCALER_NODES);
         assert.equal(result.loadBalancer.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
         assert.equal(await valueOf(result.registry.repository), `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/aws-images-repo`);
         assert.equal(result.registry.platform, "linux/amd64");

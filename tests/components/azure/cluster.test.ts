@@ -20,7 +20,7 @@ import {
     validateAksPool,
 } from "../../../components/azure/cluster";
 import { AZURE_PIP_NAME_ANNOTATION, AZURE_PIP_RESOURCE_GROUP_ANNOTATION, azureStorageFacts } from "../../../components/azure/facts";
-import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, MANAGED_NODES } from "../../../components/cluster/contract";
+import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, CLUSTER_AUTOSCALER_NODES } from "../../../components/cluster/contract";
 import { type AzureConfig, mapConfigSource, readConfig } from "../../../config";
 import { AKS_CA_DATA, AKS_INGRESS_IP, AKS_KUBECONFIG, AKS_SERVER, installAzureMocks as installSharedAzureMocks } from "../../harness/cloud-mocks";
 import { isSecret, mockCall, runProgram, valueOf } from "../../harness/mocks";
@@ -443,7 +443,7 @@ describe("azureTarget", () => {
         const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:storageTier": "premium" })));
         assert.equal(target.cloud, "azure");
         assert.deepEqual(Object.keys(target.storage.classes), Object.keys(azureStorageFacts("premium", { zones: [], dataResourceGroup: "x" }).classes));
-        assert.deepEqual(target.nodes, MANAGED_NODES);
+        assert.deepEqual(target.nodes, CLUSTER_AUTOSCALER_NODES);
         assert.ok(target.kubeconfig);
         assert.equal(await isSecret(target.kubeconfig), true);
         assert.equal(await valueOf(target.registry.repository), "platformacrk3x9q2m7.azurecr.io/visit-counter");

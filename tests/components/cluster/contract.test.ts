@@ -3,7 +3,8 @@ import {
     blockStorageClasses,
     CLUSTER_AUTOSCALER_DISRUPTION,
     KARPENTER_DISRUPTION,
-    MANAGED_NODES,
+    CLUSTER_AUTOSCALER_NODES,
+    KARPENTER_NODES,
     STORAGE_ROLES,
 } from "../../../components/cluster/contract";
 
@@ -38,9 +39,9 @@ describe("cluster contract", () => {
             assert.deepEqual(KARPENTER_DISRUPTION.neverDisrupt, { "karpenter.sh/do-not-disrupt": "true" });
         });
 
-        it("managed node pools use the cluster autoscaler's annotations", () => {
-            assert.equal(MANAGED_NODES.mode, "managed");
-            assert.equal(MANAGED_NODES.disruption, CLUSTER_AUTOSCALER_DISRUPTION);
+        it("nodes under the cluster autoscaler use its annotations, Karpenter's nodes Karpenter's", () => {
+            assert.equal(CLUSTER_AUTOSCALER_NODES.disruption, CLUSTER_AUTOSCALER_DISRUPTION);
+            assert.equal(KARPENTER_NODES.disruption, KARPENTER_DISRUPTION);
         });
     });
 });

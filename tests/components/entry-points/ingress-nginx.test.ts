@@ -14,7 +14,7 @@ import {
     loadBalancerAddress,
     loadBalancerIps,
 } from "../../../components/entry-points/ingress-nginx";
-import { LOCAL_LOAD_BALANCER } from "../../../components/local/cluster";
+import { LOCAL_LOAD_BALANCER } from "../../../components/local/facts";
 import { mockState, runProgram, valueOf } from "../../harness/mocks";
 
 type Values = {

@@ -14,7 +14,7 @@ import {
     validateGkeClusterArgs,
     type GkeClusterArgs,
 } from "../../../components/gcp/cluster";
-import { MANAGED_NODES } from "../../../components/cluster/contract";
+import { CLUSTER_AUTOSCALER_NODES } from "../../../components/cluster/contract";
 import { gcpStorageFacts, GKE_DNS } from "../../../components/gcp/facts";
 import { DEFAULT_ADDRESS_PLAN } from "../../../components/gcp/network";
 import { GKE_DEFAULT_ZONES } from "../../../config/keys";
@@ -446,7 +446,7 @@ describe("gcpTarget", () => {
         assert.equal(await pulumi.isSecret(target.kubeconfig), true);
         assert.deepEqual({ ...target.storage, classes: { ...target.storage.classes, shared: undefined } }, gcpStorageFacts("premium"));
         assert.deepEqual(target.storage.classes.retain.parameters, { type: "pd-ssd", "replication-type": "regional-pd", "csi.storage.k8s.io/fstype": "ext4" });
-        assert.deepEqual(target.nodes, MANAGED_NODES);
+        assert.deepEqual(target.nodes, CLUSTER_AUTOSCALER_NODES);
         // NodeLocal DNSCache is on by default from GKE 1.34.1-gke.3720000: DNS egress must reach it.
         assert.equal(target.dns, GKE_DNS);
         assert.deepEqual(target.loadBalancer.annotations, { "cloud.google.com/l4-rbs": "enabled", "cloud.google.com/network-tier": "Premium" });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { CLUSTER_AUTOSCALER_DISRUPTION, MANAGED_NODES } from "../../../components/cluster/contract";
+import { CLUSTER_AUTOSCALER_DISRUPTION, CLUSTER_AUTOSCALER_NODES } from "../../../components/cluster/contract";
 import { gcpTarget, gkeObservabilityArgs } from "../../../components/gcp/cluster";
 import { runProgram, valueOf } from "../../harness/mocks";
 import { PROJECT_ID, REGION, gcpConfig, mockGcp } from "./helpers";
@@ -26,7 +26,7 @@ describe("GKE node modes and observability", () => {
                     oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
                 },
             });
-            assert.deepEqual(target.nodes, { mode: "auto", disruption: CLUSTER_AUTOSCALER_DISRUPTION });
+            assert.deepEqual(target.nodes, { disruption: CLUSTER_AUTOSCALER_DISRUPTION });
             const deps = await Promise.all(target.dependsOn.map((d) => valueOf(d.urn)));
             assert.ok(deps.includes(resources.one(CLUSTER).urn), "workloads wait for the cluster itself");
         });
@@ -48,7 +48,7 @@ describe("GKE node modes and observability", () => {
             const { resources, result: target } = await runProgram(() => gcpTarget(gcpConfig()));
             assert.equal(resources.one(CLUSTER).inputs.enableAutopilot, undefined);
             assert.equal(resources.ofType(NODE_POOL).length, 1);
-            assert.deepEqual(target.nodes, MANAGED_NODES);
+            assert.deepEqual(target.nodes, CLUSTER_AUTOSCALER_NODES);
         });
     });
 

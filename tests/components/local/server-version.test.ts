@@ -8,7 +8,7 @@ import {
 } from "../../../components/local/server-version";
 import type { CommandRunner } from "../../../components/workloads/app-image";
 import { type LocalConfig, mapConfigSource, readConfig } from "../../../config";
-import { checkLocalCluster } from "../../../stacks/local";
+import { checkServerVersion } from "../../../components/local/target";
 
 /** `kubectl version -o json` as a 1.<minor> server prints it. */
 function kubectlOutput(minor: string, gitVersion: string): string {
@@ -93,12 +93,12 @@ describe("local cluster version check", () => {
 
     it("stops the local stack before any resource on an unsupported server, with the mocked version", () => {
         const config = readConfig(mapConfigSource({ "platform:cloud": "local", "platform:kubeContext": "kind-kind" })) as LocalConfig;
-        assert.throws(() => checkLocalCluster(config, () => server(36)), /Kubernetes v1\.36\.1.*1\.31-1\.35/);
-        assert.doesNotThrow(() => checkLocalCluster(config, () => server(35)));
-        assert.doesNotThrow(() => checkLocalCluster(config, () => ({ unreadable: "kubectl is not on PATH" })));
+        assert.throws(() => checkServerVersion(config, () => server(36)), /Kubernetes v1\.36\.1.*1\.31-1\.35/);
+        assert.doesNotThrow(() => checkServerVersion(config, () => server(35)));
+        assert.doesNotThrow(() => checkServerVersion(config, () => ({ unreadable: "kubectl is not on PATH" })));
         const gateway = readConfig(
             mapConfigSource({ "platform:cloud": "local", "platform:kubeContext": "kind-kind", "platform:ingressController": "gateway" }),
         ) as LocalConfig;
-        assert.doesNotThrow(() => checkLocalCluster(gateway, () => server(36)));
+        assert.doesNotThrow(() => checkServerVersion(gateway, () => server(36)));
     });
 });

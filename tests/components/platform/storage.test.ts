@@ -4,7 +4,7 @@ import { awsStorageFacts } from "../../../components/aws/facts";
 import { azureStorageFacts } from "../../../components/azure/facts";
 import type { StorageClassFacts, StorageFacts } from "../../../components/cluster/contract";
 import { gcpStorageFacts } from "../../../components/gcp/facts";
-import { localStorageFacts } from "../../../components/local/cluster";
+import { localStorageFacts } from "../../../components/local/facts";
 import {
     DEFAULT_CLASS_ANNOTATION,
     GENERAL_STORAGE_CLASS,

@@ -15,8 +15,7 @@ import {
     registryInput,
     resolveDockerEngine,
 } from "../../../components/workloads/app-image";
-import type { RegistryCredentials } from "../../../components/cluster/contract";
-import { kindClusterOf } from "../../../components/local/cluster";
+import type { ImageDelivery, RegistryCredentials } from "../../../components/cluster/contract";
 import { runProgram, valueOf } from "../../harness/mocks";
 
 const COMMAND_TYPE = "command:local:Command";
@@ -188,25 +187,22 @@ describe("AppImage", () => {
         assert.deepEqual(resources.one(IMAGE_TYPE).inputs.build, { context: "app" });
     });
 
-    it("loads the image into a kind cluster's nodes after the build, before anything uses it", async () => {
-        const { resources, result } = await runProgram(
-            () => new AppImage("app", { registry: { repository: "platform/visit-counter", kindCluster: "dev" } }),
-        );
+    it("asks the registry's delivery once the image is built, and gives the workloads what it resolves to", async () => {
+        const asked: { name: string; imageName: string; build: string; parent: string }[] = [];
+        const delivery: ImageDelivery = {
+            deliver: (image) => {
+                const recorded = pulumi.all([image.imageName, image.build.urn, image.parent.urn]).apply(([imageName, build, parent]) => {
+                    asked.push({ name: image.name, imageName, build, parent });
+                    return `${imageName}@delivered`;
+                });
+                return recorded;
+            },
+        };
+        const { resources, result } = await runProgram(() => new AppImage("app", { registry: { repository: "platform/visit-counter", delivery } }));
         const name = `platform/visit-counter:${contentTag(APP_DIR)}`;
-        const load = resources.one(COMMAND_TYPE, "app-kind-load");
-        assert.equal(load.inputs.create, `kind load docker-image ${name} --name dev`);
-        assert.deepEqual(load.inputs.triggers, [name], "a new image is loaded again");
-        assert.ok(load.dependsOn.includes(resources.one(IMAGE_TYPE).urn));
-        assert.equal(await valueOf(result.imageName), name);
-    });
-});
-
-describe("kindClusterOf", () => {
-    it("names the kind cluster behind a kind context, and nothing else", () => {
-        assert.equal(kindClusterOf("kind-kind"), "kind");
-        assert.equal(kindClusterOf("kind-platform-dev"), "platform-dev");
-        assert.equal(kindClusterOf("minikube"), undefined);
-        assert.equal(kindClusterOf("docker-desktop"), undefined);
+        assert.equal(await valueOf(result.imageName), `${name}@delivered`);
+        assert.deepEqual(asked, [{ name: "app", imageName: name, build: resources.one(IMAGE_TYPE).urn, parent: resources.one("platform:index:AppImage").urn }]);
+        assert.equal(resources.ofType(COMMAND_TYPE).length, 0, "the image component makes nothing of its own for a delivery");
     });
 });
 
@@ -260,29 +256,17 @@ describe("one Docker engine for the build and kind load", () => {
         assert.equal(resolveDockerEngine({}, () => "null\n"), undefined);
     });
 
-    it("builds with a docker provider on the context's engine, the one kind loads from", async () => {
+    it("builds with a docker provider on the context's engine, the one the docker CLI (and so a delivery) uses", async () => {
         const host = "unix:///Users/me/.colima/default/docker.sock";
-        const { resources } = await runProgram(
-            () =>
-                new AppImage("app", {
-                    registry: { repository: "platform/visit-counter", kindCluster: "dev", clusterIdentity: "uid-1" },
-                    engine: { host, source: "docker context" },
-                }),
-        );
+        const { resources } = await runProgram(() => new AppImage("app", { registry: { repository: "platform/visit-counter" }, engine: { host, source: "docker context" } }));
         const provider = resources.one("pulumi:providers:docker", "app-engine");
         assert.equal(provider.inputs.host, host);
         assert.ok(resources.one(IMAGE_TYPE).provider.startsWith(provider.urn), "the image is built on that engine");
-        const load = resources.one(COMMAND_TYPE, "app-kind-load");
-        // kind's docker CLI follows the same context by itself; no override that could point elsewhere.
-        assert.equal(load.inputs.environment, undefined);
-        assert.deepEqual(load.inputs.triggers, [`platform/visit-counter:${contentTag(APP_DIR)}`, "uid-1"]);
     });
 
-    it("needs no provider of its own when DOCKER_HOST already names the engine (the provider and kind both read it)", async () => {
+    it("needs no provider of its own when DOCKER_HOST already names the engine (the provider and the CLI both read it)", async () => {
         const host = "unix:///run/user/1000/podman/podman.sock";
-        const { resources } = await runProgram(
-            () => new AppImage("app", { registry: { repository: "platform/visit-counter", kindCluster: "dev" }, engine: { host, source: "DOCKER_HOST" } }),
-        );
+        const { resources } = await runProgram(() => new AppImage("app", { registry: { repository: "platform/visit-counter" }, engine: { host, source: "DOCKER_HOST" } }));
         assert.equal(resources.ofType("pulumi:providers:docker").length, 0);
         assert.equal(resources.one(IMAGE_TYPE).provider, "", "the docker provider's own DOCKER_HOST lookup");
     });

@@ -1,11 +1,9 @@
 /**
- * Facts and provider for an existing local cluster. It creates no cloud resources: only the
- * Kubernetes provider, bound to an explicit context.
+ * What the cloud-neutral layer needs to know about an existing local cluster (kind, minikube,
+ * Docker Desktop): its storage provisioners and how its entry point is reached. Pure data.
  */
-import * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
 import type { LocalSettings } from "../../config";
-import { blockStorageClasses, KUBE_DNS, MANAGED_NODES, type ClusterTarget, type LoadBalancerFacts, type StorageClassFacts, type StorageFacts } from "../cluster/contract";
+import { blockStorageClasses, type LoadBalancerFacts, type StorageClassFacts, type StorageFacts } from "../cluster/contract";
 
 /** Built-in classes of kind (`standard`), minikube (`standard`) and Docker Desktop (`hostpath`). */
 export const LOCAL_BUILT_IN_CLASSES = ["standard", "hostpath"] as const;
@@ -89,49 +87,8 @@ export function localLoadBalancer(endpoint: string): LoadBalancerFacts {
 /** The default endpoint's load balancer facts (`localhost`). */
 export const LOCAL_LOAD_BALANCER: LoadBalancerFacts = localLoadBalancer("localhost");
 
-/**
- * The cluster's identity: the kube-system namespace's UID, new on every `kind create cluster`. Read
- * (never managed) through the stack's provider, in previews too, so the kind load runs again for a
- * recreated cluster even though the image name is unchanged.
- */
-export function clusterIdentity(name: string, provider: k8s.Provider): pulumi.Output<string> {
-    const ns = k8s.core.v1.Namespace.get(`${name}-kube-system`, "kube-system", { provider });
-    return ns.metadata.apply((m) => m?.uid ?? "");
-}
-
 /** The kind cluster behind a kubeconfig context (`kind` creates `kind-<cluster>`), if it is one. */
 export function kindClusterOf(kubeContext: string): string | undefined {
     const m = /^kind-(.+)$/.exec(kubeContext);
     return m ? m[1] : undefined;
-}
-
-export function localTarget(name: string, settings: LocalSettings): ClusterTarget {
-    const provider = new k8s.Provider(name, {
-        context: settings.kubeContext,
-        kubeconfig: settings.kubeconfigPath,
-    });
-    const kindCluster = kindClusterOf(settings.kubeContext);
-    return {
-        cloud: "local",
-        provider,
-        kubeconfig: undefined,
-        storage: localStorageFacts(settings),
-        loadBalancer: localLoadBalancer(settings.endpoint),
-        // No autoscaler runs here; the managed (cluster-autoscaler) annotations are inert, and the
-        // pods stay the same as on the clouds.
-        nodes: MANAGED_NODES,
-        // kind, minikube and Docker Desktop run CoreDNS labelled k8s-app=kube-dns.
-        dns: KUBE_DNS,
-        // Built into the local engine for its own platform (arm64 on Apple silicon). minikube and
-        // Docker Desktop run on that engine; kind nodes get the image loaded into them.
-        registry: {
-            repository: "platform/visit-counter",
-            credentials: undefined,
-            kindCluster,
-            clusterIdentity: kindCluster === undefined ? undefined : clusterIdentity(name, provider),
-        },
-        // The user's own cluster: a destroy takes cert-manager's CRDs too (README: what remains).
-        keepCrdsOnDestroy: false,
-        dependsOn: [],
-    };
 }

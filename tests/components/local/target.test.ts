@@ -1,20 +1,18 @@
 import * as assert from "node:assert/strict";
-import { MANAGED_NODES } from "../../../components/cluster/contract";
+import { CLUSTER_AUTOSCALER_NODES } from "../../../components/cluster/contract";
 import { IngressNginx } from "../../../components/entry-points/ingress-nginx";
-import {
-    LOCAL_LOAD_BALANCER,
-    localIngressAddresses,
-    localLoadBalancer,
-    localProvisionerCanExpand,
-    localStorageFacts,
-    localTarget,
-} from "../../../components/local/cluster";
+import { LOCAL_LOAD_BALANCER, localIngressAddresses, localLoadBalancer, localProvisionerCanExpand, localStorageFacts } from "../../../components/local/facts";
+import * as local from "../../../components/local/target";
 import { runStack } from "../../../scripts/plan-lib";
-import { AppImage } from "../../../components/workloads/app-image";
-import { installCloudMocks, MOCK_KUBE_SYSTEM_UID } from "../../harness/cloud-mocks";
-import { mockState, runProgram, valueOf } from "../../harness/mocks";
+import { type LocalConfig, type LocalSettings, mapConfigSource, readConfig } from "../../../config";
+import { runProgram, valueOf } from "../../harness/mocks";
 
 const KIND = { kubeContext: "kind-kind", storageProvisioner: "rancher.io/local-path", endpoint: "localhost" };
+
+/** A local config read through the real reader, with the given settings. */
+function localConfig(settings: LocalSettings): LocalConfig {
+    return { ...(readConfig(mapConfigSource({ "platform:cloud": "local", "platform:kubeContext": settings.kubeContext })) as LocalConfig), local: settings };
+}
 
 describe("local target", () => {
     it("promises volume expansion only for provisioners that can expand: none of kind's, minikube's or Docker Desktop's", () => {
@@ -39,8 +37,8 @@ describe("local target", () => {
     it("is reached on 127.0.0.1 through node ports, with the managed node annotations (inert: no autoscaler)", async () => {
         assert.equal(LOCAL_LOAD_BALANCER.serviceType, "NodePort");
         assert.deepEqual(await valueOf(LOCAL_LOAD_BALANCER.address?.addresses), ["127.0.0.1"]);
-        const { result } = await runProgram(() => localTarget("local", { kubeContext: "kind-kind", storageProvisioner: "rancher.io/local-path", endpoint: "localhost" }));
-        assert.deepEqual(result.nodes, MANAGED_NODES);
+        const { result } = await runProgram(() => local.target("local", localConfig(KIND)));
+        assert.deepEqual(result.nodes, CLUSTER_AUTOSCALER_NODES);
     });
 
     it("offers platform-shared (ReadWriteMany, Immediate) on the provisioner named by platform:localSharedProvisioner", () => {
@@ -78,32 +76,6 @@ describe("local target", () => {
             assert.deepEqual(await valueOf(outputs.ingressAddress), address);
         });
     }
-
-    it("ties the kind image load to the cluster's identity: the kube-system namespace UID, read through the stack's provider", async () => {
-        installCloudMocks("local");
-        const { result, resources } = await runProgram(() => localTarget("local", KIND));
-        assert.equal(result.registry.kindCluster, "kind");
-        assert.equal(await valueOf(result.registry.clusterIdentity), MOCK_KUBE_SYSTEM_UID);
-        const read = resources.all.find((r) => r.read && r.type === "kubernetes:core/v1:Namespace");
-        assert.ok(read, "kube-system is read, never managed");
-        assert.ok(read.provider.includes("pulumi:providers:kubernetes::local"), read.provider);
-        // Not a kind context: nothing to load, nothing read.
-        const { result: minikube } = await runProgram(() => localTarget("local", { ...KIND, kubeContext: "minikube" }));
-        assert.equal(minikube.registry.clusterIdentity, undefined);
-    });
-
-    it("loads the image again after the cluster is recreated (new kube-system UID), with the same image name", async () => {
-        const loadTriggers = async (uid: string): Promise<unknown> => {
-            mockState("kubernetes:core/v1:Namespace", (args) => (args.id === "kube-system" ? { metadata: { name: "kube-system", uid } } : {}));
-            const { resources } = await runProgram(() => new AppImage("app", { registry: localTarget("local", KIND).registry, engine: null }));
-            return resources.one("command:local:Command", "app-kind-load").inputs.triggers;
-        };
-        const before = (await loadTriggers("uid-before")) as unknown[];
-        const after = (await loadTriggers("uid-after")) as unknown[];
-        assert.equal(before[0], after[0], "same image name");
-        assert.notDeepEqual(before, after, "a new trigger: the Command is replaced and kind load runs again");
-        assert.ok(after.includes("uid-after"));
-    });
 
     it("leaves a clean slate on destroy: cert-manager's CRDs go with the chart on local", async () => {
         const { resources } = await runStack("dev");

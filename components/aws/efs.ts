@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StorageClassFacts } from "../cluster/contract";
 import { eksAddonVersion } from "./addon-versions";
-import { irsaTrustPolicy } from "./iam";
+import { irsaRole } from "./iam";
 
 export const EFS_CSI_PROVISIONER = "efs.csi.aws.com";
 export const EFS_CSI_ADDON = "aws-efs-csi-driver";
@@ -74,15 +74,6 @@ export class EfsSharedStorage extends pulumi.ComponentResource {
     constructor(name: string, args: EfsSharedStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:aws:EfsSharedStorage", name, {}, opts);
 
-        const securityGroup = new aws.ec2.SecurityGroup(
-            `${name}-nfs`,
-            {
-                vpcId: args.vpcId,
-                description: "NFS to the platform's EFS mount targets, from the EKS nodes only",
-                ingress: [{ description: "NFS from the nodes", protocol: "tcp", fromPort: NFS_PORT, toPort: NFS_PORT, securityGroups: [args.nodeSecurityGroupId] }],
-            },
-            { parent: this },
-        );
         const fileSystem = new aws.efs.FileSystem(
             `${name}-fs`,
             {
@@ -95,27 +86,14 @@ export class EfsSharedStorage extends pulumi.ComponentResource {
             },
             { parent: this, protect: args.protect },
         );
-        const mountTargets = Array.from(
-            { length: args.subnetCount },
-            (_, i) =>
-                new aws.efs.MountTarget(
-                    `${name}-mount-az${i + 1}`,
-                    { fileSystemId: fileSystem.id, subnetId: pulumi.output(args.privateSubnetIds).apply((ids) => ids[i]), securityGroups: [securityGroup.id] },
-                    { parent: this },
-                ),
-        );
+        const mountTargets = this.mountTargets(name, args, fileSystem);
 
-        const role = new aws.iam.Role(
-            `${name}-csi-role`,
-            {
-                assumeRolePolicy: pulumi
-                    .all([args.oidcProviderArn, args.oidcIssuer])
-                    .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicy(arn, issuer, EFS_CSI_SERVICE_ACCOUNT))),
-                description: `EFS CSI controller of ${name} (${EFS_CSI_SERVICE_ACCOUNT.namespace}/${EFS_CSI_SERVICE_ACCOUNT.name})`,
-            },
+        const sa = EFS_CSI_SERVICE_ACCOUNT;
+        const { role, policy } = irsaRole(
+            `${name}-csi`,
+            { serviceAccount: sa, policyArn: EFS_CSI_POLICY_ARN, description: `EFS CSI controller of ${name} (${sa.namespace}/${sa.name})`, oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer },
             { parent: this },
         );
-        const policy = new aws.iam.RolePolicyAttachment(`${name}-csi-policy`, { role: role.name, policyArn: EFS_CSI_POLICY_ARN }, { parent: this });
 
         this.addon = new aws.eks.Addon(
             `${name}-csi-driver`,
@@ -137,5 +115,27 @@ export class EfsSharedStorage extends pulumi.ComponentResource {
         this.fileSystemId = fileSystem.id;
         this.classFacts = efsStorageClass(fileSystem.id);
         this.registerOutputs({ fileSystemId: this.fileSystemId });
+    }
+
+    /** One mount target per private subnet, reachable on NFS from the nodes' security group only. */
+    private mountTargets(name: string, args: EfsSharedStorageArgs, fileSystem: aws.efs.FileSystem): aws.efs.MountTarget[] {
+        const securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-nfs`,
+            {
+                vpcId: args.vpcId,
+                description: "NFS to the platform's EFS mount targets, from the EKS nodes only",
+                ingress: [{ description: "NFS from the nodes", protocol: "tcp", fromPort: NFS_PORT, toPort: NFS_PORT, securityGroups: [args.nodeSecurityGroupId] }],
+            },
+            { parent: this },
+        );
+        return Array.from(
+            { length: args.subnetCount },
+            (_, i) =>
+                new aws.efs.MountTarget(
+                    `${name}-mount-az${i + 1}`,
+                    { fileSystemId: fileSystem.id, subnetId: pulumi.output(args.privateSubnetIds).apply((ids) => ids[i]), securityGroups: [securityGroup.id] },
+                    { parent: this },
+                ),
+        );
     }
 }

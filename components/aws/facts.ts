@@ -3,7 +3,7 @@
  * ingress controller's Service becomes a load balancer. Pure data, no SDK calls, so tests and the
  * storage/ingress components can read it without an AWS account.
  */
-import type { NodeMode, StorageTier } from "../../config";
+import type { StorageTier } from "../../config";
 import { blockStorageClasses, type DnsFacts, type LoadBalancerFacts, type StorageClassFacts, type StorageFacts } from "../cluster/contract";
 
 /** The EBS CSI driver (the `aws-ebs-csi-driver` add-on); the in-tree `kubernetes.io/aws-ebs` cannot make gp3. */
@@ -53,18 +53,29 @@ export const EBS_AUTO_MODE_PARAMETERS: Readonly<Record<StorageTier, Readonly<Rec
     premium: Object.fromEntries(Object.entries(EBS_PARAMETERS.premium).filter(([k]) => k !== "allowAutoIOPSIncreaseOnModify")),
 };
 
+/** An EBS provisioner and the StorageClass parameters it takes per tier. */
+export interface EbsDriver {
+    provisioner: string;
+    parameters: Readonly<Record<StorageTier, Readonly<Record<string, string>>>>;
+}
+
+/** The EBS CSI driver add-on, on managed node groups. */
+export const EBS_CSI: EbsDriver = { provisioner: EBS_CSI_PROVISIONER, parameters: EBS_PARAMETERS };
+
+/** EKS Auto Mode's built-in block storage. */
+export const EBS_AUTO_MODE: EbsDriver = { provisioner: EBS_AUTO_MODE_PROVISIONER, parameters: EBS_AUTO_MODE_PARAMETERS };
+
 /**
  * EKS storage: EBS block classes per tier, the shared class where the stack made an EFS file system
  * (components/aws/efs.ts), and EBS snapshots (the snapshot-controller add-on serves the
  * VolumeSnapshot API; the block driver takes the snapshots, no parameters needed). The block
- * driver is the EBS CSI add-on with managed nodes, Auto Mode's own with `nodeMode auto`.
+ * driver is the node mode's: the EBS CSI add-on with managed nodes, Auto Mode's own with `auto`.
  */
-export function awsStorageFacts(tier: StorageTier, shared?: StorageClassFacts, nodeMode: NodeMode = "managed"): StorageFacts {
-    const [provisioner, parameters] =
-        nodeMode === "auto" ? [EBS_AUTO_MODE_PROVISIONER, EBS_AUTO_MODE_PARAMETERS[tier]] : [EBS_CSI_PROVISIONER, EBS_PARAMETERS[tier]];
+export function awsStorageFacts(tier: StorageTier, shared?: StorageClassFacts, driver: EbsDriver = EBS_CSI): StorageFacts {
+    const { provisioner } = driver;
     return {
         // Both drivers can expand their volumes (EBS ModifyVolume).
-        classes: { ...blockStorageClasses({ provisioner, parameters, allowVolumeExpansion: true }), shared },
+        classes: { ...blockStorageClasses({ provisioner, parameters: driver.parameters[tier], allowVolumeExpansion: true }), shared },
         // EKS still creates gp2 (in-tree provisioner) on every cluster: never name a class gp2.
         builtInClasses: ["gp2"],
         // gp2 has not been the default class since EKS 1.30 (the platform supports 1.31+), so there
@@ -106,7 +117,7 @@ export const AWS_LOAD_BALANCER: LoadBalancerFacts = {
  * - cross-zone through `aws-load-balancer-attributes`: Auto Mode lists the in-tree
  *   `aws-load-balancer-cross-zone-load-balancing-enabled` and `aws-load-balancer-type` as not
  *   supported.
- * The Elastic IP annotations (`eip-allocations`, `subnets`) keep their names (`awsLoadBalancer`).
+ * The Elastic IP annotations (`eip-allocations`, `subnets`) keep their names (network.ts `ingressAddress`).
  * Unverified: Auto Mode's page lists `aws-load-balancer-subnets` but neither lists nor excludes
  * `aws-load-balancer-eip-allocations` ("may not support all annotations"); its cluster policy
  * allows ec2:DescribeAddresses. Check `aws elbv2 describe-load-balancers` on the first deploy.

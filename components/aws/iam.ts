@@ -1,7 +1,9 @@
 /**
- * IAM documents shared by the EKS components (the cluster's EBS CSI role, the Cluster Autoscaler's
- * role): pure functions, so tests read the exact JSON.
+ * IAM for the EKS components: the trust policy of an IRSA role (a pure function, so tests read the
+ * exact JSON) and the role-plus-managed-policy pair every add-on with AWS access gets.
  */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 
 /** The assume-role policy of an IRSA role: only `namespace/name` in this cluster may assume it. */
 export function irsaTrustPolicy(
@@ -26,4 +28,35 @@ export function irsaTrustPolicy(
             },
         ],
     };
+}
+
+export interface IrsaRoleArgs {
+    /** The one service account that may assume the role. */
+    serviceAccount: { namespace: string; name: string };
+    /** The AWS managed policy attached to it. */
+    policyArn: string;
+    description: string;
+    /** The cluster's IAM OIDC provider and issuer (with or without https://). */
+    oidcProviderArn: pulumi.Input<string>;
+    oidcIssuer: pulumi.Input<string>;
+}
+
+/**
+ * An IRSA role (`<prefix>-role`) only `serviceAccount` of the cluster can assume, with one managed
+ * policy (`<prefix>-policy`). IRSA rather than Pod Identity: the OIDC provider exists anyway, and
+ * IRSA needs no eks-pod-identity-agent DaemonSet to be up before a controller can get credentials.
+ */
+export function irsaRole(prefix: string, args: IrsaRoleArgs, opts: pulumi.CustomResourceOptions): { role: aws.iam.Role; policy: aws.iam.RolePolicyAttachment } {
+    const role = new aws.iam.Role(
+        `${prefix}-role`,
+        {
+            assumeRolePolicy: pulumi
+                .all([args.oidcProviderArn, args.oidcIssuer])
+                .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicy(arn, issuer, args.serviceAccount))),
+            description: args.description,
+        },
+        opts,
+    );
+    const policy = new aws.iam.RolePolicyAttachment(`${prefix}-policy`, { role: role.name, policyArn: args.policyArn }, opts);
+    return { role, policy };
 }

@@ -10,7 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { eksAddonVersion } from "./addon-versions";
-import { irsaTrustPolicy } from "./iam";
+import { irsaRole } from "./iam";
 
 export const CLOUDWATCH_ADDON = "amazon-cloudwatch-observability";
 export const CLOUDWATCH_AGENT_POLICY_ARN = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy";
@@ -60,17 +60,18 @@ export class CloudWatchObservability extends pulumi.ComponentResource {
         this.logGroups = CONTAINER_INSIGHTS_LOG_KINDS.map(
             (kind) => new aws.cloudwatch.LogGroup(`${name}-${kind}`, { name: groups[kind], retentionInDays: args.logRetentionDays }, { parent: this }),
         );
-        const role = new aws.iam.Role(
-            `${name}-role`,
+        const sa = CLOUDWATCH_SERVICE_ACCOUNT;
+        const { role, policy } = irsaRole(
+            name,
             {
-                assumeRolePolicy: pulumi
-                    .all([args.oidcProviderArn, args.oidcIssuer])
-                    .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicy(arn, issuer, CLOUDWATCH_SERVICE_ACCOUNT))),
-                description: `CloudWatch agent and Fluent Bit of ${args.clusterName} (${CLOUDWATCH_SERVICE_ACCOUNT.namespace}/${CLOUDWATCH_SERVICE_ACCOUNT.name})`,
+                serviceAccount: sa,
+                policyArn: CLOUDWATCH_AGENT_POLICY_ARN,
+                description: `CloudWatch agent and Fluent Bit of ${args.clusterName} (${sa.namespace}/${sa.name})`,
+                oidcProviderArn: args.oidcProviderArn,
+                oidcIssuer: args.oidcIssuer,
             },
             { parent: this },
         );
-        const policy = new aws.iam.RolePolicyAttachment(`${name}-policy`, { role: role.name, policyArn: CLOUDWATCH_AGENT_POLICY_ARN }, { parent: this });
         this.addon = new aws.eks.Addon(
             `${name}-addon`,
             {

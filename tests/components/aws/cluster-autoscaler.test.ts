@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { awsTarget } from "../../../components/aws/cluster";
+import { target as awsTarget } from "../../../components/aws/target";
 import {
     CLUSTER_AUTOSCALER_SCALING_ACTIONS,
     CLUSTER_AUTOSCALER_VERSIONS,
@@ -258,7 +258,7 @@ describe("ClusterAutoscaler", () => {
     });
 });
 
-describe("awsTarget with the Cluster Autoscaler", () => {
+describe("aws target with the Cluster Autoscaler", () => {
     beforeEach(mockAws);
 
     function awsConfig(values: Record<string, string> = {}): AwsConfig {

@@ -3,28 +3,22 @@ import { output as pulumiOutput } from "@pulumi/pulumi";
 import {
     type AccessEntrySpec,
     accessEntries,
-    autoNamedNodeGroup,
-    awsTarget,
-    childUrn,
     CONTROL_PLANE_LOG_TYPES,
-    desiredNodeCount,
-    nlbAddressAnnotations,
     controlPlaneLogGroupName,
     EksCluster,
     eksClusterName,
     eksSupportType,
     type EksClusterArgs,
-    AUTO_MODE_NETWORK_POLICY,
-    nodeGroupScaling,
-    nodeModeSwitchProblem,
-    refuseNodeModeSwitch,
-    splitAcrossZones,
-    subnetLayout,
     validateEksClusterArgs,
 } from "../../../components/aws/cluster";
+import { nlbAddressAnnotations, subnetLayout } from "../../../components/aws/network";
+import { autoNamedNodeGroup, childUrn, desiredNodeCount, nodeGroupScaling, splitAcrossZones } from "../../../components/aws/nodes/managed";
+import { AUTO_MODE_NETWORK_POLICY } from "../../../components/aws/nodes/auto";
+import { nodeModeSwitchProblem, refuseNodeModeSwitch } from "../../../components/aws/nodes/guard";
+import * as aws from "../../../components/aws/target";
 import { eksAddonVersion } from "../../../components/aws/addon-versions";
 import { awsStorageFacts } from "../../../components/aws/facts";
-import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, CLUSTER_AUTOSCALER_NODES } from "../../../components/cluster/contract";
+import { CLUSTER_AUTOSCALER_NODES, KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES } from "../../../components/cluster/contract";
 import { irsaTrustPolicy } from "../../../components/aws/iam";
 import { mapConfigSource, readConfig, type AwsConfig } from "../../../config";
 import { isSecret, mockCall, mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
@@ -178,8 +172,8 @@ describe("EksCluster", () => {
         it("uses an existing VPC's ids as given and creates no VPC", async () => {
             const { result, resources } = await runProgram(() => new EksCluster("eks", args({ network: { existingVpc: EXISTING } })));
             assert.equal(resources.ofType("awsx:ec2:Vpc").length, 0);
-            // No network of its own: only the ingress addresses and the nodes' launch template.
-            assert.deepEqual([...new Set(resources.all.filter((r) => r.type.startsWith("aws:ec2/")).map((r) => r.type))].sort(), ["aws:ec2/eip:Eip", "aws:ec2/launchTemplate:LaunchTemplate"]);
+            // No network of its own: only the nodes' launch template (the ingress addresses are the target's).
+            assert.deepEqual([...new Set(resources.all.filter((r) => r.type.startsWith("aws:ec2/")).map((r) => r.type))].sort(), ["aws:ec2/launchTemplate:LaunchTemplate"]);
             const cluster = resources.one("eks:index:Cluster");
             assert.equal(cluster.inputs.vpcId, "vpc-0a1d5678");
             assert.deepEqual(cluster.inputs.privateSubnetIds, EXISTING.privateSubnetIds);
@@ -191,7 +185,7 @@ describe("EksCluster", () => {
                     ["eks-nodes-az2", [EXISTING.privateSubnetIds[1]]],
                 ],
             );
-            assert.equal(await valueOf(result.vpcId), "vpc-0a1d5678");
+            assert.equal(await valueOf(result.network.vpcId), "vpc-0a1d5678");
         });
 
         it("sizes subnets per zone: private half, public quarter, and refuses a VPC too small to split", () => {
@@ -447,7 +441,7 @@ describe("EksCluster", () => {
         });
 
         it("is deleted only after the workloads and before its role and policy, so Delete-class volumes are released while the driver can act", async () => {
-            const { result, resources } = await runProgram(() => awsTarget("aws", readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1" })) as AwsConfig));
+            const { result, resources } = await runProgram(() => aws.target("aws", readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1" })) as AwsConfig));
             const addon = resources.one(ADDON, "aws-ebs-csi-driver");
             // Workloads and PVCs depend on target.dependsOn: destroy deletes them before the add-on.
             const waitedFor = await Promise.all(result.dependsOn.map((r) => valueOf(r.urn)));
@@ -540,15 +534,11 @@ describe("EksCluster", () => {
 
     describe("validation", () => {
         it("names every bad argument at once and registers nothing", async () => {
-            const bad = args({
-                cluster: { ...CLUSTER, kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 4, maxNodes: 2 },
-                network: { availabilityZones: 6, vpcCidr: "10.0.0.0/24" },
-            });
+            const bad = args({ network: { availabilityZones: 6, vpcCidr: "10.0.0.0/24" } });
             assert.deepEqual(validateEksClusterArgs(bad), [
-                "maxNodes (2) must be >= minNodes (4)",
                 "VPC 10.0.0.0/24 is too small for 6 availability zones: each public subnet would be /29, AWS allows /28 at most; use a larger vpcCidr (such as 10.0.0.0/16) or fewer availability zones",
             ]);
-            const { resources } = await runProgram(() => assert.throws(() => new EksCluster("eks", bad), /EksCluster eks: invalid arguments:\n {2}- maxNodes \(2\)/));
+            const { resources } = await runProgram(() => assert.throws(() => new EksCluster("eks", bad), /EksCluster eks: invalid arguments:\n {2}- VPC 10\.0\.0\.0\/24 is too small/));
             assert.equal(resources.all.length, 0);
         });
 
@@ -560,14 +550,19 @@ describe("EksCluster", () => {
             assert.deepEqual(validateEksClusterArgs(args({ network: { existingVpc: EXISTING } })), []);
         });
 
-        it("refuses fewer than 2 availability zones and zero nodes", () => {
-            const problems = validateEksClusterArgs(args({ cluster: { ...CLUSTER, kubernetesVersion: "1.35", nodeSize: "m6i.large", minNodes: 0, maxNodes: 3 }, network: { availabilityZones: 1 } }));
-            assert.deepEqual(problems, ["minNodes must be a whole number >= 1, got 0", "availabilityZones must be >= 2 (EKS requires 2), got 1"]);
+        it("refuses fewer than 2 availability zones", () => {
+            const problems = validateEksClusterArgs(args({ network: { availabilityZones: 1 } }));
+            assert.deepEqual(problems, ["availabilityZones must be >= 2 (EKS requires 2), got 1"]);
+        });
+
+        it("leaves node counts to config, which refuses them before any component exists", () => {
+            assert.throws(() => readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1", "platform:minNodes": "0" })), /platform:minNodes: 0 is out of range/);
+            assert.throws(() => readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1", "platform:minNodes": "4", "platform:maxNodes": "3" })), /platform:maxNodes: 3 is less than platform:minNodes \(4\)/);
         });
     });
 });
 
-describe("awsTarget", () => {
+describe("aws target", () => {
     beforeEach(() => {
         liveGroups = {};
         mockAws();
@@ -580,7 +575,7 @@ describe("awsTarget", () => {
     }
 
     it("hands the platform the cluster's provider, a secret kubeconfig, EKS facts and the ECR registry", async () => {
-        const { result, resources } = await runProgram(() => awsTarget("aws", awsConfig({ "platform:storageTier": "premium" })));
+        const { result, resources } = await runProgram(() => aws.target("aws", awsConfig({ "platform:storageTier": "premium" })));
         assert.equal(result.cloud, "aws");
         assert.match(await valueOf(result.provider.urn), /pulumi:providers:kubernetes::aws-k8s$/);
         assert.ok(result.kubeconfig);
@@ -605,7 +600,7 @@ describe("awsTarget", () => {
     });
 
     it("makes every workload wait for the nodes, coredns, the EBS CSI driver, metrics-server and the Cluster Autoscaler", async () => {
-        const { result } = await runProgram(() => awsTarget("aws", awsConfig()));
+        const { result } = await runProgram(() => aws.target("aws", awsConfig()));
         const urns = await Promise.all(result.dependsOn.map((r) => valueOf(r.urn)));
         assert.deepEqual(urns.map((u) => u.split("::").pop()), [
             "aws-vpc-cni",
@@ -623,7 +618,7 @@ describe("awsTarget", () => {
 
     it("passes the configured network and node settings through", async () => {
         const { resources } = await runProgram(() =>
-            awsTarget(
+            aws.target(
                 "aws",
                 awsConfig({
                     "platform:availabilityZones": "4",
@@ -661,7 +656,7 @@ describe("awsTarget", () => {
     });
 
     it("owns one Elastic IP per public subnet, protected like data, put on the NLB and listed as its address", async () => {
-        const { result, resources } = await runProgram(() => awsTarget("aws", awsConfig()));
+        const { result, resources } = await runProgram(() => aws.target("aws", awsConfig()));
         const eips = resources.ofType("aws:ec2/eip:Eip").sort((a, b) => a.name.localeCompare(b.name));
         assert.deepEqual(eips.map((e) => [e.name, e.inputs.domain, e.protect]), [
             ["aws-ingress-1", "vpc", true],
@@ -682,7 +677,7 @@ describe("awsTarget", () => {
 
     it("lifts the addresses' protection with protectData, and gives an existing VPC one address per public subnet", async () => {
         const { resources } = await runProgram(() =>
-            awsTarget(
+            aws.target(
                 "aws",
                 awsConfig({
                     "platform:protectData": "false",
@@ -697,25 +692,25 @@ describe("awsTarget", () => {
     });
 
     it("observability native: the CloudWatch add-on and target.observability; none: neither", async () => {
-        const native = await runProgram(() => awsTarget("aws", awsConfig()));
+        const native = await runProgram(() => aws.target("aws", awsConfig()));
         assert.equal(native.resources.ofType("platform:aws:CloudWatchObservability").length, 1);
         const where = (await valueOf(pulumiOutput(native.result.observability))) as Record<string, string>;
         assert.equal(where.controlPlaneLogs, `/aws/eks/${CLUSTER_NAME}/cluster`);
         assert.equal(where.applicationLogs, `/aws/containerinsights/${CLUSTER_NAME}/application`);
-        const none = await runProgram(() => awsTarget("aws", awsConfig({ "platform:observability": "none" })));
+        const none = await runProgram(() => aws.target("aws", awsConfig({ "platform:observability": "none" })));
         assert.equal(none.resources.ofType("platform:aws:CloudWatchObservability").length, 0);
         assert.equal(none.resources.ofType(ADDON).filter((a) => a.inputs.addonName === "amazon-cloudwatch-observability").length, 0);
         assert.equal(none.result.observability, undefined);
     });
 
     it("builds arm64 images when the nodes are Graviton", async () => {
-        const { result } = await runProgram(() => awsTarget("aws", awsConfig({ "platform:nodeSize": "m7g.large" })));
+        const { result } = await runProgram(() => aws.target("aws", awsConfig({ "platform:nodeSize": "m7g.large" })));
         assert.equal(result.registry.platform, "linux/arm64");
     });
 
     it("uses an existing network from config and creates no VPC", async () => {
         const { resources } = await runProgram(() =>
-            awsTarget(
+            aws.target(
                 "aws",
                 awsConfig({
                     "platform:vpcId": EXISTING.vpcId,
@@ -753,7 +748,7 @@ describe("EKS Auto Mode (platform:nodeMode auto)", () => {
     const addonNames = (resources: ResourceSet): string[] => resources.ofType(ADDON).map((a) => String(a.inputs.addonName)).sort();
 
     it("creates the cluster with Auto Mode on, and neither kube-proxy nor CoreDNS as add-ons (Auto Mode runs both itself)", async () => {
-        const { resources } = await runProgram(() => awsTarget("aws", autoConfig()));
+        const { resources } = await runProgram(() => aws.target("aws", autoConfig()));
         const cluster = resources.one("eks:index:Cluster");
         // createNodeRole: pulumi-eks makes the node role Auto Mode's NodePools launch with.
         assert.deepEqual(cluster.inputs.autoMode, { enabled: true, createNodeRole: true });
@@ -768,24 +763,24 @@ describe("EKS Auto Mode (platform:nodeMode auto)", () => {
     });
 
     it("gives the cluster only the private subnets, where Auto Mode's default NodeClass launches nodes (no public IPs)", async () => {
-        const auto = (await runProgram(() => awsTarget("aws", autoConfig()))).resources.one("eks:index:Cluster");
+        const auto = (await runProgram(() => aws.target("aws", autoConfig()))).resources.one("eks:index:Cluster");
         assert.deepEqual(auto.inputs.privateSubnetIds, NEW_PRIVATE);
         assert.equal(auto.inputs.publicSubnetIds, undefined);
         // Managed clusters keep both: their node groups choose the private subnets themselves.
-        const managed = (await runProgram(() => awsTarget("aws", autoConfig({ "platform:nodeMode": "managed" })))).resources.one("eks:index:Cluster");
+        const managed = (await runProgram(() => aws.target("aws", autoConfig({ "platform:nodeMode": "managed" })))).resources.one("eks:index:Cluster");
         assert.deepEqual(managed.inputs.publicSubnetIds, NEW_PUBLIC);
     });
 
     it("runs the snapshot controller on the built-in system NodePool, as AWS suggests", async () => {
-        const { resources } = await runProgram(() => awsTarget("aws", autoConfig()));
+        const { resources } = await runProgram(() => aws.target("aws", autoConfig()));
         const snapshots = resources.one(ADDON, "aws-snapshot-controller");
         assert.deepEqual(JSON.parse(String(snapshots.inputs.configurationValues)), { nodeSelector: { "karpenter.sh/nodepool": "system" } });
-        const managed = await runProgram(() => awsTarget("aws", autoConfig({ "platform:nodeMode": "managed" })));
+        const managed = await runProgram(() => aws.target("aws", autoConfig({ "platform:nodeMode": "managed" })));
         assert.equal(managed.resources.one(ADDON, "aws-snapshot-controller").inputs.configurationValues, undefined);
     });
 
     it("has no node groups, node role, launch template, Cluster Autoscaler, VPC CNI, EBS CSI or CoreDNS add-on", async () => {
-        const { resources } = await runProgram(() => awsTarget("aws", autoConfig()));
+        const { resources } = await runProgram(() => aws.target("aws", autoConfig()));
         assert.equal(resources.ofType(NODE_GROUP).length, 0);
         assert.equal(resources.ofType("aws:ec2/launchTemplate:LaunchTemplate").length, 0);
         assert.equal(resources.ofType("platform:aws:ClusterAutoscaler").length, 0);
@@ -793,13 +788,13 @@ describe("EKS Auto Mode (platform:nodeMode auto)", () => {
         assert.deepEqual(addonNames(resources), ["amazon-cloudwatch-observability", "aws-efs-csi-driver", "metrics-server", "snapshot-controller"]);
         // Only the IRSA roles of the add-ons that remain (pulumi-eks makes the cluster and node roles).
         assert.deepEqual(resources.ofType(ROLE).map((r) => r.name).sort(), ["aws-observability-role", "aws-shared-csi-role"]);
-        const managed = await runProgram(() => awsTarget("aws", autoConfig({ "platform:nodeMode": "managed" })));
+        const managed = await runProgram(() => aws.target("aws", autoConfig({ "platform:nodeMode": "managed" })));
         assert.ok(addonNames(managed.resources).includes("aws-ebs-csi-driver") && addonNames(managed.resources).includes("vpc-cni"));
     });
 
     it("hands the platform gp3 and io2 classes on Auto Mode's own EBS provisioner, snapshots by the same driver", async () => {
         for (const tier of ["ssd", "premium"] as const) {
-            const { result } = await runProgram(() => awsTarget("aws", autoConfig({ "platform:storageTier": tier })));
+            const { result } = await runProgram(() => aws.target("aws", autoConfig({ "platform:storageTier": tier })));
             const { general, retain, shared } = result.storage.classes;
             for (const c of [general, retain]) {
                 assert.equal(c.provisioner, "ebs.csi.eks.amazonaws.com");
@@ -817,7 +812,7 @@ describe("EKS Auto Mode (platform:nodeMode auto)", () => {
     });
 
     it("exposes ingress through one internet-facing Auto Mode NLB that holds the stack's Elastic IPs", async () => {
-        const { result } = await runProgram(() => awsTarget("aws", autoConfig()));
+        const { result } = await runProgram(() => aws.target("aws", autoConfig()));
         const lb = result.loadBalancer;
         assert.equal(lb.serviceType, "LoadBalancer");
         assert.equal(lb.loadBalancerClass, "eks.amazonaws.com/nlb");
@@ -833,26 +828,26 @@ describe("EKS Auto Mode (platform:nodeMode auto)", () => {
     });
 
     it("turns on NetworkPolicy enforcement through the cluster's own provider, before any workload", async () => {
-        const { result, resources } = await runProgram(() => awsTarget("aws", autoConfig()));
+        const { result, resources } = await runProgram(() => aws.target("aws", autoConfig()));
         const cm = resources.one("kubernetes:core/v1:ConfigMap", "aws-network-policy");
         assert.deepEqual(cm.inputs.metadata, { ...AUTO_MODE_NETWORK_POLICY.metadata });
         assert.deepEqual(cm.inputs.data, { "enable-network-policy-controller": "true" });
         assert.match(cm.provider, /pulumi:providers:kubernetes::aws-k8s::/);
         const urns = await Promise.all(result.dependsOn.map((r) => valueOf(r.urn)));
         assert.deepEqual(urns.map((u) => u.split("::").pop()), ["aws-network-policy", "aws-metrics-server", "aws-snapshot-controller", "aws-shared-csi-driver"]);
-        const managed = await runProgram(() => awsTarget("aws", autoConfig({ "platform:nodeMode": "managed" })));
+        const managed = await runProgram(() => aws.target("aws", autoConfig({ "platform:nodeMode": "managed" })));
         assert.equal(managed.resources.ofType("kubernetes:core/v1:ConfigMap").length, 0, "with managed nodes the VPC CNI add-on enforces policies");
     });
 
     it("reports Karpenter's node facts and builds amd64 images, the only architecture of the general-purpose NodePool", async () => {
-        const { result } = await runProgram(() => awsTarget("aws", autoConfig()));
+        const { result } = await runProgram(() => aws.target("aws", autoConfig()));
         assert.deepEqual(result.nodes, KARPENTER_NODES);
         assert.deepEqual(result.nodes.disruption.neverDisrupt, { [KARPENTER_DO_NOT_DISRUPT]: "true" });
         assert.equal(result.registry.platform, "linux/amd64");
     });
 
     it("installs the add-ons with pods without waiting for node groups (Auto Mode launches nodes for pending pods)", async () => {
-        const { resources } = await runProgram(() => awsTarget("aws", autoConfig()));
+        const { resources } = await runProgram(() => aws.target("aws", autoConfig()));
         for (const addon of resources.ofType(ADDON)) {
             assert.ok(!addon.dependsOn.some((u) => u.includes(NODE_GROUP)), `${addon.name} waits for no node group`);
         }
@@ -861,7 +856,7 @@ describe("EKS Auto Mode (platform:nodeMode auto)", () => {
     });
 
     it("observability native and none work the same as on managed nodes, log retention included", async () => {
-        const native = await runProgram(() => awsTarget("aws", autoConfig({ "platform:logRetentionDays": "90" })));
+        const native = await runProgram(() => aws.target("aws", autoConfig({ "platform:logRetentionDays": "90" })));
         const groups = native.resources.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => [g.inputs.name, g.inputs.retentionInDays]);
         assert.deepEqual(Object.fromEntries(groups), {
             [`/aws/eks/${CLUSTER_NAME}/cluster`]: 90,
@@ -871,7 +866,7 @@ describe("EKS Auto Mode (platform:nodeMode auto)", () => {
             [`/aws/containerinsights/${CLUSTER_NAME}/performance`]: 90,
         });
         assert.equal(((await valueOf(pulumiOutput(native.result.observability))) as Record<string, string>).controlPlaneLogs, `/aws/eks/${CLUSTER_NAME}/cluster`);
-        const none = await runProgram(() => awsTarget("aws", autoConfig({ "platform:observability": "none" })));
+        const none = await runProgram(() => aws.target("aws", autoConfig({ "platform:observability": "none" })));
         assert.deepEqual(addonNames(none.resources), ["aws-efs-csi-driver", "metrics-server", "snapshot-controller"]);
         assert.deepEqual(none.resources.ofType("aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.name), [`/aws/eks/${CLUSTER_NAME}/cluster`]);
         assert.equal(none.result.observability, undefined);

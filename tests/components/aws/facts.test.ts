@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { AWS_AUTO_MODE_LOAD_BALANCER, AWS_LOAD_BALANCER, awsStorageFacts, EBS_CSI_PROVISIONER, nodePlatform } from "../../../components/aws/facts";
+import { AWS_AUTO_MODE_LOAD_BALANCER, AWS_LOAD_BALANCER, awsStorageFacts, EBS_AUTO_MODE, EBS_CSI_PROVISIONER, nodePlatform } from "../../../components/aws/facts";
 
 describe("AWS facts", () => {
     it("ssd is encrypted gp3 on ext4 through the EBS CSI driver and becomes the default class", () => {
@@ -46,7 +46,7 @@ describe("AWS facts", () => {
 
     it("Auto Mode: the same classes on its own provisioner, which the EBS CSI driver's volumes never mix with", () => {
         const managed = awsStorageFacts("ssd");
-        const auto = awsStorageFacts("ssd", undefined, "auto");
+        const auto = awsStorageFacts("ssd", undefined, EBS_AUTO_MODE);
         assert.deepEqual(auto.classes.general, { ...managed.classes.general, provisioner: "ebs.csi.eks.amazonaws.com" });
         assert.deepEqual(auto.classes.retain, { ...managed.classes.retain, provisioner: "ebs.csi.eks.amazonaws.com" });
         assert.deepEqual(auto.snapshots, { driver: "ebs.csi.eks.amazonaws.com", parameters: {} });
@@ -54,7 +54,7 @@ describe("AWS facts", () => {
     });
 
     it("Auto Mode premium: io2 at 50 IOPS/GiB with only the parameters Auto Mode documents", () => {
-        assert.deepEqual(awsStorageFacts("premium", undefined, "auto").classes.retain.parameters, {
+        assert.deepEqual(awsStorageFacts("premium", undefined, EBS_AUTO_MODE).classes.retain.parameters, {
             type: "io2",
             iopsPerGB: "50",
             allowAutoIOPSPerGBIncrease: "true",

@@ -1,0 +1,83 @@
+/**
+ * The whole AWS side of the platform, as the cloud-neutral layer reads it: the EKS cluster with its
+ * network and nodes (the node mode's), the ingress NLB's Elastic IPs, the ECR registry, EFS for the
+ * shared class and CloudWatch where asked. The kubeconfig output is secret and runs `aws eks
+ * get-token`: the AWS CLI must be on PATH wherever Pulumi or kubectl use it.
+ */
+import type { AwsConfig } from "../../config";
+import type { ClusterTarget } from "../cluster/contract";
+import { controlPlaneLogGroupName, EksCluster } from "./cluster";
+import { EfsSharedStorage } from "./efs";
+import { awsStorageFacts } from "./facts";
+import { ingressAddress } from "./network";
+import { EKS_NODE_MODES } from "./nodes/index";
+import { refuseNodeModeSwitch } from "./nodes/guard";
+import { awsObservabilityOutput, CloudWatchObservability } from "./observability";
+import { EcrRegistry } from "./registry";
+
+/**
+ * Run before anything is registered: reads the running cluster (if any), so a node mode switch is
+ * refused before the preview plans it.
+ */
+export async function checks(config: AwsConfig): Promise<void> {
+    await refuseNodeModeSwitch(config);
+}
+
+export function target(name: string, config: AwsConfig): ClusterTarget {
+    const mode = EKS_NODE_MODES[config.cluster.nodeMode];
+    const cluster = new EksCluster(name, { cluster: config.cluster, network: { availabilityZones: config.aws.availabilityZones, vpcCidr: config.aws.vpcCidr, existingVpc: config.aws.existingVpc } });
+    const address = ingressAddress(
+        name,
+        { publicSubnetIds: cluster.network.publicSubnetIds, publicSubnets: cluster.network.publicSubnets, protect: config.workloads.protectData },
+        // Children of the cluster component, where they have always been (their URNs hang on it).
+        { parent: cluster },
+    );
+    const scalers = mode.scale(name, cluster, { region: config.aws.region, kubernetesVersion: config.cluster.kubernetesVersion });
+    const registry = new EcrRegistry(`${name}-images`, { platform: mode.facts.imagePlatform(config.cluster.nodeSize) });
+    const shared = sharedStorage(name, cluster, config);
+    return {
+        cloud: "aws",
+        provider: cluster.provider,
+        kubeconfig: cluster.kubeconfig,
+        storage: awsStorageFacts(config.storage.tier, shared.classFacts, mode.facts.blockStorage),
+        loadBalancer: { ...mode.facts.loadBalancer, address },
+        nodes: mode.facts.nodes,
+        dns: mode.facts.dns,
+        registry: registry.registry,
+        observability: observability(name, cluster, config),
+        // Workloads also wait for the autoscaler: pods beyond minNodes' capacity only become Ready
+        // (and Pulumi's await only succeeds) once it can add nodes.
+        dependsOn: [...cluster.readyDependencies, shared.addon, ...scalers],
+    };
+}
+
+/** `platform-shared` on EFS: one mount target per zone, reachable from the nodes only. */
+function sharedStorage(name: string, cluster: EksCluster, config: AwsConfig): EfsSharedStorage {
+    return new EfsSharedStorage(`${name}-shared`, {
+        clusterName: cluster.clusterName,
+        kubernetesVersion: config.cluster.kubernetesVersion,
+        vpcId: cluster.network.vpcId,
+        privateSubnetIds: cluster.network.privateSubnetIds,
+        subnetCount: cluster.network.zones,
+        // Managed nodes and Auto Mode's default NodeClass both carry the cluster security group.
+        nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        protect: config.workloads.protectData,
+        dependsOn: cluster.nodeGroups,
+    });
+}
+
+/** `platform:observability native`: Container Insights through the CloudWatch add-on, and where to look. */
+function observability(name: string, cluster: EksCluster, config: AwsConfig): ClusterTarget["observability"] {
+    if (config.cluster.observability !== "native") return undefined;
+    new CloudWatchObservability(`${name}-observability`, {
+        clusterName: cluster.physicalName,
+        kubernetesVersion: config.cluster.kubernetesVersion,
+        logRetentionDays: config.cluster.logRetentionDays,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        dependsOn: cluster.nodeGroups,
+    });
+    return awsObservabilityOutput(cluster.physicalName, config.aws.region, controlPlaneLogGroupName(cluster.physicalName));
+}

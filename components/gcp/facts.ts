@@ -160,6 +160,12 @@ export function gcpLoadBalancer(address?: StaticAddress): LoadBalancerFacts {
 /** GKE's Service annotation for the network tier of an external LoadBalancer's forwarding rule. */
 export const GKE_NETWORK_TIER_ANNOTATION = "cloud.google.com/network-tier";
 
+/**
+ * The OAuth scope nodes run with: access is decided by the node service account's IAM roles, as
+ * Google recommends; narrower scopes would only add a second, coarser filter.
+ */
+export const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
+
 /** Workload Identity pool of a project: `<project>.svc.id.goog`. */
 export function workloadPool(project: string): string {
     return `${project}.svc.id.goog`;

@@ -1,10 +1,12 @@
 /**
  * The GKE cluster's own VPC: one regional subnet with secondary ranges for Pods and Services
  * (VPC-native), Cloud NAT so private nodes can pull public images, and the firewall rule that lets
- * the control plane reach the ingress-nginx admission webhook.
+ * the control plane reach the ingress-nginx admission webhook; and the regional address the
+ * ingress load balancer holds.
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import type { StaticAddress } from "../cluster/contract";
 
 /** Address plan of the cluster VPC. The ranges must not overlap each other or any peered network. */
 export interface GkeAddressPlan {
@@ -59,8 +61,7 @@ export class GkeNetwork extends pulumi.ComponentResource {
 
     constructor(name: string, args: GkeNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:gcp:GkeNetwork", name, {}, opts);
-        const plan = args.addressPlan ?? DEFAULT_ADDRESS_PLAN;
-        this.addressPlan = plan;
+        this.addressPlan = args.addressPlan ?? DEFAULT_ADDRESS_PLAN;
         const { project, region } = args;
 
         // Auto-mode subnets would claim 10.128.0.0/9 in every region; a custom-mode VPC holds only
@@ -70,8 +71,21 @@ export class GkeNetwork extends pulumi.ComponentResource {
             { project, autoCreateSubnetworks: false, routingMode: "REGIONAL", description: "GKE cluster network (managed by Pulumi)" },
             { parent: this },
         );
+        this.subnetwork = this.nodeSubnet(name, project, region);
+        this.router = new gcp.compute.Router(`${name}-router`, { project, region, network: this.network.id }, { parent: this });
+        this.nat = this.cloudNat(name, project, region);
+        this.webhookFirewall = this.webhookRule(name, project, args.nodeServiceAccounts);
 
-        this.subnetwork = new gcp.compute.Subnetwork(
+        this.registerOutputs({
+            network: this.network.id,
+            subnetwork: this.subnetwork.id,
+            nat: this.nat.id,
+        });
+    }
+
+    private nodeSubnet(name: string, project: string, region: string): gcp.compute.Subnetwork {
+        const plan = this.addressPlan;
+        return new gcp.compute.Subnetwork(
             `${name}-subnet`,
             {
                 project,
@@ -87,12 +101,14 @@ export class GkeNetwork extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+    }
 
-        this.router = new gcp.compute.Router(`${name}-router`, { project, region, network: this.network.id }, { parent: this });
-
-        // Private nodes have no external IP: public images (registry.k8s.io, quay.io, docker.io)
-        // are only reachable through NAT.
-        this.nat = new gcp.compute.RouterNat(
+    /**
+     * Private nodes have no external IP: public images (registry.k8s.io, quay.io, docker.io) are
+     * only reachable through NAT.
+     */
+    private cloudNat(name: string, project: string, region: string): gcp.compute.RouterNat {
+        return new gcp.compute.RouterNat(
             `${name}-nat`,
             {
                 project,
@@ -105,25 +121,51 @@ export class GkeNetwork extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+    }
 
-        this.webhookFirewall = new gcp.compute.Firewall(
+    private webhookRule(name: string, project: string, nodeServiceAccounts: GkeNetworkArgs["nodeServiceAccounts"]): gcp.compute.Firewall {
+        return new gcp.compute.Firewall(
             `${name}-allow-control-plane-webhooks`,
             {
                 project,
                 network: this.network.id,
                 description: "Control plane to nodes for admission webhooks GKE does not open itself (ingress-nginx 8443)",
                 direction: "INGRESS",
-                sourceRanges: [plan.controlPlane],
-                targetServiceAccounts: args.nodeServiceAccounts,
+                sourceRanges: [this.addressPlan.controlPlane],
+                targetServiceAccounts: nodeServiceAccounts,
                 allows: [{ protocol: "tcp", ports: [...CONTROL_PLANE_WEBHOOK_PORTS] }],
             },
             { parent: this },
         );
-
-        this.registerOutputs({
-            network: this.network.id,
-            subnetwork: this.subnetwork.id,
-            nat: this.nat.id,
-        });
     }
+}
+
+export interface IngressAddressArgs {
+    project: string;
+    region: string;
+    /** Pulumi `protect`, like data (`platform:protectData`): a DNS record points at it. */
+    protect: boolean;
+    /** What must exist first: the Compute Engine API on a fresh project. */
+    dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * The stack's own ingress address: a regional external IP, reserved before the Service exists, so
+ * DNS pointed at it survives a re-created ingress Service (or controller switch), which would
+ * otherwise get a new IP. GKE takes it through `spec.loadBalancerIP` (facts.ts `gcpLoadBalancer`).
+ */
+export function ingressAddress(name: string, args: IngressAddressArgs, opts: pulumi.CustomResourceOptions): StaticAddress {
+    const address = new gcp.compute.Address(
+        `${name}-ingress-ip`,
+        {
+            project: args.project,
+            region: args.region,
+            addressType: "EXTERNAL",
+            // The tier the NLB's forwarding rule uses by default; they must match.
+            networkTier: "PREMIUM",
+            description: "Ingress load balancer address of the platform (managed by Pulumi)",
+        },
+        { ...opts, protect: args.protect, dependsOn: args.dependsOn },
+    );
+    return { loadBalancerIP: address.address, addresses: address.address.apply((ip) => [ip]) };
 }

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { GKE_ACCESS_BINDINGS, gkeRbacSubject } from "../../../components/gcp/access";
-import { gcpTarget, gkeMasterAuthorizedNetworks } from "../../../components/gcp/cluster";
+import { gkeMasterAuthorizedNetworks } from "../../../components/gcp/cluster";
+import * as gcp from "../../../components/gcp/target";
 import { runProgram, valueOf } from "../../harness/mocks";
 import { INGRESS_IP, PROJECT_ID, REGION, gcpConfig, mockGcp } from "./helpers";
 
@@ -14,18 +15,18 @@ describe("GKE access and day two", () => {
 
     describe("deletion protection", () => {
         it("is also Pulumi protect on the cluster, so destroy refuses before any workload or node goes", async () => {
-            const { resources } = await runProgram(() => gcpTarget(gcpConfig()));
+            const { resources } = await runProgram(() => gcp.target("gke", gcpConfig()));
             assert.equal(resources.one(CLUSTER).protect, true);
             assert.equal(resources.one(CLUSTER).inputs.deletionProtection, true);
         });
 
         it("never protects the node pool, which a node-size change replaces", async () => {
-            const { resources } = await runProgram(() => gcpTarget(gcpConfig()));
+            const { resources } = await runProgram(() => gcp.target("gke", gcpConfig()));
             assert.equal(resources.one(NODE_POOL).protect, false);
         });
 
         it("lifts both when platform:deletionProtection is false", async () => {
-            const { resources } = await runProgram(() => gcpTarget(gcpConfig({ "platform:deletionProtection": "false" })));
+            const { resources } = await runProgram(() => gcp.target("gke", gcpConfig({ "platform:deletionProtection": "false" })));
             assert.equal(resources.one(CLUSTER).protect, false);
             assert.equal(resources.one(CLUSTER).inputs.deletionProtection, false);
         });
@@ -35,13 +36,13 @@ describe("GKE access and day two", () => {
         it("leaves the endpoint open when platform:apiAllowedCidrs is unset (config warns)", async () => {
             const config = gcpConfig();
             assert.ok(config.warnings.some((w) => w.startsWith("platform:apiAllowedCidrs is unset")));
-            const { resources } = await runProgram(() => gcpTarget(config));
+            const { resources } = await runProgram(() => gcp.target("gke", config));
             assert.equal(resources.one(CLUSTER).inputs.masterAuthorizedNetworksConfig, undefined);
         });
 
         it("admits only the listed CIDRs, and not every Google Cloud public address", async () => {
             const config = gcpConfig({ "platform:apiAllowedCidrs": '["203.0.113.0/24","198.51.100.7/32"]' });
-            const { resources } = await runProgram(() => gcpTarget(config));
+            const { resources } = await runProgram(() => gcp.target("gke", config));
             assert.deepEqual(resources.one(CLUSTER).inputs.masterAuthorizedNetworksConfig, {
                 cidrBlocks: [
                     { cidrBlock: "203.0.113.0/24", displayName: "platform-apiAllowedCidrs-0" },
@@ -70,7 +71,7 @@ describe("GKE access and day two", () => {
                 "platform:clusterAdmins": '["user:ana@example.com","group:ops@example.com"]',
                 "platform:clusterReaders": '["serviceAccount:preview@acme-prod.iam.gserviceaccount.com"]',
             });
-            const { resources } = await runProgram(() => gcpTarget(config));
+            const { resources } = await runProgram(() => gcp.target("gke", config));
             const provider = resources.one("pulumi:providers:kubernetes");
             const bindings = resources.ofType(CRB);
             assert.equal(bindings.length, 2);
@@ -91,14 +92,14 @@ describe("GKE access and day two", () => {
         });
 
         it("creates no binding when nobody is listed", async () => {
-            const { resources } = await runProgram(() => gcpTarget(gcpConfig()));
+            const { resources } = await runProgram(() => gcp.target("gke", gcpConfig()));
             assert.equal(resources.ofType(CRB).length, 0);
         });
     });
 
     describe("a stable ingress address", () => {
         it("reserves a regional external address, protected like data, and hands it to the load balancer", async () => {
-            const { resources, result: target } = await runProgram(() => gcpTarget(gcpConfig()));
+            const { resources, result: target } = await runProgram(() => gcp.target("gke", gcpConfig()));
             const address = resources.one(ADDRESS);
             assert.equal(address.inputs.addressType, "EXTERNAL");
             assert.equal(address.inputs.region, REGION);
@@ -113,7 +114,7 @@ describe("GKE access and day two", () => {
         });
 
         it("lifts the address's protection with platform:protectData false", async () => {
-            const { resources } = await runProgram(() => gcpTarget(gcpConfig({ "platform:protectData": "false" })));
+            const { resources } = await runProgram(() => gcp.target("gke", gcpConfig({ "platform:protectData": "false" })));
             assert.equal(resources.one(ADDRESS).protect, false);
         });
     });

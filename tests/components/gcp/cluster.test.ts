@@ -3,12 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     GKE_REQUIRED_APIS,
     GkeCluster,
-    REGIONAL_ZONE_COUNT,
     MINOR_VERSION_HOLD_START,
     NODE_SERVICE_ACCOUNT_ROLES,
-    gcpTarget,
     gkeMaintenancePolicy,
-    initialNodesPerZone,
     nodeServiceAccountId,
     roleSuffix,
     validateGkeClusterArgs,
@@ -17,6 +14,8 @@ import {
 import { CLUSTER_AUTOSCALER_NODES } from "../../../components/cluster/contract";
 import { gcpStorageFacts, GKE_DNS } from "../../../components/gcp/facts";
 import { DEFAULT_ADDRESS_PLAN } from "../../../components/gcp/network";
+import { initialNodesPerZone, REGIONAL_ZONE_COUNT } from "../../../components/gcp/nodes/managed";
+import * as gcp from "../../../components/gcp/target";
 import { GKE_DEFAULT_ZONES } from "../../../config/keys";
 import { runProgram, valueOf, type RecordedResource, type ResourceSet } from "../../harness/mocks";
 import { CA, ENDPOINT, PROJECT_ID, REGION, gcpConfig, mockGcp } from "./helpers";
@@ -98,7 +97,7 @@ describe("GkeCluster", () => {
         it("follows the REGULAR channel by default, with the configured minimum version", async () => {
             const defaults = gcpConfig();
             assert.equal(defaults.gcp.releaseChannel, "REGULAR");
-            const { resources: r } = await runProgram(() => gcpTarget(defaults));
+            const { resources: r } = await runProgram(() => gcp.target("gke", defaults));
             const c = r.one(CLUSTER);
             assert.deepEqual(c.inputs.releaseChannel, { channel: "REGULAR" });
             assert.equal(c.inputs.minMasterVersion, "1.35");
@@ -106,7 +105,7 @@ describe("GkeCluster", () => {
 
         it("uses the configured release channel and Kubernetes version", async () => {
             const config = gcpConfig({ "platform:releaseChannel": "STABLE", "platform:kubernetesVersion": "1.36" });
-            const { resources: r } = await runProgram(() => gcpTarget(config));
+            const { resources: r } = await runProgram(() => gcp.target("gke", config));
             const c = r.one(CLUSTER);
             assert.deepEqual(c.inputs.releaseChannel, { channel: "STABLE" });
             assert.equal(c.inputs.minMasterVersion, "1.36");
@@ -222,7 +221,7 @@ describe("GkeCluster", () => {
 
         it("turns deletion protection off when config says so", async () => {
             const config = gcpConfig({ "platform:deletionProtection": "false" });
-            const { resources: r } = await runProgram(() => gcpTarget(config));
+            const { resources: r } = await runProgram(() => gcp.target("gke", config));
             assert.equal(r.one(CLUSTER).inputs.deletionProtection, false);
         });
     });
@@ -270,7 +269,7 @@ describe("GkeCluster", () => {
 
         it("takes minNodes/maxNodes from config", async () => {
             const config = gcpConfig({ "platform:minNodes": "4", "platform:maxNodes": "12", "platform:nodeSize": "n2-standard-8" });
-            const { resources: r } = await runProgram(() => gcpTarget(config));
+            const { resources: r } = await runProgram(() => gcp.target("gke", config));
             const p = r.one(NODE_POOL);
             assert.deepEqual(p.inputs.autoscaling, { totalMinNodeCount: 4, totalMaxNodeCount: 12, locationPolicy: "BALANCED" });
             assert.equal(obj(p.inputs.nodeConfig).machineType, "n2-standard-8");
@@ -307,7 +306,7 @@ describe("GkeCluster", () => {
 
         it("turns GKE's arm64 NoSchedule taint off on Arm (t2a) pools, so no platform pod stays Pending", async () => {
             const config = gcpConfig({ "platform:nodeSize": "t2a-standard-4" });
-            const { resources: r } = await runProgram(() => gcpTarget(config));
+            const { resources: r } = await runProgram(() => gcp.target("gke", config));
             assert.deepEqual(obj(r.one(NODE_POOL).inputs.nodeConfig).taintConfig, { architectureTaintBehavior: "NONE" });
             assert.equal(obj(r.one(NODE_POOL).inputs.nodeConfig).machineType, "t2a-standard-4");
         });
@@ -434,13 +433,13 @@ describe("GkeCluster", () => {
     });
 });
 
-describe("gcpTarget", () => {
+describe("gcp target", () => {
     beforeEach(() => mockGcp());
 
     it("hands the platform its provider, a secret kubeconfig, GKE facts and dependencies on nodes, NAT and the webhook rule", async () => {
         // Premium is regional pd-ssd, whose smallest disk is 10Gi: config refuses the 5Gi Redis default.
         const config = gcpConfig({ "platform:storageTier": "premium", "platform:redisStorageSize": "10Gi" });
-        const { result: target, resources } = await runProgram(() => gcpTarget(config));
+        const { result: target, resources } = await runProgram(() => gcp.target("gke", config));
         assert.equal(target.cloud, "gcp");
         assert.ok(target.kubeconfig);
         assert.equal(await pulumi.isSecret(target.kubeconfig), true);
@@ -507,25 +506,26 @@ describe("GkeCluster argument validation", () => {
         assert.deepEqual(validateGkeClusterArgs(args()), []);
     });
 
-    it("refuses bad node counts, version, control-plane range and disk size, all at once", () => {
+    it("refuses a bad version, control-plane range and disk size, all at once", () => {
         assert.deepEqual(
-            validateGkeClusterArgs(
-                args({ minNodes: 3, maxNodes: 2, kubernetesVersion: "1.35.1", nodeDiskSizeGb: 5, addressPlan: { ...DEFAULT_ADDRESS_PLAN, controlPlane: "172.16.0.0/24" } }),
-            ),
+            validateGkeClusterArgs(args({ kubernetesVersion: "1.35.1", nodeDiskSizeGb: 5, addressPlan: { ...DEFAULT_ADDRESS_PLAN, controlPlane: "172.16.0.0/24" } })),
             [
-                "maxNodes must be a whole number >= minNodes (got 2, minNodes 3)",
                 'kubernetesVersion must be MAJOR.MINOR such as 1.35 (got "1.35.1")',
                 "addressPlan.controlPlane must be a /28, as GKE requires (got 172.16.0.0/24)",
                 "nodeDiskSizeGb must be a whole number >= 10 (got 5)",
             ],
         );
-        assert.deepEqual(validateGkeClusterArgs(args({ minNodes: 0 })), ["minNodes must be a whole number >= 1 (got 0)"]);
     });
 
     it("throws before registering anything", async () => {
         const { resources } = await runProgram(() => {
-            assert.throws(() => new GkeCluster("gke", args({ minNodes: 6, maxNodes: 5 })), /GkeCluster gke: maxNodes must be a whole number >= minNodes \(got 5, minNodes 6\)/);
+            assert.throws(() => new GkeCluster("gke", args({ nodeDiskSizeGb: 5 })), /GkeCluster gke: nodeDiskSizeGb must be a whole number >= 10 \(got 5\)/);
         });
         assert.equal(resources.all.length, 0);
+    });
+
+    it("leaves node counts to config, which refuses them before any component exists", () => {
+        assert.throws(() => gcpConfig({ "platform:minNodes": "0" }), /platform:minNodes: 0 is out of range/);
+        assert.throws(() => gcpConfig({ "platform:minNodes": "6", "platform:maxNodes": "5" }), /platform:maxNodes: 5 is less than platform:minNodes \(6\)/);
     });
 });

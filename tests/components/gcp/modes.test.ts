@@ -1,6 +1,8 @@
 import * as assert from "node:assert/strict";
 import { CLUSTER_AUTOSCALER_DISRUPTION, CLUSTER_AUTOSCALER_NODES } from "../../../components/cluster/contract";
-import { gcpTarget, gkeObservabilityArgs } from "../../../components/gcp/cluster";
+import { gkeObservabilityArgs } from "../../../components/gcp/cluster";
+import { AUTOPILOT } from "../../../components/gcp/nodes/auto";
+import * as gcp from "../../../components/gcp/target";
 import { runProgram, valueOf } from "../../harness/mocks";
 import { PROJECT_ID, REGION, gcpConfig, mockGcp } from "./helpers";
 
@@ -12,7 +14,7 @@ describe("GKE node modes and observability", () => {
 
     describe("nodeMode auto: GKE Autopilot", () => {
         it("creates an Autopilot cluster with no node pool and none of the Standard-only arguments", async () => {
-            const { resources, result: target } = await runProgram(() => gcpTarget(gcpConfig({ "platform:nodeMode": "auto" })));
+            const { resources, result: target } = await runProgram(() => gcp.target("gke", gcpConfig({ "platform:nodeMode": "auto" })));
             const c = resources.one(CLUSTER).inputs;
             assert.equal(c.enableAutopilot, true);
             assert.equal(resources.ofType(NODE_POOL).length, 0);
@@ -33,7 +35,7 @@ describe("GKE node modes and observability", () => {
 
         it("keeps private nodes, authorized networks, the release channel and the minor hold", async () => {
             const config = gcpConfig({ "platform:nodeMode": "auto", "platform:apiAllowedCidrs": '["203.0.113.0/24"]' });
-            const c = (await runProgram(() => gcpTarget(config))).resources.one(CLUSTER).inputs;
+            const c = (await runProgram(() => gcp.target("gke", config))).resources.one(CLUSTER).inputs;
             assert.deepEqual((c.privateClusterConfig as Record<string, unknown>).enablePrivateNodes, true);
             assert.ok(c.masterAuthorizedNetworksConfig);
             assert.deepEqual(c.releaseChannel, { channel: "REGULAR" });
@@ -45,7 +47,7 @@ describe("GKE node modes and observability", () => {
         });
 
         it("managed stays Standard with its pool and the cluster autoscaler facts", async () => {
-            const { resources, result: target } = await runProgram(() => gcpTarget(gcpConfig()));
+            const { resources, result: target } = await runProgram(() => gcp.target("gke", gcpConfig()));
             assert.equal(resources.one(CLUSTER).inputs.enableAutopilot, undefined);
             assert.equal(resources.ofType(NODE_POOL).length, 1);
             assert.deepEqual(target.nodes, CLUSTER_AUTOSCALER_NODES);
@@ -54,7 +56,7 @@ describe("GKE node modes and observability", () => {
 
     describe("observability", () => {
         it("native: system and workload logs, managed Prometheus, and where to look", async () => {
-            const { resources, result: target } = await runProgram(() => gcpTarget(gcpConfig()));
+            const { resources, result: target } = await runProgram(() => gcp.target("gke", gcpConfig()));
             const c = resources.one(CLUSTER).inputs;
             assert.deepEqual(c.loggingConfig, { enableComponents: ["SYSTEM_COMPONENTS", "WORKLOADS"] });
             assert.deepEqual(c.monitoringConfig, { enableComponents: ["SYSTEM_COMPONENTS"], managedPrometheus: { enabled: true } });
@@ -66,7 +68,7 @@ describe("GKE node modes and observability", () => {
         });
 
         it("none on Standard: no log or metric components, no managed Prometheus, observability output none", async () => {
-            const { resources, result: target } = await runProgram(() => gcpTarget(gcpConfig({ "platform:observability": "none" })));
+            const { resources, result: target } = await runProgram(() => gcp.target("gke", gcpConfig({ "platform:observability": "none" })));
             const c = resources.one(CLUSTER).inputs;
             assert.deepEqual(c.loggingConfig, { enableComponents: [] });
             assert.deepEqual(c.monitoringConfig, { enableComponents: [], managedPrometheus: { enabled: false } });
@@ -74,7 +76,7 @@ describe("GKE node modes and observability", () => {
         });
 
         it("none on Autopilot keeps the system components Autopilot cannot turn off", () => {
-            assert.deepEqual(gkeObservabilityArgs("none", "auto"), {
+            assert.deepEqual(gkeObservabilityArgs("none", AUTOPILOT.alwaysOnComponents), {
                 loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS"] },
                 monitoringConfig: { enableComponents: ["SYSTEM_COMPONENTS"], managedPrometheus: { enabled: false } },
             });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { gcpTarget } from "../../../components/gcp/cluster";
+import * as gcp from "../../../components/gcp/target";
 import { GCP_FILESTORE_TIER, GKE_BUILT_IN_CLASSES, gcpSharedClass, gcpStorageFacts } from "../../../components/gcp/facts";
 import { STORAGE_CLASS_NAMES } from "../../../components/platform/storage";
 import { runProgram, valueOf } from "../../harness/mocks";
@@ -12,14 +12,14 @@ describe("GKE storage: shared files and snapshots", () => {
     beforeEach(() => mockGcp());
 
     it("turns on the Filestore CSI driver add-on and the Filestore API", async () => {
-        const { resources } = await runProgram(() => gcpTarget(gcpConfig()));
+        const { resources } = await runProgram(() => gcp.target("gke", gcpConfig()));
         const addons = resources.one(CLUSTER).inputs.addonsConfig as Record<string, unknown>;
         assert.deepEqual(addons.gcpFilestoreCsiDriverConfig, { enabled: true });
         assert.ok(resources.ofType("gcp:projects/service:Service").some((s) => s.inputs.service === "file.googleapis.com"));
     });
 
     it("offers platform-shared on Filestore, on the cluster's own VPC, with the tier chosen per storage tier", async () => {
-        const { result: target, resources } = await runProgram(() => gcpTarget(gcpConfig()));
+        const { result: target, resources } = await runProgram(() => gcp.target("gke", gcpConfig()));
         const shared = target.storage.classes.shared;
         assert.ok(shared, "GKE offers a shared class");
         assert.equal(shared.provisioner, "filestore.csi.storage.gke.io");

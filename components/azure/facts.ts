@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { StorageTier } from "../../config";
-import { blockStorageClasses, type LoadBalancerFacts, type StorageFacts } from "../cluster/contract";
+import { blockStorageClasses, type LoadBalancerFacts, type StaticAddress, type StorageFacts } from "../cluster/contract";
 
 /** The Azure Disk CSI driver, on by default on every AKS cluster since 1.21. */
 export const AZURE_DISK_CSI_PROVISIONER = "disk.csi.azure.com";
@@ -128,6 +128,12 @@ export function aksNodePlatform(vmSize: string): "linux/amd64" | "linux/arm64" {
     return (m[1] ?? "").includes("p") ? "linux/arm64" : "linux/amd64";
 }
 
+/**
+ * Azure Linux: Microsoft's minimal container host, smaller attack surface and faster node-image
+ * patches than Ubuntu; `AzureLinux` follows the supported major (3.0 on Kubernetes >= 1.32).
+ */
+export const AKS_OS_SKU = "AzureLinux";
+
 /** Annotation telling the Azure cloud provider which path its LB health probe requests. */
 export const AZURE_HEALTH_PROBE_PATH_ANNOTATION = "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path";
 
@@ -153,13 +159,6 @@ export const AZURE_PIP_NAME_ANNOTATION = "service.beta.kubernetes.io/azure-pip-n
  * (learn.microsoft.com/azure/aks/static-ip, "Create a static IP address outside the node resource
  * group", checked 2026-12-01).
  */
-export function azureLoadBalancer(ip: { name: pulumi.Input<string>; resourceGroup: pulumi.Input<string>; addresses: pulumi.Input<string[]> }): LoadBalancerFacts {
-    return {
-        serviceType: "LoadBalancer",
-        annotations: { ...AZURE_LOAD_BALANCER.annotations },
-        address: {
-            addresses: ip.addresses,
-            annotations: { [AZURE_PIP_RESOURCE_GROUP_ANNOTATION]: ip.resourceGroup, [AZURE_PIP_NAME_ANNOTATION]: ip.name },
-        },
-    };
+export function azureLoadBalancer(address: StaticAddress): LoadBalancerFacts {
+    return { serviceType: "LoadBalancer", annotations: { ...AZURE_LOAD_BALANCER.annotations }, address };
 }

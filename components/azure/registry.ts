@@ -110,14 +110,35 @@ export class AzureContainerRegistry extends pulumi.ComponentResource {
 
     constructor(name: string, args: AzureContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:azure:ContainerRegistry", name, {}, opts);
+        const client = authorization.getClientConfigOutput({ parent: this });
 
-        const suffix = new random.RandomString(
-            `${name}-name-suffix`,
-            { length: ACR_NAME_SUFFIX_LENGTH, special: false, upper: false },
-            { parent: this },
-        );
+        this.registry = this.newRegistry(name, args);
+        this.loginServer = this.registry.loginServer;
+        this.pushAssignment = this.assign(`${name}-acr-push`, ACR_PUSH_ROLE_DEFINITION_ID, client.objectId, args.deployerPrincipalType ?? "ServicePrincipal", client);
+        this.credentials = this.pushCredentials(args.tokenExchange ?? exchangeEntraToken, client);
+        // principalType set explicitly: a just-created identity may not have replicated in Entra ID
+        // yet, and without it ARM then rejects the assignment (PrincipalNotFound).
+        this.pullAssignment =
+            args.pullPrincipalId === undefined ? undefined : this.assign(`${name}-acr-pull`, ACR_PULL_ROLE_DEFINITION_ID, args.pullPrincipalId, "ServicePrincipal", client);
 
-        this.registry = new containerregistry.Registry(
+        this.imageRegistry = {
+            repository: pulumi.interpolate`${this.registry.loginServer}/${args.repositoryName ?? "visit-counter"}`,
+            credentials: this.credentials,
+            platform: args.platform ?? "linux/amd64",
+        };
+
+        this.registerOutputs({
+            loginServer: this.loginServer,
+            repository: this.imageRegistry.repository,
+            pullAssignmentId: this.pullAssignment?.id,
+            pushAssignmentId: this.pushAssignment.id,
+        });
+    }
+
+    /** The registry, named after the component plus a random suffix (names are global across Azure). */
+    private newRegistry(name: string, args: AzureContainerRegistryArgs): containerregistry.Registry {
+        const suffix = new random.RandomString(`${name}-name-suffix`, { length: ACR_NAME_SUFFIX_LENGTH, special: false, upper: false }, { parent: this });
+        return new containerregistry.Registry(
             `${name}-registry`,
             {
                 resourceGroupName: args.resourceGroupName,
@@ -132,62 +153,39 @@ export class AzureContainerRegistry extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.loginServer = this.registry.loginServer;
+    }
 
-        const client = authorization.getClientConfigOutput({ parent: this });
-        this.pushAssignment = new authorization.RoleAssignment(
-            `${name}-acr-push`,
-            {
-                scope: this.registry.id,
-                roleDefinitionId: client.subscriptionId.apply((sub) => roleDefinitionId(sub, ACR_PUSH_ROLE_DEFINITION_ID)),
-                principalId: client.objectId,
-                principalType: args.deployerPrincipalType ?? "ServicePrincipal",
-            },
+    /** Built-in role `roleId` on the registry for `principalId`. */
+    private assign(
+        resourceName: string,
+        roleId: string,
+        principalId: pulumi.Input<string>,
+        principalType: "User" | "ServicePrincipal",
+        client: pulumi.Output<authorization.GetClientConfigResult>,
+    ): authorization.RoleAssignment {
+        return new authorization.RoleAssignment(
+            resourceName,
+            { scope: this.registry.id, roleDefinitionId: client.subscriptionId.apply((sub) => roleDefinitionId(sub, roleId)), principalId, principalType },
             { parent: this },
         );
+    }
 
-        const exchange = args.tokenExchange ?? exchangeEntraToken;
-        const pushAssignment = this.pushAssignment;
-        this.credentials = {
-            server: this.registry.loginServer,
-            // Looked up only when a deployment pushes, never in a preview: the ARM token of whoever
-            // runs Pulumi, exchanged for an ACR refresh token once AcrPush exists. A role assignment
-            // can take minutes to apply; a first push that is refused succeeds on the next `up`.
+    /**
+     * Looked up only when a deployment pushes, never in a preview: the ARM token of whoever runs
+     * Pulumi, exchanged for an ACR refresh token once AcrPush exists. A role assignment can take
+     * minutes to apply; a first push that is refused succeeds on the next `up`.
+     */
+    private pushCredentials(exchange: AcrTokenExchange, client: pulumi.Output<authorization.GetClientConfigResult>): RegistryCredentials {
+        const { registry, pushAssignment } = this;
+        return {
+            server: registry.loginServer,
             login: () => {
                 const entra = authorization.getClientTokenOutput({}, { parent: this });
                 const token = pulumi
-                    .all([this.registry.loginServer, client.tenantId, entra.token, pushAssignment.id])
+                    .all([registry.loginServer, client.tenantId, entra.token, pushAssignment.id])
                     .apply(([server, tenant, t]) => exchange(server, tenant, t));
                 return { username: ACR_TOKEN_USERNAME, password: pulumi.secret(token) };
             },
         };
-
-        if (args.pullPrincipalId !== undefined) {
-            this.pullAssignment = new authorization.RoleAssignment(
-                `${name}-acr-pull`,
-                {
-                    scope: this.registry.id,
-                    roleDefinitionId: client.subscriptionId.apply((sub) => roleDefinitionId(sub, ACR_PULL_ROLE_DEFINITION_ID)),
-                    principalId: args.pullPrincipalId,
-                    // Set explicitly: a just-created identity may not have replicated in Entra ID yet,
-                    // and without principalType ARM then rejects the assignment (PrincipalNotFound).
-                    principalType: "ServicePrincipal",
-                },
-                { parent: this },
-            );
-        }
-
-        this.imageRegistry = {
-            repository: pulumi.interpolate`${this.registry.loginServer}/${args.repositoryName ?? "visit-counter"}`,
-            credentials: this.credentials,
-            platform: args.platform ?? "linux/amd64",
-        };
-
-        this.registerOutputs({
-            loginServer: this.loginServer,
-            repository: this.imageRegistry.repository,
-            pullAssignmentId: this.pullAssignment?.id,
-            pushAssignmentId: this.pushAssignment.id,
-        });
     }
 }

@@ -1,8 +1,6 @@
 import * as assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
 import {
-    AKS_AAD_SERVER_ID,
-    AKS_ROLES,
     AKS_SYSTEM_POOL,
     AKS_SYSTEM_POOL_TAINT,
     AksCluster,
@@ -10,15 +8,11 @@ import {
     aksDnsPrefix,
     aksIgnoreChanges,
     aksSupport,
-    azureTarget,
-    decodeKubeconfig,
-    kubeconfigEndpoint,
     kubeletObjectId,
-    kubeloginKubeconfig,
-    kubeloginMode,
-    userPoolName,
-    validateAksPool,
 } from "../../../components/azure/cluster";
+import { AKS_AAD_SERVER_ID, AKS_ROLES, decodeKubeconfig, kubeconfigEndpoint, kubeloginKubeconfig, kubeloginMode } from "../../../components/azure/access";
+import { userPoolName } from "../../../components/azure/nodes/managed";
+import * as azure from "../../../components/azure/target";
 import { AZURE_PIP_NAME_ANNOTATION, AZURE_PIP_RESOURCE_GROUP_ANNOTATION, azureStorageFacts } from "../../../components/azure/facts";
 import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, CLUSTER_AUTOSCALER_NODES } from "../../../components/cluster/contract";
 import { type AzureConfig, mapConfigSource, readConfig } from "../../../config";
@@ -236,13 +230,9 @@ describe("AksCluster", () => {
         for (const child of children) assert.match(child.parent, /platform:azure:AksCluster::aks$/, `${child.type} ${child.name}`);
     });
 
-    it("rejects pool bounds AKS would refuse, before registering anything", async () => {
-        const { resources } = await runProgram(() => {
-            assert.throws(() => new AksCluster("aks", { ...ARGS, minNodes: 5, maxNodes: 4 }), {
-                message: "AKS user pool maxNodes must be an integer >= minNodes (5), got 4",
-            });
-        });
-        assert.equal(resources.ofType(MANAGED_CLUSTER).length, 0);
+    it("leaves pool bounds to config, which refuses them before any component exists", () => {
+        assert.throws(() => azureConfig({ "platform:minNodes": "5", "platform:maxNodes": "4" }), /platform:maxNodes: 4 is less than platform:minNodes \(5\)/);
+        assert.throws(() => azureConfig({ "platform:maxNodes": "1001" }), /platform:maxNodes: 1001 is out of range/);
     });
 });
 
@@ -299,12 +289,6 @@ describe("AKS decision helpers", () => {
         assert.throws(() => kubeconfigEndpoint("kind: Config"), /no cluster server or certificate-authority-data/);
     });
 
-    it("validateAksPool names the bad bound", () => {
-        assert.throws(() => validateAksPool(0, 3), { message: "AKS user pool minNodes must be an integer >= 1, got 0" });
-        assert.throws(() => validateAksPool(2, 1001), { message: "AKS user pool maxNodes must be <= 1000, got 1001" });
-        assert.doesNotThrow(() => validateAksPool(2, 2));
-    });
-
     it("aksDnsPrefix keeps letters, digits and inner hyphens, at most 54 characters", () => {
         assert.equal(aksDnsPrefix("platform-aks"), "platform-aks");
         assert.equal(aksDnsPrefix("_Platform_AKS_"), "platform-aks");
@@ -323,14 +307,14 @@ describe("AKS decision helpers", () => {
     });
 });
 
-describe("azureTarget", () => {
+describe("azure target", () => {
     beforeEach(() => {
         credentialCalls = [];
         installAzureMocks();
     });
 
     it("puts the resource groups in the configured location and builds the cluster from config defaults", async () => {
-        const { resources } = await runProgram(() => azureTarget("platform", azureConfig()));
+        const { resources } = await runProgram(() => azure.target("platform", azureConfig()));
         assert.equal(resources.one("azure-native:resources:ResourceGroup", "platform-rg").inputs.location, "westeurope");
         assert.equal(resources.one("azure-native:resources:ResourceGroup", "platform-data-rg").inputs.location, "westeurope");
         const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster").inputs;
@@ -357,7 +341,7 @@ describe("azureTarget", () => {
             "platform:clusterAdmins": `["${ADMIN_OID}"]`,
             "platform:clusterReaders": `["${READER_OID}"]`,
         });
-        const { resources } = await runProgram(() => azureTarget("platform", config));
+        const { resources } = await runProgram(() => azure.target("platform", config));
         const clusterRecord = resources.one(MANAGED_CLUSTER, "platform-aks-cluster");
         const cluster = clusterRecord.inputs;
         assert.equal(cluster.kubernetesVersion, "1.36");
@@ -374,7 +358,7 @@ describe("azureTarget", () => {
     });
 
     it("grants the cluster's kubelet identity AcrPull on the registry", async () => {
-        const { resources } = await runProgram(() => azureTarget("platform", azureConfig()));
+        const { resources } = await runProgram(() => azure.target("platform", azureConfig()));
         const assignment = resources.one(ROLE_ASSIGNMENT, "platform-acr-acr-pull");
         const registry = resources.one("azure-native:containerregistry:Registry", "platform-acr-registry");
         assert.deepEqual(assignment.inputs, {
@@ -387,7 +371,7 @@ describe("azureTarget", () => {
     });
 
     it("keeps Retain disks and snapshots in a data resource group the cluster identity may write, kept on destroy and protected like data", async () => {
-        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig()));
+        const { result: target, resources } = await runProgram(() => azure.target("platform", azureConfig()));
         const data = resources.one("azure-native:resources:ResourceGroup", "platform-data-rg");
         assert.equal(data.protect, true);
         assert.equal(data.retainOnDelete, true);
@@ -401,21 +385,21 @@ describe("azureTarget", () => {
     });
 
     it("lifts protection of the data group and the ingress IP with protectData false", async () => {
-        const { resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:protectData": "false" })));
+        const { resources } = await runProgram(() => azure.target("platform", azureConfig({ "platform:protectData": "false" })));
         assert.equal(resources.one("azure-native:resources:ResourceGroup", "platform-data-rg").protect, false);
         assert.equal(resources.one("azure-native:network:PublicIPAddress", "platform-ingress-ip").protect, false);
     });
 
     it("picks ZRS disks with zones and LRS without", async () => {
-        const zoned = (await runProgram(() => azureTarget("platform", azureConfig({ "platform:storageTier": "premium" })))).result;
+        const zoned = (await runProgram(() => azure.target("platform", azureConfig({ "platform:storageTier": "premium" })))).result;
         assert.equal(zoned.storage.classes.retain.parameters.skuName, "Premium_ZRS");
         assert.equal(zoned.storage.classes.general.parameters.skuName, "Premium_ZRS");
-        const flat = (await runProgram(() => azureTarget("platform", azureConfig({ "platform:zones": "[]" })))).result;
+        const flat = (await runProgram(() => azure.target("platform", azureConfig({ "platform:zones": "[]" })))).result;
         assert.equal(flat.storage.classes.general.parameters.skuName, "StandardSSD_LRS");
     });
 
     it("puts the ingress on a static zone-redundant Standard public IP in the data group, protected, and reports it as ingressAddress", async () => {
-        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig()));
+        const { result: target, resources } = await runProgram(() => azure.target("platform", azureConfig()));
         const ip = resources.one("azure-native:network:PublicIPAddress", "platform-ingress-ip");
         assert.deepEqual(ip.inputs, {
             resourceGroupName: "platform-data-rg-1a2b3c4d",
@@ -433,14 +417,14 @@ describe("azureTarget", () => {
     });
 
     it("builds the app image for linux/arm64 on Arm VM sizes, linux/amd64 otherwise", async () => {
-        const arm = (await runProgram(() => azureTarget("platform", azureConfig({ "platform:nodeSize": "Standard_D4ps_v5" })))).result;
+        const arm = (await runProgram(() => azure.target("platform", azureConfig({ "platform:nodeSize": "Standard_D4ps_v5" })))).result;
         assert.equal(arm.registry.platform, "linux/arm64");
-        const x86 = (await runProgram(() => azureTarget("platform", azureConfig()))).result;
+        const x86 = (await runProgram(() => azure.target("platform", azureConfig()))).result;
         assert.equal(x86.registry.platform, "linux/amd64");
     });
 
     it("hands the platform Azure's facts, a secret kubeconfig, the ACR repository and the cluster's provider", async () => {
-        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:storageTier": "premium" })));
+        const { result: target, resources } = await runProgram(() => azure.target("platform", azureConfig({ "platform:storageTier": "premium" })));
         assert.equal(target.cloud, "azure");
         assert.deepEqual(Object.keys(target.storage.classes), Object.keys(azureStorageFacts("premium", { zones: [], dataResourceGroup: "x" }).classes));
         assert.deepEqual(target.nodes, CLUSTER_AUTOSCALER_NODES);
@@ -451,14 +435,14 @@ describe("azureTarget", () => {
     });
 
     it("auto node mode: no user pool, Karpenter's disruption annotations", async () => {
-        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:nodeMode": "auto" })));
+        const { result: target, resources } = await runProgram(() => azure.target("platform", azureConfig({ "platform:nodeMode": "auto" })));
         assert.equal(resources.ofType(AGENT_POOL).length, 0);
         assert.equal(target.nodes, KARPENTER_NODES);
         assert.deepEqual(target.nodes.disruption.neverDisrupt, { [KARPENTER_DO_NOT_DISRUPT]: "true" });
     });
 
     it("makes workloads wait for the cluster, the user pool, the data-group access and AcrPull", async () => {
-        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig()));
+        const { result: target, resources } = await runProgram(() => azure.target("platform", azureConfig()));
         const urns = await Promise.all(target.dependsOn.map((r: pulumi.Resource) => valueOf(r.urn)));
         assert.deepEqual(urns, [
             resources.one(MANAGED_CLUSTER, "platform-aks-cluster").urn,
@@ -469,7 +453,7 @@ describe("azureTarget", () => {
     });
 
     it("observability native: a Log Analytics workspace with logRetentionDays, Container Insights, managed Prometheus and the control-plane logs", async () => {
-        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:logRetentionDays": "90" })));
+        const { result: target, resources } = await runProgram(() => azure.target("platform", azureConfig({ "platform:logRetentionDays": "90" })));
         const workspace = resources.one("azure-native:operationalinsights:Workspace");
         assert.deepEqual(workspace.inputs, { resourceGroupName: "platform-rg-1a2b3c4d", location: "westeurope", sku: { name: "PerGB2018" }, retentionInDays: 90 });
         const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster");
@@ -496,7 +480,7 @@ describe("azureTarget", () => {
     });
 
     it("observability none: no workspaces, no agents, no diagnostic setting, and no observability facts", async () => {
-        const { result: target, resources } = await runProgram(() => azureTarget("platform", azureConfig({ "platform:observability": "none" })));
+        const { result: target, resources } = await runProgram(() => azure.target("platform", azureConfig({ "platform:observability": "none" })));
         assert.equal(resources.ofType("azure-native:operationalinsights:Workspace").length, 0);
         assert.equal(resources.ofType("azure-native:monitor:DiagnosticSetting").length, 0);
         const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster").inputs;

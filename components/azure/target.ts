@@ -1,0 +1,110 @@
+/**
+ * The whole Azure side of the platform, as the cloud-neutral layer reads it: a resource group with
+ * the AKS cluster (its nodes the node mode's) and the container registry, and a data resource group
+ * beside it (Retain disks, snapshots, the static ingress IP) that outlives the cluster. The
+ * kubeconfig output is secret (it is a cluster credential).
+ */
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
+import type { AzureConfig } from "../../config";
+import { KUBE_DNS, type ClusterTarget } from "../cluster/contract";
+import { AKS_ROLES } from "./access";
+import { AksCluster } from "./cluster";
+import { azureLoadBalancer, azureStorageFacts } from "./facts";
+import { AksMonitoring, AksWorkspaces, portalLink } from "./monitoring";
+import { ingressAddress } from "./network";
+import { AKS_NODE_MODES } from "./nodes/index";
+import { AzureContainerRegistry, roleDefinitionId } from "./registry";
+
+/** The deploying identity's Entra type, for its role assignments on the cluster and the registry. */
+const DEPLOYER_PRINCIPAL_TYPE = "ServicePrincipal";
+
+/** Run before anything is registered. */
+export async function checks(_config: AzureConfig): Promise<void> {
+    // Nothing on AKS needs the running cluster: config has checked everything there is to check.
+}
+
+export function target(name: string, config: AzureConfig): ClusterTarget {
+    const mode = AKS_NODE_MODES[config.cluster.nodeMode];
+    const group = new resources.ResourceGroup(`${name}-rg`, { location: config.azure.location });
+    const dataGroup = dataResourceGroup(name, config);
+    const workspaces =
+        config.cluster.observability === "native"
+            ? new AksWorkspaces(`${name}-monitor`, { resourceGroupName: group.name, location: group.location, retentionDays: config.cluster.logRetentionDays })
+            : undefined;
+    const aks = new AksCluster(`${name}-aks`, {
+        resourceGroupName: group.name,
+        location: group.location,
+        kubernetesVersion: config.cluster.kubernetesVersion,
+        extendedSupport: config.cluster.extendedSupport,
+        nodeMode: config.cluster.nodeMode,
+        nodeSize: config.cluster.nodeSize,
+        minNodes: config.cluster.minNodes,
+        maxNodes: config.cluster.maxNodes,
+        upgradeChannel: config.azure.upgradeChannel,
+        nodeOsUpgradeChannel: config.azure.nodeOsUpgradeChannel,
+        availabilityZones: config.azure.zones,
+        apiAllowedCidrs: config.cluster.apiAllowedCidrs,
+        clusterAdmins: config.cluster.clusterAdmins,
+        clusterReaders: config.cluster.clusterReaders,
+        deployerPrincipalType: DEPLOYER_PRINCIPAL_TYPE,
+        logAnalyticsWorkspaceId: workspaces?.logAnalytics.id,
+    });
+    if (workspaces) new AksMonitoring(`${name}-monitor`, { resourceGroupName: group.name, location: group.location, clusterId: aks.cluster.id, workspaces });
+    const dataAccess = dataGroupAccess(name, dataGroup, aks);
+    const address = ingressAddress(name, { resourceGroupName: dataGroup.name, location: dataGroup.location, zones: config.azure.zones, protect: config.workloads.protectData });
+    const registry = new AzureContainerRegistry(`${name}-acr`, {
+        resourceGroupName: group.name,
+        location: group.location,
+        pullPrincipalId: aks.kubeletObjectId,
+        deployerPrincipalType: DEPLOYER_PRINCIPAL_TYPE,
+        platform: mode.facts.imagePlatform(config.cluster.nodeSize),
+    });
+
+    return {
+        cloud: "azure",
+        provider: aks.provider,
+        kubeconfig: aks.kubeconfig,
+        storage: azureStorageFacts(config.storage.tier, { zones: config.azure.zones, dataResourceGroup: dataGroup.name }),
+        loadBalancer: azureLoadBalancer(address),
+        nodes: mode.facts.nodes,
+        // CoreDNS pods in both node modes.
+        dns: KUBE_DNS,
+        registry: registry.imageRegistry,
+        observability: workspaces ? observability(workspaces, aks) : undefined,
+        // The pool, the pull assignment and the data-group access too: a pod scheduled before
+        // AcrPull lands sits in ImagePullBackOff, a claim before the role fails to provision.
+        dependsOn: [aks.cluster, ...(aks.userPool ? [aks.userPool] : []), dataAccess, ...(registry.pullAssignment ? [registry.pullAssignment] : [])],
+    };
+}
+
+/**
+ * AKS deletes the node resource group with the cluster; this one is the stack's. Kept on destroy
+ * (retainOnDelete): deleting a group deletes every disk in it.
+ */
+function dataResourceGroup(name: string, config: AzureConfig): resources.ResourceGroup {
+    const protect = config.workloads.protectData;
+    return new resources.ResourceGroup(`${name}-data-rg`, { location: config.azure.location }, { protect, retainOnDelete: true });
+}
+
+/** The cluster identity creates disks and snapshots and binds the static IP in the data group. */
+function dataGroupAccess(name: string, dataGroup: resources.ResourceGroup, aks: AksCluster): authorization.RoleAssignment {
+    const client = authorization.getClientConfigOutput();
+    return new authorization.RoleAssignment(`${name}-aks-data-rg`, {
+        scope: dataGroup.id,
+        roleDefinitionId: client.subscriptionId.apply((sub) => roleDefinitionId(sub, AKS_ROLES.contributor)),
+        principalId: aks.clusterPrincipalId,
+        principalType: "ServicePrincipal",
+    });
+}
+
+/** Where the workspaces and Container Insights are, for the `observability` output. */
+function observability(workspaces: AksWorkspaces, aks: AksCluster): ClusterTarget["observability"] {
+    return {
+        logAnalyticsWorkspaceId: workspaces.logAnalytics.customerId,
+        logAnalyticsWorkspace: workspaces.logAnalytics.id,
+        logs: workspaces.logAnalytics.id.apply((id) => `${portalLink(id)}/logs`),
+        containerInsights: aks.cluster.id.apply((id) => `${portalLink(id)}/containerInsights`),
+        prometheusWorkspace: workspaces.prometheus.id,
+    };
+}

@@ -1,6 +1,7 @@
 /**
  * Entry point: read and validate the stack configuration (failing before any resource exists), say
- * what the preview should say out loud, then deploy the selected cloud's stack and export its outputs.
+ * what the preview should say out loud, then deploy the selected cloud's stack (its checks first)
+ * and export its outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformOutputs } from "./components/cluster/contract";
@@ -11,7 +12,5 @@ import { deployStack } from "./stacks";
 export = async (): Promise<PlatformOutputs> => {
     const config = readConfig(pulumiConfigSource());
     for (const warning of config.warnings) void pulumi.log.warn(warning);
-    // The local cluster's version, read from the server (the clouds' is a config key).
-    if (config.cloud === "local") await (await import("./stacks/local")).checkLocalCluster(config);
     return deployStack(config);
 };

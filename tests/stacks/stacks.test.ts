@@ -9,11 +9,13 @@ import type { Cloud } from "../../config";
 import { EXAMPLE_STACK_OF, runStack } from "../../scripts/plan-lib";
 import { STATEFUL_DATA_LABEL } from "../../components/platform/workload-security";
 import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { eksClusterName } from "../../components/aws/cluster";
 import { mapConfigSource, readConfig } from "../../config";
 import { parseStackConfig, stackFile } from "../../scripts/plan-lib";
-import { deploy as deployAws } from "../../stacks/aws";
+import { deployStack } from "../../stacks";
 import { installCloudMocks, MOCK_LB_INGRESS } from "../harness/cloud-mocks";
 import { isSecret, mockCall, type ResourceSet, runProgram, valueOf } from "../harness/mocks";
 import { policyViolations, schemaFailures } from "../harness/stack-checks";
@@ -96,6 +98,19 @@ for (const cloud of ["local", "aws", "gcp", "azure"] as const) {
             assert.match(await valueOf(outputs.appImage), /:[0-9a-f]{12,}$/, "tagged by content");
         });
 
+        it(cloud === "local" ? "loads the app image into the kind cluster's nodes and pushes nothing" : "pushes the app image to the cloud's registry, with no delivery step of its own", () => {
+            const image = resources.one("docker:index/image:Image");
+            const loads = resources.ofType("command:local:Command");
+            if (cloud === "local") {
+                assert.equal(image.inputs.skipPush, true);
+                assert.deepEqual(loads.map((c) => c.inputs.create), [`kind load docker-image ${String(image.inputs.imageName)} --name kind`]);
+            } else {
+                assert.ok((image.inputs.registry as { server?: string } | undefined)?.server, "pushed to the registry it logs in to");
+                assert.notEqual(image.inputs.skipPush, true);
+                assert.deepEqual(loads.map((c) => c.name), []);
+            }
+        });
+
         if (cloud === "local") {
             it("exports no kubeconfig (the user already has it) and creates no cloud resources", () => {
                 assert.equal(outputs.kubeconfig, undefined);
@@ -176,7 +191,7 @@ describe("stack: aws-auto (EKS Auto Mode, Pulumi.aws-auto.yaml)", () => {
         mockCall("aws:eks/getClusters:getClusters", () => ({ names: [name] }));
         mockCall("aws:eks/getCluster:getCluster", () => ({ name, computeConfigs: [{ enabled: false }] }));
         const { resources: registered } = await runProgram(() =>
-            assert.rejects(deployAws(config), new RegExp(`platform:nodeMode: "auto" cannot be applied to the running EKS cluster ${name}, which runs managed node groups`)),
+            assert.rejects(deployStack(config), new RegExp(`platform:nodeMode: "auto" cannot be applied to the running EKS cluster ${name}, which runs managed node groups`)),
         );
         assert.deepEqual(registered.all.map((r) => r.type), []);
     });
@@ -189,5 +204,42 @@ describe("stack: aws-auto (EKS Auto Mode, Pulumi.aws-auto.yaml)", () => {
     it("runs no Cluster Autoscaler and no node group", () => {
         assert.equal(resources.ofType("platform:aws:ClusterAutoscaler").length, 0);
         assert.equal(resources.ofType("eks:index:ManagedNodeGroup").length, 0);
+    });
+});
+
+describe("the target's checks (components/<cloud>/target.ts `checks`)", () => {
+    /** A `kubectl` on PATH that reports server `version`, like a kind cluster made without the pinned node image. */
+    function withKubectl(version: string): () => void {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-kubectl-"));
+        const [major, minor] = version.split(".");
+        fs.writeFileSync(path.join(dir, "kubectl"), `#!/bin/sh\necho '${JSON.stringify({ serverVersion: { major, minor, gitVersion: `v${version}.0` } })}'\n`, { mode: 0o755 });
+        const before = process.env.PATH;
+        process.env.PATH = `${dir}${path.delimiter}${before ?? ""}`;
+        return () => {
+            process.env.PATH = before;
+            fs.rmSync(dir, { recursive: true, force: true });
+        };
+    }
+
+    it("run before anything is registered: a local cluster on a Kubernetes no entry point supports stops the stack", async () => {
+        const restore = withKubectl("1.36");
+        try {
+            const config = readConfig(mapConfigSource({ "platform:cloud": "local", "platform:kubeContext": "kind-kind", "platform:ingressController": "nginx" }));
+            installCloudMocks("local");
+            const { resources } = await runProgram(() => assert.rejects(deployStack(config), /the local cluster runs Kubernetes v1\.36\.0, outside the range ingress-nginx supports/));
+            assert.deepEqual(resources.all.map((r) => r.type), []);
+        } finally {
+            restore();
+        }
+    });
+
+    it("are left out of the offline plan, which asks no real cluster", async () => {
+        const restore = withKubectl("1.36");
+        try {
+            const { resources } = await runStack("dev", { "platform:ingressController": "nginx" });
+            assert.ok(resources.all.length > 30);
+        } finally {
+            restore();
+        }
     });
 });

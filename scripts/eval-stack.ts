@@ -2,7 +2,9 @@
  * One measurement in a fresh process, for `npm run bench` and the lazy-loading test:
  *
  *   tsx scripts/eval-stack.ts load <cloud>      require only the SDKs the cloud's stack uses
- *   tsx scripts/eval-stack.ts evaluate <cloud>  evaluate the cloud's example stack under mocks
+ *   tsx scripts/eval-stack.ts evaluate <cloud> [key=value ...]
+ *                                               evaluate the cloud's example stack under mocks, with
+ *                                               the given config on top
  *
  * Prints one JSON line: wall time since process start, peak RSS, and the @pulumi packages loaded.
  */
@@ -45,7 +47,7 @@ function loadedPulumiPackages(): string[] {
 }
 
 async function main(): Promise<void> {
-    const [mode, cloudArg] = process.argv.slice(2);
+    const [mode, cloudArg, ...settings] = process.argv.slice(2);
     if ((mode !== "load" && mode !== "evaluate") || !(CLOUDS as readonly string[]).includes(cloudArg)) {
         throw new Error(`usage: tsx scripts/eval-stack.ts load|evaluate ${CLOUDS.join("|")}`);
     }
@@ -55,7 +57,8 @@ async function main(): Promise<void> {
         for (const specifier of STACK_SDKS[cloud]) await import(specifier);
     } else {
         const { EXAMPLE_STACK_OF, runStack } = await import("./plan-lib");
-        resources = (await runStack(EXAMPLE_STACK_OF[cloud])).resources.all.length;
+        const extra = Object.fromEntries(settings.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+        resources = (await runStack(EXAMPLE_STACK_OF[cloud], extra)).resources.all.length;
     }
     const m: Measurement = {
         mode,

@@ -5,6 +5,7 @@
  * @pulumi/eks or @pulumi/azure-native (start-up time, memory and plugins it does not need).
  */
 import type { ClusterTarget, PlatformOutputs } from "../components/cluster/contract";
+import { loadAppImageSource } from "../components/workloads/image-source";
 import type { PlatformConfig } from "../config";
 import { deployPlatform } from "./platform";
 
@@ -58,5 +59,6 @@ export interface DeployOptions {
 export async function deployStack(config: PlatformConfig, options: DeployOptions = {}): Promise<PlatformOutputs> {
     const selected = await load(config);
     if (options.checks ?? true) await selected.checks();
-    return deployPlatform(selected.target(), config);
+    const target = selected.target();
+    return deployPlatform(target, config, await loadAppImageSource(config.workloads.appImage, target.registry));
 }

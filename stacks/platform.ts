@@ -3,7 +3,6 @@
  * `ClusterTarget`. Nothing here asks which cloud it is on.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AppImage } from "../components/workloads/app-image";
 import { CertManager, clusterIssuerName, issuerKind } from "../components/platform/cert-manager";
 import { type ClusterTarget, type LoadBalancerFacts, NOT_OFFERED, type PlatformOutputs } from "../components/cluster/contract";
 import type { EntryPoint } from "../components/entry-points/contract";
@@ -12,6 +11,7 @@ import { IngressNginx, NODE_PORTS } from "../components/entry-points/ingress-ngi
 import { AppNamespace } from "../components/platform/namespace";
 import { Postgres } from "../components/workloads/postgres";
 import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/workloads/postgres-backup";
+import type { AppImageSource } from "../components/workloads/image-source";
 import { Redis } from "../components/workloads/redis";
 import { PlatformStorage } from "../components/platform/storage";
 import { VisitCounter } from "../components/workloads/visit-counter";
@@ -38,7 +38,12 @@ export function entryPointPlan(controller: IngressControllerChoice): { nginx: bo
     return { nginx: controller !== "gateway", gateway: controller !== "nginx", primary: controller === "gateway" ? "gateway" : "nginx" };
 }
 
-export function deployPlatform(target: ClusterTarget, config: PlatformConfig): PlatformOutputs {
+/**
+ * Everything on the cluster. `image` makes or names the visit-counter image (a build pushed to the
+ * target's registry, or `platform:appImage`): loaded by the caller, so a prebuilt image loads no
+ * build SDK.
+ */
+export function deployPlatform(target: ClusterTarget, config: PlatformConfig, image: AppImageSource): PlatformOutputs {
     const k8sOpts = { provider: target.provider, dependsOn: target.dependsOn };
 
     const storage = new PlatformStorage("storage", { storage: target.storage }, k8sOpts);
@@ -123,21 +128,17 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
         );
     }
 
-    // The image waits only for its registry (the repository is an output of it): it is built and
+    // A build waits only for its registry (the repository is an output of it): it is built and
     // pushed while the cluster and add-ons come up, so a short-lived push token (GKE: about an
     // hour) is fresh when the push happens. It was a child of the app before: the alias keeps its
     // URN, so moving it here rebuilds and pushes nothing.
-    const image = new AppImage(
-        "visit-counter-image",
-        { registry: target.registry },
-        { aliases: [{ parent: pulumi.createUrn("visit-counter", "platform:index:VisitCounter") }] },
-    );
+    const imageName = image("visit-counter-image", { aliases: [{ parent: pulumi.createUrn("visit-counter", "platform:index:VisitCounter") }] });
 
     const app = new VisitCounter(
         "visit-counter",
         {
             namespace: namespace.name,
-            image: image.imageName,
+            image: imageName,
             replicas: config.workloads.appReplicas,
             maxReplicas: config.workloads.appMaxReplicas,
             redis: redis.connection,

@@ -260,9 +260,11 @@ export interface ImageRegistry {
     platform?: string;
     /**
      * How the built image reaches nodes that can neither pull it from `repository` nor share the
-     * build engine (a kind cluster's nodes); undefined where they can.
+     * build engine (a kind cluster's nodes); undefined where they can. Loaded only when the image is
+     * built: a delivery's module may need an SDK (kind's load runs through @pulumi/command) that a
+     * stack running a prebuilt image (`platform:appImage`, pulled by the nodes) never loads.
      */
-    delivery?: ImageDelivery;
+    loadDelivery?: () => Promise<ImageDelivery>;
 }
 
 /** The image `AppImage` built, handed to an `ImageDelivery`. */

@@ -4,7 +4,7 @@
  * local cluster the user did, when creating it, so the check reads the server's version instead.
  * kind v0.32.0 and later create 1.36+ clusters by default, which no ingress-nginx release supports.
  */
-import { type CommandRunner, runCommand } from "../workloads/app-image";
+import { type CommandRunner, runCommand } from "../platform/run-command";
 import { CONTROLLER_SUPPORT } from "../../facts/versions";
 import type { IngressControllerChoice, LocalSettings } from "../../config";
 

@@ -4,13 +4,13 @@
  * and rolls the Deployment, and an unchanged tree on the same platform gives the same tag and no
  * rollout.
  */
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ImageRegistry, RegistryCredentials } from "../cluster/contract";
+import type { ImageDelivery, ImageRegistry, RegistryCredentials } from "../cluster/contract";
+import { type CommandRunner, runCommand } from "../platform/run-command";
 
 /** The app's build context: `app/` at the repository root, wherever Pulumi is run from. */
 export const APP_DIR = path.resolve(__dirname, "..", "..", "app");
@@ -173,11 +173,7 @@ export interface DockerEngine {
 /** The docker provider's own fallback when neither its `host` nor `DOCKER_HOST` is set. */
 export const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
-/** Runs a CLI and returns its stdout; throws when it is missing or fails. */
-export type CommandRunner = (file: string, args: readonly string[]) => string;
-
-export const runCommand: CommandRunner = (file, args) =>
-    execFileSync(file, [...args], { encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "pipe"] });
+export { type CommandRunner, runCommand } from "../platform/run-command";
 
 /**
  * The engine the `docker` CLI talks to, and so any CLI a target's image delivery runs that shells
@@ -218,6 +214,8 @@ export interface AppImageArgs {
     context?: string;
     /** Whether this run is a preview (no push, no credential look-up). Default: `pulumi.runtime.isDryRun()`. */
     preview?: boolean;
+    /** The registry's delivery, loaded (`registry.loadDelivery`); default none: the push is enough. */
+    delivery?: ImageDelivery;
 }
 
 export class AppImage extends pulumi.ComponentResource {
@@ -258,7 +256,7 @@ export class AppImage extends pulumi.ComponentResource {
         // Not `repoDigest`: a local (unpushed) image has no registry digest a kubelet could pull by,
         // and the content tag already changes exactly when the image does. A target whose nodes
         // need more than the push gets its delivery in before the workloads see the name.
-        const delivery = args.registry.delivery;
+        const delivery = args.delivery;
         this.imageName = delivery === undefined ? image.imageName : delivery.deliver({ name, imageName: image.imageName, build: image, parent: this });
         this.registerOutputs({ imageName: this.imageName });
     }

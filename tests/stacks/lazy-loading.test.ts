@@ -12,8 +12,8 @@ import type { Measurement } from "../../scripts/eval-stack";
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
 
-async function evaluateInFreshProcess(cloud: Cloud): Promise<Measurement> {
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/eval-stack.ts", "evaluate", cloud], { cwd: ROOT, timeout: 60_000 });
+async function evaluateInFreshProcess(cloud: Cloud, settings: readonly string[] = []): Promise<Measurement> {
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/eval-stack.ts", "evaluate", cloud, ...settings], { cwd: ROOT, timeout: 60_000 });
     return JSON.parse(stdout.trim().split("\n").pop() ?? "") as Measurement;
 }
 
@@ -33,7 +33,7 @@ describe("lazy loading of cloud SDKs", function () {
         // Two at a time: the CI machine has two cores.
         const clouds: Cloud[] = ["local", "gcp", "azure", "aws"];
         measured = [];
-        for (let i = 0; i < clouds.length; i += 2) measured.push(...(await Promise.all(clouds.slice(i, i + 2).map(evaluateInFreshProcess))));
+        for (let i = 0; i < clouds.length; i += 2) measured.push(...(await Promise.all(clouds.slice(i, i + 2).map((c) => evaluateInFreshProcess(c)))));
     });
 
     for (const cloud of ["local", "gcp", "azure", "aws"] as const) {
@@ -41,6 +41,21 @@ describe("lazy loading of cloud SDKs", function () {
             const m = measured.find((x) => x.cloud === cloud);
             assert.ok(m, `no measurement for ${cloud}`);
             assert.deepEqual(m.packages, EXPECTED[cloud]);
+            assert.ok((m.resources ?? 0) > 30, `the whole stack was evaluated (${m.resources} resources)`);
+        });
+    }
+});
+
+describe("lazy loading of the image build", function () {
+    this.timeout(120_000);
+    const prebuilt = `platform:appImage=registry.example.com/visit-counter@sha256:${"0".repeat(64)}`;
+
+    // kind (the example stack's context) is the target with the most to leave out: the build and
+    // the `kind load` delivery; aws stands for the clouds, which push to their registry.
+    for (const cloud of ["local", "aws"] as const) {
+        it(`a ${cloud} stack with a prebuilt platform:appImage loads neither @pulumi/docker nor @pulumi/command`, async () => {
+            const m = await evaluateInFreshProcess(cloud, [prebuilt]);
+            assert.deepEqual(m.packages, EXPECTED[cloud].filter((p) => p !== "docker" && p !== "command"));
             assert.ok((m.resources ?? 0) > 30, `the whole stack was evaluated (${m.resources} resources)`);
         });
     }

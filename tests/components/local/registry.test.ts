@@ -5,8 +5,10 @@
  */
 import * as assert from "node:assert/strict";
 import { kindClusterOf } from "../../../components/local/facts";
-import { kindLoad, LOCAL_REPOSITORY } from "../../../components/local/registry";
+import { kindLoad } from "../../../components/local/kind-load";
+import { LOCAL_REPOSITORY } from "../../../components/local/registry";
 import * as local from "../../../components/local/target";
+import type { ImageRegistry } from "../../../components/cluster/contract";
 import { APP_DIR, AppImage, contentTag } from "../../../components/workloads/app-image";
 import { type LocalConfig, mapConfigSource, readConfig } from "../../../config";
 import { installCloudMocks, MOCK_KUBE_SYSTEM_UID } from "../../harness/cloud-mocks";
@@ -14,6 +16,11 @@ import { mockState, runProgram, valueOf } from "../../harness/mocks";
 
 const COMMAND = "command:local:Command";
 const IMAGE = "docker:index/image:Image";
+
+/** The image as the stack builds it: the target's registry, its delivery loaded (as `loadAppImageSource` does). */
+async function buildFor(registry: ImageRegistry): Promise<AppImage> {
+    return new AppImage("app", { registry, delivery: await registry.loadDelivery?.(), engine: null });
+}
 
 function localConfig(kubeContext: string): LocalConfig {
     return readConfig(mapConfigSource({ "platform:cloud": "local", "platform:kubeContext": kubeContext })) as LocalConfig;
@@ -23,7 +30,7 @@ describe("local image delivery", () => {
     beforeEach(() => installCloudMocks("local"));
 
     it("loads the image into the kind cluster's nodes after the build, before the workloads get its name", async () => {
-        const { resources, result } = await runProgram(() => new AppImage("app", { registry: local.target("local", localConfig("kind-dev")).registry, engine: null }));
+        const { resources, result } = await runProgram(() => buildFor(local.target("local", localConfig("kind-dev")).registry));
         const name = `${LOCAL_REPOSITORY}:${contentTag(APP_DIR)}`;
         const load = resources.one(COMMAND, "app-kind-load");
         assert.equal(load.inputs.create, `kind load docker-image ${name} --name dev`);
@@ -35,7 +42,7 @@ describe("local image delivery", () => {
     });
 
     it("ties the load to the cluster's identity: the kube-system namespace UID, read (never managed) through the stack's provider", async () => {
-        const { resources } = await runProgram(() => local.target("local", localConfig("kind-kind")));
+        const { resources } = await runProgram(() => buildFor(local.target("local", localConfig("kind-kind")).registry));
         const read = resources.all.find((r) => r.read && r.type === "kubernetes:core/v1:Namespace");
         assert.ok(read, "kube-system is read, never managed");
         assert.ok(read.provider.includes("pulumi:providers:kubernetes::local"), read.provider);
@@ -44,7 +51,7 @@ describe("local image delivery", () => {
     it("loads the image again after the cluster is recreated (new kube-system UID), with the same image name", async () => {
         const loadTriggers = async (uid: string): Promise<unknown[]> => {
             mockState("kubernetes:core/v1:Namespace", (args) => (args.id === "kube-system" ? { metadata: { name: "kube-system", uid } } : {}));
-            const { resources } = await runProgram(() => new AppImage("app", { registry: local.target("local", localConfig("kind-kind")).registry, engine: null }));
+            const { resources } = await runProgram(() => buildFor(local.target("local", localConfig("kind-kind")).registry));
             return resources.one(COMMAND, "app-kind-load").inputs.triggers as unknown[];
         };
         const before = await loadTriggers("uid-before");
@@ -56,7 +63,7 @@ describe("local image delivery", () => {
 
     for (const context of ["minikube", "docker-desktop"]) {
         it(`delivers nothing on ${context}, whose nodes share the engine: no load, no cluster read`, async () => {
-            const { resources, result } = await runProgram(() => new AppImage("app", { registry: local.target("local", localConfig(context)).registry, engine: null }));
+            const { resources, result } = await runProgram(() => buildFor(local.target("local", localConfig(context)).registry));
             assert.equal(resources.ofType(COMMAND).length, 0);
             assert.equal(resources.all.filter((r) => r.read).length, 0);
             assert.equal(await valueOf(result.imageName), `${LOCAL_REPOSITORY}:${contentTag(APP_DIR)}`);
@@ -65,7 +72,7 @@ describe("local image delivery", () => {
 
     it("gives kind's load no Docker host of its own: it follows the engine the build was resolved to", async () => {
         const host = "unix:///Users/me/.colima/default/docker.sock";
-        const { resources } = await runProgram(() => new AppImage("app", { registry: { repository: LOCAL_REPOSITORY, delivery: kindLoad("dev", "uid-1") }, engine: { host, source: "docker context" } }));
+        const { resources } = await runProgram(() => new AppImage("app", { registry: { repository: LOCAL_REPOSITORY }, delivery: kindLoad("dev", "uid-1"), engine: { host, source: "docker context" } }));
         const load = resources.one(COMMAND, "app-kind-load");
         assert.equal(load.inputs.environment, undefined);
         assert.deepEqual(load.inputs.triggers, [`${LOCAL_REPOSITORY}:${contentTag(APP_DIR)}`, "uid-1"]);

@@ -198,7 +198,7 @@ describe("AppImage", () => {
                 return recorded;
             },
         };
-        const { resources, result } = await runProgram(() => new AppImage("app", { registry: { repository: "platform/visit-counter", delivery } }));
+        const { resources, result } = await runProgram(() => new AppImage("app", { registry: { repository: "platform/visit-counter" }, delivery }));
         const name = `platform/visit-counter:${contentTag(APP_DIR)}`;
         assert.equal(await valueOf(result.imageName), `${name}@delivered`);
         assert.deepEqual(asked, [{ name: "app", imageName: name, build: resources.one(IMAGE_TYPE).urn, parent: resources.one("platform:index:AppImage").urn }]);

@@ -52,7 +52,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
     const plan = entryPointPlan(config.ingress.controller);
     const loadBalancers = entryPointLoadBalancers(config.ingress.controller, target.loadBalancer);
     const nginx = plan.nginx
-        ? new IngressNginx("ingress-nginx", { loadBalancer: loadBalancers.nginx, replicas: config.ingress.replicas }, k8sOpts)
+        ? new IngressNginx("ingress-nginx", { loadBalancer: loadBalancers.nginx, replicas: config.ingress.replicas, chartSource: config.chartSources["ingress-nginx"] }, k8sOpts)
         : undefined;
     const gateway = plan.gateway
         ? new EnvoyGateway(
@@ -65,6 +65,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
                   routeNamespaces: [APP_NAMESPACE],
                   // Beside nginx on a NodePort cluster, nginx keeps the mapped ports.
                   nodePorts: nginx ? SECONDARY_NODE_PORTS : NODE_PORTS,
+                  chartSources: config.chartSources,
               },
               k8sOpts,
           )
@@ -75,7 +76,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
 
     const certManager = new CertManager(
         "cert-manager",
-        { tls: config.tls, solvers: entryPoints.map((e) => e.acmeHttp01Solver), gatewayApi: gateway !== undefined, startAfter: gateway ? [gateway.crds] : [], keepCrds: target.keepCrdsOnDestroy ?? true },
+        { tls: config.tls, solvers: entryPoints.map((e) => e.acmeHttp01Solver), gatewayApi: gateway !== undefined, startAfter: gateway ? [gateway.crds] : [], keepCrds: target.keepCrdsOnDestroy ?? true, chartSource: config.chartSources["cert-manager"] },
         // After the entry points: the solvers need their class/Gateway, and cert-manager must start
         // after the Gateway API CRDs exist to watch Gateways.
         { ...k8sOpts, dependsOn: [...target.dependsOn, ...entryPointResources] },

@@ -15,7 +15,8 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicy } from "./iam";
-import { RELEASE_POLICY } from "../platform/helm";
+import type { ChartSource } from "../../config";
+import { chartLocation, RELEASE_POLICY } from "../platform/helm";
 
 export const CLUSTER_AUTOSCALER_CHART = "cluster-autoscaler";
 export const CLUSTER_AUTOSCALER_REPOSITORY = "https://kubernetes.github.io/autoscaler";
@@ -193,6 +194,8 @@ export interface ClusterAutoscalerArgs {
     resources?: Record<string, unknown>;
     /** Helm wait timeout in seconds. Default 600. */
     timeoutSeconds?: number;
+    /** Where the chart comes from (`platform:chartSources`); default its public repository. */
+    chartSource?: ChartSource;
 }
 
 export class ClusterAutoscaler extends pulumi.ComponentResource {
@@ -235,9 +238,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
             `${name}-release`,
             {
                 name: CLUSTER_AUTOSCALER_RELEASE,
-                chart: CLUSTER_AUTOSCALER_CHART,
-                version: version.chart,
-                repositoryOpts: { repo: CLUSTER_AUTOSCALER_REPOSITORY },
+                ...chartLocation({ name: CLUSTER_AUTOSCALER_CHART, version: version.chart, home: { kind: "repository", url: CLUSTER_AUTOSCALER_REPOSITORY } }, args.chartSource),
                 namespace: sa.namespace,
                 values,
                 ...RELEASE_POLICY,

@@ -32,7 +32,7 @@ export function target(name: string, config: AwsConfig): ClusterTarget {
         // Children of the cluster component, where they have always been (their URNs hang on it).
         { parent: cluster },
     );
-    const scalers = mode.scale(name, cluster, { region: config.aws.region, kubernetesVersion: config.cluster.kubernetesVersion });
+    const scalers = mode.scale(name, cluster, { region: config.aws.region, kubernetesVersion: config.cluster.kubernetesVersion, chartSource: config.chartSources["cluster-autoscaler"] });
     const registry = new EcrRegistry(`${name}-images`, { platform: mode.facts.imagePlatform(config.cluster.nodeSize) });
     const shared = sharedStorage(name, cluster, config);
     return {

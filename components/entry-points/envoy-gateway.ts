@@ -22,10 +22,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ChartSources } from "../../config";
 import type { LoadBalancerFacts } from "../cluster/contract";
 import { type AppRoute, type EntryPoint } from "./contract";
 import { ENVOY_GATEWAY, ENVOY_GATEWAY_CONTROLLER_NAME, GATEWAY_API } from "../../facts/gateway-versions";
-import { RELEASE_POLICY } from "../platform/helm";
+import { chartLocation, type PinnedChart, RELEASE_POLICY } from "../platform/helm";
 import { NODE_PORTS, serviceReach } from "./ingress-nginx";
 import { ADDON_NAMESPACE_LABELS } from "../platform/workload-security";
 
@@ -319,7 +320,19 @@ export interface EnvoyGatewayArgs {
     nodePorts?: { http: number; https: number };
     /** Helm wait timeout in seconds. Default 600. */
     timeoutSeconds?: number;
+    /** Where the controller and CRD charts come from (`platform:chartSources`); default their OCI references. */
+    chartSources?: Pick<ChartSources, "envoy-gateway" | "envoy-gateway-crds">;
 }
+
+/** A chart published as an OCI artifact; in a Helm repository mirror it keeps its last path segment as its name. */
+function ociPinned(reference: string, version: string): PinnedChart {
+    return { name: reference.slice(reference.lastIndexOf("/") + 1), version, home: { kind: "oci", chart: reference } };
+}
+
+/** The controller chart (gateway-helm). */
+export const ENVOY_GATEWAY_PINNED = ociPinned(ENVOY_GATEWAY.chart, ENVOY_GATEWAY.chartVersion);
+/** The Gateway API and Envoy Gateway CRDs chart (gateway-crds-helm), same version. */
+export const ENVOY_GATEWAY_CRDS_PINNED = ociPinned(ENVOY_GATEWAY.crdsChart, ENVOY_GATEWAY.chartVersion);
 
 export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint {
     readonly kind = "gateway" as const;
@@ -351,8 +364,7 @@ export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint
         this.crds = new k8s.helm.v4.Chart(
             `${name}-crds`,
             {
-                chart: ENVOY_GATEWAY.crdsChart,
-                version: ENVOY_GATEWAY.chartVersion,
+                ...chartLocation(ENVOY_GATEWAY_CRDS_PINNED, args.chartSources?.["envoy-gateway-crds"]),
                 namespace: ns.metadata.name,
                 values: gatewayCrdsValues(),
             },
@@ -364,8 +376,7 @@ export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint
             `${name}-release`,
             {
                 name: ENVOY_GATEWAY_RELEASE,
-                chart: ENVOY_GATEWAY.chart,
-                version: ENVOY_GATEWAY.chartVersion,
+                ...chartLocation(ENVOY_GATEWAY_PINNED, args.chartSources?.["envoy-gateway"]),
                 namespace: ns.metadata.name,
                 values,
                 ...RELEASE_POLICY,

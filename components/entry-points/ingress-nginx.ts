@@ -12,14 +12,20 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ChartSource } from "../../config";
 import type { LoadBalancerFacts } from "../cluster/contract";
 import { ACME_HTTP01_SOLVER, type AppRoute, type EntryPoint } from "./contract";
-import { RELEASE_POLICY } from "../platform/helm";
+import { chartLocation, type PinnedChart, RELEASE_POLICY } from "../platform/helm";
 import { ADDON_NAMESPACE_LABELS } from "../platform/workload-security";
 
 export const INGRESS_NGINX_CHART = "ingress-nginx";
 export const INGRESS_NGINX_CHART_VERSION = "4.15.1";
 export const INGRESS_NGINX_REPOSITORY = "https://kubernetes.github.io/ingress-nginx";
+export const INGRESS_NGINX_PINNED: PinnedChart = {
+    name: INGRESS_NGINX_CHART,
+    version: INGRESS_NGINX_CHART_VERSION,
+    home: { kind: "repository", url: INGRESS_NGINX_REPOSITORY },
+};
 export const INGRESS_NGINX_NAMESPACE = "ingress-nginx";
 /** Helm release name: fixed, since it is part of the controller pods' selector labels. */
 export const INGRESS_NGINX_RELEASE = "ingress-nginx";
@@ -307,6 +313,8 @@ export interface IngressNginxArgs {
     replicas: number;
     /** Helm wait timeout in seconds; cloud LBs can take minutes to provision. Default 900. */
     timeoutSeconds?: number;
+    /** Where the chart comes from (`platform:chartSources`); default its public repository. */
+    chartSource?: ChartSource;
 }
 
 export class IngressNginx extends pulumi.ComponentResource implements EntryPoint {
@@ -344,9 +352,7 @@ export class IngressNginx extends pulumi.ComponentResource implements EntryPoint
             `${name}-release`,
             {
                 name: INGRESS_NGINX_RELEASE,
-                chart: INGRESS_NGINX_CHART,
-                version: INGRESS_NGINX_CHART_VERSION,
-                repositoryOpts: { repo: INGRESS_NGINX_REPOSITORY },
+                ...chartLocation(INGRESS_NGINX_PINNED, args.chartSource),
                 namespace: ns.metadata.name,
                 values,
                 // The wait covers the LB's address too (Helm waits for LoadBalancer Services to have

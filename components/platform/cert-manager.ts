@@ -10,14 +10,19 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { TlsSettings } from "../../config";
-import { RELEASE_POLICY } from "./helm";
+import type { ChartSource, TlsSettings } from "../../config";
+import { chartLocation, type PinnedChart, RELEASE_POLICY } from "./helm";
 import { ADDON_NAMESPACE_LABELS } from "./workload-security";
 
 export const CERT_MANAGER_CHART = "cert-manager";
 /** Latest patch of the newest line confirmed (cert-manager/cert-manager#9237, 2026-09). */
 export const CERT_MANAGER_CHART_VERSION = "v1.21.2";
 export const CERT_MANAGER_REPOSITORY = "https://charts.jetstack.io";
+export const CERT_MANAGER_PINNED: PinnedChart = {
+    name: CERT_MANAGER_CHART,
+    version: CERT_MANAGER_CHART_VERSION,
+    home: { kind: "repository", url: CERT_MANAGER_REPOSITORY },
+};
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 export const CERT_MANAGER_RELEASE = "cert-manager";
 
@@ -118,6 +123,8 @@ export interface CertManagerArgs {
     timeoutSeconds?: number;
     /** Keep the CRDs (and so every Certificate and Issuer) on destroy. Default true. */
     keepCrds?: boolean;
+    /** Where the chart comes from (`platform:chartSources`); default its public repository. */
+    chartSource?: ChartSource;
 }
 
 export class CertManager extends pulumi.ComponentResource {
@@ -141,9 +148,7 @@ export class CertManager extends pulumi.ComponentResource {
             `${name}-release`,
             {
                 name: CERT_MANAGER_RELEASE,
-                chart: CERT_MANAGER_CHART,
-                version: CERT_MANAGER_CHART_VERSION,
-                repositoryOpts: { repo: CERT_MANAGER_REPOSITORY },
+                ...chartLocation(CERT_MANAGER_PINNED, args.chartSource),
                 namespace: ns.metadata.name,
                 values: certManagerValues({ gatewayApi: args.gatewayApi, keepCrds: args.keepCrds ?? true }),
                 // The wait matters here: the ClusterIssuer below is validated by the webhook.

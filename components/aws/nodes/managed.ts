@@ -302,6 +302,7 @@ export const MANAGED_NODE_GROUPS: EksNodeMode = {
             oidcIssuer: cluster.oidcIssuer,
             provider: cluster.provider,
             dependsOn: cluster.nodeGroups,
+            chartSource: settings.chartSource,
         }),
     ],
     facts: {

@@ -7,7 +7,7 @@
 import type * as eks from "@pulumi/eks";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ClusterSettings } from "../../../config";
+import type { ChartSource, ClusterSettings } from "../../../config";
 import type { DnsFacts, LoadBalancerFacts, NodeFacts } from "../../cluster/contract";
 import type { EbsDriver } from "../facts";
 import type { EksNetwork } from "../network";
@@ -62,7 +62,7 @@ export interface EksNodeMode {
     /** Creates the nodes and what they need, once the control plane exists. */
     create(scope: EksNodeScope): EksNodes;
     /** Creates what scales the nodes beside the cluster (the Cluster Autoscaler); workloads wait for it. */
-    scale(name: string, cluster: EksScalingScope, settings: { region: string; kubernetesVersion: string }): pulumi.Resource[];
+    scale(name: string, cluster: EksScalingScope, settings: { region: string; kubernetesVersion: string; chartSource?: ChartSource }): pulumi.Resource[];
     facts: EksNodeModeFacts;
     /** How the node-mode guard names a running cluster of this mode, and what attaches its volumes. */
     guard: { runs: string; attachedBy: string };

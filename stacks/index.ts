@@ -13,7 +13,8 @@ import { deployPlatform } from "./platform";
 export interface TargetModule<C extends PlatformConfig> {
     /**
      * Checks that need the world outside the config (the running cluster), run before anything is
-     * registered; throws to refuse the deployment.
+     * registered; throws a `pulumi.RunError` to refuse the deployment (Pulumi prints its message
+     * alone; any other error comes with a stack trace, as a bug would).
      */
     checks(config: C): Promise<void>;
     /** The cloud's cluster, registry and facts; `name` prefixes every resource it creates. */

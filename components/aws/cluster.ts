@@ -48,7 +48,7 @@ export interface AccessEntrySpec {
 export function accessEntries(admins: readonly string[], readers: readonly string[]): Record<string, AccessEntrySpec> {
     const both = admins.filter((a) => readers.includes(a));
     if (both.length > 0) {
-        throw new Error(`platform:clusterAdmins and platform:clusterReaders both name ${both.join(", ")}; EKS allows one access entry per principal: keep it in one list`);
+        throw new pulumi.RunError(`platform:clusterAdmins and platform:clusterReaders both name ${both.join(", ")}; EKS allows one access entry per principal: keep it in one list`);
     }
     const key = (kind: string, arn: string): string => `${kind}-${createHash("sha256").update(arn).digest("hex").slice(0, 10)}`;
     const entry = (arn: string, role: keyof typeof EKS_ACCESS_POLICIES): AccessEntrySpec => ({
@@ -80,7 +80,7 @@ const EKS_NAME_MAX = 100;
  */
 export function eksClusterName(project: string, stack: string): string {
     const name = `${project}-${stack}`.replace(/[^A-Za-z0-9_-]/g, "-").replace(/^[^A-Za-z0-9]+/, "");
-    if (name === "") throw new Error(`cannot derive an EKS cluster name from project "${project}" and stack "${stack}"`);
+    if (name === "") throw new pulumi.RunError(`cannot derive an EKS cluster name from project "${project}" and stack "${stack}"`);
     return name.slice(0, EKS_NAME_MAX);
 }
 

@@ -64,7 +64,7 @@ export function exchangeRequestBody(loginServer: string, tenantId: string, entra
  * secret; the refresh token is valid for about three hours and carries the caller's ACR roles.
  */
 export const exchangeEntraToken: AcrTokenExchange = async (loginServer, tenantId, entraToken) => {
-    if (!entraToken) throw new Error(`no Entra access token to exchange for a push token to ${loginServer}; is the deploying identity logged in?`);
+    if (!entraToken) throw new pulumi.RunError(`no Entra access token to exchange for a push token to ${loginServer}; is the deploying identity logged in?`);
     const response = await globalThis.fetch(`https://${loginServer}/oauth2/exchange`, {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -72,7 +72,7 @@ export const exchangeEntraToken: AcrTokenExchange = async (loginServer, tenantId
     });
     const body = (await response.json().catch(() => ({}))) as { refresh_token?: unknown };
     if (!response.ok || typeof body.refresh_token !== "string" || body.refresh_token === "") {
-        throw new Error(`${loginServer} refused the Entra token exchange (HTTP ${response.status}); does the deploying identity have AcrPush on the registry?`);
+        throw new pulumi.RunError(`${loginServer} refused the Entra token exchange (HTTP ${response.status}); does the deploying identity have AcrPush on the registry?`);
     }
     return body.refresh_token;
 };

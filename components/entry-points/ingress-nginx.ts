@@ -163,6 +163,16 @@ export function loadBalancerAddress(status: { loadBalancer?: { ingress?: { hostn
 }
 
 /**
+ * The address clients use, or a refusal naming the Service and the command that shows why it has
+ * none (a cloud LB still provisioning, a quota): a RunError, so Pulumi prints the message alone.
+ */
+export function requireLoadBalancerAddress(status: Parameters<typeof loadBalancerAddress>[0], serviceRef: string, check: string): string {
+    const address = loadBalancerAddress(status);
+    if (address === undefined) throw new pulumi.RunError(`Service ${serviceRef} has no load balancer address yet; check \`${check}\` and run pulumi up again`);
+    return address;
+}
+
+/**
  * Where an entry point's Service is reached, for its `endpoint` and `address`. LoadBalancer: the
  * hostname or IP in the Service's status (an error naming the Service and `check` until it has
  * one), and the addresses the stack owns or else the status's IPs. NodePort: the target's
@@ -185,11 +195,7 @@ export function serviceReach(args: {
     const status = args.service().status;
     return {
         address: lb.address ? pulumi.output(lb.address.addresses) : status.apply((s) => loadBalancerIps(s)),
-        endpoint: status.apply((s) => {
-            const address = loadBalancerAddress(s);
-            if (address === undefined) throw new Error(`Service ${args.serviceRef} has no load balancer address yet; check \`${args.check}\` and run pulumi up again`);
-            return address;
-        }),
+        endpoint: status.apply((s) => requireLoadBalancerAddress(s, args.serviceRef, args.check)),
     };
 }
 

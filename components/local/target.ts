@@ -13,11 +13,12 @@ import { localVersionVerdict, readServerVersion, type ServerVersionReading } fro
 
 /**
  * The version check the clouds get from `platform:kubernetesVersion`, on the server the user made:
- * throws when it is outside the ingress controller's range, warns when it cannot be read.
+ * refuses (a RunError: the message alone, no stack trace) when it is outside the ingress
+ * controller's range, warns when it cannot be read.
  */
 export function checkServerVersion(config: LocalConfig, read: (settings: LocalConfig["local"]) => ServerVersionReading = readServerVersion): void {
     const verdict = localVersionVerdict(read(config.local), config.ingress.controller);
-    if (verdict.error !== undefined) throw new Error(verdict.error);
+    if (verdict.error !== undefined) throw new pulumi.RunError(verdict.error);
     if (verdict.warning !== undefined) void pulumi.log.warn(verdict.warning);
 }
 

@@ -157,7 +157,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
 
     return {
         cloud: target.cloud,
-        kubeconfig: target.kubeconfig,
+        kubeconfig: target.kubeconfig ?? pulumi.output(NOT_OFFERED),
         ingressController: pulumi.output(config.ingress.controller),
         ingressEndpoint: primary.endpoint,
         ingressAddress: primary.address,

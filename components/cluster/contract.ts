@@ -326,7 +326,11 @@ export const NOT_OFFERED = "none";
 /** The outputs every stack exports, whatever the cloud. */
 export interface PlatformOutputs {
     cloud: Cloud;
-    kubeconfig?: pulumi.Output<string>;
+    /**
+     * The admin kubeconfig (secret) on the clouds; `none` on a local cluster, whose kubeconfig the
+     * user has. Never undefined: Pulumi drops an undefined output with a warning on every run.
+     */
+    kubeconfig: pulumi.Output<string>;
     /** `platform:ingressController`: which entry point runs (`nginx`, `gateway`, or `both` while migrating). */
     ingressController: pulumi.Output<string>;
     ingressEndpoint: pulumi.Output<string>;

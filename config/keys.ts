@@ -557,9 +557,9 @@ export const KEYS = {
         namespace: "platform",
         clouds: ALL,
         kind: text(KUBERNETES_QUANTITY, "a size in Mi, Gi or Ti such as 20Gi", "size (Mi, Gi, Ti)"),
-        default: { compute: (c) => c.string("postgresStorageSize") ?? "" },
-        defaultDoc: "postgresStorageSize",
-        doc: "the backups volume (on `platform-retain`), which holds the newest postgresBackupKeep dumps",
+        default: { unset: true },
+        defaultDoc: "unset: the claim is made at postgresStorageSize and keeps its size",
+        doc: "the backups volume (on `platform-retain`), which holds the newest postgresBackupKeep dumps; raising it grows the live claim once a backup has run (a claim never shrinks)",
     }),
     postgresPassword: key({
         namespace: "platform",

@@ -167,8 +167,11 @@ export interface WorkloadSettings {
     postgresBackupSchedule: string;
     /** Backups kept, newest first. */
     postgresBackupKeep: number;
-    /** Size of the backups volume; defaults to `postgresStorageSize`. */
-    postgresBackupStorageSize: string;
+    /**
+     * Size of the backups volume; undefined: made at `postgresStorageSize` and kept at the size it
+     * was made with.
+     */
+    postgresBackupStorageSize?: string;
     /**
      * A prebuilt visit-counter image pinned by digest (`registry/repo[:tag]@sha256:…`); undefined:
      * build app/ and push it to the cluster's registry.

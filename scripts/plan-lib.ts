@@ -33,6 +33,11 @@ export interface PlanResource {
     protect: boolean;
     retainOnDelete: boolean;
     deleteBeforeReplace: boolean;
+    /**
+     * `ignoreChanges` property paths, where there are any (absent otherwise): a change there is
+     * no change to Pulumi, so `diffPlans` leaves it out.
+     */
+    ignoreChanges?: string[];
     dependsOn: string[];
     aliases: string[];
     inputs: Record<string, unknown>;
@@ -184,6 +189,7 @@ export function redactPlan(
                 protect: r.protect,
                 retainOnDelete: r.retainOnDelete,
                 deleteBeforeReplace: r.deleteBeforeReplace,
+                ...(r.ignoreChanges !== undefined && r.ignoreChanges.length > 0 ? { ignoreChanges: [...r.ignoreChanges].sort() } : {}),
                 dependsOn: [...r.dependsOn].sort(),
                 aliases: [...r.aliases].sort(),
                 inputs: redactStrings(inputs, secrets) as Record<string, unknown>,
@@ -392,6 +398,15 @@ export function diffValues(before: unknown, after: unknown, prefix = ""): FieldC
         .map((p) => ({ path: p, before: a.get(p), after: b.get(p) }));
 }
 
+/**
+ * Whether a changed leaf (`inputs.spec.x[0].y`) is at or under one of the resource's `ignoreChanges`
+ * paths (`spec.x[0].y`, relative to the inputs): Pulumi keeps the old value there, so the preview
+ * shows no change.
+ */
+export function ignoredByPulumi(path: string, ignoreChanges: readonly string[]): boolean {
+    return ignoreChanges.some((p) => path === `inputs.${p}` || path.startsWith(`inputs.${p}.`) || path.startsWith(`inputs.${p}[`));
+}
+
 export function diffPlans(base: PlanSnapshot, head: PlanSnapshot): PlanDiff {
     const before = new Map(base.resources.map((r) => [r.urn, r]));
     const after = new Map(head.resources.map((r) => [r.urn, r]));
@@ -405,7 +420,7 @@ export function diffPlans(base: PlanSnapshot, head: PlanSnapshot): PlanDiff {
         const { urn: _v, ...newRest } = r;
         void _u;
         void _v;
-        const changes = diffValues(oldRest, newRest);
+        const changes = diffValues(oldRest, newRest).filter((c) => !ignoredByPulumi(c.path, r.ignoreChanges ?? []));
         if (changes.length > 0) diff.changed.push({ urn, type: r.type, name: r.name, changes });
         else diff.unchanged++;
     }

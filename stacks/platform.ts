@@ -120,6 +120,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
                 namespace: namespace.name,
                 postgres: postgres.connection,
                 storageClassName: storage.retainClassName,
+                storageSize: config.workloads.postgresBackupStorageSize,
                 dns: target.dns,
                 schedule: backupSchedule,
                 keep: config.workloads.postgresBackupKeep,

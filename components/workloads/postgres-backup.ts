@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { validateCronSchedule } from "../../config/cron";
 import type { DnsFacts } from "../cluster/contract";
 import { dnsEgressRule } from "../platform/namespace";
+import { CLAIM_SIZE, claimSizePatch } from "./claim-growth";
 import { type PostgresConnection, postgresImage, POSTGRES_UID } from "./postgres";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, STATEFUL_DATA_LABEL, workloadLabels } from "../platform/workload-security";
 
@@ -37,11 +38,12 @@ export interface PostgresBackupArgs {
     /** Where the cluster's pods resolve names (`ClusterTarget.dns`): the job looks Postgres up by name. */
     dns: DnsFacts;
     /**
-     * Size of the backups PVC. Default: the size of the Postgres data volume. A custom-format dump
+     * Size of the backups PVC. Default: the size of the Postgres data volume when the claim is made,
+     * kept after (a Postgres size change does not touch it); set, it grows the live claim, which
+     * must be bound (after the first backup ran) and never shrinks. A custom-format dump
      * is compressed and holds no indexes, typically well under a fifth of the data directory, so
      * the default holds the default 7 sets plus the one being written for a database that fills
-     * up to about half its volume; raise it (or lower `keep`) for more. Grow it later by editing
-     * the PVC (both platform classes allow expansion); the CronJob needs no change.
+     * up to about half its volume; raise it (or lower `keep`) for more; the CronJob needs no change.
      */
     storageSize?: string;
     /** Five-field cron in UTC (the CronJob's `timeZone` is `Etc/UTC`). Default `0 3 * * *`. */
@@ -116,8 +118,17 @@ export class PostgresBackup extends pulumi.ComponentResource {
                     resources: { requests: { storage: args.storageSize ?? args.postgres.storageSize } },
                 },
             },
-            { parent: this, protect: args.protectData, retainOnDelete: true },
+            // Made at its first size; later sizes reach the live claim through the patch below, so a
+            // change of the Postgres size (the default) never touches this claim.
+            { parent: this, protect: args.protectData, retainOnDelete: true, ignoreChanges: [CLAIM_SIZE] },
         );
+        if (args.storageSize !== undefined) {
+            claimSizePatch(
+                `${name}-size`,
+                { namespace: args.namespace, claimName: claim.metadata.name, size: args.storageSize, storageClassName: args.storageClassName, accessModes: ["ReadWriteOnce"] },
+                { parent: this, dependsOn: [claim] },
+            );
+        }
 
         const cronJob = new k8s.batch.v1.CronJob(
             name,

@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DisruptionFacts } from "../cluster/contract";
 import { dataClaimTemplate, generatedPasswordSecret, singleReplicaPodAnnotations } from "./stateful-data";
+import { claimSizePatch, FIRST_CLAIM_TEMPLATE_SIZE, statefulSetClaimName } from "./claim-growth";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, STATEFUL_DATA_LABEL, workloadLabels } from "../platform/workload-security";
 
 export const POSTGRES_PORT = 5432;
@@ -119,7 +120,10 @@ export interface PostgresArgs {
     namespace: pulumi.Input<string>;
     /** StorageClass of the data PVC: the platform's Retain class, so the disk outlives the PVC. */
     storageClassName: pulumi.Input<string>;
-    /** PVC size, e.g. `20Gi`. Changing it later means resizing the PVC by hand (the template is immutable). */
+    /**
+     * PVC size, e.g. `20Gi`. Raising it later grows the live claim `data-<name>-0` (a patch; the
+     * immutable template keeps the first size); the class must allow expansion, and no claim shrinks.
+     */
     storageSize: string;
     /** postgres image tag, e.g. `18.1`; its major decides the volume layout. */
     version: string;
@@ -169,7 +173,7 @@ export class Postgres extends pulumi.ComponentResource {
         );
 
         const probes = postgresProbes();
-        new k8s.apps.v1.StatefulSet(
+        const statefulSet = new k8s.apps.v1.StatefulSet(
             name,
             {
                 metadata: { name, namespace: args.namespace, labels: { ...labels, [STATEFUL_DATA_LABEL]: "true" } },
@@ -227,7 +231,13 @@ export class Postgres extends pulumi.ComponentResource {
                     volumeClaimTemplates: [dataClaimTemplate(labels, args.storageClassName, args.storageSize)],
                 },
             },
-            dataOpts,
+            // The template keeps the size the claim was made with: `storageSize` grows the live claim.
+            { ...dataOpts, ignoreChanges: [FIRST_CLAIM_TEMPLATE_SIZE] },
+        );
+        claimSizePatch(
+            `${name}-data-size`,
+            { namespace: args.namespace, claimName: statefulSetClaimName("data", name), size: args.storageSize, storageClassName: args.storageClassName, accessModes: ["ReadWriteOnce"] },
+            { parent: this, dependsOn: [statefulSet] },
         );
 
         new k8s.networking.v1.NetworkPolicy(

@@ -177,9 +177,9 @@ describe("config: sources and secrets", () => {
     });
 
     describe("platform:postgresBackupStorageSize", () => {
-        it("defaults to the Postgres volume's size, and takes its own", () => {
-            assert.equal(read(AWS).workloads.postgresBackupStorageSize, "20Gi");
-            assert.equal(read({ ...AWS, "platform:postgresStorageSize": "50Gi" }).workloads.postgresBackupStorageSize, "50Gi");
+        it("is unset by default (the claim is made at the Postgres size and keeps it), and takes its own", () => {
+            assert.equal(read(AWS).workloads.postgresBackupStorageSize, undefined);
+            assert.equal(read({ ...AWS, "platform:postgresStorageSize": "50Gi" }).workloads.postgresBackupStorageSize, undefined);
             assert.equal(read({ ...AWS, "platform:postgresBackupStorageSize": "80Gi" }).workloads.postgresBackupStorageSize, "80Gi");
         });
 

@@ -346,14 +346,23 @@ describe("offline plan: review warnings", () => {
         assert.match(renderDiff(diffPlans({ resources: [sc("gp3")], outputs: {} }, { resources: [sc("io2")], outputs: {} }), "t"), /⚠️ protection removed ⚠️ StorageClass fields are immutable/);
     });
 
-    it("tells a reviewer of protectData false + postgresStorageSize 40Gi that Postgres loses protection and is replaced", async function () {
+    it("tells a reviewer of protectData false + redisStorageSize 40Gi that Redis loses protection and is replaced", async function () {
         this.timeout(120_000);
         const base = await evaluateStack("dev");
-        const head = await evaluateStack("dev", undefined, { "platform:protectData": "false", "platform:postgresStorageSize": "40Gi" });
+        const head = await evaluateStack("dev", undefined, { "platform:protectData": "false", "platform:redisStorageSize": "40Gi" });
         const md = renderDiff(diffPlans(base, head), "Offline plan: dev");
-        const postgresLine = md.split("\n").find((l) => l.includes(`\`${STATEFUL_SET}\` **postgres**`));
-        assert.equal(postgresLine, `- \`${STATEFUL_SET}\` **postgres** ⚠️ protection removed ⚠️ volumeClaimTemplates changed: the StatefulSet is replaced`, md);
-        assert.match(md, /`inputs\.spec\.volumeClaimTemplates\[0\]\.spec\.resources\.requests\.storage`: `"20Gi"` → `"40Gi"`/);
+        const redisLine = md.split("\n").find((l) => l.includes(`\`${STATEFUL_SET}\` **redis**`));
+        assert.equal(redisLine, `- \`${STATEFUL_SET}\` **redis** ⚠️ protection removed ⚠️ volumeClaimTemplates changed: the StatefulSet is replaced`, md);
+        assert.match(md, /`inputs\.spec\.volumeClaimTemplates\[0\]\.spec\.resources\.requests\.storage`: `"5Gi"` → `"40Gi"`/);
+    });
+
+    it("shows postgresStorageSize 40Gi as the live claim's size patch: Postgres is not replaced", async function () {
+        this.timeout(120_000);
+        const base = await evaluateStack("dev");
+        const head = await evaluateStack("dev", undefined, { "platform:postgresStorageSize": "40Gi" });
+        const md = renderDiff(diffPlans(base, head), "Offline plan: dev");
+        assert.doesNotMatch(md, /replaced/, md);
+        assert.match(md, /\*\*postgres-data-size\*\*\n {2}- `inputs\.spec\.resources\.requests\.storage`: `"20Gi"` → `"40Gi"`/, md);
     });
 });
 

@@ -159,7 +159,7 @@ export const RULES: readonly Rule[] = [
                 version: v.kubernetesVersion,
                 controller: v.ingressController,
                 controllerExplicit: c.isSet("ingressController"),
-                extendedSupport: c.cloud === "gcp" ? v.releaseChannel === "EXTENDED" : v.extendedSupport,
+                extendedSupport: v.extendedSupport,
                 today: c.today,
             });
             return {

@@ -35,8 +35,6 @@ export function renderConfigReference(): string {
     return ["| key | clouds | type | default | meaning |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
-const SERVICE: { [c in ManagedCloud]: string } = { aws: "EKS", gcp: "GKE", azure: "AKS" };
-
 /**
  * The support calendar as the program judges it on the calendar's check date: per cloud the minors
  * in standard support, those only in extended / long-term support, and the default per controller.
@@ -51,7 +49,7 @@ export function renderVersionReference(): string {
                 .map((m) => `${m.minor} (to ${p === "standard" ? m.endOfStandard : m.endOfExtended})`)
                 .join(", ") || "none";
         const defaults = (["nginx", "gateway", "both"] as const).map((c) => `${c} ${defaultKubernetesVersion(cloud, c)}`).join(" · ");
-        return `| ${SERVICE[cloud]} | ${phase("standard")} | ${phase("extended")} | ${defaults} | ${cal.checkedOn} |`;
+        return `| ${cal.service} | ${phase("standard")} | ${phase("extended")} | ${defaults} | ${cal.checkedOn} |`;
     });
     const { nginx, gateway } = CONTROLLER_SUPPORT;
     return [

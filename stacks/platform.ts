@@ -14,7 +14,7 @@ import { Postgres } from "../components/workloads/postgres";
 import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/workloads/postgres-backup";
 import { Redis } from "../components/workloads/redis";
 import { PlatformStorage } from "../components/platform/storage";
-import { VisitCounter } from "../components/workloads/visit-counter";
+import { VISIT_COUNTER_CLIENT_LABELS, VisitCounter } from "../components/workloads/visit-counter";
 import type { IngressControllerChoice, PlatformConfig } from "../config";
 
 const APP_NAMESPACE = "apps";
@@ -85,6 +85,8 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
             namespace: namespace.name,
             storageClassName: storage.generalClassName,
             storageSize: config.workloads.redisStorageSize,
+            // Access is granted here, where both ends are known: the server imports no client's labels.
+            clients: [VISIT_COUNTER_CLIENT_LABELS],
             protectData: config.workloads.protectData,
             disruption: target.nodes.disruption,
         },

@@ -70,9 +70,8 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
 
     const certManager = new CertManager(
         "cert-manager",
-        { tls: config.tls, solvers: entryPoints.map((e) => e.acmeHttp01Solver), gatewayApi: gateway !== undefined, startAfter: gateway ? [gateway.crds] : [], keepCrds: target.keepCrdsOnDestroy ?? true },
-        // After the entry points: the solvers need their class/Gateway, and cert-manager must start
-        // after the Gateway API CRDs exist to watch Gateways.
+        { tls: config.tls, entryPoints: entryPoints.map((e) => e.certManager), keepCrds: target.keepCrdsOnDestroy ?? true },
+        // After the entry points: the solvers need their class/Gateway.
         { ...k8sOpts, dependsOn: [...target.dependsOn, ...entryPointResources] },
     );
 

@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { KEYS, type KeyDecl, type KeyName, SECTIONS, type Values, fullName } from "./keys";
+import type { Parsed } from "./kinds";
 import { RULES } from "./rules";
 import { CLOUDS, type Cloud, type PlatformConfig } from "./types";
 
@@ -136,6 +137,16 @@ const split = (name: KeyName): [string, string] => {
     return [full.slice(0, at), full.slice(at + 1)];
 };
 
+/** A set value parsed by its key's kind, or what is wrong with it (a credential in plain text is). */
+function parseSet(name: KeyName, text: string, cloud: Cloud, source: ConfigSource): Parsed<unknown> {
+    const d = decl(name);
+    if (d.secret && !source.isSecret(...split(name))) {
+        return { problem: `is stored in plain text in the stack's config; a credential must be encrypted. Set it with: pulumi config set --secret ${fullName(name)} <value>` };
+    }
+    const kind = typeof d.kind === "function" ? d.kind(cloud) : d.kind;
+    return kind.parse(text);
+}
+
 /**
  * Each key's value for this cloud, resolved lazily so a default may read other keys in any order.
  * A key that does not apply to the cloud takes its default; a bad value is reported and replaced by
@@ -166,20 +177,12 @@ function resolveValues(source: ConfigSource, cloud: Cloud, keyProblems: Map<KeyN
         };
         let result: unknown;
         const text = d.clouds.includes(cloud) ? raw(name) : undefined;
-        if (text === undefined) {
-            result = fallback();
-        } else if (d.secret && !source.isSecret(...split(name))) {
-            keyProblems.set(name, `${fullName(name)}: is stored in plain text in the stack's config; a credential must be encrypted. Set it with: pulumi config set --secret ${fullName(name)} <value>`);
-            result = fallback();
+        const parsed = text === undefined ? undefined : parseSet(name, text, cloud, source);
+        if (parsed !== undefined && "value" in parsed) {
+            result = parsed.value;
         } else {
-            const kind = typeof d.kind === "function" ? d.kind(cloud) : d.kind;
-            const parsed = kind.parse(text);
-            if ("value" in parsed) {
-                result = parsed.value;
-            } else {
-                keyProblems.set(name, `${fullName(name)}: ${parsed.problem}`);
-                result = fallback();
-            }
+            if (parsed !== undefined) keyProblems.set(name, `${fullName(name)}: ${parsed.problem}`);
+            result = fallback();
         }
         resolving.delete(name);
         memo.set(name, result);

@@ -10,6 +10,7 @@
  */
 import { type IngressController, defaultIngressController, defaultKubernetesVersion } from "../facts/versions";
 import { validateCronSchedule } from "./cron";
+import { type MaintenanceWindow, maintenanceWindowKind } from "./maintenance";
 import {
     ACME_SERVERS,
     AKS_NODE_OS_UPGRADE_CHANNELS,
@@ -251,6 +252,23 @@ const PASSWORD: Kind<string> = {
 const nodeSizeKind = (cloud: Cloud): Kind<string> =>
     cloud === "local" ? text(/.*/, "") : text(NODE_SIZE[cloud].pattern, NODE_SIZE[cloud].expected);
 
+/** The customer-managed key each cloud's Secrets encryption takes. */
+export const SECRETS_KMS_KEY: { [c in Exclude<Cloud, "local">]: { pattern: RegExp; what: string } } = {
+    // EKS encryptionConfig takes a symmetric key's ARN in the cluster's region (EKS user guide, enable-kms, checked 2026-12-07).
+    aws: { pattern: /^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:key\/[0-9a-f-]{36}$/, what: "a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+    // GKE databaseEncryption.keyName: projects/P/locations/L/keyRings/R/cryptoKeys/K (GKE encrypting-secrets, checked 2026-12-07).
+    gcp: { pattern: /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/, what: "a Cloud KMS key such as projects/my-project/locations/europe-west1/keyRings/platform/cryptoKeys/secrets" },
+    // AKS azureKeyVaultKms.keyId: a key identifier with its version (AKS use-kms-etcd-encryption, checked 2026-12-07).
+    azure: { pattern: /^https:\/\/[a-zA-Z0-9-]{3,24}\.vault\.azure\.net\/keys\/[a-zA-Z0-9-]{1,127}\/[0-9a-f]{32}$/, what: "a versioned Key Vault key id such as https://my-vault.vault.azure.net/keys/secrets/0123456789abcdef0123456789abcdef" },
+};
+
+const secretsKmsKeyKind = (cloud: Cloud): Kind<string> =>
+    cloud === "local" ? text(/.*/, "") : text(SECRETS_KMS_KEY[cloud].pattern, SECRETS_KMS_KEY[cloud].what, "key id");
+
+/** Defaults a baseline would choose: nights at the weekend, long enough for a surge upgrade of a small pool. */
+const GKE_DEFAULT_WINDOW: MaintenanceWindow = { days: ["SA", "SU"], start: "01:00", hours: 6 };
+const AKS_DEFAULT_WINDOW: MaintenanceWindow = { days: ["SU"], start: "01:00", hours: 8 };
+
 const principalsKind = (cloud: Cloud): Kind<string[]> =>
     cloud === "local"
         ? list("principals", /.*/)
@@ -357,6 +375,24 @@ export const KEYS = {
         default: { unset: true },
         defaultDoc: "unset: open to the internet (every preview warns)",
         doc: "who may reach the Kubernetes API endpoint: EKS publicAccessCidrs, GKE master authorized networks, AKS authorized IP ranges; include where Pulumi runs (CI)",
+    }),
+    secretsKmsKey: key({
+        namespace: "platform",
+        at: "cluster.secretsKmsKey",
+        clouds: MANAGED,
+        kind: secretsKmsKeyKind,
+        default: { unset: true },
+        defaultDoc: "unset: Secrets encrypted at rest with the cloud's own keys",
+        doc: "customer-managed key for envelope encryption of Kubernetes Secrets: a KMS key ARN (EKS), a Cloud KMS crypto key (GKE), a versioned Key Vault key id (AKS)",
+    }),
+    maintenanceWindow: key({
+        namespace: "platform",
+        at: "cluster.maintenanceWindow",
+        clouds: ["gcp", "azure"],
+        kind: maintenanceWindowKind,
+        default: { compute: (c) => (c.cloud === "azure" ? AKS_DEFAULT_WINDOW : GKE_DEFAULT_WINDOW) },
+        defaultDoc: "`SA,SU 01:00 6h` / `SU 01:00 8h`",
+        doc: "weekly UTC window in which the cloud may upgrade the control plane and nodes (GKE: days × hours ≥ 12; AKS: one day, ≥ 4h)",
     }),
     clusterAdmins: key({
         namespace: "platform",

@@ -8,9 +8,10 @@
  * refusals, never a default).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { KEYS, type KeyDecl, type KeyName, type Values, fullName } from "./keys";
+import { KEYS, type KeyDecl, type KeyName, SECTIONS, type Values, fullName } from "./keys";
+import type { Parsed } from "./kinds";
 import { RULES } from "./rules";
-import { CLOUDS, type Cloud, type CommonConfig, type PlatformConfig } from "./types";
+import { CLOUDS, type Cloud, type PlatformConfig } from "./types";
 
 export * from "./types";
 export { KEYS, type KeyName } from "./keys";
@@ -136,6 +137,16 @@ const split = (name: KeyName): [string, string] => {
     return [full.slice(0, at), full.slice(at + 1)];
 };
 
+/** A set value parsed by its key's kind, or what is wrong with it (a credential in plain text is). */
+function parseSet(name: KeyName, text: string, cloud: Cloud, source: ConfigSource): Parsed<unknown> {
+    const d = decl(name);
+    if (d.secret && !source.isSecret(...split(name))) {
+        return { problem: `is stored in plain text in the stack's config; a credential must be encrypted. Set it with: pulumi config set --secret ${fullName(name)} <value>` };
+    }
+    const kind = typeof d.kind === "function" ? d.kind(cloud) : d.kind;
+    return kind.parse(text);
+}
+
 /**
  * Each key's value for this cloud, resolved lazily so a default may read other keys in any order.
  * A key that does not apply to the cloud takes its default; a bad value is reported and replaced by
@@ -166,20 +177,12 @@ function resolveValues(source: ConfigSource, cloud: Cloud, keyProblems: Map<KeyN
         };
         let result: unknown;
         const text = d.clouds.includes(cloud) ? raw(name) : undefined;
-        if (text === undefined) {
-            result = fallback();
-        } else if (d.secret && !source.isSecret(...split(name))) {
-            keyProblems.set(name, `${fullName(name)}: is stored in plain text in the stack's config; a credential must be encrypted. Set it with: pulumi config set --secret ${fullName(name)} <value>`);
-            result = fallback();
+        const parsed = text === undefined ? undefined : parseSet(name, text, cloud, source);
+        if (parsed !== undefined && "value" in parsed) {
+            result = parsed.value;
         } else {
-            const kind = typeof d.kind === "function" ? d.kind(cloud) : d.kind;
-            const parsed = kind.parse(text);
-            if ("value" in parsed) {
-                result = parsed.value;
-            } else {
-                keyProblems.set(name, `${fullName(name)}: ${parsed.problem}`);
-                result = fallback();
-            }
+            if (parsed !== undefined) keyProblems.set(name, `${fullName(name)}: ${parsed.problem}`);
+            result = fallback();
         }
         resolving.delete(name);
         memo.set(name, result);
@@ -256,83 +259,36 @@ export function readConfig(source: ConfigSource, options: ReadOptions = {}): Pla
 }
 
 /**
- * The validated values, grouped as the stacks and components take them. `secret` reads a secret
- * key through Pulumi's secret API (undefined when unset): its plain text never leaves `Values`.
+ * The validated values, placed where each key's `at` says (the same declaration ./types.ts derives
+ * the shape from). A per-cloud section exists only on its cloud; a group of keys
+ * (`aws.existingVpc`) only when every key in it is set. `secret` reads a secret key through
+ * Pulumi's secret API (undefined when unset): its plain text never leaves `Values`.
  */
 function assemble(cloud: Cloud, v: Values, warnings: string[], secret: (name: KeyName) => pulumi.Output<string> | undefined): PlatformConfig {
-    const common: CommonConfig = {
-        cluster: {
-            kubernetesVersion: v.kubernetesVersion,
-            extendedSupport: cloud === "gcp" ? v.releaseChannel === "EXTENDED" : v.extendedSupport,
-            nodeMode: v.nodeMode,
-            nodeSize: v.nodeSize,
-            minNodes: v.minNodes,
-            maxNodes: v.maxNodes,
-            apiAllowedCidrs: v.apiAllowedCidrs,
-            clusterAdmins: v.clusterAdmins,
-            clusterReaders: v.clusterReaders,
-            observability: cloud === "local" ? "none" : v.observability,
-            logRetentionDays: v.logRetentionDays,
-        },
-        ingress: { controller: v.ingressController, replicas: v.ingressReplicas },
-        storage: { tier: v.storageTier },
-        tls: { domain: v.domain, acmeEmail: v.acmeEmail, acmeServer: v.acmeServer },
-        workloads: {
-            appReplicas: v.appReplicas,
-            appMaxReplicas: v.appMaxReplicas,
-            postgresVersion: v.postgresVersion,
-            postgresStorageSize: v.postgresStorageSize,
-            redisStorageSize: v.redisStorageSize,
-            protectData: v.protectData,
-            postgresClients: v.postgresClients,
-            postgresBackupSchedule: v.postgresBackupSchedule,
-            postgresBackupKeep: v.postgresBackupKeep,
-            postgresBackupStorageSize: v.postgresBackupStorageSize,
-            appImage: v.appImage,
-            postgresPassword: secret("postgresPassword"),
-            redisPassword: secret("redisPassword"),
-        },
-        chartSources: v.chartSources,
-        preflight: v.preflight,
-        warnings,
+    const config: Record<string, unknown> = { cloud, warnings };
+    const groups = new Map<string, { holder: Record<string, unknown>; field: string; value: Record<string, unknown> }>();
+    const otherCloud = (section: string): boolean => (CLOUDS as readonly string[]).includes(section) && section !== cloud;
+    const child = (holder: Record<string, unknown>, field: string): Record<string, unknown> => {
+        const existing = holder[field];
+        if (existing !== undefined) return existing as Record<string, unknown>;
+        const made: Record<string, unknown> = {};
+        holder[field] = made;
+        return made;
     };
-    switch (cloud) {
-        case "aws": {
-            const { vpcId, publicSubnetIds, privateSubnetIds } = v;
-            return {
-                ...common,
-                cloud,
-                aws: {
-                    region: v["aws:region"],
-                    availabilityZones: v.availabilityZones,
-                    vpcCidr: v.vpcCidr,
-                    existingVpc: vpcId && publicSubnetIds && privateSubnetIds ? { vpcId, publicSubnetIds, privateSubnetIds } : undefined,
-                },
-            };
+    for (const section of SECTIONS) if (!otherCloud(section)) child(config, section);
+    for (const name of ALL_KEYS) {
+        const path = decl(name).at.split(".");
+        if (name === "cloud" || otherCloud(path[0])) continue;
+        let holder = config;
+        for (const [depth, field] of path.slice(0, -1).entries()) {
+            const parent = holder;
+            holder = child(parent, field);
+            if (depth === 1) groups.set(path.slice(0, 2).join("."), { holder: parent, field, value: holder });
         }
-        case "gcp":
-            return {
-                ...common,
-                cloud,
-                gcp: { project: v["gcp:project"], region: v["gcp:region"], releaseChannel: v.releaseChannel, deletionProtection: v.deletionProtection },
-            };
-        case "azure":
-            return {
-                ...common,
-                cloud,
-                azure: { location: v["azure-native:location"], upgradeChannel: v.upgradeChannel, nodeOsUpgradeChannel: v.nodeOsUpgradeChannel, zones: v.zones },
-            };
-        case "local":
-            return {
-                ...common,
-                cloud,
-                local: {
-                    kubeContext: v.kubeContext,
-                    kubeconfigPath: v.kubeconfigPath,
-                    storageProvisioner: v.localStorageProvisioner,
-                    sharedProvisioner: v.localSharedProvisioner,
-                    endpoint: v.localEndpoint,
-                },
-            };
+        holder[path[path.length - 1]] = decl(name).secret ? secret(name) : v[name];
     }
+    for (const { holder, field, value } of groups.values()) {
+        if (Object.values(value).some((x) => x === undefined)) holder[field] = undefined;
+    }
+    return config as PlatformConfig;
 }

@@ -1,14 +1,16 @@
 /**
- * Every config key the program reads, declared once: namespace, the clouds it applies to, its kind
- * (type and validation), its default and one line of documentation. `readConfig` (./index.ts) reads
- * and validates from this table, and README's configuration reference is generated from it
- * (`npm run docs:config`; tests/config/reference.test.ts fails when they differ).
+ * Every config key the program reads, declared once: namespace, the clouds it applies to, its place
+ * in `PlatformConfig`, its kind (type and validation), its default and one line of documentation.
+ * Everything else derives from this table: `readConfig` (./index.ts) reads, validates and places
+ * each value by it, ./types.ts derives `PlatformConfig`'s TypeScript shape from it, and README's
+ * configuration reference is generated from it (`npm run docs:config`; tests/config/reference.test.ts
+ * fails when they differ).
  *
  * Rules between keys (maxNodes >= minNodes, ...) are named functions in ./rules.ts.
  */
 import { type IngressController, defaultIngressController, defaultKubernetesVersion } from "../facts/versions";
 import { validateCronSchedule } from "./cron";
-import { type Kind, type Parsed, boolean, checked, integer, integerOf, list, oneOf, stringMap, text } from "./kinds";
+import { type MaintenanceWindow, maintenanceWindowKind } from "./maintenance";
 import {
     ACME_SERVERS,
     AKS_NODE_OS_UPGRADE_CHANNELS,
@@ -25,7 +27,8 @@ import {
     PLATFORM_CHART_NAMES,
     PREFLIGHT_MODES,
     STORAGE_TIERS,
-} from "./types";
+} from "./domains";
+import { type Kind, type Parsed, boolean, checked, integer, integerOf, list, oneOf, stringMap, text } from "./kinds";
 
 /**
  * What a computed default may read: other keys' values (validated or defaulted) and raw text. Keys
@@ -44,20 +47,30 @@ export interface DefaultContext {
 export type Default<T> =
     | { readonly value: T }
     | { readonly compute: (c: DefaultContext) => T }
-    /** Unset is fine: the value is undefined. */
+    /** Unset is fine: the value is undefined (an optional field of `PlatformConfig`). */
     | { readonly unset: true }
     /** Unset is an error; `how` completes "is required ..." */
     | { readonly required: string };
+
+/**
+ * The sections of `PlatformConfig`: one per concern, and one per cloud (present only on that
+ * cloud's config). A key's `at` is `section.field`, `section.group.field` (a group present only
+ * when every key in it is set: an existing network is given whole) or a top-level `field`.
+ */
+export const SECTIONS = ["cluster", "ingress", "storage", "tls", "workloads", ...CLOUDS] as const;
+export type Section = (typeof SECTIONS)[number];
 
 export interface KeyDecl<T> {
     /** `platform`, or the provider that owns the key. */
     readonly namespace: "platform" | "aws" | "gcp" | "azure-native";
     readonly clouds: readonly Cloud[];
+    /** Where the value sits in `PlatformConfig` (see `SECTIONS`). */
+    readonly at: string;
     /** One kind, or one per cloud (node sizes, principals, log retention differ by cloud). */
     readonly kind: Kind<T> | ((cloud: Cloud) => Kind<T>);
     readonly default: Default<NoInfer<T>>;
-    /** README "default" column. */
-    readonly defaultDoc: string;
+    /** README "default" column; for a `value` default it may be left out (the value, as code). */
+    readonly defaultDoc?: string;
     /** README "meaning" column: what it does, and any rule it takes part in. */
     readonly doc: string;
     /**
@@ -68,7 +81,24 @@ export interface KeyDecl<T> {
     readonly secret?: true;
 }
 
-const key = <T>(decl: KeyDecl<T>): KeyDecl<T> => decl;
+/**
+ * Declares a key, keeping the literal types `PlatformConfig` is derived from (its place, its kind of
+ * default, whether it is secret). A non-`value` default must say in prose what it is.
+ */
+function key<T, const D extends Default<T>, const A extends string, const S extends true | undefined = undefined>(
+    decl: KeyDecl<T> & { readonly default: D; readonly at: A; readonly secret?: S } & (D extends { value: unknown } ? unknown : { readonly defaultDoc: string }),
+): KeyDecl<T> & { readonly default: D; readonly at: A; readonly secret: S } {
+    return decl as KeyDecl<T> & { readonly default: D; readonly at: A; readonly secret: S };
+}
+
+/** README's "default" column of a key: its prose, or its plain value as code. */
+export function defaultDocOf(decl: KeyDecl<unknown>): string {
+    if (decl.defaultDoc !== undefined) return decl.defaultDoc;
+    if (!("value" in decl.default)) throw new Error(`config/keys.ts: a key at ${decl.at} needs a defaultDoc`);
+    const value = decl.default.value;
+    return `\`${typeof value === "string" ? value : JSON.stringify(value)}\``;
+}
+
 const ALL = CLOUDS;
 const MANAGED = MANAGED_CLOUDS;
 
@@ -222,6 +252,23 @@ const PASSWORD: Kind<string> = {
 const nodeSizeKind = (cloud: Cloud): Kind<string> =>
     cloud === "local" ? text(/.*/, "") : text(NODE_SIZE[cloud].pattern, NODE_SIZE[cloud].expected);
 
+/** The customer-managed key each cloud's Secrets encryption takes. */
+export const SECRETS_KMS_KEY: { [c in Exclude<Cloud, "local">]: { pattern: RegExp; what: string } } = {
+    // EKS encryptionConfig takes a symmetric key's ARN in the cluster's region (EKS user guide, enable-kms, checked 2026-12-07).
+    aws: { pattern: /^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:key\/[0-9a-f-]{36}$/, what: "a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+    // GKE databaseEncryption.keyName: projects/P/locations/L/keyRings/R/cryptoKeys/K (GKE encrypting-secrets, checked 2026-12-07).
+    gcp: { pattern: /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/, what: "a Cloud KMS key such as projects/my-project/locations/europe-west1/keyRings/platform/cryptoKeys/secrets" },
+    // AKS azureKeyVaultKms.keyId: a key identifier with its version (AKS use-kms-etcd-encryption, checked 2026-12-07).
+    azure: { pattern: /^https:\/\/[a-zA-Z0-9-]{3,24}\.vault\.azure\.net\/keys\/[a-zA-Z0-9-]{1,127}\/[0-9a-f]{32}$/, what: "a versioned Key Vault key id such as https://my-vault.vault.azure.net/keys/secrets/0123456789abcdef0123456789abcdef" },
+};
+
+const secretsKmsKeyKind = (cloud: Cloud): Kind<string> =>
+    cloud === "local" ? text(/.*/, "") : text(SECRETS_KMS_KEY[cloud].pattern, SECRETS_KMS_KEY[cloud].what, "key id");
+
+/** Defaults a baseline would choose: nights at the weekend, long enough for a surge upgrade of a small pool. */
+const GKE_DEFAULT_WINDOW: MaintenanceWindow = { days: ["SA", "SU"], start: "01:00", hours: 6 };
+const AKS_DEFAULT_WINDOW: MaintenanceWindow = { days: ["SU"], start: "01:00", hours: 8 };
+
 const principalsKind = (cloud: Cloud): Kind<string[]> =>
     cloud === "local"
         ? list("principals", /.*/)
@@ -247,6 +294,7 @@ const CRON_SCHEDULE: Kind<string> = {
 export const KEYS = {
     cloud: key({
         namespace: "platform",
+        at: "cloud",
         clouds: ALL,
         kind: oneOf(CLOUDS),
         default: { required: "" },
@@ -256,6 +304,7 @@ export const KEYS = {
     // Cluster
     ingressController: key({
         namespace: "platform",
+        at: "ingress.controller",
         clouds: ALL,
         kind: oneOf(INGRESS_CONTROLLERS),
         default: { compute: (c) => defaultIngressController(c.raw("kubernetesVersion")) },
@@ -264,6 +313,7 @@ export const KEYS = {
     }),
     kubernetesVersion: key({
         namespace: "platform",
+        at: "cluster.kubernetesVersion",
         clouds: MANAGED,
         kind: text(/^1\.[0-9]+$/, "MAJOR.MINOR such as 1.35", "`MAJOR.MINOR`"),
         default: {
@@ -275,22 +325,25 @@ export const KEYS = {
     }),
     extendedSupport: key({
         namespace: "platform",
+        at: "cluster.extendedSupport",
         clouds: ["aws", "azure"],
         kind: boolean,
-        default: { value: false },
+        // GKE has no such key: the EXTENDED release channel is the same choice there.
+        default: { compute: (c) => c.cloud === "gcp" && c.string("releaseChannel") === "EXTENDED" },
         defaultDoc: "`false`",
         doc: "accept a minor that exists only in paid support: EKS extended support ($0.60/h instead of $0.10/h), AKS long-term support (Premium tier); on gcp use releaseChannel EXTENDED",
     }),
     nodeMode: key({
         namespace: "platform",
+        at: "cluster.nodeMode",
         clouds: MANAGED,
         kind: oneOf(NODE_MODES),
         default: { value: "managed" },
-        defaultDoc: "`managed`",
         doc: "`managed`: the platform's autoscaled node pools; `auto`: the cloud provisions nodes (EKS Auto Mode, GKE Autopilot, AKS node auto-provisioning), and nodeSize/minNodes/maxNodes are refused; on aws a running cluster refuses the switch either way",
     }),
     nodeSize: key({
         namespace: "platform",
+        at: "cluster.nodeSize",
         clouds: MANAGED,
         kind: nodeSizeKind,
         default: { compute: (c) => (c.cloud === "local" ? "" : NODE_SIZE[c.cloud].example) },
@@ -299,14 +352,15 @@ export const KEYS = {
     }),
     minNodes: key({
         namespace: "platform",
+        at: "cluster.minNodes",
         clouds: MANAGED,
         kind: integer(1, 100),
         default: { value: 2 },
-        defaultDoc: "`2`",
         doc: "autoscaling minimum (total nodes); GKE starts each of its 3 zones with ceil(minNodes/3) nodes (at least 1, at most floor(maxNodes/3)), so 2 starts as 3 nodes and 4 as 6",
     }),
     maxNodes: key({
         namespace: "platform",
+        at: "cluster.maxNodes",
         clouds: MANAGED,
         kind: integer(1, 100),
         default: { compute: (c) => Math.max(5, c.number("minNodes"), c.cloud === "aws" ? awsZoneCount(c) : 0, c.cloud === "gcp" ? GKE_DEFAULT_ZONES : 0) },
@@ -315,14 +369,34 @@ export const KEYS = {
     }),
     apiAllowedCidrs: key({
         namespace: "platform",
+        at: "cluster.apiAllowedCidrs",
         clouds: MANAGED,
         kind: list("IPv4 CIDRs", ipv4CidrProblem),
         default: { unset: true },
         defaultDoc: "unset: open to the internet (every preview warns)",
         doc: "who may reach the Kubernetes API endpoint: EKS publicAccessCidrs, GKE master authorized networks, AKS authorized IP ranges; include where Pulumi runs (CI)",
     }),
+    secretsKmsKey: key({
+        namespace: "platform",
+        at: "cluster.secretsKmsKey",
+        clouds: MANAGED,
+        kind: secretsKmsKeyKind,
+        default: { unset: true },
+        defaultDoc: "unset: Secrets encrypted at rest with the cloud's own keys",
+        doc: "customer-managed key for envelope encryption of Kubernetes Secrets: a KMS key ARN (EKS), a Cloud KMS crypto key (GKE), a versioned Key Vault key id (AKS)",
+    }),
+    maintenanceWindow: key({
+        namespace: "platform",
+        at: "cluster.maintenanceWindow",
+        clouds: ["gcp", "azure"],
+        kind: maintenanceWindowKind,
+        default: { compute: (c) => (c.cloud === "azure" ? AKS_DEFAULT_WINDOW : GKE_DEFAULT_WINDOW) },
+        defaultDoc: "`SA,SU 01:00 6h` / `SU 01:00 8h`",
+        doc: "weekly UTC window in which the cloud may upgrade the control plane and nodes (GKE: days × hours ≥ 12; AKS: one day, ≥ 4h)",
+    }),
     clusterAdmins: key({
         namespace: "platform",
+        at: "cluster.clusterAdmins",
         clouds: MANAGED,
         kind: principalsKind,
         default: { value: [] },
@@ -331,6 +405,7 @@ export const KEYS = {
     }),
     clusterReaders: key({
         namespace: "platform",
+        at: "cluster.clusterReaders",
         clouds: MANAGED,
         kind: principalsKind,
         default: { value: [] },
@@ -339,36 +414,39 @@ export const KEYS = {
     }),
     observability: key({
         namespace: "platform",
+        at: "cluster.observability",
         clouds: MANAGED,
         kind: oneOf(OBSERVABILITY),
-        default: { value: "native" },
+        // A local cluster has no cloud logs to turn on.
+        default: { compute: (c) => (c.cloud === "local" ? "none" : "native") },
         defaultDoc: "`native`",
         doc: "the cloud's own logs and metrics (CloudWatch Container Insights, Cloud Logging + Managed Prometheus, Azure Monitor), or `none`",
     }),
     logRetentionDays: key({
         namespace: "platform",
+        at: "cluster.logRetentionDays",
         clouds: ["aws", "azure"],
         kind: retentionKind,
         default: { value: 30 },
-        defaultDoc: "`30`",
         doc: "days to keep logs: aws one of CloudWatch's periods (1 … 3653; never 0, which keeps forever); azure the Log Analytics range 30–730",
     }),
 
     // AWS
-    "aws:region": key({ namespace: "aws", clouds: ["aws"], kind: text(/.+/, "an AWS region"), default: { required: "for platform:cloud aws" }, defaultDoc: "**required on aws**", doc: "AWS region of the cluster" }),
-    availabilityZones: key({ namespace: "platform", clouds: ["aws"], kind: integer(2, 6), default: { value: 3 }, defaultDoc: "`3`", doc: "AZs of a new VPC" }),
+    "aws:region": key({ namespace: "aws", at: "aws.region", clouds: ["aws"], kind: text(/.+/, "an AWS region"), default: { required: "for platform:cloud aws" }, defaultDoc: "**required on aws**", doc: "AWS region of the cluster" }),
+    availabilityZones: key({ namespace: "platform", at: "aws.availabilityZones", clouds: ["aws"], kind: integer(2, 6), default: { value: 3 }, doc: "AZs of a new VPC" }),
     vpcCidr: key({
         namespace: "platform",
+        at: "aws.vpcCidr",
         clouds: ["aws"],
         kind: checked("IPv4 CIDR /16–/24", (v) => (vpcCidrValid(v) ? undefined : `"${v}" is not valid; expected an IPv4 CIDR from /16 to /24 such as 10.0.0.0/16`)),
         default: { value: "10.0.0.0/16" },
-        defaultDoc: "`10.0.0.0/16`",
         doc: "CIDR of a new VPC; must leave each zone's public subnet /28 or larger",
     }),
-    vpcId: key({ namespace: "platform", clouds: ["aws"], kind: text(/^vpc-[0-9a-f]{8,17}$/, "a VPC id such as vpc-0abc1234", "VPC id"), default: { unset: true }, defaultDoc: "unset (a VPC is created)", doc: "use an existing VPC; needs publicSubnetIds and privateSubnetIds too" }),
-    publicSubnetIds: key({ namespace: "platform", clouds: ["aws"], kind: list("subnet ids", SUBNET_ID), default: { unset: true }, defaultDoc: "unset", doc: "public subnets of the existing VPC (the load balancer's)" }),
+    vpcId: key({ namespace: "platform", at: "aws.existingVpc.vpcId", clouds: ["aws"], kind: text(/^vpc-[0-9a-f]{8,17}$/, "a VPC id such as vpc-0abc1234", "VPC id"), default: { unset: true }, defaultDoc: "unset (a VPC is created)", doc: "use an existing VPC; needs publicSubnetIds and privateSubnetIds too" }),
+    publicSubnetIds: key({ namespace: "platform", at: "aws.existingVpc.publicSubnetIds", clouds: ["aws"], kind: list("subnet ids", SUBNET_ID), default: { unset: true }, defaultDoc: "unset", doc: "public subnets of the existing VPC (the load balancer's)" }),
     privateSubnetIds: key({
         namespace: "platform",
+        at: "aws.existingVpc.privateSubnetIds",
         clouds: ["aws"],
         kind: list("subnet ids", SUBNET_ID),
         default: { unset: true },
@@ -377,28 +455,30 @@ export const KEYS = {
     }),
 
     // GKE
-    "gcp:project": key({ namespace: "gcp", clouds: ["gcp"], kind: text(/.+/, "a project id"), default: { required: "for platform:cloud gcp" }, defaultDoc: "**required on gcp**", doc: "Google Cloud project" }),
+    "gcp:project": key({ namespace: "gcp", at: "gcp.project", clouds: ["gcp"], kind: text(/.+/, "a project id"), default: { required: "for platform:cloud gcp" }, defaultDoc: "**required on gcp**", doc: "Google Cloud project" }),
     "gcp:region": key({
         namespace: "gcp",
+        at: "gcp.region",
         clouds: ["gcp"],
         kind: text(/.+/, "a region"),
         default: { required: "for platform:cloud gcp (the cluster is regional)" },
         defaultDoc: "**required on gcp**",
         doc: "region (the cluster is regional)",
     }),
-    releaseChannel: key({ namespace: "platform", clouds: ["gcp"], kind: oneOf(GKE_RELEASE_CHANNELS), default: { value: "REGULAR" }, defaultDoc: "`REGULAR`", doc: "GKE release channel (`EXTENDED` admits extended-support minors)" }),
+    releaseChannel: key({ namespace: "platform", at: "gcp.releaseChannel", clouds: ["gcp"], kind: oneOf(GKE_RELEASE_CHANNELS), default: { value: "REGULAR" }, doc: "GKE release channel (`EXTENDED` admits extended-support minors)" }),
     deletionProtection: key({
         namespace: "platform",
+        at: "gcp.deletionProtection",
         clouds: ["gcp"],
         kind: boolean,
         default: { value: true },
-        defaultDoc: "`true`",
         doc: "GKE deletion protection, also Pulumi `protect` on the cluster: `pulumi destroy` refuses before deleting anything while true",
     }),
 
     // AKS
     "azure-native:location": key({
         namespace: "azure-native",
+        at: "azure.location",
         clouds: ["azure"],
         kind: text(/.+/, "an Azure region"),
         default: { required: "for platform:cloud azure" },
@@ -408,49 +488,50 @@ export const KEYS = {
 
     upgradeChannel: key({
         namespace: "platform",
+        at: "azure.upgradeChannel",
         clouds: ["azure"],
         kind: oneOf(AKS_UPGRADE_CHANNELS),
         default: { value: "patch" },
-        defaultDoc: "`patch`",
         doc: "cluster auto-upgrade channel; `patch` keeps the configured minor (`stable`/`rapid` move the cluster to newer minors by themselves)",
     }),
     nodeOsUpgradeChannel: key({
         namespace: "platform",
+        at: "azure.nodeOsUpgradeChannel",
         clouds: ["azure"],
         kind: oneOf(AKS_NODE_OS_UPGRADE_CHANNELS),
         default: { value: "NodeImage" },
-        defaultDoc: "`NodeImage`",
         doc: "node OS upgrade channel (must be `NodeImage` with upgradeChannel `node-image`)",
     }),
     zones: key({
         namespace: "platform",
+        at: "azure.zones",
         clouds: ["azure"],
         kind: list("zone names (1, 2, 3)", (v) => (/^[1-9]$/.test(v) ? undefined : "is not an availability zone number such as 1"), { allowEmpty: true }),
         default: { value: ["1", "2", "3"] },
-        defaultDoc: '`["1","2","3"]`',
         doc: "availability zones of the node pools; `[]` for a region without zones. With zones disks are ZRS (StandardSSD_ZRS / Premium_ZRS), without them LRS",
     }),
 
     // Local
     kubeContext: key({
         namespace: "platform",
+        at: "local.kubeContext",
         clouds: ["local"],
         kind: text(/^[A-Za-z0-9@_.:/-]+$/, "a kubeconfig context name such as kind-kind, minikube or docker-desktop"),
         default: { value: "kind-kind" },
-        defaultDoc: "`kind-kind`",
         doc: "kubeconfig context to deploy to (never the ambient current context)",
     }),
-    kubeconfigPath: key({ namespace: "platform", clouds: ["local"], kind: text(/.+/, "a path", "path"), default: { unset: true }, defaultDoc: "the client's default lookup", doc: "kubeconfig file" }),
+    kubeconfigPath: key({ namespace: "platform", at: "local.kubeconfigPath", clouds: ["local"], kind: text(/.+/, "a path", "path"), default: { unset: true }, defaultDoc: "the client's default lookup", doc: "kubeconfig file" }),
     localStorageProvisioner: key({
         namespace: "platform",
+        at: "local.storageProvisioner",
         clouds: ["local"],
         kind: text(PROVISIONER, "a provisioner name such as rancher.io/local-path (kind), k8s.io/minikube-hostpath (minikube) or docker.io/hostpath (Docker Desktop)", "provisioner name"),
         default: { value: "rancher.io/local-path" },
-        defaultDoc: "`rancher.io/local-path`",
         doc: "provisioner behind the platform's block classes",
     }),
     localSharedProvisioner: key({
         namespace: "platform",
+        at: "local.sharedProvisioner",
         clouds: ["local"],
         kind: text(PROVISIONER, "a provisioner name such as nfs.csi.k8s.io", "provisioner name"),
         default: { unset: true },
@@ -459,16 +540,17 @@ export const KEYS = {
     }),
     localEndpoint: key({
         namespace: "platform",
+        at: "local.endpoint",
         clouds: ["local"],
         kind: text(/^(localhost|(\d{1,3}\.){3}\d{1,3}|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$/, "a host name or IPv4 address such as localhost or 192.168.49.2", "host"),
         default: { value: "localhost" },
-        defaultDoc: "`localhost`",
         doc: "the host the NodePorts are reached on, for the outputs (`minikube ip` on minikube)",
     }),
 
     // Entry point and TLS
     domain: key({
         namespace: "platform",
+        at: "tls.domain",
         clouds: ALL,
         kind: text(DNS_NAME, "a lower-case DNS name such as app.example.com", "DNS name"),
         default: { unset: true },
@@ -477,27 +559,29 @@ export const KEYS = {
     }),
     acmeEmail: key({
         namespace: "platform",
+        at: "tls.acmeEmail",
         clouds: ALL,
         kind: text(EMAIL, "an email address such as ops@example.com", "email"),
         default: { unset: true },
         defaultDoc: "unset: self-signed certificates",
         doc: "with domain, certificates come from Let's Encrypt (HTTP-01); needs domain",
     }),
-    acmeServer: key({ namespace: "platform", clouds: ALL, kind: oneOf(ACME_SERVERS), default: { value: "production" }, defaultDoc: "`production`", doc: "Let's Encrypt directory" }),
-    ingressReplicas: key({ namespace: "platform", clouds: ALL, kind: integer(2, 20), default: { value: 2 }, defaultDoc: "`2`", doc: "replicas of the ingress controller / gateway data plane (≥ 2, so a drain never drops traffic)" }),
+    acmeServer: key({ namespace: "platform", at: "tls.acmeServer", clouds: ALL, kind: oneOf(ACME_SERVERS), default: { value: "production" }, doc: "Let's Encrypt directory" }),
+    ingressReplicas: key({ namespace: "platform", at: "ingress.replicas", clouds: ALL, kind: integer(2, 20), default: { value: 2 }, doc: "replicas of the ingress controller / gateway data plane (≥ 2, so a drain never drops traffic)" }),
 
     // Storage and workloads
     storageTier: key({
         namespace: "platform",
+        at: "storage.tier",
         clouds: ALL,
         kind: oneOf(STORAGE_TIERS),
         default: { value: "ssd" },
-        defaultDoc: "`ssd`",
         doc: "`ssd`: gp3 / pd-ssd / StandardSSD (ZRS with zones); `premium`: io2 (≥ 4Gi volumes) / regional pd-ssd (≥ 10Gi) / Premium_ZRS",
     }),
-    appReplicas: key({ namespace: "platform", clouds: ALL, kind: integer(1, 100), default: { value: 2 }, defaultDoc: "`2`", doc: "visit-counter replicas (the HPA minimum)" }),
+    appReplicas: key({ namespace: "platform", at: "workloads.appReplicas", clouds: ALL, kind: integer(1, 100), default: { value: 2 }, doc: "visit-counter replicas (the HPA minimum)" }),
     appMaxReplicas: key({
         namespace: "platform",
+        at: "workloads.appMaxReplicas",
         clouds: ALL,
         kind: integer(1, 500),
         default: { compute: (c) => Math.max(10, c.number("appReplicas")) },
@@ -506,38 +590,39 @@ export const KEYS = {
     }),
     postgresVersion: key({
         namespace: "platform",
+        at: "workloads.postgresVersion",
         clouds: ALL,
         kind: text(POSTGRES_TAG, "a Debian-based postgres image tag from 14 up, such as 18.1 or 17.7-bookworm (Alpine tags run as another uid)", "postgres tag"),
         default: { value: "18.1" },
-        defaultDoc: "`18.1`",
         doc: "postgres image tag (Debian-based, 14+); its major decides the volume layout",
     }),
     postgresStorageSize: key({
         namespace: "platform",
+        at: "workloads.postgresStorageSize",
         clouds: ALL,
         kind: text(KUBERNETES_QUANTITY, "a size in Mi, Gi or Ti such as 20Gi", "size (Mi, Gi, Ti)"),
         default: { value: "20Gi" },
-        defaultDoc: "`20Gi`",
         doc: "Postgres volume (on `platform-retain`)",
     }),
     redisStorageSize: key({
         namespace: "platform",
+        at: "workloads.redisStorageSize",
         clouds: ALL,
         kind: text(KUBERNETES_QUANTITY, "a size in Mi, Gi or Ti such as 5Gi", "size (Mi, Gi, Ti)"),
         default: { value: "5Gi" },
-        defaultDoc: "`5Gi`",
         doc: "Redis volume (on `platform-standard`)",
     }),
     protectData: key({
         namespace: "platform",
+        at: "workloads.protectData",
         clouds: ALL,
         kind: boolean,
         default: { value: true },
-        defaultDoc: "`true`",
         doc: "Pulumi refuses to delete or replace the stateful workloads, their claims and secrets; set false (and `pulumi up`) before a destroy meant to drop data",
     }),
     postgresClients: key({
         namespace: "platform",
+        at: "workloads.postgresClients",
         clouds: ALL,
         kind: list("app names (the app.kubernetes.io/name label of the client pods)", LABEL_VALUE),
         default: { value: [] },
@@ -546,15 +631,16 @@ export const KEYS = {
     }),
     postgresBackupSchedule: key({
         namespace: "platform",
+        at: "workloads.postgresBackupSchedule",
         clouds: ALL,
         kind: CRON_SCHEDULE,
         default: { value: "0 3 * * *" },
-        defaultDoc: "`0 3 * * *`",
         doc: "when the Postgres logical backup runs (see [Postgres backups](#postgres-backups)); `none`: no backup CronJob, no backups volume",
     }),
-    postgresBackupKeep: key({ namespace: "platform", clouds: ALL, kind: integer(1, 365), default: { value: 7 }, defaultDoc: "`7`", doc: "backup sets kept on the backups volume (the newest)" }),
+    postgresBackupKeep: key({ namespace: "platform", at: "workloads.postgresBackupKeep", clouds: ALL, kind: integer(1, 365), default: { value: 7 }, doc: "backup sets kept on the backups volume (the newest)" }),
     postgresBackupStorageSize: key({
         namespace: "platform",
+        at: "workloads.postgresBackupStorageSize",
         clouds: ALL,
         kind: text(KUBERNETES_QUANTITY, "a size in Mi, Gi or Ti such as 20Gi", "size (Mi, Gi, Ti)"),
         default: { unset: true },
@@ -563,6 +649,7 @@ export const KEYS = {
     }),
     postgresPassword: key({
         namespace: "platform",
+        at: "workloads.postgresPassword",
         clouds: ALL,
         kind: PASSWORD,
         secret: true,
@@ -572,6 +659,7 @@ export const KEYS = {
     }),
     redisPassword: key({
         namespace: "platform",
+        at: "workloads.redisPassword",
         clouds: ALL,
         kind: PASSWORD,
         secret: true,
@@ -581,6 +669,7 @@ export const KEYS = {
     }),
     appImage: key({
         namespace: "platform",
+        at: "workloads.appImage",
         clouds: ALL,
         kind: checked("image reference pinned by digest (`registry/repo@sha256:…`)", appImageProblem),
         default: { unset: true },
@@ -591,6 +680,7 @@ export const KEYS = {
     // Delivery
     chartSources: key({
         namespace: "platform",
+        at: "chartSources",
         clouds: ALL,
         kind: chartSourcesKind,
         default: { value: {} },
@@ -599,17 +689,21 @@ export const KEYS = {
     }),
     preflight: key({
         namespace: "platform",
+        at: "preflight",
         clouds: ALL,
         kind: oneOf(PREFLIGHT_MODES),
         default: { value: "on" },
-        defaultDoc: "`on`",
         doc: "read-only account checks before anything is registered: `on` fails the preview on a problem, `warn` prints it as a warning, `off` skips the checks",
     }),
 } as const;
 
 export type KeyName = keyof typeof KEYS;
-type ValueOf<D> = D extends KeyDecl<infer T> ? (D["default"] extends { unset: true } ? T | undefined : T) : never;
-/** Every key's value after validation and defaults. */
+/** The type a key's kind yields. */
+export type KindValue<D> = D extends KeyDecl<infer T> ? T : never;
+/** Whether a key may be left unset (its value is then undefined). */
+export type MayBeUnset<D> = D extends { default: { unset: true } } ? true : false;
+type ValueOf<D> = MayBeUnset<D> extends true ? KindValue<D> | undefined : KindValue<D>;
+/** Every key's value after validation and defaults, secrets as plain text (for rules; never placed as is). */
 export type Values = { -readonly [K in KeyName]: ValueOf<(typeof KEYS)[K]> };
 
 /** GKE spreads a regional cluster's nodes over 3 zones unless told otherwise. */

@@ -159,7 +159,7 @@ export const RULES: readonly Rule[] = [
                 version: v.kubernetesVersion,
                 controller: v.ingressController,
                 controllerExplicit: c.isSet("ingressController"),
-                extendedSupport: c.cloud === "gcp" ? v.releaseChannel === "EXTENDED" : v.extendedSupport,
+                extendedSupport: v.extendedSupport,
                 today: c.today,
             });
             return {
@@ -191,11 +191,12 @@ export const RULES: readonly Rule[] = [
             if (v.storageTier !== "premium") return ok;
             // The CSI drivers do not round a claim up to the disk's minimum: a smaller claim stays Pending.
             const [min, disk] = c.cloud === "gcp" ? [10, "a regional pd-ssd disk"] : [4, "an io2 volume"];
-            // The backups volume is checked once set: its default is the Postgres size, checked already.
-            const backups = c.isSet("postgresBackupStorageSize") && v.postgresBackupSchedule !== "none" ? (["postgresBackupStorageSize"] as const) : [];
-            const problems = (["postgresStorageSize", "redisStorageSize", ...backups] as const)
-                .filter((k) => quantityGiB(v[k]) < min)
-                .map((k) => `${fullName(k)}: "${v[k]}" is below the ${min}Gi minimum of ${disk} (platform:storageTier premium on ${c.cloud}); expected ${min}Gi or more`);
+            // The backups volume is checked once set: unset, it is made at the Postgres size, checked already.
+            const backups = v.postgresBackupStorageSize !== undefined && v.postgresBackupSchedule !== "none" ? (["postgresBackupStorageSize"] as const) : [];
+            const sizes = (["postgresStorageSize", "redisStorageSize", ...backups] as const).map((k) => [k, v[k] ?? ""] as const);
+            const problems = sizes
+                .filter(([, size]) => quantityGiB(size) < min)
+                .map(([k, size]) => `${fullName(k)}: "${size}" is below the ${min}Gi minimum of ${disk} (platform:storageTier premium on ${c.cloud}); expected ${min}Gi or more`);
             return { problems };
         },
     },

@@ -1,7 +1,7 @@
 /**
  * Which Kubernetes minors each managed cloud still creates, until when, at which price, and which
- * of them the ingress controller can run on. Pure data and pure functions: `config.ts` imports this
- * module, so it imports no cloud SDK.
+ * of them the ingress controller can run on: the logic over each cloud's calendar (the data is in
+ * facts/<cloud>/versions.ts). Pure functions: config imports this module, so it imports no cloud SDK.
  *
  * Two clocks, deliberately apart (wave-2 decisions, "Versions"):
  * - the default minor is read at the calendar's `checkedOn` date, so it is fixed in the code of a
@@ -10,143 +10,18 @@
  *   date in tests), so a stack that was fine last month is told when its minor runs out.
  */
 
+import { AKS_CALENDAR } from "./azure/versions";
+import type { MinorSupport, SupportCalendar } from "./calendar";
+import { EKS_CALENDAR } from "./aws/versions";
 import { ENVOY_GATEWAY } from "./gateway-versions";
+import { GKE_CALENDAR } from "./gcp/versions";
 
-export type ManagedCloud = "aws" | "gcp" | "azure";
+export type { MinorSupport, SupportCalendar } from "./calendar";
 export type IngressController = "nginx" | "gateway" | "both";
 
-export interface MinorSupport {
-    /** `MAJOR.MINOR`, e.g. "1.35". */
-    minor: string;
-    /** Last day of standard support (ISO date, UTC). From the next day on the minor is extended-only or gone. */
-    endOfStandard: string;
-    /**
-     * Last day of the paid/long support that follows (EKS extended support, AKS long-term support,
-     * GKE Extended channel). Absent: the minor is gone after `endOfStandard`.
-     */
-    endOfExtended?: string;
-}
-
-export interface SupportCalendar {
-    cloud: ManagedCloud;
-    /** The date the entries were checked against the sources; the default minor is computed at this date. */
-    checkedOn: string;
-    sources: string[];
-    /** What the cloud calls its support beyond standard, as the messages name it. */
-    extendedSupportName: string;
-    /**
-     * Every minor the cloud still creates on `checkedOn`, including extended-only ones, plus the
-     * minors that left in the last months (kept so a refusal can say when they ended, and so a test
-     * clock set before that day sees them as the cloud did). Oldest first.
-     */
-    minors: readonly MinorSupport[];
-}
-
-/** How each cloud is named in messages, what its extended support costs and what it needs. */
-interface CloudWording {
-    service: string;
-    /** Cost of extended support compared with standard, for the warning. */
-    extendedCost: string;
-    /** What the cloud does to a cluster when standard support ends and extended support is not chosen. */
-    atEndOfStandard: string;
-    /** The config that opts into extended support on this cloud. */
-    optIn: string;
-}
-
-const WORDING: { [c in ManagedCloud]: CloudWording } = {
-    aws: {
-        service: "EKS",
-        // aws.amazon.com/eks/pricing (checked 2026-12-01): $0.10 per cluster-hour in standard
-        // support, $0.60 in extended support.
-        extendedCost: "$0.60 per cluster-hour instead of $0.10",
-        atEndOfStandard: "EKS upgrades the control plane to the next minor on that date (upgradePolicy.supportType STANDARD)",
-        optIn: "platform:extendedSupport true",
-    },
-    gcp: {
-        service: "GKE",
-        // unverified: GKE pricing, extended support period: an extra charge per cluster-hour on top
-        // of the cluster management fee for clusters in the Extended channel past standard support.
-        extendedCost: "an extended-support charge per cluster-hour on top of the cluster management fee",
-        atEndOfStandard: "GKE upgrades clusters outside the Extended channel to the next minor after that date",
-        // GKE has no separate switch: a minor past standard support needs the Extended release channel.
-        optIn: "platform:releaseChannel EXTENDED",
-    },
-    azure: {
-        service: "AKS",
-        // learn.microsoft.com/azure/aks/long-term-support: LTS needs the Premium tier; Azure/AKS
-        // CHANGELOG 2026-04-28: Premium billing starts only when the minor leaves community support.
-        // unverified: the tier prices ($0.60 vs $0.10 per cluster-hour, azure.microsoft.com pricing).
-        extendedCost: "the Premium tier ($0.60 per cluster-hour instead of the Standard tier's $0.10)",
-        atEndOfStandard: "AKS upgrades clusters that fall out of support by itself, whatever the upgrade channel",
-        optIn: "platform:extendedSupport true",
-    },
-};
-
-export const CALENDARS: { [c in ManagedCloud]: SupportCalendar } = {
-    aws: {
-        cloud: "aws",
-        checkedOn: "2026-12-01",
-        sources: [
-            "docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html (Amazon EKS Kubernetes release calendar)",
-            "endoflife.date/amazon-eks (scrapes that calendar; release table for 1.36, 2026-08)",
-            "aws/containers-roadmap#2864 (Kubernetes 1.37 on EKS: still open)",
-        ],
-        extendedSupportName: "extended support",
-        minors: [
-            { minor: "1.31", endOfStandard: "2025-11-26", endOfExtended: "2026-11-26" },
-            { minor: "1.32", endOfStandard: "2026-03-23", endOfExtended: "2027-03-23" },
-            { minor: "1.33", endOfStandard: "2026-07-29", endOfExtended: "2027-07-29" },
-            { minor: "1.34", endOfStandard: "2026-12-02", endOfExtended: "2027-12-02" },
-            { minor: "1.35", endOfStandard: "2027-03-27", endOfExtended: "2028-03-27" },
-            // EKS release 2026-06-02; 14 months standard, 12 extended (endoflife.date from the EKS table).
-            { minor: "1.36", endOfStandard: "2027-08-02", endOfExtended: "2028-08-02" },
-            // 1.37 (upstream 2026-08-26): no EKS release confirmed by 2026-12-01 (containers-roadmap#2864
-            // open); left out, and no controller release supports it yet either.
-        ],
-    },
-    gcp: {
-        cloud: "gcp",
-        checkedOn: "2026-12-01",
-        sources: [
-            "cloud.google.com/kubernetes-engine/docs/release-schedule (estimated schedule for release channels)",
-            "cloud.google.com/kubernetes-engine/versioning (about 14 months standard, up to 24 months with the Extended channel)",
-            "endoflife.date/google-kubernetes-engine (Regular availability and end of standard support, 2026-08)",
-        ],
-        extendedSupportName: "the Extended release channel",
-        minors: [
-            // End of extended = 24 months after Regular availability (GKE versioning page).
-            // unverified: the release-schedule table's own end-of-extended-support dates.
-            { minor: "1.31", endOfStandard: "2026-01-16", endOfExtended: "2026-10-25" },
-            { minor: "1.32", endOfStandard: "2026-04-11", endOfExtended: "2027-02-11" },
-            { minor: "1.33", endOfStandard: "2026-08-03", endOfExtended: "2027-06-03" },
-            // unverified: endoflife.date gives 2026-10-01 (14 months after Regular would be 2026-11-30);
-            // either way 1.34 is past standard support on 2026-12-01.
-            { minor: "1.34", endOfStandard: "2026-10-01", endOfExtended: "2027-09-30" },
-            { minor: "1.35", endOfStandard: "2027-04-11", endOfExtended: "2028-02-11" },
-            { minor: "1.36", endOfStandard: "2027-08-09", endOfExtended: "2028-06-09" },
-            // unverified: 1.37 in the Regular channel by 2026-12-01; left out (no controller supports it).
-        ],
-    },
-    azure: {
-        cloud: "azure",
-        checkedOn: "2026-12-01",
-        sources: [
-            "learn.microsoft.com/azure/aks/supported-kubernetes-versions (AKS release calendar and LTS versions; MicrosoftDocs/azure-aks-docs 2026-08-21)",
-            "github.com/Azure/AKS CHANGELOG.md (2026-04-28: 1.32 LTS-only; 2026-07-17: 1.33 LTS-only; 1.37 expected October 2026)",
-        ],
-        extendedSupportName: "long-term support (supportPlan AKSLongTermSupport, Premium tier)",
-        minors: [
-            // "Mar 2026" in the AKS table means the last day of that month (its note).
-            { minor: "1.31", endOfStandard: "2025-11-01", endOfExtended: "2026-11-30" },
-            { minor: "1.32", endOfStandard: "2026-03-31", endOfExtended: "2027-03-31" },
-            { minor: "1.33", endOfStandard: "2026-07-31", endOfExtended: "2027-07-31" },
-            { minor: "1.34", endOfStandard: "2026-11-30", endOfExtended: "2027-11-30" },
-            { minor: "1.35", endOfStandard: "2027-03-31", endOfExtended: "2028-03-31" },
-            { minor: "1.36", endOfStandard: "2027-06-30", endOfExtended: "2028-06-30" },
-            // unverified: 1.37 GA (planned October 2026); left out (no controller supports it).
-        ],
-    },
-};
+/** Each managed cloud's calendar (facts/<cloud>/versions.ts): a new cloud adds its module here. */
+export const CALENDARS = { aws: EKS_CALENDAR, gcp: GKE_CALENDAR, azure: AKS_CALENDAR } as const satisfies Record<string, SupportCalendar>;
+export type ManagedCloud = keyof typeof CALENDARS;
 
 /**
  * Kubernetes minors (the number after "1.") each ingress controller supports.
@@ -220,7 +95,7 @@ export function defaultKubernetesVersion(cloud: ManagedCloud, controller: Ingres
     const newest = candidates[candidates.length - 1];
     if (newest === undefined) {
         // A calendar edit that leaves no default is a bug in this file, caught by the tests.
-        throw new Error(`no ${WORDING[cloud].service} minor in standard support on ${calendar.checkedOn} runs ingress controller ${controller}`);
+        throw new Error(`no ${calendar.service} minor in standard support on ${calendar.checkedOn} runs ingress controller ${controller}`);
     }
     return newest.minor;
 }
@@ -255,7 +130,7 @@ function list(minors: readonly MinorSupport[]): string {
 
 /** "expected one of A, B (C, D only with platform:extendedSupport true)". */
 function allowedToday(calendar: SupportCalendar, today: Date, fits: (minor: number) => boolean): string {
-    const optIn = WORDING[calendar.cloud].optIn;
+    const optIn = calendar.optIn;
     const usable = calendar.minors.filter((e) => fits(minorOf(e)));
     const standard = usable.filter((e) => supportPhase(e, today) === "standard");
     const extended = usable.filter((e) => supportPhase(e, today) === "extended");
@@ -291,8 +166,7 @@ function controllerProblem(controller: IngressController, version: string, minor
  * need extended support, can the chosen controller run on it.
  */
 export function checkKubernetesVersion(a: VersionCheck): VersionVerdict {
-    const calendar = CALENDARS[a.cloud];
-    const words = WORDING[a.cloud];
+    const calendar: SupportCalendar = CALENDARS[a.cloud];
     const minor = parseMinor(a.version);
     // Without an explicit controller the config picks one from the version, so any minor some
     // controller runs is allowed; with one, only the minors that controller runs.
@@ -304,29 +178,29 @@ export function checkKubernetesVersion(a: VersionCheck): VersionVerdict {
         return { error: `"${a.version}" is not valid; expected MAJOR.MINOR such as ${defaultKubernetesVersion(a.cloud, a.controller)}`, warnings: [] };
     }
     const entry = calendar.minors.find((e) => minorOf(e) === minor);
-    const existing = `If the cluster already exists, ${words.service} has moved it to a newer minor: set platform:kubernetesVersion to the version it now runs`;
+    const existing = `If the cluster already exists, ${calendar.service} has moved it to a newer minor: set platform:kubernetesVersion to the version it now runs`;
     if (entry === undefined) {
         const newest = calendar.minors[calendar.minors.length - 1];
         if (newest !== undefined && minor > minorOf(newest)) {
             return {
-                error: `"${a.version}" is not offered by ${words.service} in this release's calendar (checked ${calendar.checkedOn}, newest ${newest.minor}); ${allowed()}`,
+                error: `"${a.version}" is not offered by ${calendar.service} in this release's calendar (checked ${calendar.checkedOn}, newest ${newest.minor}); ${allowed()}`,
                 warnings: [],
             };
         }
-        return { error: `"${a.version}" is no longer created by ${words.service}; ${allowed()}. ${existing}`, warnings: [] };
+        return { error: `"${a.version}" is no longer created by ${calendar.service}; ${allowed()}. ${existing}`, warnings: [] };
     }
 
     const phase = supportPhase(entry, a.today);
     if (phase === "gone") {
         const ended = entry.endOfExtended !== undefined ? `${calendar.extendedSupportName} ended ${entry.endOfExtended}` : `standard support ended ${entry.endOfStandard}`;
-        return { error: `"${a.version}" is no longer created by ${words.service} (${ended}); ${allowed()}. ${existing}`, warnings: [] };
+        return { error: `"${a.version}" is no longer created by ${calendar.service} (${ended}); ${allowed()}. ${existing}`, warnings: [] };
     }
     if (phase === "extended" && !a.extendedSupport) {
         return {
             error:
-                `"${a.version}" is only in ${calendar.extendedSupportName} on ${words.service} (standard support ended ${entry.endOfStandard}; ` +
-                `${calendar.extendedSupportName} runs to ${entry.endOfExtended} at ${words.extendedCost}); set ${words.optIn} to use it, or ${allowed()}. ` +
-                `If the cluster already exists and was not in ${calendar.extendedSupportName}, ${words.service} has moved it: set platform:kubernetesVersion to the version it now runs`,
+                `"${a.version}" is only in ${calendar.extendedSupportName} on ${calendar.service} (standard support ended ${entry.endOfStandard}; ` +
+                `${calendar.extendedSupportName} runs to ${entry.endOfExtended} at ${calendar.extendedCost}); set ${calendar.optIn} to use it, or ${allowed()}. ` +
+                `If the cluster already exists and was not in ${calendar.extendedSupportName}, ${calendar.service} has moved it: set platform:kubernetesVersion to the version it now runs`,
             warnings: [],
         };
     }
@@ -343,22 +217,22 @@ export function checkKubernetesVersion(a: VersionCheck): VersionVerdict {
 
     if (phase === "extended") {
         warnings.push(
-            `Kubernetes ${entry.minor} on ${words.service} is in ${calendar.extendedSupportName} (standard support ended ${entry.endOfStandard}), billed at ${words.extendedCost}, until ${entry.endOfExtended}; ${nextNote}`,
+            `Kubernetes ${entry.minor} on ${calendar.service} is in ${calendar.extendedSupportName} (standard support ended ${entry.endOfStandard}), billed at ${calendar.extendedCost}, until ${entry.endOfExtended}; ${nextNote}`,
         );
         return { warnings };
     }
 
     const daysLeft = Math.round((dayStart(entry.endOfStandard) - utcDay(a.today)) / DAY_MS);
     if (daysLeft <= WARNING_DAYS) {
-        const base = `Kubernetes ${entry.minor} leaves standard support on ${words.service} on ${entry.endOfStandard} (in ${daysLeft} ${daysLeft === 1 ? "day" : "days"}); ${nextNote}`;
+        const base = `Kubernetes ${entry.minor} leaves standard support on ${calendar.service} on ${entry.endOfStandard} (in ${daysLeft} ${daysLeft === 1 ? "day" : "days"}); ${nextNote}`;
         if (a.extendedSupport) {
-            warnings.push(`${base}. With ${words.optIn} the cluster stays on ${entry.minor} in ${calendar.extendedSupportName} after that date, billed at ${words.extendedCost}`);
-        } else if (a.cloud === "aws" && runs(a.controller).includes("nginx") && !controllerSupports("nginx", minor + 1)) {
+            warnings.push(`${base}. With ${calendar.optIn} the cluster stays on ${entry.minor} in ${calendar.extendedSupportName} after that date, billed at ${calendar.extendedCost}`);
+        } else if (calendar.upgradesOnEndOfStandard && runs(a.controller).includes("nginx") && !controllerSupports("nginx", minor + 1)) {
             warnings.push(
-                `${base}. ${words.atEndOfStandard}, past 1.${CONTROLLER_SUPPORT.nginx.max}, where ingress-nginx stops working: switch platform:ingressController to gateway, or set ${words.optIn} (${words.extendedCost})`,
+                `${base}. ${calendar.atEndOfStandard}, past 1.${CONTROLLER_SUPPORT.nginx.max}, where ingress-nginx stops working: switch platform:ingressController to gateway, or set ${calendar.optIn} (${calendar.extendedCost})`,
             );
         } else {
-            warnings.push(`${base}. ${words.atEndOfStandard}`);
+            warnings.push(`${base}. ${calendar.atEndOfStandard}`);
         }
     }
     return { warnings };

@@ -7,15 +7,19 @@
  * typo in it) produced. During a preview, reading a still-unknown input throws inside the policy
  * SDK's proxy, which reports the policy as not evaluable for that resource instead of failing it.
  */
-import { STATEFUL_DATA_LABEL } from "../components/platform/workload-security";
 import type { ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { ENVOY_GATEWAY_NAMESPACE, ENVOY_PROXY_NAME } from "../components/entry-points/envoy-gateway";
+import { CONTROLLER_SERVICE_NAME, INGRESS_NGINX_CHART, INGRESS_NGINX_NAMESPACE } from "../components/entry-points/ingress-nginx";
+import { GENERAL_STORAGE_CLASS, RETAIN_STORAGE_CLASS } from "../components/platform/storage";
+import { STATEFUL_DATA_LABEL } from "../components/platform/workload-security";
+import { ENVOY_GATEWAY_CONTROLLER_NAME } from "../facts/gateway-versions";
 
 /** A policy whose single `validateResource` function tests can call directly. */
 export type PlatformPolicy = ResourceValidationPolicy & { validateResource: ResourceValidation };
 
-/** The StorageClasses the platform creates (components/platform/storage.ts); nothing else may back a claim. */
-export const PLATFORM_STORAGE_CLASSES = ["platform-standard", "platform-retain"] as const;
-export const RETAIN_STORAGE_CLASS = "platform-retain";
+/** The platform's block StorageClasses (their owner is components/platform/storage.ts); nothing else may back a claim. */
+export const PLATFORM_STORAGE_CLASSES = [GENERAL_STORAGE_CLASS, RETAIN_STORAGE_CLASS] as const;
+export { RETAIN_STORAGE_CLASS };
 
 /**
  * Workloads whose volumes hold data we keep (Postgres) carry `STATEFUL_DATA_LABEL` on the
@@ -24,17 +28,20 @@ export const RETAIN_STORAGE_CLASS = "platform-retain";
 export { STATEFUL_DATA_LABEL };
 
 /** The one Service that may be a LoadBalancer: the platform's single entry point. */
-export const INGRESS_CONTROLLER = { namespace: "ingress-nginx", name: "ingress-nginx-controller" } as const;
-export const INGRESS_NGINX_CHART = "ingress-nginx";
+export const INGRESS_CONTROLLER = { namespace: INGRESS_NGINX_NAMESPACE, name: CONTROLLER_SERVICE_NAME } as const;
+export { INGRESS_NGINX_CHART };
 /**
  * The Gateway API entry point's data plane: Envoy Gateway creates its Service at runtime (no
  * Pulumi resource), shaped by the EnvoyProxy the platform's GatewayClass points at. So that
  * EnvoyProxy is the one allowed to ask for a LoadBalancer, and every other one must not (its
  * `envoyService.type` defaults to LoadBalancer).
  */
-export const GATEWAY_PROXY = { namespace: "envoy-gateway-system", name: "platform-proxy" } as const;
-export const ENVOY_GATEWAY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller";
-/** Chart 4.15.1 (controller 1.15.1) fixes the 2026 injection CVEs; see docs/facts.md. */
+export const GATEWAY_PROXY = { namespace: ENVOY_GATEWAY_NAMESPACE, name: ENVOY_PROXY_NAME } as const;
+export const ENVOY_GATEWAY_CONTROLLER = ENVOY_GATEWAY_CONTROLLER_NAME;
+/**
+ * Chart 4.15.1 (controller 1.15.1) fixes the 2026 injection CVEs; see docs/facts.md. The policy's own
+ * floor, not the platform's pin (components/entry-points/ingress-nginx.ts): a pin may move past it.
+ */
 export const MIN_INGRESS_NGINX_CHART = "4.15.1";
 
 export const TYPES = {

@@ -14,7 +14,7 @@ import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/workloads/pos
 import type { AppImageSource } from "../components/workloads/image-source";
 import { Redis } from "../components/workloads/redis";
 import { PlatformStorage } from "../components/platform/storage";
-import { VisitCounter } from "../components/workloads/visit-counter";
+import { VISIT_COUNTER_CLIENT_LABELS, VisitCounter } from "../components/workloads/visit-counter";
 import type { IngressControllerChoice, PlatformConfig } from "../config";
 
 const APP_NAMESPACE = "apps";
@@ -76,9 +76,8 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
 
     const certManager = new CertManager(
         "cert-manager",
-        { tls: config.tls, solvers: entryPoints.map((e) => e.acmeHttp01Solver), gatewayApi: gateway !== undefined, startAfter: gateway ? [gateway.crds] : [], keepCrds: target.keepCrdsOnDestroy ?? true, chartSource: config.chartSources["cert-manager"] },
-        // After the entry points: the solvers need their class/Gateway, and cert-manager must start
-        // after the Gateway API CRDs exist to watch Gateways.
+        { tls: config.tls, entryPoints: entryPoints.map((e) => e.certManager), keepCrds: target.keepCrdsOnDestroy ?? true, chartSource: config.chartSources["cert-manager"] },
+        // After the entry points: the solvers need their class/Gateway.
         { ...k8sOpts, dependsOn: [...target.dependsOn, ...entryPointResources] },
     );
 
@@ -91,6 +90,8 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
             namespace: namespace.name,
             storageClassName: storage.generalClassName,
             storageSize: config.workloads.redisStorageSize,
+            // Access is granted here, where both ends are known: the server imports no client's labels.
+            clients: [VISIT_COUNTER_CLIENT_LABELS],
             protectData: config.workloads.protectData,
             disruption: target.nodes.disruption,
         },

@@ -10,9 +10,6 @@ import type * as pulumi from "@pulumi/pulumi";
 /** Labels cert-manager puts on its HTTP-01 solver pods, and the port they answer on. */
 export const ACME_HTTP01_SOLVER = { podLabels: { "acme.cert-manager.io/http01-solver": "true" }, port: 8089 } as const;
 
-/** Which implementation an entry point is (the `ingressController` output names what runs). */
-export type EntryPointKind = "nginx" | "gateway";
-
 /** What a workload hands its entry point to be routed: one Service, on `/`, optionally under a host. */
 export interface AppRoute {
     /** Base name of the routing objects (the workload's own name, kept stable across releases). */
@@ -31,16 +28,28 @@ export interface AppRoute {
     acmeHttp01: boolean;
 }
 
+/** What cert-manager needs to issue certificates for the routes of an entry point. */
+export interface CertManagerNeeds {
+    /** The ACME HTTP-01 solver that answers challenges through this entry point. */
+    readonly acmeHttp01Solver: Record<string, unknown>;
+    /** cert-manager watches Gateway API objects: gateway-shim (listener certificates) and the HTTPRoute solver. */
+    readonly gatewayApi: boolean;
+    /**
+     * What cert-manager's release starts after: it watches Gateways only if their CRDs exist when
+     * it starts (cert-manager.io/docs/usage/gateway, checked 2026-12-01).
+     */
+    readonly startAfter: readonly pulumi.Resource[];
+}
+
 export interface EntryPoint {
-    readonly kind: EntryPointKind;
     /** LB hostname or IP; `<platform:localEndpoint>:<http node port>` on NodePort clusters (default `localhost`). */
     readonly endpoint: pulumi.Output<string>;
     /** The entry point's IP addresses (static where the target owns them, else from the LB status). */
     readonly address: pulumi.Output<string[]>;
     /** NetworkPolicy peer matching the pods that forward client traffic (the data plane) and nothing else. */
     readonly dataPlanePeer: k8s.types.input.networking.v1.NetworkPolicyPeer;
-    /** The cert-manager ACME HTTP-01 solver that answers challenges through this entry point. */
-    readonly acmeHttp01Solver: Record<string, unknown>;
+    /** What cert-manager needs for this entry point (stacks/platform.ts hands it over as is). */
+    readonly certManager: CertManagerNeeds;
     /**
      * Creates the objects that route `route` through this entry point (an Ingress, or HTTPRoutes),
      * children of `parent` so their names stay the workload's; returns them for dependencies.

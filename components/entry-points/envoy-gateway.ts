@@ -24,7 +24,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSources } from "../../config";
 import type { LoadBalancerFacts } from "../cluster/contract";
-import { type AppRoute, type EntryPoint } from "./contract";
+import { type AppRoute, type CertManagerNeeds, type EntryPoint } from "./contract";
 import { ENVOY_GATEWAY, ENVOY_GATEWAY_CONTROLLER_NAME, GATEWAY_API } from "../../facts/gateway-versions";
 import { chartLocation, type PinnedChart, RELEASE_POLICY } from "../platform/helm";
 import { NODE_PORTS, serviceReach } from "./ingress-nginx";
@@ -290,16 +290,23 @@ export function routeThroughGateway(gateway: { name: string; namespace: string; 
 }
 
 /** The entry point of a Gateway, apart from the charts (tests build it directly). */
-export function gatewayEntryPoint(gateway: { name: string; namespace: string; dependsOn: pulumi.Resource[]; endpoint: pulumi.Output<string>; address: pulumi.Output<string[]> }): EntryPoint {
+export function gatewayEntryPoint(gateway: {
+    name: string;
+    namespace: string;
+    dependsOn: pulumi.Resource[];
+    /** What installs the Gateway API CRDs, which cert-manager must start after. Default none (tests). */
+    crds?: pulumi.Resource[];
+    endpoint: pulumi.Output<string>;
+    address: pulumi.Output<string[]>;
+}): EntryPoint {
     return {
-        kind: "gateway",
         endpoint: gateway.endpoint,
         address: gateway.address,
         dataPlanePeer: {
             namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": gateway.namespace } },
             podSelector: { matchLabels: dataPlanePodLabels(gateway) },
         },
-        acmeHttp01Solver: gatewayAcmeSolver(gateway),
+        certManager: { acmeHttp01Solver: gatewayAcmeSolver(gateway), gatewayApi: true, startAfter: gateway.crds ?? [] },
         routeApp: (route, parent) => routeThroughGateway(gateway, route, parent),
     };
 }
@@ -335,11 +342,10 @@ export const ENVOY_GATEWAY_PINNED = ociPinned(ENVOY_GATEWAY.chart, ENVOY_GATEWAY
 export const ENVOY_GATEWAY_CRDS_PINNED = ociPinned(ENVOY_GATEWAY.crdsChart, ENVOY_GATEWAY.chartVersion);
 
 export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint {
-    readonly kind = "gateway" as const;
     readonly endpoint: pulumi.Output<string>;
     readonly address: pulumi.Output<string[]>;
     readonly dataPlanePeer: k8s.types.input.networking.v1.NetworkPolicyPeer;
-    readonly acmeHttp01Solver: Record<string, unknown>;
+    readonly certManager: CertManagerNeeds;
     readonly routeApp: EntryPoint["routeApp"];
     readonly namespace: pulumi.Output<string>;
     /** The Gateway API and Envoy Gateway CRDs: whatever creates their kinds depends on this. */
@@ -445,9 +451,9 @@ export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint
         this.endpoint = reach.endpoint;
         this.address = reach.address;
 
-        const entryPoint = gatewayEntryPoint({ ...gatewayRef, dependsOn: [this.crds, this.gateway], endpoint: this.endpoint, address: this.address });
+        const entryPoint = gatewayEntryPoint({ ...gatewayRef, dependsOn: [this.crds, this.gateway], crds: [this.crds], endpoint: this.endpoint, address: this.address });
         this.dataPlanePeer = entryPoint.dataPlanePeer;
-        this.acmeHttp01Solver = entryPoint.acmeHttp01Solver;
+        this.certManager = entryPoint.certManager;
         this.routeApp = entryPoint.routeApp;
 
         this.registerOutputs({ endpoint: this.endpoint, address: this.address, namespace: this.namespace });

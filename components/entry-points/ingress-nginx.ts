@@ -14,7 +14,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource } from "../../config";
 import type { LoadBalancerFacts } from "../cluster/contract";
-import { ACME_HTTP01_SOLVER, type AppRoute, type EntryPoint } from "./contract";
+import { ACME_HTTP01_SOLVER, type AppRoute, type CertManagerNeeds, type EntryPoint } from "./contract";
 import { chartLocation, type PinnedChart, RELEASE_POLICY } from "../platform/helm";
 import { ADDON_NAMESPACE_LABELS } from "../platform/workload-security";
 
@@ -304,11 +304,10 @@ export function ingressNginxEntryPoint(controller: {
 }): EntryPoint {
     const peer = nginxControllerPeer(controller.namespace, controller.podLabels);
     return {
-        kind: "nginx",
         endpoint: controller.endpoint,
         address: controller.address,
         dataPlanePeer: peer,
-        acmeHttp01Solver: { http01: { ingress: { ingressClassName: controller.className } } },
+        certManager: { acmeHttp01Solver: { http01: { ingress: { ingressClassName: controller.className } } }, gatewayApi: false, startAfter: [] },
         routeApp: (route, parent) => routeThroughNginx({ className: controller.className, peer }, route, parent),
     };
 }
@@ -324,9 +323,8 @@ export interface IngressNginxArgs {
 }
 
 export class IngressNginx extends pulumi.ComponentResource implements EntryPoint {
-    readonly kind = "nginx" as const;
     readonly dataPlanePeer: k8s.types.input.networking.v1.NetworkPolicyPeer;
-    readonly acmeHttp01Solver: Record<string, unknown>;
+    readonly certManager: CertManagerNeeds;
     readonly routeApp: EntryPoint["routeApp"];
     /** `nginx`. */
     readonly ingressClassName: pulumi.Output<string>;
@@ -395,7 +393,7 @@ export class IngressNginx extends pulumi.ComponentResource implements EntryPoint
             address: this.address,
         });
         this.dataPlanePeer = entryPoint.dataPlanePeer;
-        this.acmeHttp01Solver = entryPoint.acmeHttp01Solver;
+        this.certManager = entryPoint.certManager;
         this.routeApp = entryPoint.routeApp;
 
         this.registerOutputs({

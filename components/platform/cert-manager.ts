@@ -11,6 +11,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource, TlsSettings } from "../../config";
+import type { CertManagerNeeds } from "../entry-points/contract";
 import { chartLocation, type PinnedChart, RELEASE_POLICY } from "./helm";
 import { ADDON_NAMESPACE_LABELS } from "./workload-security";
 
@@ -90,8 +91,8 @@ export function tlsEnabled(tls: TlsSettings): boolean {
 
 /**
  * The ClusterIssuer `spec`. `solvers` are the HTTP-01 solvers of the running entry points
- * (`EntryPoint.acmeHttp01Solver`), first the one DNS points at: cert-manager uses the first of
- * equally specific solvers.
+ * (`EntryPoint.certManager.acmeHttp01Solver`), first the one DNS points at: cert-manager uses the
+ * first of equally specific solvers.
  */
 export function clusterIssuerSpec(tls: TlsSettings, solvers: readonly pulumi.Input<Record<string, unknown>>[]): Record<string, unknown> {
     if (issuerKind(tls) === "selfSigned") return { selfSigned: {} };
@@ -107,18 +108,23 @@ export function clusterIssuerSpec(tls: TlsSettings, solvers: readonly pulumi.Inp
     };
 }
 
+/**
+ * cert-manager's settings for the running entry points: their solvers in order (the one DNS points
+ * at first), Gateway API support if any of them needs it, and what the release starts after (a
+ * component's `dependsOn` is not passed on to its children).
+ */
+export function servedEntryPoints(needs: readonly CertManagerNeeds[]): { solvers: Record<string, unknown>[]; gatewayApi: boolean; startAfter: pulumi.Resource[] } {
+    return {
+        solvers: needs.map((n) => n.acmeHttp01Solver),
+        gatewayApi: needs.some((n) => n.gatewayApi),
+        startAfter: needs.flatMap((n) => n.startAfter),
+    };
+}
+
 export interface CertManagerArgs {
     tls: TlsSettings;
-    /** HTTP-01 solvers, one per running entry point, the one DNS points at first. */
-    solvers: readonly pulumi.Input<Record<string, unknown>>[];
-    /** Turn on Gateway API support (a Gateway runs; its CRDs exist before this release). Default false. */
-    gatewayApi?: boolean;
-    /**
-     * What the release itself waits for (the Gateway API CRDs): a component's `dependsOn` is not
-     * passed on to its children, and cert-manager only watches Gateways if their CRD exists when
-     * it starts.
-     */
-    startAfter?: pulumi.Resource[];
+    /** What each running entry point needs (`EntryPoint.certManager`), the one DNS points at first. */
+    entryPoints: readonly CertManagerNeeds[];
     /** Helm wait timeout in seconds. Default 600. */
     timeoutSeconds?: number;
     /** Keep the CRDs (and so every Certificate and Issuer) on destroy. Default true. */
@@ -144,18 +150,19 @@ export class CertManager extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const served = servedEntryPoints(args.entryPoints);
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
             {
                 name: CERT_MANAGER_RELEASE,
                 ...chartLocation(CERT_MANAGER_PINNED, args.chartSource),
                 namespace: ns.metadata.name,
-                values: certManagerValues({ gatewayApi: args.gatewayApi, keepCrds: args.keepCrds ?? true }),
+                values: certManagerValues({ gatewayApi: served.gatewayApi, keepCrds: args.keepCrds ?? true }),
                 // The wait matters here: the ClusterIssuer below is validated by the webhook.
                 ...RELEASE_POLICY,
                 timeout: args.timeoutSeconds ?? 600,
             },
-            { parent: this, dependsOn: args.startAfter ?? [] },
+            { parent: this, dependsOn: served.startAfter },
         );
 
         const issuerName = clusterIssuerName(args.tls);
@@ -165,7 +172,7 @@ export class CertManager extends pulumi.ComponentResource {
                 apiVersion: "cert-manager.io/v1",
                 kind: "ClusterIssuer",
                 metadata: { name: issuerName, labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "platform" } },
-                spec: clusterIssuerSpec(args.tls, args.solvers),
+                spec: clusterIssuerSpec(args.tls, served.solvers),
             },
             // The CRD and the validating webhook come with the release.
             { parent: this, dependsOn: [this.release] },

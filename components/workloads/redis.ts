@@ -6,7 +6,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DisruptionFacts } from "../cluster/contract";
 import { dataClaimTemplate, generatedPasswordSecret, singleReplicaPodAnnotations } from "./stateful-data";
-import { VISIT_COUNTER_CLIENT_LABELS } from "./visit-counter";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, workloadLabels } from "../platform/workload-security";
 
 /** Pinned: a tag like `8-alpine` would change the server under a running StatefulSet on restart. */
@@ -47,6 +46,15 @@ export function redisServerArgs(passwordEnvVar: string): string[] {
 }
 
 /**
+ * Ingress rules admitting the clients on 6379, one pod selector each. No clients → no rule: a
+ * policy with an empty `ingress` list admits nobody, as the namespace's default deny already does.
+ */
+export function redisIngressRules(clients: readonly Readonly<Record<string, string>>[]): k8s.types.input.networking.v1.NetworkPolicyIngressRule[] {
+    if (clients.length === 0) return [];
+    return [{ from: clients.map((matchLabels) => ({ podSelector: { matchLabels: { ...matchLabels } } })), ports: [{ protocol: "TCP", port: REDIS_PORT }] }];
+}
+
+/**
  * Probes. redis-cli authenticates from `REDISCLI_AUTH` (no password on a command line) and exits 0
  * even on an error reply, hence the grep. Liveness also accepts `LOADING`: a large AOF replay is
  * progress, and killing it would restart the replay from the beginning forever.
@@ -80,8 +88,11 @@ export interface RedisArgs {
      * replace fails until this is set false and applied.
      */
     protectData: boolean;
-    /** Labels of the pods allowed to connect on 6379. Default: the visit counter's pods. */
-    clientPodLabels?: Record<string, string>;
+    /**
+     * Pod selectors (matchLabels) of the clients allowed to connect on 6379. Given by whoever knows
+     * both ends (the composition root): the server knows no client.
+     */
+    clients: readonly Readonly<Record<string, string>>[];
     /** The target's node autoscaler annotations (`ClusterTarget.nodes.disruption`). */
     disruption: DisruptionFacts;
 }
@@ -93,7 +104,6 @@ export class Redis extends pulumi.ComponentResource {
         super("platform:index:Redis", name, {}, opts);
 
         const labels = workloadLabels("redis", name);
-        const clientPodLabels = args.clientPodLabels ?? VISIT_COUNTER_CLIENT_LABELS;
         // No retainOnDelete on the StatefulSet: its PVC outlives it through
         // persistentVolumeClaimRetentionPolicy, and with a fixed metadata.name a replace is
         // delete-then-create, which a retained old object would turn into AlreadyExists.
@@ -168,12 +178,7 @@ export class Redis extends pulumi.ComponentResource {
                 spec: {
                     podSelector: { matchLabels: labels },
                     policyTypes: ["Ingress"],
-                    ingress: [
-                        {
-                            from: [{ podSelector: { matchLabels: clientPodLabels } }],
-                            ports: [{ protocol: "TCP", port: REDIS_PORT }],
-                        },
-                    ],
+                    ingress: redisIngressRules(args.clients),
                 },
             },
             { parent: this },

@@ -68,6 +68,9 @@ describe("config", () => {
                 clusterAdmins: [],
                 clusterReaders: [],
                 observability: "native",
+                // Not applied on EKS (it has no maintenance window); the field holds its default.
+                maintenanceWindow: { days: ["SA", "SU"], start: "01:00", hours: 6 },
+                secretsKmsKey: undefined,
                 logRetentionDays: 30,
             });
             assert.ok(aws.cloud === "aws");

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLOUDS, KEYS, type KeyName } from "../../config";
+import { type KeyDecl, defaultDocOf } from "../../config/keys";
 import { REFERENCE_END, REFERENCE_START, renderConfigReference, withRenderedReference } from "../../config/reference";
 
 const README = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
@@ -27,8 +28,8 @@ describe("README configuration reference", () => {
 
     it("documents every key with a default and a meaning, and scopes every key to known clouds", () => {
         for (const name of Object.keys(KEYS) as KeyName[]) {
-            const d = KEYS[name];
-            assert.ok(d.doc.length > 5 && d.defaultDoc.length > 0, `${name} is documented`);
+            const d = KEYS[name] as KeyDecl<unknown>;
+            assert.ok(d.doc.length > 5 && defaultDocOf(d).length > 0, `${name} is documented`);
             assert.ok(d.clouds.length > 0 && d.clouds.every((c) => (CLOUDS as readonly string[]).includes(c)), `${name} applies to known clouds`);
         }
     });

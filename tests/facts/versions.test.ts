@@ -24,7 +24,7 @@ describe("version calendars", () => {
     for (const cloud of CLOUDS) {
         const calendar = CALENDARS[cloud];
         it(`${cloud}: minors are distinct, oldest first, with ISO dates, standard before extended, sources and checkedOn recorded`, () => {
-            assert.equal(calendar.cloud, cloud);
+            assert.equal(calendar.service, { aws: "EKS", gcp: "GKE", azure: "AKS" }[cloud]);
             assert.equal(calendar.checkedOn, "2026-12-01");
             assert.ok(calendar.sources.length > 0);
             const minors = calendar.minors.map((e) => Number(e.minor.split(".")[1]));
@@ -244,6 +244,13 @@ describe("checkKubernetesVersion: warnings before the end of standard support", 
         assert.match(w, /move to 1\.36, which platform:ingressController nginx cannot run/);
         assert.match(w, /EKS upgrades the control plane to the next minor on that date .*past 1\.35, where ingress-nginx stops working/);
         assert.match(w, /switch platform:ingressController to gateway, or set platform:extendedSupport true/);
+    });
+
+    it("AKS and GKE 1.35 with nginx near the end: their own upgrade wording, not a date-certain nginx warning", () => {
+        const aks = check({ cloud: "azure", version: "1.35", today: new Date("2027-03-01T00:00:00Z") }).warnings[0] ?? "";
+        assert.match(aks, /leaves standard support on AKS on 2027-03-31 .*\. AKS upgrades clusters that fall out of support by itself, whatever the upgrade channel$/);
+        const gke = check({ cloud: "gcp", version: "1.35", today: new Date("2027-03-01T00:00:00Z") }).warnings[0] ?? "";
+        assert.match(gke, /\. GKE upgrades clusters outside the Extended channel to the next minor after that date$/);
     });
 
     it("no warning 91 days before", () => {

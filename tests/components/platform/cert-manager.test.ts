@@ -9,8 +9,10 @@ import {
     clusterIssuerName,
     clusterIssuerSpec,
     issuerKind,
+    servedEntryPoints,
     tlsEnabled,
 } from "../../../components/platform/cert-manager";
+import type { CertManagerNeeds } from "../../../components/entry-points/contract";
 import { gatewayAcmeSolver } from "../../../components/entry-points/envoy-gateway";
 import type { TlsSettings } from "../../../config";
 import { runProgram, valueOf } from "../../harness/mocks";
@@ -21,12 +23,13 @@ const PROD: TlsSettings = { domain: "app.example.com", acmeEmail: "ops@example.c
 const STAGING: TlsSettings = { ...PROD, acmeServer: "staging" };
 const NGINX_SOLVERS = [{ http01: { ingress: { ingressClassName: "nginx" } } }];
 const GATEWAY_SOLVER = gatewayAcmeSolver({ name: "platform", namespace: "envoy-gateway-system" });
+const NGINX: CertManagerNeeds = { acmeHttp01Solver: NGINX_SOLVERS[0], gatewayApi: false, startAfter: [] };
+const GATEWAY: CertManagerNeeds = { acmeHttp01Solver: GATEWAY_SOLVER, gatewayApi: true, startAfter: [] };
 
 function deploy(tls: TlsSettings, gatewayApi = false) {
     return runProgram(() => {
         const provider = new k8s.Provider("k8s", { context: "kind-kind" });
-        const solvers = gatewayApi ? [GATEWAY_SOLVER] : [pulumi.output(NGINX_SOLVERS[0])];
-        return new CertManager("cert-manager", { tls, solvers, gatewayApi }, { provider });
+        return new CertManager("cert-manager", { tls, entryPoints: [gatewayApi ? GATEWAY : NGINX] }, { provider });
     });
 }
 
@@ -79,6 +82,20 @@ describe("cert-manager issuer selection", () => {
         assert.equal(tlsEnabled(NONE), false);
         assert.equal(tlsEnabled(DOMAIN_ONLY), true);
         assert.equal(tlsEnabled(PROD), true);
+    });
+});
+
+describe("cert-manager serves the running entry points", () => {
+    it("takes their solvers in order, Gateway API support if any needs it, and starts after what any needs", async () => {
+        await runProgram(() => {
+            const crds = new pulumi.ComponentResource("test:index:Crds", "crds");
+            const served = servedEntryPoints([NGINX, { ...GATEWAY, startAfter: [crds] }]);
+            assert.deepEqual(served.solvers, [NGINX_SOLVERS[0], GATEWAY_SOLVER]);
+            assert.equal(served.gatewayApi, true);
+            assert.deepEqual(served.startAfter, [crds]);
+            assert.deepEqual(servedEntryPoints([NGINX]), { solvers: [NGINX_SOLVERS[0]], gatewayApi: false, startAfter: [] });
+            return {};
+        });
     });
 });
 

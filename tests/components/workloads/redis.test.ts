@@ -2,7 +2,6 @@ import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import { CLUSTER_AUTOSCALER_DISRUPTION } from "../../../components/cluster/contract";
 import { Redis, REDIS_IMAGE, redisProbes, redisServerArgs } from "../../../components/workloads/redis";
-import { VISIT_COUNTER_CLIENT_LABELS } from "../../../components/workloads/visit-counter";
 import { type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
 import { as, assertNeverDisruptedWithoutPdb, container as containerOf, statefulSet, volumeOwnerPodSecurity } from "../../harness/objects";
 import { mockPasswords, PASSWORD_TYPE, passwordOf, plainOccurrences } from "../../harness/passwords";
@@ -19,7 +18,7 @@ function deploy(extra: Partial<ConstructorParameters<typeof Redis>[1]> = {}) {
         const provider = new k8s.Provider("k8s", { context: "kind-kind" });
         return new Redis(
             "redis",
-            { namespace: "apps", storageClassName: "platform-general", storageSize: "5Gi", protectData: true, disruption: CLUSTER_AUTOSCALER_DISRUPTION, ...extra },
+            { namespace: "apps", storageClassName: "platform-general", storageSize: "5Gi", protectData: true, clients: [{ "app.kubernetes.io/name": "visit-counter" }], disruption: CLUSTER_AUTOSCALER_DISRUPTION, ...extra },
             { provider },
         );
     });
@@ -114,17 +113,20 @@ describe("Redis", () => {
         assert.deepEqual(result.connection.podLabels, podLabels);
     });
 
-    it("admits only the visit counter's pods on 6379 by default, or the given client labels", async () => {
-        const { resources } = await deploy();
+    it("admits exactly the clients it is given on 6379, one pod selector each, and nobody without clients", async () => {
+        const web = { "app.kubernetes.io/name": "web" };
+        const worker = { "app.kubernetes.io/name": "worker" };
+        const { resources } = await deploy({ clients: [web] });
         const np = policy(resources);
         assert.deepEqual(np.spec.podSelector, { matchLabels: statefulSet(resources).spec.template.metadata.labels });
         assert.deepEqual(np.spec.policyTypes, ["Ingress"]);
-        assert.deepEqual(np.spec.ingress, [
-            { from: [{ podSelector: { matchLabels: VISIT_COUNTER_CLIENT_LABELS } }], ports: [{ protocol: "TCP", port: 6379 }] },
-        ]);
+        assert.deepEqual(np.spec.ingress, [{ from: [{ podSelector: { matchLabels: web } }], ports: [{ protocol: "TCP", port: 6379 }] }]);
 
-        const custom = await deploy({ clientPodLabels: { "app.kubernetes.io/name": "worker" } });
-        assert.deepEqual(policy(custom.resources).spec.ingress[0].from, [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "worker" } } }]);
+        const two = await deploy({ clients: [web, worker] });
+        assert.deepEqual(policy(two.resources).spec.ingress[0].from, [{ podSelector: { matchLabels: web } }, { podSelector: { matchLabels: worker } }]);
+
+        const none = await deploy({ clients: [] });
+        assert.deepEqual(policy(none.resources).spec.ingress, [], "an empty ingress list admits nobody");
     });
 
     it("is never evicted by the node autoscaler to consolidate nodes, in the target's own annotation, and has no PodDisruptionBudget", async () => {

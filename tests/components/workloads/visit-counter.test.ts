@@ -171,7 +171,7 @@ describe("VisitCounter", () => {
         assert.equal(pdb.spec.minAvailable, undefined);
         assert.deepEqual(pdb.spec.selector, { matchLabels: podLabels });
         assert.deepEqual(deployment(resources).spec.selector, { matchLabels: podLabels });
-        for (const [k, v] of Object.entries(VISIT_COUNTER_CLIENT_LABELS)) assert.equal(podLabels[k], v, "Redis admits these pods by default");
+        for (const [k, v] of Object.entries(VISIT_COUNTER_CLIENT_LABELS)) assert.equal(podLabels[k], v, "the platform admits these pods to Redis");
     });
 
     it("with host and TLS: host rule, TLS section, cluster issuer and ssl-redirect; https URL", async () => {
@@ -356,7 +356,11 @@ describe("the workloads together", () => {
         const { resources, result } = await runProgram(() => {
             const provider = new k8s.Provider("k8s", { context: "kind-kind" });
             const ns = new AppNamespace("apps", { name: "apps", dns: KUBE_DNS }, { provider });
-            const redis = new Redis("redis", { namespace: ns.name, storageClassName: "general", storageSize: "5Gi", protectData: true, disruption: CLUSTER_AUTOSCALER_DISRUPTION }, { provider });
+            const redis = new Redis(
+                "redis",
+                { namespace: ns.name, storageClassName: "general", storageSize: "5Gi", protectData: true, clients: [VISIT_COUNTER_CLIENT_LABELS], disruption: CLUSTER_AUTOSCALER_DISRUPTION },
+                { provider },
+            );
             new Postgres(
                 "postgres",
                 { namespace: ns.name, storageClassName: "retain", storageSize: "20Gi", version: "18.1", clients: [], protectData: true, disruption: CLUSTER_AUTOSCALER_DISRUPTION },
@@ -383,7 +387,7 @@ describe("the workloads together", () => {
         const redisPods = statefulSet(resources, "redis").spec.template.metadata.labels;
         const appPods = deployment(resources).spec.template.metadata.labels;
         const redisPolicy = policyNamed(resources, "redis-allow-clients");
-        // Redis admits a subset of the app's labels; the app's egress selects exactly Redis's pods.
+        // Redis admits a subset of the app's labels (wired as in stacks/platform.ts); the app's egress selects exactly Redis's pods.
         for (const [k, v] of Object.entries(redisPolicy.spec.ingress[0].from[0].podSelector.matchLabels)) assert.equal(appPods[k], v);
         assert.deepEqual(policyNamed(resources, "visit-counter-allow-redis-egress").spec.egress[0].to, [{ podSelector: { matchLabels: redisPods } }]);
         assert.equal(await valueOf(result.url), "http://localhost/");

@@ -1,0 +1,29 @@
+/** AKS's Kubernetes support calendar (data only; facts/versions.ts reads it). */
+import type { SupportCalendar } from "../calendar";
+
+export const AKS_CALENDAR: SupportCalendar = {
+    service: "AKS",
+    checkedOn: "2026-12-01",
+    sources: [
+        "learn.microsoft.com/azure/aks/supported-kubernetes-versions (AKS release calendar and LTS versions; MicrosoftDocs/azure-aks-docs 2026-08-21)",
+        "github.com/Azure/AKS CHANGELOG.md (2026-04-28: 1.32 LTS-only; 2026-07-17: 1.33 LTS-only; 1.37 expected October 2026)",
+    ],
+    extendedSupportName: "long-term support (supportPlan AKSLongTermSupport, Premium tier)",
+    // learn.microsoft.com/azure/aks/long-term-support: LTS needs the Premium tier; Azure/AKS
+    // CHANGELOG 2026-04-28: Premium billing starts only when the minor leaves community support.
+    // unverified: the tier prices ($0.60 vs $0.10 per cluster-hour, azure.microsoft.com pricing).
+    extendedCost: "the Premium tier ($0.60 per cluster-hour instead of the Standard tier's $0.10)",
+    atEndOfStandard: "AKS upgrades clusters that fall out of support by itself, whatever the upgrade channel",
+    upgradesOnEndOfStandard: false,
+    optIn: "platform:extendedSupport true",
+    minors: [
+        // "Mar 2026" in the AKS table means the last day of that month (its note).
+        { minor: "1.31", endOfStandard: "2025-11-01", endOfExtended: "2026-11-30" },
+        { minor: "1.32", endOfStandard: "2026-03-31", endOfExtended: "2027-03-31" },
+        { minor: "1.33", endOfStandard: "2026-07-31", endOfExtended: "2027-07-31" },
+        { minor: "1.34", endOfStandard: "2026-11-30", endOfExtended: "2027-11-30" },
+        { minor: "1.35", endOfStandard: "2027-03-31", endOfExtended: "2028-03-31" },
+        { minor: "1.36", endOfStandard: "2027-06-30", endOfExtended: "2028-06-30" },
+        // unverified: 1.37 GA (planned October 2026); left out (no controller supports it).
+    ],
+};

@@ -87,6 +87,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
             // Access is granted here, where both ends are known: the server imports no client's labels.
             clients: [VISIT_COUNTER_CLIENT_LABELS],
             protectData: config.workloads.protectData,
+            password: config.workloads.redisPassword,
             disruption: target.nodes.disruption,
         },
         appOpts,
@@ -103,6 +104,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
             // Access is granted here, where both ends are known: the server imports no client's labels.
             clients: [...config.workloads.postgresClients, ...(backupSchedule === "none" ? [] : [POSTGRES_BACKUP_APP])],
             protectData: config.workloads.protectData,
+            password: config.workloads.postgresPassword,
             disruption: target.nodes.disruption,
         },
         appOpts,
@@ -115,6 +117,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig): P
                 namespace: namespace.name,
                 postgres: postgres.connection,
                 storageClassName: storage.retainClassName,
+                storageSize: config.workloads.postgresBackupStorageSize,
                 dns: target.dns,
                 schedule: backupSchedule,
                 keep: config.workloads.postgresBackupKeep,

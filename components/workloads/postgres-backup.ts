@@ -92,6 +92,34 @@ export function backupEnv(postgres: PostgresConnection, keep: number): k8s.types
     ];
 }
 
+/**
+ * The backup pod's init step: pgpass.sh writes libpq's password file from the mounted Secret into a
+ * memory-backed volume, which the backup (or a restore Job copied from the CronJob) reads.
+ */
+export function pgpassInitContainer(image: string, user: string): k8s.types.input.core.v1.Container {
+    return {
+        name: "pgpass",
+        image,
+        imagePullPolicy: "IfNotPresent",
+        command: ["bash", `${SCRIPTS_MOUNT}/pgpass.sh`],
+        env: [
+            { name: "POSTGRES_PASSWORD_FILE", value: POSTGRES_PASSWORD_FILE },
+            { name: "PGPASSFILE", value: PGPASSFILE },
+            { name: "PGUSER", value: user },
+        ],
+        resources: {
+            requests: { cpu: "10m", memory: "16Mi", ...ephemeralStorage([]).requests },
+            limits: { cpu: "100m", memory: "64Mi", ...ephemeralStorage([]).limits },
+        },
+        securityContext: containerSecurityContext(),
+        volumeMounts: [
+            { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
+            { name: "password", mountPath: POSTGRES_SECRET_DIR, readOnly: true },
+            { name: PGPASS.name, mountPath: PGPASS_DIR },
+        ],
+    };
+}
+
 export class PostgresBackup extends pulumi.ComponentResource {
     /** Name of the backups PVC (the restore runbook mounts it). */
     readonly claimName: pulumi.Output<string>;
@@ -195,29 +223,7 @@ export class PostgresBackup extends pulumi.ComponentResource {
             restartPolicy: "Never",
             // fsGroup: the new volume's root is writable, and the Secret's file readable, by the image's postgres user.
             securityContext: podSecurityContext({ uid: POSTGRES_UID, fsGroup: POSTGRES_UID }),
-            initContainers: [
-                {
-                    name: "pgpass",
-                    image,
-                    imagePullPolicy: "IfNotPresent",
-                    command: ["bash", `${SCRIPTS_MOUNT}/pgpass.sh`],
-                    env: [
-                        { name: "POSTGRES_PASSWORD_FILE", value: POSTGRES_PASSWORD_FILE },
-                        { name: "PGPASSFILE", value: PGPASSFILE },
-                        { name: "PGUSER", value: postgres.user },
-                    ],
-                    resources: {
-                        requests: { cpu: "10m", memory: "16Mi", ...ephemeralStorage([]).requests },
-                        limits: { cpu: "100m", memory: "64Mi", ...ephemeralStorage([]).limits },
-                    },
-                    securityContext: containerSecurityContext(),
-                    volumeMounts: [
-                        { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
-                        { name: "password", mountPath: POSTGRES_SECRET_DIR, readOnly: true },
-                        { name: PGPASS.name, mountPath: PGPASS_DIR },
-                    ],
-                },
-            ],
+            initContainers: [pgpassInitContainer(image, postgres.user)],
             containers: [
                 {
                     name: "backup",

@@ -113,8 +113,15 @@ const PROVISIONER = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(\/[a-z0-9]([a-z0-9.-]*[a-z0
 /**
  * Debian-based postgres tags only: the workload runs as the image's postgres uid 999, which the
  * Alpine images do not have (theirs is 70), so initdb would fail or own the data as a stranger.
+ * Optionally pinned by the image index's digest (`18.6-trixie@sha256:…`): the tag is still
+ * required, its major decides the volume layout.
  */
-const POSTGRES_TAG = /^(1[4-9]|[2-9][0-9])(\.[0-9]+)?(-(bookworm|trixie))?$/;
+const POSTGRES_TAG = /^(1[4-9]|[2-9][0-9])(\.[0-9]+)?(-(bookworm|trixie))?(@sha256:[a-f0-9]{64})?$/;
+/**
+ * postgres:18.6-trixie (the newest 18.x), pinned: multi-arch index digest from docker-library/repo-info
+ * repos/postgres/remote/18.6.md, the same index as 18.6-trixie (built 2026-09-19; checked 2026-12-07).
+ */
+const DEFAULT_POSTGRES_VERSION = "18.6-trixie@sha256:86c951e05bf56c93d95d397747fb8820ac76cc3bedb78f43abd83eedbe3666ae";
 
 /** What is wrong with an IPv4 CIDR of any prefix length (/0-/32), if anything. */
 export function ipv4CidrProblem(value: string): string | undefined {
@@ -592,9 +599,14 @@ export const KEYS = {
         namespace: "platform",
         at: "workloads.postgresVersion",
         clouds: ALL,
-        kind: text(POSTGRES_TAG, "a Debian-based postgres image tag from 14 up, such as 18.1 or 17.7-bookworm (Alpine tags run as another uid)", "postgres tag"),
-        default: { value: "18.1" },
-        doc: "postgres image tag (Debian-based, 14+); its major decides the volume layout",
+        kind: text(
+            POSTGRES_TAG,
+            "a Debian-based postgres image tag from 14 up, optionally pinned by digest, such as 18.6-trixie@sha256:<64 hex digits> or 17.7-bookworm (Alpine tags run as another uid)",
+            "postgres tag[@sha256:digest]",
+        ),
+        default: { value: DEFAULT_POSTGRES_VERSION },
+        defaultDoc: "`18.6-trixie@sha256:86c951e0…`",
+        doc: "postgres image tag (Debian-based, 14+), pinned by digest unless you accept that a tag is rebuilt in place; its major decides the volume layout",
     }),
     postgresStorageSize: key({
         namespace: "platform",
@@ -618,7 +630,7 @@ export const KEYS = {
         clouds: ALL,
         kind: boolean,
         default: { value: true },
-        doc: "Pulumi refuses to delete or replace the stateful workloads, their claims and secrets; set false (and `pulumi up`) before a destroy meant to drop data",
+        doc: "Pulumi refuses to delete or replace the stateful workloads and their claims (not their password Secrets, which a new password replaces); set false (and `pulumi up`) before a destroy meant to drop data",
     }),
     postgresClients: key({
         namespace: "platform",
@@ -655,7 +667,7 @@ export const KEYS = {
         secret: true,
         default: { unset: true },
         defaultDoc: "unset: generated (random provider) and kept in the stack's state",
-        doc: "the Postgres superuser password; initdb applies it only to an empty volume, so changing it later locks clients out of kept data",
+        doc: "the Postgres superuser password; changing it restarts Postgres, which sets the stored password to it before accepting connections",
     }),
     redisPassword: key({
         namespace: "platform",
@@ -665,7 +677,7 @@ export const KEYS = {
         secret: true,
         default: { unset: true },
         defaultDoc: "unset: generated (random provider) and kept in the stack's state",
-        doc: "the Redis password",
+        doc: "the Redis password; changing it restarts Redis and the visit counter",
     }),
     appImage: key({
         namespace: "platform",

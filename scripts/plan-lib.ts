@@ -441,14 +441,21 @@ function show(v: unknown): string {
 /**
  * What a reviewer must not miss in a change, every one that applies: protection lifted (on to off;
  * putting it on is harmless), and changes to fields the API server refuses to update, so Pulumi
- * replaces the object. Kubernetes rejects updates to a StatefulSet's volumeClaimTemplates and to a
- * StorageClass's parameters, provisioner and reclaimPolicy.
+ * replaces the object. Kubernetes rejects updates to a StatefulSet's volumeClaimTemplates,
+ * serviceName, selector and podManagementPolicy, to a Service's clusterIP, and to a StorageClass's
+ * parameters, provisioner and reclaimPolicy.
  */
 export function changeWarnings(r: ResourceChange): string[] {
     const found: string[] = [];
+    const changed = (prefix: string) => r.changes.some((c) => c.path === prefix || c.path.startsWith(`${prefix}.`) || c.path.startsWith(`${prefix}[`));
     if (r.changes.some((c) => c.path === "protect" && c.before === true && c.after === false)) found.push("protection removed");
-    if (r.type === "kubernetes:apps/v1:StatefulSet" && r.changes.some((c) => c.path.startsWith("inputs.spec.volumeClaimTemplates"))) {
-        found.push("volumeClaimTemplates changed: the StatefulSet is replaced");
+    if (r.type === "kubernetes:apps/v1:StatefulSet") {
+        for (const field of ["volumeClaimTemplates", "serviceName", "selector", "podManagementPolicy"]) {
+            if (changed(`inputs.spec.${field}`)) found.push(`${field} changed: the StatefulSet is replaced`);
+        }
+    }
+    if (r.type === "kubernetes:core/v1:Service" && changed("inputs.spec.clusterIP")) {
+        found.push("clusterIP is immutable: the Service is replaced (deleted, then created)");
     }
     if (r.type === "kubernetes:storage.k8s.io/v1:StorageClass" && r.changes.some((c) => /^inputs\.(parameters|provisioner|reclaimPolicy)/.test(c.path))) {
         found.push("StorageClass fields are immutable: it is replaced");

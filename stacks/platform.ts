@@ -93,6 +93,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
             // Access is granted here, where both ends are known: the server imports no client's labels.
             clients: [VISIT_COUNTER_CLIENT_LABELS],
             protectData: config.workloads.protectData,
+            password: config.workloads.redisPassword,
             disruption: target.nodes.disruption,
         },
         appOpts,
@@ -109,6 +110,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
             // Access is granted here, where both ends are known: the server imports no client's labels.
             clients: [...config.workloads.postgresClients, ...(backupSchedule === "none" ? [] : [POSTGRES_BACKUP_APP])],
             protectData: config.workloads.protectData,
+            password: config.workloads.postgresPassword,
             disruption: target.nodes.disruption,
         },
         appOpts,

@@ -2,7 +2,10 @@
  * Logical backups of Postgres: a CronJob in the server's own image runs
  * `postgres-backup/backup.sh` (pg_dump, custom format, of every database) onto a backups volume
  * of the Retain class and keeps the newest N sets; `postgres-backup/restore.sh` is mounted beside
- * it for the restore runbook (README). The scripts are files in the repository, tested against a
+ * it for the restore runbook (README). Before either, the pod's init container runs
+ * `postgres-backup/pgpass.sh`, which writes libpq's password file from the mounted Secret: no
+ * password in the environment or on a command line, and any Job copied from the CronJob (the
+ * runbook's) authenticates the same way. The scripts are files in the repository, tested against a
  * real PostgreSQL 18 (tests/components/workloads/postgres-backup.script.test.ts).
  *
  * Postgres admits the backup pods because the composition root (stacks/platform.ts) adds
@@ -16,7 +19,8 @@ import { validateCronSchedule } from "../../config/cron";
 import type { DnsFacts } from "../cluster/contract";
 import { dnsEgressRule } from "../platform/namespace";
 import { CLAIM_SIZE, claimSizePatch } from "./claim-growth";
-import { type PostgresConnection, postgresImage, POSTGRES_UID } from "./postgres";
+import { type PostgresConnection, postgresImage, POSTGRES_PASSWORD_FILE, POSTGRES_SECRET_DIR, POSTGRES_UID } from "./postgres";
+import { ephemeralStorage, type ScratchVolume, scratchVolume, secretFileVolume } from "./stateful-data";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, STATEFUL_DATA_LABEL, workloadLabels } from "../platform/workload-security";
 
 /** `app.kubernetes.io/name` of the backup pods: what Postgres's clients list must contain. */
@@ -28,6 +32,11 @@ export const SCRIPTS_MOUNT = "/scripts";
 export const BACKUP_SCRIPTS_DIR = path.resolve(__dirname, "postgres-backup");
 /** Longest a backup run may take before Kubernetes stops it (and the Job shows failed). */
 export const BACKUP_DEADLINE_SECONDS = 6 * 3600;
+/** libpq's password file, written at pod start by pgpass.sh into a memory-backed volume. */
+export const PGPASS_DIR = "/run/pgpass";
+export const PGPASSFILE = `${PGPASS_DIR}/pgpass`;
+const TMP: ScratchVolume = { name: "tmp", sizeMi: 64 };
+const PGPASS: ScratchVolume = { name: "pgpass", sizeMi: 1, memory: true };
 
 export interface PostgresBackupArgs {
     namespace: pulumi.Input<string>;
@@ -68,7 +77,7 @@ export function validateBackupArgs(args: Pick<PostgresBackupArgs, "schedule" | "
 
 /** The scripts as ConfigMap data, read from the repository when the program runs. */
 export function backupScripts(): Record<string, string> {
-    return Object.fromEntries(["backup.sh", "restore.sh"].map((f) => [f, fs.readFileSync(path.join(BACKUP_SCRIPTS_DIR, f), "utf8")]));
+    return Object.fromEntries(["backup.sh", "restore.sh", "pgpass.sh"].map((f) => [f, fs.readFileSync(path.join(BACKUP_SCRIPTS_DIR, f), "utf8")]));
 }
 
 /** Environment of the backup (and restore) container: libpq's variables and the script's own. */
@@ -77,12 +86,40 @@ export function backupEnv(postgres: PostgresConnection, keep: number): k8s.types
         { name: "PGHOST", value: postgres.host },
         { name: "PGPORT", value: String(postgres.port) },
         { name: "PGUSER", value: postgres.user },
-        { name: "PGPASSWORD", valueFrom: { secretKeyRef: { name: postgres.passwordSecret.name, key: postgres.passwordSecret.key } } },
+        { name: "PGPASSFILE", value: PGPASSFILE },
         { name: "BACKUP_DIR", value: BACKUP_MOUNT },
         { name: "BACKUP_KEEP", value: String(keep) },
         // The image's HOME (/var/lib/postgresql) is on the read-only root filesystem.
         { name: "HOME", value: "/tmp" },
     ];
+}
+
+/**
+ * The backup pod's init step: pgpass.sh writes libpq's password file from the mounted Secret into a
+ * memory-backed volume, which the backup (or a restore Job copied from the CronJob) reads.
+ */
+export function pgpassInitContainer(image: string, user: string): k8s.types.input.core.v1.Container {
+    return {
+        name: "pgpass",
+        image,
+        imagePullPolicy: "IfNotPresent",
+        command: ["bash", `${SCRIPTS_MOUNT}/pgpass.sh`],
+        env: [
+            { name: "POSTGRES_PASSWORD_FILE", value: POSTGRES_PASSWORD_FILE },
+            { name: "PGPASSFILE", value: PGPASSFILE },
+            { name: "PGUSER", value: user },
+        ],
+        resources: {
+            requests: { cpu: "10m", memory: "16Mi", ...ephemeralStorage([]).requests },
+            limits: { cpu: "100m", memory: "64Mi", ...ephemeralStorage([]).limits },
+        },
+        securityContext: containerSecurityContext(),
+        volumeMounts: [
+            { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
+            { name: "password", mountPath: POSTGRES_SECRET_DIR, readOnly: true },
+            { name: PGPASS.name, mountPath: PGPASS_DIR },
+        ],
+    };
 }
 
 export class PostgresBackup extends pulumi.ComponentResource {
@@ -157,7 +194,8 @@ export class PostgresBackup extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this },
+            // Its pods mount the Secret by name; the Secret must exist first.
+            { parent: this, dependsOn: [args.postgres.passwordSecret.resource] },
         );
 
         // Egress to the Postgres pods only (DNS comes from the namespace's allow-dns policy).
@@ -189,35 +227,40 @@ export class PostgresBackup extends pulumi.ComponentResource {
         scriptsConfigMap: pulumi.Input<string>,
         claimName: pulumi.Input<string>,
     ): k8s.types.input.core.v1.PodSpec {
+        const image = postgresImage(postgres.version);
         return {
             ...COMMON_POD_SPEC,
             // Never: each failed attempt stays a failed pod with its log, instead of a restart loop.
             restartPolicy: "Never",
-            // fsGroup: the new volume's root is writable by the image's postgres user.
+            // fsGroup: the new volume's root is writable, and the Secret's file readable, by the image's postgres user.
             securityContext: podSecurityContext({ uid: POSTGRES_UID, fsGroup: POSTGRES_UID }),
+            initContainers: [pgpassInitContainer(image, postgres.user)],
             containers: [
                 {
                     name: "backup",
-                    image: postgresImage(postgres.version),
+                    image,
                     imagePullPolicy: "IfNotPresent",
                     command: ["bash", `${SCRIPTS_MOUNT}/backup.sh`],
                     env: backupEnv(postgres, keep),
                     resources: {
-                        requests: { cpu: "100m", memory: "128Mi" },
-                        limits: { cpu: "1", memory: "512Mi" },
+                        requests: { cpu: "100m", memory: "128Mi", ...ephemeralStorage([TMP]).requests },
+                        limits: { cpu: "1", memory: "512Mi", ...ephemeralStorage([TMP]).limits },
                     },
                     securityContext: containerSecurityContext(),
                     volumeMounts: [
                         { name: "backups", mountPath: BACKUP_MOUNT },
                         { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
-                        { name: "tmp", mountPath: "/tmp" },
+                        { name: TMP.name, mountPath: "/tmp" },
+                        { name: PGPASS.name, mountPath: PGPASS_DIR, readOnly: true },
                     ],
                 },
             ],
             volumes: [
                 { name: "backups", persistentVolumeClaim: { claimName } },
                 { name: "scripts", configMap: { name: scriptsConfigMap, defaultMode: 0o555 } },
-                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+                scratchVolume(TMP),
+                secretFileVolume("password", postgres.passwordSecret),
+                scratchVolume(PGPASS),
             ],
         };
     }

@@ -1,36 +1,99 @@
 /**
- * The pieces Redis and Postgres share: a generated password kept in a Secret, and the claim
- * template of their data volume. (Kept apart from workload-security.ts, which the policy pack
- * imports and must stay free of runtime SDK imports.)
+ * The pieces the workloads share: a password kept in a Secret and handed to pods as a file, the
+ * claim template of a data volume, scratch volumes and the ephemeral storage they need. (Kept
+ * apart from workload-security.ts, which the policy pack imports and must stay free of runtime
+ * SDK imports.)
  */
+import { scryptSync } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { DisruptionFacts } from "../cluster/contract";
+
+/**
+ * Pod-template annotation holding a digest of the credentials a pod reads at start: a new password
+ * changes it, so the workload rolls and every pod reads the new one.
+ */
+export const CREDENTIALS_DIGEST_ANNOTATION = "platform.example.com/credentials-digest";
+
+/** Mode of mounted Secret files: owner root, group the pod's fsGroup, readable by the group only. */
+export const SECRET_FILE_MODE = 0o440;
 
 export interface PasswordSecretArgs {
     namespace: pulumi.Input<string>;
     labels: Record<string, string>;
     /** Key of the password in the Secret. */
     key: string;
+    /** A password the user brings (a secret Output). Undefined: a generated one. */
+    password?: pulumi.Output<string>;
+}
+
+/** A password Secret as its users see it. */
+export interface PasswordSecret {
+    /**
+     * The Secret's name as a plain string. Pods refer to it by this string, not by the resource's
+     * output: a replaced Secret (a new password) then leaves their specs known, so no preview
+     * mistakes their fields for a change that replaces a protected StatefulSet.
+     */
+    name: string;
+    key: string;
+    /** Digest of the password for {@link CREDENTIALS_DIGEST_ANNOTATION}; never the password. */
+    digest: pulumi.Output<string>;
+    /** The Secret, for `dependsOn`: a pod that mounts it should not be created before it. */
+    resource: k8s.core.v1.Secret;
+}
+
+const digestCache = new Map<string, string>();
+
+/**
+ * A digest of a password that can sit in plain sight (a pod annotation, the preview): scrypt
+ * (N=2^14, r=8, p=1), so even a short brought password is costly to guess from it, salted with
+ * the Secret's name, 16 bytes in hex. Deterministic, so an unchanged password never rolls a pod.
+ */
+export function passwordDigest(password: string, secretName: string): string {
+    const cacheKey = `${secretName}\0${password}`;
+    let digest = digestCache.get(cacheKey);
+    if (digest === undefined) {
+        digest = scryptSync(password, `platform.example.com/${secretName}`, 16, { N: 2 ** 14, r: 8, p: 1 }).toString("hex");
+        digestCache.set(cacheKey, digest);
+    }
+    return digest;
 }
 
 /**
- * A 32-character alphanumeric password (it goes into command lines and URLs unescaped) in a Secret
- * `<name>-auth`, never in plain text in inputs, state or outputs. `opts` should carry the data's
- * `protect`: a lost password with kept data locks you out.
+ * The password of a workload in a Secret `<name>-auth` (key `args.key`), never in plain text in
+ * inputs, state or outputs: the user's own (`args.password`), or else a 32-character alphanumeric
+ * one from the random provider, kept in the stack's state.
+ *
+ * Neither the Secret nor the generated password is `protect`ed. Changing the password replaces the
+ * Secret (the Kubernetes provider treats a Secret's data as immutable, so a new value is a
+ * delete-then-create of the same name), which protection would refuse; and nothing depends on
+ * keeping the old value: Redis holds no password in its data, and Postgres sets its stored role
+ * password from the Secret on every start (see postgres.ts). Switching from a generated password to
+ * a brought one deletes the RandomPassword; switching back generates a new one.
  */
-export function generatedPasswordSecret(name: string, args: PasswordSecretArgs, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
-    const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, opts);
-    return new k8s.core.v1.Secret(
-        `${name}-auth`,
+export function passwordSecret(name: string, args: PasswordSecretArgs, opts: pulumi.CustomResourceOptions): PasswordSecret {
+    const secretName = `${name}-auth`;
+    const password = args.password ?? new random.RandomPassword(`${name}-password`, { length: 32, special: false }, opts).result;
+    const resource = new k8s.core.v1.Secret(
+        secretName,
         {
-            metadata: { name: `${name}-auth`, namespace: args.namespace, labels: args.labels },
+            metadata: { name: secretName, namespace: args.namespace, labels: args.labels },
             type: "Opaque",
-            stringData: pulumi.secret({ [args.key]: password.result }),
+            stringData: pulumi.secret(password.apply((p) => ({ [args.key]: p }))),
         },
         opts,
     );
+    const digest = pulumi.unsecret(password.apply((p) => passwordDigest(p, secretName)));
+    return { name: secretName, key: args.key, digest, resource };
+}
+
+/**
+ * A Secret volume that shows one key as a file of the same name, readable by the pod's fsGroup
+ * (the kubelet makes such files root-owned, group fsGroup).
+ */
+export function secretFileVolume(volumeName: string, secret: Pick<PasswordSecret, "name" | "key">): k8s.types.input.core.v1.Volume {
+    return { name: volumeName, secret: { secretName: secret.name, defaultMode: SECRET_FILE_MODE, items: [{ key: secret.key, path: secret.key }] } };
 }
 
 /** The `data` volume claim template of a single-replica StatefulSet. */
@@ -65,4 +128,43 @@ export function dataClaimTemplate(
  */
 export function singleReplicaPodAnnotations(disruption: DisruptionFacts): Record<string, string> {
     return { ...disruption.neverDisrupt };
+}
+
+/** A memory quantity as Kubernetes writes it back: whole GiB in Gi, else Mi (so `1Gi` stays `1Gi`). */
+export function memoryQuantity(mi: number): string {
+    return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;
+}
+
+/** An `emptyDir` of a pod: on the node's disk, or in memory (`medium: Memory`, counted as memory). */
+export interface ScratchVolume {
+    name: string;
+    sizeMi: number;
+    memory?: boolean;
+}
+
+/** The pod volume for a {@link ScratchVolume}. */
+export function scratchVolume(v: ScratchVolume): k8s.types.input.core.v1.Volume {
+    return { name: v.name, emptyDir: { ...(v.memory ? { medium: "Memory" } : {}), sizeLimit: `${v.sizeMi}Mi` } };
+}
+
+/**
+ * What the kubelet may keep of one container's log on the node, counted against the container's
+ * ephemeral storage: `containerLogMaxSize` × `containerLogMaxFiles`, 10Mi × 5 by default (kubelet
+ * configuration defaults; EKS and GKE keep them, kubernetes.io "Logging architecture" and GKE's
+ * NodeKubeletConfig reference, checked 2026-12-07), plus 14Mi for the current file growing past its
+ * size between two rotation checks.
+ */
+export const CONTAINER_LOG_BUDGET_MI = 64;
+
+/**
+ * Ephemeral storage of a container that writes `scratch` (its disk-backed emptyDirs; memory ones
+ * count as memory): the emptyDirs' size limits plus the log budget; the root filesystem is
+ * read-only, so no writable layer grows. The request equals the limit: under node disk pressure the
+ * kubelet evicts first the pods that use more than they requested, and a pod that never exceeds its
+ * request is evicted last; reserving a few hundred MiB of node disk is cheap for that.
+ */
+export function ephemeralStorage(scratch: readonly ScratchVolume[]): { requests: { "ephemeral-storage": string }; limits: { "ephemeral-storage": string } } {
+    const total = scratch.filter((v) => !v.memory).reduce((sum, v) => sum + v.sizeMi, CONTAINER_LOG_BUDGET_MI);
+    const quantity = `${total}Mi`;
+    return { requests: { "ephemeral-storage": quantity }, limits: { "ephemeral-storage": quantity } };
 }

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DisruptionFacts } from "../cluster/contract";
 import type { EntryPoint } from "../entry-points/contract";
 import type { RedisConnection } from "./redis";
+import { CREDENTIALS_DIGEST_ANNOTATION, ephemeralStorage, type ScratchVolume, scratchVolume, secretFileVolume } from "./stateful-data";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, workloadLabels } from "../platform/workload-security";
 
 export const VISIT_COUNTER_APP_NAME = "visit-counter";
@@ -76,8 +77,10 @@ export interface VisitCounterArgs {
     disruption: DisruptionFacts;
 }
 
-/** The app's volumes: scratch `emptyDir`s only (the root filesystem is read-only), lost with the pod by design. */
-export const APP_SCRATCH_VOLUMES: readonly { name: string; emptyDir: { sizeLimit: string } }[] = [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }];
+/** The app's scratch `emptyDir`s (the root filesystem is read-only), lost with the pod by design. */
+export const APP_SCRATCH_VOLUMES: readonly ScratchVolume[] = [{ name: "tmp", sizeMi: 64 }];
+/** Where the Redis password Secret is mounted; the app reads the file named by `REDIS_PASSWORD_FILE`. */
+export const APP_SECRET_DIR = "/run/secrets/redis";
 
 /**
  * Pod annotations: the scratch `emptyDir`s are named as safe to lose, so nodes the HPA's extra
@@ -113,10 +116,15 @@ export class VisitCounter extends pulumi.ComponentResource {
                     // Never below the current capacity during a rollout.
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
                     template: {
-                        metadata: { labels, annotations: appPodAnnotations(args.disruption) },
+                        metadata: {
+                            labels,
+                            // The app reads the password once, at start: a new one rolls the pods.
+                            annotations: { ...appPodAnnotations(args.disruption), [CREDENTIALS_DIGEST_ANNOTATION]: args.redis.passwordSecret.digest },
+                        },
                         spec: {
                             ...COMMON_POD_SPEC,
-                            securityContext: podSecurityContext({ uid: APP_UID }),
+                            // fsGroup: the mounted password file is readable by the app's group only.
+                            securityContext: podSecurityContext({ uid: APP_UID, fsGroup: APP_UID }),
                             topologySpreadConstraints: [
                                 {
                                     // Prefer one zone's loss to take out as few replicas as possible, but
@@ -146,10 +154,7 @@ export class VisitCounter extends pulumi.ComponentResource {
                                     env: [
                                         { name: "REDIS_HOST", value: args.redis.host },
                                         { name: "REDIS_PORT", value: String(args.redis.port) },
-                                        {
-                                            name: "REDIS_PASSWORD",
-                                            valueFrom: { secretKeyRef: { name: args.redis.passwordSecret.name, key: args.redis.passwordSecret.key } },
-                                        },
+                                        { name: "REDIS_PASSWORD_FILE", value: `${APP_SECRET_DIR}/${args.redis.passwordSecret.key}` },
                                     ],
                                     readinessProbe: probes.readiness,
                                     livenessProbe: probes.liveness,
@@ -159,19 +164,23 @@ export class VisitCounter extends pulumi.ComponentResource {
                                     lifecycle: { preStop: { exec: { command: ["sleep", "5"] } } },
                                     resources: {
                                         // The HPA's 70% target is of this CPU request.
-                                        requests: { cpu: "100m", memory: "128Mi" },
-                                        limits: { cpu: "500m", memory: "256Mi" },
+                                        requests: { cpu: "100m", memory: "128Mi", ...ephemeralStorage(APP_SCRATCH_VOLUMES).requests },
+                                        limits: { cpu: "500m", memory: "256Mi", ...ephemeralStorage(APP_SCRATCH_VOLUMES).limits },
                                     },
                                     securityContext: containerSecurityContext(),
-                                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                                    volumeMounts: [
+                                        { name: "tmp", mountPath: "/tmp" },
+                                        { name: "redis-password", mountPath: APP_SECRET_DIR, readOnly: true },
+                                    ],
                                 },
                             ],
-                            volumes: APP_SCRATCH_VOLUMES.map((v) => ({ name: v.name, emptyDir: { ...v.emptyDir } })),
+                            volumes: [...APP_SCRATCH_VOLUMES.map(scratchVolume), secretFileVolume("redis-password", args.redis.passwordSecret)],
                         },
                     },
                 },
             },
-            { parent: this },
+            // Its pods mount the Secret by name; the Secret must exist first.
+            { parent: this, dependsOn: [args.redis.passwordSecret.resource] },
         );
 
         const service = new k8s.core.v1.Service(

@@ -106,7 +106,7 @@ describe("config", () => {
             assert.deepEqual(c.workloads, {
                 appReplicas: 2,
                 appMaxReplicas: 10,
-                postgresVersion: "18.1",
+                postgresVersion: "18.6-trixie@sha256:86c951e05bf56c93d95d397747fb8820ac76cc3bedb78f43abd83eedbe3666ae",
                 postgresStorageSize: "20Gi",
                 redisStorageSize: "5Gi",
                 protectData: true,
@@ -474,13 +474,26 @@ describe("config", () => {
             ]);
         });
 
-        it("rejects an unknown postgres image tag format", () => {
-            for (const bad of ["latest", "18.1.2", "13", "postgres:18", "18-ubuntu", "16.10-alpine", "18.1-alpine3.22"]) {
+        it("rejects an unknown postgres image tag format, and accepts a tag pinned by a well-formed digest", () => {
+            const digest = `sha256:${"0a".repeat(32)}`;
+            for (const bad of [
+                "latest",
+                "18.1.2",
+                "13",
+                "postgres:18",
+                "18-ubuntu",
+                "16.10-alpine",
+                "18.1-alpine3.22",
+                `@${digest}`,
+                "18.6-trixie@sha256:0a0a",
+                `18.6-trixie@${digest.toUpperCase()}`,
+                `18.6-alpine@${digest}`,
+            ]) {
                 assert.deepEqual(problems({ ...AWS, "platform:postgresVersion": bad }), [
-                    `platform:postgresVersion: "${bad}" is not valid; expected a Debian-based postgres image tag from 14 up, such as 18.1 or 17.7-bookworm (Alpine tags run as another uid)`,
+                    `platform:postgresVersion: "${bad}" is not valid; expected a Debian-based postgres image tag from 14 up, optionally pinned by digest, such as 18.6-trixie@sha256:<64 hex digits> or 17.7-bookworm (Alpine tags run as another uid)`,
                 ]);
             }
-            for (const good of ["18", "18.1", "17.6-bookworm", "16.10", "18.1-trixie"]) {
+            for (const good of ["18", "18.1", "17.6-bookworm", "16.10", "18.1-trixie", `18.6-trixie@${digest}`, `17.7@${digest}`]) {
                 assert.equal(read({ ...AWS, "platform:postgresVersion": good }).workloads.postgresVersion, good);
             }
         });

@@ -329,6 +329,24 @@ describe("offline plan: review warnings", () => {
         assert.deepEqual(changeWarnings(change("kubernetes:apps/v1:Deployment", templates)), []);
     });
 
+    it("warns that a StatefulSet is replaced when its serviceName, selector or podManagementPolicy change", () => {
+        for (const [path, field] of [
+            ["inputs.spec.serviceName", "serviceName"],
+            ["inputs.spec.selector.matchLabels.app", "selector"],
+            ["inputs.spec.podManagementPolicy", "podManagementPolicy"],
+        ]) {
+            assert.deepEqual(changeWarnings(change(STATEFUL_SET, [{ path, before: "a", after: "b" }])), [`${field} changed: the StatefulSet is replaced`], path);
+        }
+        // A field whose name only starts the same is not that field.
+        assert.deepEqual(changeWarnings(change(STATEFUL_SET, [{ path: "inputs.spec.serviceNameX", before: "a", after: "b" }])), []);
+    });
+
+    it("warns that a Service is replaced when its clusterIP changes (a ClusterIP Service made headless)", () => {
+        const headless = [{ path: "inputs.spec.clusterIP", before: undefined, after: "None" }];
+        assert.deepEqual(changeWarnings(change("kubernetes:core/v1:Service", headless)), ["clusterIP is immutable: the Service is replaced (deleted, then created)"]);
+        assert.deepEqual(changeWarnings(change("kubernetes:core/v1:Service", [{ path: "inputs.spec.ports[0].port", before: 1, after: 2 }])), []);
+    });
+
     it("warns that a StorageClass is replaced when its parameters, provisioner or reclaim policy change", () => {
         for (const path of ["inputs.parameters.type", "inputs.provisioner", "inputs.reclaimPolicy"]) {
             assert.deepEqual(changeWarnings(change(STORAGE_CLASS, [{ path, before: "a", after: "b" }])), ["StorageClass fields are immutable: it is replaced"], path);

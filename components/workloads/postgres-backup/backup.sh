@@ -9,7 +9,8 @@
 # earlier set is touched.
 #
 # Environment:
-#   PGHOST, PGPORT, PGUSER, PGPASSWORD   the server (libpq's own variables)
+#   PGHOST, PGPORT, PGUSER, PGPASSFILE   the server (libpq's own variables; in the pod, pgpass.sh
+#                                        writes PGPASSFILE from the Secret before this runs)
 #   BACKUP_DIR    where the sets go (default /backups)
 #   BACKUP_KEEP   how many sets to keep, 1-365 (default 7)
 #   PGCONNECT_TIMEOUT  seconds to wait for the server (default here 10, so a dead host fails fast)

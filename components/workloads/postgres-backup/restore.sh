@@ -12,7 +12,8 @@
 # completely or not at all, and a database this script created is dropped again on failure.
 # Roles are not in a per-database dump: on a new server, apply the set's globals.sql first.
 #
-# Environment: PGHOST, PGPORT, PGUSER, PGPASSWORD (libpq's own variables).
+# Environment: PGHOST, PGPORT, PGUSER, PGPASSFILE (libpq's own variables; in a pod copied from the
+# backup CronJob, its init container has written PGPASSFILE from the Secret).
 set -euo pipefail
 
 log() { printf 'restore: %s\n' "$*"; }

@@ -1,64 +1,20 @@
 /**
- * backup.sh and restore.sh against a real PostgreSQL 18 server, started by this file on a free
- * loopback port in a temporary directory (binaries: scripts/postgres-test-binaries.sh, run by
- * setup). PostgreSQL refuses to run as root, so when the tests run as root (CI, this machine) the
- * server runs as `nobody` through setpriv; the scripts themselves run as the test's own user.
+ * backup.sh, restore.sh and pgpass.sh against a real PostgreSQL 18 server, started by this file on a
+ * free loopback port in a temporary directory (./real-postgres.ts). As in the backup pod, the
+ * scripts authenticate through the password file pgpass.sh writes from the Secret's file: no
+ * password in their environment.
  */
 import * as assert from "node:assert/strict";
-import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { type SpawnSyncReturns } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { asRoot, check, freePort, initdb, NOBODY, PG_BIN, REPO, requirePostgresBinaries, run, serverBinDir, startServer } from "./real-postgres";
 
-const REPO = path.resolve(__dirname, "..", "..", "..");
 const SCRIPTS = path.join(REPO, "components", "workloads", "postgres-backup");
-const PG_BIN = process.env.PLATFORM_TEST_PG_BIN ?? path.join(REPO, ".cache", "postgresql", "bin");
-const NOBODY = 65534;
-const asRoot = process.getuid?.() === 0;
-const PASSWORD = "correct-horse-battery";
-
-/** Runs a server-side binary as an unprivileged user when we are root. */
-function asServerUser(cmd: string, args: string[]): [string, string[]] {
-    return asRoot ? ["setpriv", [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", cmd, ...args]] : [cmd, args];
-}
-
-/**
- * Where the server user can run the server binaries from: PG_BIN itself, or, when a root-only
- * directory (a clone under /root) hides it from `nobody`, a copy of the installation in `work`
- * (the build is relocatable: it finds lib/ and share/ relative to bin/).
- */
-function serverBinDir(work: string): string {
-    // `test -r` as that user: exec'ing the binary itself would resolve its path with root's
-    // capabilities still in force, and postgres then fails its own check of that path.
-    const [cmd, args] = asServerUser("test", ["-r", path.join(PG_BIN, "postgres")]);
-    if (spawnSync(cmd, args, { stdio: "ignore" }).status === 0) return PG_BIN;
-    const copy = path.join(work, "postgresql");
-    for (const dir of ["bin", "lib", "share"]) fs.cpSync(path.join(PG_BIN, "..", dir), path.join(copy, dir), { recursive: true });
-    return path.join(copy, "bin");
-}
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): SpawnSyncReturns<string> {
-    return spawnSync(cmd, args, { env, input, encoding: "utf8", timeout: 60_000 });
-}
-
-function check(r: SpawnSyncReturns<string>, what: string): string {
-    if (r.error) throw new Error(`${what}: ${r.error.message}`);
-    if (r.status !== 0) throw new Error(`${what} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
-    return r.stdout;
-}
-
-async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const address = server.address() as net.AddressInfo;
-            server.close(() => resolve(address.port));
-        });
-    });
-}
+/** Every character a brought password may have that means something in a password file: ':' and more. */
+const PASSWORD = "correct:horse#battery$staple%1";
 
 /** Every file under `dir` with its SHA-256, to prove a failed run changed nothing. */
 function tree(dir: string): Record<string, string> {
@@ -80,24 +36,24 @@ describe("Postgres backup and restore scripts (real PostgreSQL 18)", function ()
     let work = "";
     let dataDir = "";
     let port = 0;
-    let serverUp = false;
-    let serverBin = PG_BIN;
-    const stopServer = (): void => {
-        if (!serverUp) return;
-        const [cmd, args] = asServerUser(path.join(serverBin, "pg_ctl"), ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
-        spawnSync(cmd, args, { stdio: "ignore", timeout: 30_000 });
-        serverUp = false;
-    };
-    // A crash of the test process must not leave a postmaster behind.
-    process.once("exit", stopServer);
+    let server: { stop: () => void } | undefined;
 
+    /** The password file pgpass.sh writes for `password` (as the init step does from the Secret's file), and its path. */
+    const pgpassFor = (password: string, name: string): string => {
+        const secretFile = path.join(work, `${name}.secret`);
+        fs.writeFileSync(secretFile, `${password}\n`, { mode: 0o440 });
+        const file = path.join(work, `${name}.pgpass`);
+        check(run("bash", [path.join(SCRIPTS, "pgpass.sh")], { PATH: process.env.PATH, POSTGRES_PASSWORD_FILE: secretFile, PGPASSFILE: file, PGUSER: "postgres" }), "pgpass.sh");
+        return file;
+    };
+    let pgpass = "";
     const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
         PATH: `${PG_BIN}:${process.env.PATH ?? "/usr/bin:/bin"}`,
         HOME: work,
         PGHOST: "127.0.0.1",
         PGPORT: String(port),
         PGUSER: "postgres",
-        PGPASSWORD: PASSWORD,
+        PGPASSFILE: pgpass,
         ...extra,
     });
     const psql = (db: string, sql: string): string =>
@@ -114,26 +70,15 @@ describe("Postgres backup and restore scripts (real PostgreSQL 18)", function ()
     const ROWS = "SELECT string_agg(id || '=' || v, ',' ORDER BY id) FROM visits";
 
     before(async function () {
-        if (!fs.existsSync(path.join(PG_BIN, "pg_dump"))) {
-            throw new Error(`no PostgreSQL binaries in ${PG_BIN}: run bash scripts/setup.sh (or scripts/postgres-test-binaries.sh)`);
-        }
+        requirePostgresBinaries();
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pg-backup-test-"));
         if (asRoot) fs.chownSync(work, NOBODY, NOBODY);
         dataDir = path.join(work, "data");
-        const pwfile = path.join(work, "pwfile");
-        fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
-        if (asRoot) fs.chownSync(pwfile, NOBODY, NOBODY);
         port = await freePort();
-        serverBin = serverBinDir(work);
-
-        const initdb = asServerUser(path.join(serverBin, "initdb"), [
-            "-D", dataDir, "-U", "postgres", `--pwfile=${pwfile}`, "--auth=scram-sha-256", "--no-locale", "-E", "UTF8", "--no-sync",
-        ]);
-        check(run(...initdb), "initdb");
-        const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${work} -c fsync=off`;
-        const start = asServerUser(path.join(serverBin, "pg_ctl"), ["-D", dataDir, "-l", path.join(work, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
-        serverUp = true; // from here on, stop it whatever happens
-        check(run(...start), "pg_ctl start");
+        const serverBin = serverBinDir(work);
+        initdb(serverBin, work, dataDir, PASSWORD);
+        server = startServer(serverBin, work, dataDir, port);
+        pgpass = pgpassFor(PASSWORD, "right");
 
         psql("postgres", `CREATE DATABASE app; CREATE DATABASE "odd 'name'.db";`);
         psql("app", "CREATE TABLE visits (id int PRIMARY KEY, v text NOT NULL); INSERT INTO visits SELECT g, 'visit ' || g FROM generate_series(1, 500) g;");
@@ -149,9 +94,28 @@ describe("Postgres backup and restore scripts (real PostgreSQL 18)", function ()
     });
 
     after(function () {
-        stopServer();
-        process.removeListener("exit", stopServer);
+        server?.stop();
         if (work) fs.rmSync(work, { recursive: true, force: true });
+    });
+
+    it("pgpass.sh writes one line only its owner may read, escaping the separators, which libpq accepts", () => {
+        const stat = fs.statSync(pgpass);
+        assert.equal(stat.mode & 0o777, 0o600, "libpq ignores a password file its group or others can read");
+        assert.equal(fs.readFileSync(pgpass, "utf8"), "*:*:*:postgres:correct\\:horse#battery$staple%1\n");
+        assert.equal(psql("postgres", "SELECT current_user"), "postgres", "authenticated with it alone");
+        const backslash = pgpassFor("back\\slash:colon", "escape");
+        assert.equal(fs.readFileSync(backslash, "utf8"), "*:*:*:postgres:back\\\\slash\\:colon\n");
+    });
+
+    it("pgpass.sh fails clearly on a missing or empty password file, writing nothing", () => {
+        const out = path.join(work, "never.pgpass");
+        for (const [what, file] of [["missing", path.join(work, "no-such-file")], ["empty", path.join(work, "empty.secret")]] as const) {
+            if (what === "empty") fs.writeFileSync(file, "\n");
+            const r = run("bash", [path.join(SCRIPTS, "pgpass.sh")], { PATH: process.env.PATH, POSTGRES_PASSWORD_FILE: file, PGPASSFILE: out });
+            assert.notEqual(r.status, 0, what);
+            assert.match(r.stderr, /^pgpass: FAILED: /m, what);
+            assert.equal(fs.existsSync(out), false, what);
+        }
     });
 
     it("writes one set: a custom-format dump of every database but the templates, and the roles", () => {
@@ -216,7 +180,7 @@ describe("Postgres backup and restore scripts (real PostgreSQL 18)", function ()
     const failures: Array<[string, () => Record<string, string>, RegExp]> = [
         [
             "a wrong password",
-            () => ({ PGPASSWORD: "wrong" }),
+            () => ({ PGPASSFILE: pgpassFor("wrong-password-0123", "wrong") }),
             /^backup: FAILED: cannot list the databases on 127\.0\.0\.1:\d+ as postgres: .*password authentication failed for user "postgres"/m,
         ],
         ["an unreachable server", () => ({ PGPORT: String(port + 1 === 65536 ? port - 1 : port + 1) }), /^backup: FAILED: cannot list the databases on 127\.0\.0\.1:\d+ as postgres: .*Connection refused/m],
@@ -238,7 +202,7 @@ describe("Postgres backup and restore scripts (real PostgreSQL 18)", function ()
         assert.notEqual(notDump.status, 0);
         assert.match(notDump.stderr, /^restore: FAILED: .*globals\.sql is not a pg_dump custom-format archive/m);
 
-        const denied = restore([path.join(set, "app.dump")], { PGPASSWORD: "wrong" });
+        const denied = restore([path.join(set, "app.dump")], { PGPASSFILE: pgpassFor("wrong-password-0123", "wrong") });
         assert.notEqual(denied.status, 0);
         assert.match(denied.stderr, /^restore: FAILED: cannot connect to 127\.0\.0\.1:\d+ as postgres: .*password authentication failed/m);
         assert.equal(psql("app", "SELECT count(*) FROM visits"), "500");

@@ -58,7 +58,7 @@ describe("PostgresBackup", () => {
     });
 
     it("runs backup.sh from the ConfigMap in the server's own image, with the password from the Postgres Secret", async () => {
-        for (const version of ["18.1", "17.7-bookworm"]) {
+        for (const version of [`18.6-trixie@sha256:${"0".repeat(64)}`, "17.7-bookworm"]) {
             const { resources } = await deploy({}, version);
             const pod = podSpec(resources);
             const c = pod.containers[0];
@@ -71,17 +71,45 @@ describe("PostgresBackup", () => {
             assert.equal(env.PGHOST.value, "postgres.apps.svc");
             assert.equal(env.PGPORT.value, "5432");
             assert.equal(env.PGUSER.value, "postgres");
-            assert.deepEqual(env.PGPASSWORD.valueFrom, { secretKeyRef: { name: "postgres-auth", key: "password" } });
-            assert.equal(env.PGPASSWORD.value, undefined, "never a literal password");
+            assert.equal(env.PGPASSWORD, undefined, "no password in the environment");
+            assert.deepEqual(env.PGPASSFILE, { name: "PGPASSFILE", value: "/run/pgpass/pgpass" });
+            assert.ok(c.env.every((e) => e.valueFrom === undefined), "no env from a Secret");
             assert.equal(env.BACKUP_DIR.value, "/backups");
             assert.equal(env.BACKUP_KEEP.value, "7");
 
             const configMap = as<out.core.v1.ConfigMap>(resources.one("kubernetes:core/v1:ConfigMap"));
             assert.equal(configMap.data["backup.sh"], fs.readFileSync(path.join(BACKUP_SCRIPTS_DIR, "backup.sh"), "utf8"), "the tested script, byte for byte");
             assert.equal(configMap.data["restore.sh"], fs.readFileSync(path.join(BACKUP_SCRIPTS_DIR, "restore.sh"), "utf8"));
+            assert.equal(configMap.data["pgpass.sh"], fs.readFileSync(path.join(BACKUP_SCRIPTS_DIR, "pgpass.sh"), "utf8"));
             const volumes = Object.fromEntries(pod.volumes.map((v) => [v.name, v]));
             assert.deepEqual(volumes.scripts.configMap, { name: "postgres-backup-scripts", defaultMode: 0o555 });
         }
+    });
+
+    it("writes libpq's password file from the mounted Secret in an init step, so a Job copied from it (the restore runbook's) authenticates too", async () => {
+        const { resources } = await deploy();
+        const pod = podSpec(resources);
+        assert.equal(pod.initContainers.length, 1);
+        const init = pod.initContainers[0];
+        assert.equal(init.name, "pgpass");
+        assert.equal(init.image, pod.containers[0].image);
+        assert.deepEqual(init.command, ["bash", "/scripts/pgpass.sh"]);
+        assert.deepEqual(init.env, [
+            { name: "POSTGRES_PASSWORD_FILE", value: "/run/secrets/postgres/password" },
+            { name: "PGPASSFILE", value: "/run/pgpass/pgpass" },
+            { name: "PGUSER", value: "postgres" },
+        ]);
+        assert.deepEqual(init.securityContext, HARDENED_CONTAINER_SECURITY);
+        const volumes = Object.fromEntries(pod.volumes.map((v) => [v.name, v]));
+        assert.deepEqual(volumes.password.secret, { secretName: "postgres-auth", defaultMode: 0o440, items: [{ key: "password", path: "password" }] });
+        assert.deepEqual(volumes.pgpass.emptyDir, { medium: "Memory", sizeLimit: "1Mi" }, "the copy never touches the node's disk");
+        const mounts = (c: out.core.v1.Container) => Object.fromEntries(c.volumeMounts.map((m) => [m.name, m]));
+        assert.deepEqual(mounts(init).password, { name: "password", mountPath: "/run/secrets/postgres", readOnly: true });
+        assert.equal(mounts(init).pgpass.readOnly, undefined, "the init step writes it");
+        assert.equal(mounts(pod.containers[0]).password, undefined, "the backup itself never sees the Secret");
+        assert.deepEqual(mounts(pod.containers[0]).pgpass, { name: "pgpass", mountPath: "/run/pgpass", readOnly: true });
+        const cron = resources.one("kubernetes:batch/v1:CronJob");
+        assert.ok(cron.dependsOn.includes(resources.one("kubernetes:core/v1:Secret").urn), "created after the Secret its pods mount");
     });
 
     it("is hardened like the other pods: uid 999, read-only root, /tmp an emptyDir, no escalation, no capabilities, requests", async () => {
@@ -92,6 +120,10 @@ describe("PostgresBackup", () => {
         assert.deepEqual(c.securityContext, HARDENED_CONTAINER_SECURITY);
         assert.equal(pod.automountServiceAccountToken, false);
         assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
+        // Ephemeral storage: the 64Mi /tmp plus the log; the init step only a log.
+        assert.equal(c.resources.requests["ephemeral-storage"], "128Mi");
+        assert.equal(c.resources.limits["ephemeral-storage"], "128Mi");
+        assert.equal(pod.initContainers[0].resources.limits["ephemeral-storage"], "64Mi");
         const mounts = Object.fromEntries(c.volumeMounts.map((m) => [m.mountPath, m]));
         const volumes = Object.fromEntries(pod.volumes.map((v) => [v.name, v]));
         assert.ok(volumes[mounts["/tmp"].name].emptyDir, "/tmp is an emptyDir");
@@ -175,9 +207,14 @@ describe("PostgresBackup in the platform", () => {
         assert.deepEqual(clients(resources), ["billing"]);
     });
 
-    it("passes schedule and keep from config", async () => {
-        const { resources } = await platform({ "platform:postgresBackupSchedule": "15 2 * * 0", "platform:postgresBackupKeep": "14" });
+    it("passes schedule, keep and the volume's size from config", async () => {
+        const { resources } = await platform({
+            "platform:postgresBackupSchedule": "15 2 * * 0",
+            "platform:postgresBackupKeep": "14",
+            "platform:postgresBackupStorageSize": "60Gi",
+        });
         assert.equal(cronJob(resources).spec.schedule, "15 2 * * 0");
         assert.equal(podSpec(resources).containers[0].env.find((e) => e.name === "BACKUP_KEEP")?.value, "14");
+        assert.deepEqual(as<out.core.v1.PersistentVolumeClaim>(claim(resources)).spec.resources.requests, { storage: "60Gi" });
     });
 });

@@ -1,15 +1,31 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_AUTOSCALER_DISRUPTION } from "../../../components/cluster/contract";
-import { Postgres, postgresDataLayout, postgresIngressRules, postgresMajor, postgresProbes } from "../../../components/workloads/postgres";
+import {
+    Postgres,
+    postgresDataLayout,
+    postgresIngressRules,
+    postgresMajor,
+    postgresProbes,
+    postgresServerArgs,
+    postgresTuning,
+    postgresVersionPinned,
+    setPasswordScript,
+} from "../../../components/workloads/postgres";
+import { CREDENTIALS_DIGEST_ANNOTATION } from "../../../components/workloads/stateful-data";
 import { type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
-import { as, assertNeverDisruptedWithoutPdb, container as containerOf, statefulSet, volumeOwnerPodSecurity } from "../../harness/objects";
+import { as, assertNeverDisruptedWithoutPdb, container as containerOf, HARDENED_CONTAINER_SECURITY, statefulSet, volumeOwnerPodSecurity } from "../../harness/objects";
 import { mockPasswords, PASSWORD_TYPE, passwordOf, plainOccurrences } from "../../harness/passwords";
 import { validateKubernetesObject } from "../../harness/schema";
 
 import out = k8s.types.output;
 
 const container = (rs: ResourceSet) => containerOf(statefulSet(rs));
+const initContainer = (rs: ResourceSet) => statefulSet(rs).spec.template.spec.initContainers[0];
+const PINNED = `18.6-trixie@sha256:${"86c951e0".repeat(8)}`;
 const policy = (rs: ResourceSet) => as<out.networking.v1.NetworkPolicy>(rs.one("kubernetes:networking.k8s.io/v1:NetworkPolicy"));
 const envOf = (c: out.core.v1.Container) => Object.fromEntries(c.env.map((e) => [e.name, e]));
 
@@ -36,11 +52,19 @@ function deploy(extra: Partial<ConstructorParameters<typeof Postgres>[1]> = {}) 
 describe("Postgres data layout", () => {
     mockPasswords();
 
-    it("reads the major from image tags with and without variants", () => {
+    it("reads the major from image tags with and without variants or a digest", () => {
         assert.equal(postgresMajor("18.1"), 18);
         assert.equal(postgresMajor("17.7-bookworm"), 17);
+        assert.equal(postgresMajor(PINNED), 18);
         assert.equal(postgresMajor("16"), 16);
         assert.throws(() => postgresMajor("latest"), /major/);
+        assert.equal(postgresVersionPinned(PINNED), true);
+        assert.equal(postgresVersionPinned("18.6-trixie"), false);
+    });
+
+    it("keeps the data where it is from 18.1 to a digest-pinned 18.6: the layout depends on the major only", () => {
+        assert.deepEqual(postgresDataLayout(PINNED), postgresDataLayout("18.1"));
+        assert.deepEqual(postgresDataLayout("17.9-trixie@sha256:" + "a".repeat(64)), postgresDataLayout("17.7"));
     });
 
     it("18+: mounts at /var/lib/postgresql and keeps the image's PGDATA", () => {
@@ -60,6 +84,7 @@ describe("Postgres data layout", () => {
     it("applies the layout to the StatefulSet for 18.1, 17.x and 16", async () => {
         const cases: Array<[string, string, string | undefined]> = [
             ["18.1", "/var/lib/postgresql", undefined],
+            [PINNED, "/var/lib/postgresql", undefined],
             ["17.7", "/var/lib/postgresql/data", "/var/lib/postgresql/data/pgdata"],
             ["16.11-bookworm", "/var/lib/postgresql/data", "/var/lib/postgresql/data/pgdata"],
         ];
@@ -67,8 +92,11 @@ describe("Postgres data layout", () => {
             const { resources } = await deploy({ version });
             const c = container(resources);
             assert.equal(c.image, `postgres:${version}`);
-            assert.deepEqual(c.volumeMounts.find((m) => m.name === "data"), { name: "data", mountPath }, version);
-            assert.equal(envOf(c).PGDATA?.value, pgdata, version);
+            for (const each of [c, initContainer(resources)]) {
+                assert.equal(each.image, c.image, "the init step runs the server's build");
+                assert.deepEqual(each.volumeMounts.find((m) => m.name === "data"), { name: "data", mountPath }, version);
+                assert.equal(envOf(each).PGDATA?.value, pgdata, version);
+            }
         }
     });
 });
@@ -91,18 +119,52 @@ describe("Postgres", () => {
     it("runs as 999 with fsGroup OnRootMismatch, read-only root and writable emptyDirs for the socket and /tmp", async () => {
         const { resources } = await deploy();
         const pod = statefulSet(resources).spec.template.spec;
-        const c = container(resources);
         assert.deepEqual(pod.securityContext, volumeOwnerPodSecurity(999, 999));
-        assert.equal(c.securityContext.readOnlyRootFilesystem, true);
-        assert.equal(c.securityContext.allowPrivilegeEscalation, false);
-        assert.deepEqual(c.securityContext.capabilities, { drop: ["ALL"] });
-        const mounts = Object.fromEntries(c.volumeMounts.map((m) => [m.mountPath, m.name]));
         const volumes = Object.fromEntries(pod.volumes.map((v) => [v.name, v]));
-        for (const path of ["/var/run/postgresql", "/tmp"]) {
-            assert.ok(mounts[path], `${path} is mounted`);
-            assert.ok(volumes[mounts[path]].emptyDir, `${path} is an emptyDir`);
+        for (const c of [container(resources), initContainer(resources)]) {
+            assert.deepEqual(c.securityContext, HARDENED_CONTAINER_SECURITY, c.name);
+            const mounts = Object.fromEntries(c.volumeMounts.map((m) => [m.mountPath, m.name]));
+            for (const path of ["/var/run/postgresql", "/tmp"]) {
+                assert.ok(mounts[path], `${c.name}: ${path} is mounted`);
+                assert.ok(volumes[mounts[path]].emptyDir, `${path} is an emptyDir`);
+            }
+            assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
         }
-        assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory);
+    });
+
+    it("reserves and bounds ephemeral storage for its disk-backed emptyDirs plus its log, in both containers", async () => {
+        const { resources } = await deploy();
+        const pod = statefulSet(resources).spec.template.spec;
+        const diskMi = pod.volumes.filter((v) => v.emptyDir && v.emptyDir.medium !== "Memory").reduce((sum, v) => sum + Number(/^(\d+)Mi$/.exec(v.emptyDir.sizeLimit)?.[1]), 0);
+        assert.equal(diskMi, 16 + 256, "run and tmp");
+        for (const c of [container(resources), initContainer(resources)]) {
+            assert.equal(c.resources.requests["ephemeral-storage"], `${diskMi + 64}Mi`, c.name);
+            assert.equal(c.resources.limits["ephemeral-storage"], `${diskMi + 64}Mi`, c.name);
+        }
+    });
+
+    it("derives shared_buffers, max_connections, work_mem and the rest from its memory limit, on its command line", async () => {
+        const t = postgresTuning(1024);
+        assert.deepEqual(t, { sharedBuffersMb: 256, effectiveCacheSizeMb: 512, maintenanceWorkMemMb: 64, maxConnections: 100, workMemKb: 2949 });
+        // What the formula promises: shared buffers, autovacuum and every connection's two operations fit the limit.
+        for (const limit of [512, 1024, 2048, 4096, 8192]) {
+            const x = postgresTuning(limit);
+            assert.equal(x.sharedBuffersMb, limit / 4, `${limit}`);
+            const worstKb = x.sharedBuffersMb * 1024 + 3 * x.maintenanceWorkMemMb * 1024 + x.maxConnections * 2 * x.workMemKb;
+            assert.ok(worstKb <= limit * 1024, `${limit}Mi: ${worstKb} kB planned`);
+        }
+        assert.equal(postgresTuning(4096).maxConnections, 400, "capped");
+        assert.equal(postgresTuning(128).maxConnections, 25, "floored");
+
+        const { resources } = await deploy();
+        const c = container(resources);
+        const m = /^(\d+)(Mi|Gi)$/.exec(c.resources.limits.memory);
+        assert.ok(m, c.resources.limits.memory);
+        const limitMi = Number(m[1]) * (m[2] === "Gi" ? 1024 : 1);
+        assert.equal(limitMi, 1024);
+        assert.deepEqual(c.args, postgresServerArgs(postgresTuning(limitMi)), "derived from the container's own limit");
+        assert.deepEqual(c.args.slice(0, 3), ["postgres", "-c", "shared_buffers=256MB"]);
+        assert.ok(c.args.includes("work_mem=2949kB") && c.args.includes("max_connections=100"));
     });
 
     it("gets 60 s to shut down cleanly, and a memory-backed /dev/shm larger than the runtime's 64 MiB", async () => {
@@ -127,7 +189,7 @@ describe("Postgres", () => {
         assert.ok(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold >= 300, "room for initdb");
     });
 
-    it("takes POSTGRES_PASSWORD from a Secret holding the generated password as a secret", async () => {
+    it("reads the generated password from the Secret mounted as a file (POSTGRES_PASSWORD_FILE), never from env", async () => {
         const { resources } = await deploy();
         const record = resources.one("kubernetes:core/v1:Secret");
         const secret = as<out.core.v1.Secret>(record);
@@ -135,8 +197,43 @@ describe("Postgres", () => {
         assert.deepEqual(record.secretInputs, ["stringData"]);
         const password = passwordOf("postgres-password");
         assert.deepEqual(secret.stringData, { password });
-        assert.deepEqual(envOf(container(resources)).POSTGRES_PASSWORD.valueFrom.secretKeyRef, { name: "postgres-auth", key: "password" });
+        const pod = statefulSet(resources).spec.template.spec;
+        const volumes = Object.fromEntries(pod.volumes.map((v) => [v.name, v]));
+        assert.deepEqual(volumes.password.secret, { secretName: "postgres-auth", defaultMode: 0o440, items: [{ key: "password", path: "password" }] });
+        for (const c of [container(resources), initContainer(resources)]) {
+            assert.deepEqual(envOf(c).POSTGRES_PASSWORD_FILE, { name: "POSTGRES_PASSWORD_FILE", value: "/run/secrets/postgres/password" }, c.name);
+            assert.ok(c.env.every((e) => e.valueFrom === undefined), `${c.name}: no env from a Secret`);
+            assert.deepEqual(c.volumeMounts.find((m) => m.name === "password"), { name: "password", mountPath: "/run/secrets/postgres", readOnly: true });
+        }
         assert.deepEqual(plainOccurrences(resources, password), []);
+    });
+
+    it("sets the stored password from the Secret before every start (the set-password init step), and rolls when it changes", async () => {
+        const { resources } = await deploy();
+        const init = initContainer(resources);
+        assert.equal(init.name, "set-password");
+        assert.deepEqual(init.command, ["bash", "-c", setPasswordScript(), "set-password"]);
+        // The script postgres.script.test.ts runs against a real server, byte for byte.
+        assert.equal(setPasswordScript(), fs.readFileSync(path.join(__dirname, "..", "..", "..", "components", "workloads", "postgres", "set-password.sh"), "utf8"));
+        assert.deepEqual(init.resources, container(resources).resources, "it runs a private server on the same data");
+
+        const digestOf = async (password?: string) => {
+            const run = await deploy(password === undefined ? {} : { password: pulumi.secret(password) });
+            return statefulSet(run.resources).spec.template.metadata.annotations[CREDENTIALS_DIGEST_ANNOTATION];
+        };
+        const brought = await digestOf("brought-password-0123456789");
+        assert.equal(await digestOf("brought-password-0123456789"), brought);
+        assert.notEqual(await digestOf("rotated-password-0123456789"), brought);
+        assert.notEqual(await digestOf(), brought);
+    });
+
+    it("uses a password the user brings in the same Secret, with no generated one", async () => {
+        const { resources } = await deploy({ password: pulumi.secret("brought-password-0123456789") });
+        assert.equal(resources.ofType(PASSWORD_TYPE).length, 0);
+        const record = resources.one("kubernetes:core/v1:Secret");
+        assert.deepEqual(as<out.core.v1.Secret>(record).stringData, { password: "brought-password-0123456789" });
+        assert.deepEqual(record.secretInputs, ["stringData"]);
+        assert.deepEqual(plainOccurrences(resources, "brought-password-0123456789"), []);
     });
 
     it("has a named headless Service that governs the StatefulSet", async () => {
@@ -176,19 +273,22 @@ describe("Postgres", () => {
         await assertNeverDisruptedWithoutPdb((disruption) => deploy({ disruption }));
     });
 
-    it("protects the StatefulSet, Secret and password when protectData is true, and nothing when false", async () => {
-        const guarded = ["kubernetes:apps/v1:StatefulSet", "kubernetes:core/v1:Secret", PASSWORD_TYPE];
+    it("protects the StatefulSet when protectData is true; the Secret and password stay replaceable, so a new password can be applied", async () => {
         const on = await deploy({ protectData: true });
-        for (const t of guarded) assert.equal(on.resources.one(t).protect, true, t);
-        assert.equal(on.resources.one("kubernetes:core/v1:Service").protect, false);
+        assert.equal(on.resources.one("kubernetes:apps/v1:StatefulSet").protect, true);
+        for (const t of ["kubernetes:core/v1:Secret", PASSWORD_TYPE, "kubernetes:core/v1:Service"]) assert.equal(on.resources.one(t).protect, false, t);
         const off = await deploy({ protectData: false });
-        for (const t of guarded) assert.equal(off.resources.one(t).protect, false, t);
+        assert.equal(off.resources.one("kubernetes:apps/v1:StatefulSet").protect, false);
         // The size patch alone is retainOnDelete: removing it leaves the claim at its size (claim-growth.test.ts).
         for (const r of [...on.resources.all, ...off.resources.all].filter((x) => x.type !== "kubernetes:core/v1:PersistentVolumeClaimPatch")) assert.equal(r.retainOnDelete, false, `${r.type} ${r.name}`);
+        // Plain names in the pod spec; order through dependsOn.
+        const sts = on.resources.one("kubernetes:apps/v1:StatefulSet");
+        assert.equal(statefulSet(on.resources).spec.serviceName, "postgres");
+        assert.ok(sts.dependsOn.includes(on.resources.one("kubernetes:core/v1:Secret").urn));
     });
 
     it("creates no LoadBalancer, gives every object our provider and a name, and every object matches the schema", async () => {
-        for (const version of ["18.1", "16"]) {
+        for (const version of [PINNED, "16"]) {
             const { resources } = await deploy({ version });
             const objects = resources.kubernetesObjects();
             assert.equal(objects.length, 5, "Service, StatefulSet, Secret, NetworkPolicy and the data claim's size patch");

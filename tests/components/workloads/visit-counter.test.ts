@@ -8,9 +8,10 @@ import { Postgres } from "../../../components/workloads/postgres";
 import { gatewayEntryPoint } from "../../../components/entry-points/envoy-gateway";
 import { ingressNginxEntryPoint } from "../../../components/entry-points/ingress-nginx";
 import { Redis } from "../../../components/workloads/redis";
+import { CREDENTIALS_DIGEST_ANNOTATION } from "../../../components/workloads/stateful-data";
 import { APP_SCRATCH_VOLUMES, appUrl, ingressShape, VISIT_COUNTER_CLIENT_LABELS, VisitCounter, type VisitCounterArgs } from "../../../components/workloads/visit-counter";
 import { type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
-import { as, container as containerOf, deployment, HARDENED_CONTAINER_SECURITY, statefulSet } from "../../harness/objects";
+import { as, container as containerOf, deployment, HARDENED_CONTAINER_SECURITY, statefulSet, volumeOwnerPodSecurity } from "../../harness/objects";
 import { mockPasswords, passwordOf, plainOccurrences, secretOccurrences } from "../../harness/passwords";
 import { validateKubernetesObject } from "../../harness/schema";
 
@@ -35,6 +36,7 @@ const nginxEntryPoint = (endpoint = "203.0.113.10") =>
         address: pulumi.output([endpoint]),
     });
 const GATEWAY = { name: "platform", namespace: "envoy-gateway-system" };
+const REDIS_PASSWORD_DIGEST = "0123456789abcdef0123456789abcdef";
 const gatewayPoint = (endpoint = "198.51.100.7") =>
     gatewayEntryPoint({ ...GATEWAY, dependsOn: [], endpoint: pulumi.output(endpoint), address: pulumi.output([endpoint]) });
 
@@ -49,9 +51,14 @@ function deploy(ingress: IngressOverrides = {}, extra: Partial<VisitCounterArgs>
                 replicas: 2,
                 maxReplicas: 10,
                 redis: {
-                    host: pulumi.output("redis.apps.svc"),
+                    host: pulumi.output("redis-rw.apps.svc"),
                     port: 6379,
-                    passwordSecret: { name: pulumi.output("redis-auth"), key: "password" },
+                    passwordSecret: {
+                        name: "redis-auth",
+                        key: "password",
+                        digest: pulumi.output(REDIS_PASSWORD_DIGEST),
+                        resource: new k8s.core.v1.Secret("redis-auth", { metadata: { name: "redis-auth" }, stringData: pulumi.secret({ password: "x" }) }, { provider }),
+                    },
                     podLabels: REDIS_LABELS,
                 },
                 ingress: {
@@ -75,16 +82,20 @@ describe("VisitCounter", () => {
         const pod = deployment(resources).spec.template;
         const emptyDirs = pod.spec.volumes.filter((v) => v.emptyDir !== undefined).map((v) => v.name);
         assert.deepEqual(emptyDirs, ["tmp"]);
-        assert.deepEqual(pod.metadata.annotations, { "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes": "tmp" });
-        // Every volume the pod has is scratch: nothing else would be lost with it.
-        assert.deepEqual(pod.spec.volumes.map((v) => v.name), APP_SCRATCH_VOLUMES.map((v) => v.name));
+        assert.deepEqual(pod.metadata.annotations, {
+            "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes": "tmp",
+            [CREDENTIALS_DIGEST_ANNOTATION]: REDIS_PASSWORD_DIGEST,
+        });
+        // Every emptyDir the pod has is scratch: nothing would be lost with it (the Secret's file is the Secret's).
+        assert.deepEqual(emptyDirs, APP_SCRATCH_VOLUMES.map((v) => v.name));
+        assert.deepEqual(pod.spec.volumes.filter((v) => v.emptyDir === undefined).map((v) => Object.keys(v).sort()), [["name", "secret"]]);
         // Not the blanket safe-to-evict "true", which would also cover any other local storage added later.
         assert.equal((pod.metadata.annotations as Record<string, string>)["cluster-autoscaler.kubernetes.io/safe-to-evict"], undefined);
     });
 
     it("needs no annotation under Karpenter, which keeps no node for emptyDir volumes", async () => {
         const { resources } = await deploy({}, { disruption: KARPENTER_DISRUPTION });
-        assert.deepEqual(deployment(resources).spec.template.metadata.annotations, {});
+        assert.deepEqual(deployment(resources).spec.template.metadata.annotations, { [CREDENTIALS_DIGEST_ANNOTATION]: REDIS_PASSWORD_DIGEST });
     });
 
     it("runs the content-tagged image, pulled only if not present", async () => {
@@ -118,6 +129,9 @@ describe("VisitCounter", () => {
         assert.deepEqual(c.startupProbe.httpGet, { path: "/healthz", port: "http" });
         assert.ok(c.resources.requests.cpu && c.resources.requests.memory);
         assert.ok(c.resources.limits.cpu && c.resources.limits.memory);
+        // Ephemeral storage: the 64Mi /tmp plus the container's log, reserved as much as bounded.
+        assert.equal(c.resources.requests["ephemeral-storage"], "128Mi");
+        assert.equal(c.resources.limits["ephemeral-storage"], "128Mi");
     });
 
     it("keeps serving for 5 s after SIGTERM (preStop sleep), inside the termination grace period", async () => {
@@ -132,19 +146,25 @@ describe("VisitCounter", () => {
         const { resources } = await deploy();
         const pod = deployment(resources).spec.template.spec;
         const c = container(resources);
-        assert.deepEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } });
+        assert.deepEqual(pod.securityContext, volumeOwnerPodSecurity(10001, 10001), "fsGroup: the password file is readable by the app's group only");
         assert.deepEqual(c.securityContext, HARDENED_CONTAINER_SECURITY);
         assert.equal(pod.automountServiceAccountToken, false);
     });
 
-    it("gets the Redis address in env and the password only through a secretKeyRef", async () => {
+    it("gets the Redis address in env and the password as a file mounted from the Secret (REDIS_PASSWORD_FILE)", async () => {
         const { resources } = await deploy();
-        const env = Object.fromEntries(container(resources).env.map((e) => [e.name, e]));
-        assert.equal(env.REDIS_HOST.value, "redis.apps.svc");
-        assert.equal(env.REDIS_PORT.value, "6379");
-        assert.equal(env.REDIS_PASSWORD.value, undefined);
-        assert.deepEqual(env.REDIS_PASSWORD.valueFrom.secretKeyRef, { name: "redis-auth", key: "password" });
+        const c = container(resources);
+        assert.deepEqual(c.env, [
+            { name: "REDIS_HOST", value: "redis-rw.apps.svc" },
+            { name: "REDIS_PORT", value: "6379" },
+            { name: "REDIS_PASSWORD_FILE", value: "/run/secrets/redis/password" },
+        ]);
+        assert.deepEqual(c.volumeMounts.find((m) => m.mountPath === "/run/secrets/redis"), { name: "redis-password", mountPath: "/run/secrets/redis", readOnly: true });
+        const volume = deployment(resources).spec.template.spec.volumes.find((v) => v.name === "redis-password");
+        assert.deepEqual(volume?.secret, { secretName: "redis-auth", defaultMode: 0o440, items: [{ key: "password", path: "password" }] });
         assert.equal(deployment(resources).spec.template.spec.enableServiceLinks, false, "no injected REDIS_PORT=tcp://...");
+        const d = resources.one("kubernetes:apps/v1:Deployment");
+        assert.ok(d.dependsOn.includes(resources.one("kubernetes:core/v1:Secret", "redis-auth").urn), "created after the Secret it mounts");
     });
 
     it("spreads pods across zones without ever blocking scheduling", async () => {
@@ -267,7 +287,8 @@ describe("VisitCounter", () => {
     it("creates no LoadBalancer, gives every object our provider and a name, and every object matches the schema", async () => {
         for (const ingress of [{}, { host: undefined, tls: false }]) {
             const { resources } = await deploy(ingress);
-            const objects = resources.kubernetesObjects();
+            // The Redis Secret is the test's own fixture, not the app's.
+            const objects = resources.kubernetesObjects().filter((o) => o.parent.includes("VisitCounter"));
             assert.equal(objects.length, 7);
             for (const o of objects) {
                 const obj = as<{ metadata: out.meta.v1.ObjectMeta; spec?: { type?: string } }>(o);

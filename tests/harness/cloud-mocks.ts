@@ -49,6 +49,10 @@ function installLocalMocks(): void {
 }
 
 const AWS_ACCOUNT = "123456789012";
+/** Service Quotas values the mocked account has: Elastic IPs and standard On-Demand vCPUs. */
+export const MOCK_AWS_QUOTAS: Readonly<Record<string, number>> = { "L-0263D0A3": 10, "L-1216C47A": 64 };
+/** vCPUs of the instance types the example stacks use (EC2 DescribeInstanceTypes `DefaultVCpus`). */
+const MOCK_AWS_VCPUS: Readonly<Record<string, number>> = { "m6i.large": 2, "m6i.xlarge": 4, "t3.medium": 2 };
 const EKS_CLUSTER_NAME = "aws-cluster-eksCluster-0a1b2c3";
 
 function installAwsMocks(): void {
@@ -95,6 +99,10 @@ function installAwsMocks(): void {
         return { allocationId: `eipalloc-0ingress000${n}`, publicIp: `198.51.100.${10 + n}` };
     });
     mockState("aws:ec2/launchTemplate:LaunchTemplate", () => ({ latestVersion: 1 }));
+    // The preflight's reads, as an account with room for the example stacks answers them.
+    mockCall("aws:servicequotas/getServiceQuota:getServiceQuota", (a) => ({ value: MOCK_AWS_QUOTAS[String(a.inputs.quotaCode)] ?? 0 }));
+    mockCall("aws:ec2/getEips:getEips", () => ({ allocationIds: [], publicIps: [] }));
+    mockCall("aws:ec2/getInstanceType:getInstanceType", (a) => ({ instanceType: a.inputs.instanceType, defaultVcpus: MOCK_AWS_VCPUS[String(a.inputs.instanceType)] ?? 2 }));
     mockCall("aws:ecr/getAuthorizationToken:getAuthorizationToken", () => ({
         userName: "AWS",
         password: "mock-ecr-token",

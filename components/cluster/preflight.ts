@@ -52,6 +52,18 @@ export interface PreflightCheck {
 /** A finding with the id of the check that made it. */
 export type CheckedFinding = Finding & { check: string };
 
+/** Thrown by a check that could not read what it needed and knows how to make the read work. */
+export class UnreadableError extends Error {
+    constructor(
+        message: string,
+        /** The command or console step that lets the check read next time. */
+        readonly fix: string,
+    ) {
+        super(message);
+        this.name = "UnreadableError";
+    }
+}
+
 /** The warning for a check that could not read what it needed: say so, and that nothing was judged. */
 export function couldNotRun(check: string, error: unknown): CheckedFinding {
     const reason = error instanceof Error ? error.message : String(error);
@@ -60,7 +72,10 @@ export function couldNotRun(check: string, error: unknown): CheckedFinding {
         severity: "warning",
         what: `could not run this check: ${reason.split("\n")[0]}`,
         why: "nothing was judged, so a problem it looks for may still stop `pulumi up`",
-        fix: "give the identity running Pulumi the read permission named in docs/delivery.md (Preflight reads), or set `pulumi config set platform:preflight off` to skip the checks",
+        fix:
+            error instanceof UnreadableError
+                ? error.fix
+                : "give the identity running Pulumi the read permissions listed in docs/delivery.md (\"Preflight and preview reads\"), or skip the checks: pulumi config set platform:preflight off",
     };
 }
 

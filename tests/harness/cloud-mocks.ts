@@ -111,6 +111,15 @@ function installAwsMocks(): void {
 }
 
 const GCP_PROJECT = "my-platform-project";
+/** Cloud Quotas values of the mocked project (compute.googleapis.com). */
+export const MOCK_GCP_QUOTAS: Readonly<Record<string, number>> = {
+    "CPUS-per-project-region": 72,
+    "N2-CPUS-per-project-region": 72,
+    "N2D-CPUS-per-project-region": 72,
+    "CPUS-ALL-REGIONS-per-project": 128,
+    "SSD-TOTAL-GB-per-project-region": 2048,
+    "IN-USE-ADDRESSES-per-project-region": 8,
+};
 
 function installGcpMocks(): void {
     mockState("gcp:container/cluster:Cluster", (args) => ({
@@ -127,6 +136,23 @@ function installGcpMocks(): void {
     mockState("gcp:compute/network:Network", (args) => ({ name: `${args.name}-5e6f` }));
     // The reserved ingress address: the one the mocked Service reports, as GKE would.
     mockState("gcp:compute/address:Address", () => ({ address: MOCK_LB_INGRESS.gcp.ip }));
+    // The preflight's reads, as a project with every API on and room in its quotas answers them.
+    mockCall("gcp:projects/getProjectService:getProjectService", (a) => ({
+        id: `${String(a.inputs.project)}/${String(a.inputs.service)}`,
+        project: a.inputs.project,
+        service: a.inputs.service,
+    }));
+    mockCall("gcp:cloudquota/getSQuotaInfo:getSQuotaInfo", (a) => ({
+        quotaId: a.inputs.quotaId,
+        dimensionsInfos: [{ applicableLocations: [], dimensions: {}, details: [{ value: String(MOCK_GCP_QUOTAS[String(a.inputs.quotaId)] ?? 0) }] }],
+    }));
+    mockCall("gcp:compute/getZones:getZones", (a) => ({ names: ["b", "c", "d"].map((z) => `${String(a.inputs.region)}-${z}`) }));
+    // Predefined machine types are named <family>-<class>-<vCPUs>.
+    mockCall("gcp:compute/getMachineTypes:getMachineTypes", (a) => {
+        const name = /name = "([^"]+)"/.exec(String(a.inputs.filter))?.[1] ?? "";
+        const cpus = Number(/-(\d+)$/.exec(name)?.[1] ?? "0");
+        return { machineTypes: cpus > 0 ? [{ name, guestCpus: cpus }] : [] };
+    });
     mockCall("gcp:organizations/getClientConfig:getClientConfig", () => ({
         accessToken: "ya29.mock-access-token",
         project: GCP_PROJECT,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     type Finding,
     type PreflightCheck,
+    UnreadableError,
     collectFindings,
     preflightReport,
     quotaShortfall,
@@ -86,6 +87,17 @@ describe("preflight contract", () => {
         const { error } = await preflight([failing("quota-read", "denied"), check("b", [problem("api B")])], "on");
         assert.match((error as Error).message, /api B/);
         assert.doesNotMatch((error as Error).message, /quota-read/);
+    });
+
+    it("names the way to make a read work when the check knows it", async () => {
+        const check: PreflightCheck = {
+            id: "apis",
+            reads: "cloud",
+            run: () => Promise.reject(new UnreadableError("Cloud Quotas API is off", "gcloud services enable cloudquotas.googleapis.com")),
+        };
+        const [f] = await collectFindings([check]);
+        assert.equal(f.fix, "gcloud services enable cloudquotas.googleapis.com");
+        assert.match(f.what, /Cloud Quotas API is off/);
     });
 
     it("fails a deployment on a finding about the caller, but only warns in a preview (which may run as a read-only identity)", () => {

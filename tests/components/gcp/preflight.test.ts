@@ -65,7 +65,7 @@ describe("GCP preflight", () => {
             assert.deepEqual(gcpNeeds(gcpConfig({ "platform:maxNodes": "6" }), 4), { cpus: 24, ssdGb: 600 + 20 + 5 + 20, addresses: 2 });
             assert.deepEqual(gcpNeeds(gcpConfig({ "platform:maxNodes": "6", "platform:postgresBackupSchedule": "none" }), 4).ssdGb, 600 + 20 + 5);
             const autopilot = gcpConfig({ "platform:nodeMode": "auto", "platform:nodeSize": "", "platform:minNodes": "", "platform:maxNodes": "" });
-            assert.deepEqual(gcpNeeds(autopilot, 0), { cpus: 0, ssdGb: 45, addresses: 2 });
+            assert.deepEqual(gcpNeeds(autopilot, 4), { cpus: 0, ssdGb: 45, addresses: 2 });
         });
 
         it("reads sizes in Mi, Gi and Ti as whole GiB", () => {

@@ -161,6 +161,9 @@ function installGcpMocks(): void {
     }));
 }
 
+/** The subscription the mocked Azure client is signed in to. */
+export const MOCK_SUBSCRIPTION = "11111111-2222-3333-4444-555555555555";
+
 /** The kubeconfig the mocked AKS credentials invoke returns (decoded). */
 export const AKS_KUBECONFIG =
     "apiVersion: v1\nkind: Config\nclusters:\n- name: platform-aks\n  cluster:\n    certificate-authority-data: TU9DSy1DQQ==\n    server: https://platform-aks.hcp.westeurope.azmk8s.io:443\n";
@@ -190,21 +193,75 @@ export function installAzureMocks(): void {
         kubeconfigs: [{ name: "clusterUser", value: Buffer.from(AKS_KUBECONFIG).toString("base64") }],
     }));
     mockCall("azure-native:authorization:getClientConfig", () => ({
-        subscriptionId: "11111111-2222-3333-4444-555555555555",
+        subscriptionId: MOCK_SUBSCRIPTION,
         tenantId: "tenant",
         clientId: "client",
         objectId: "deployer",
     }));
     mockCall("azure-native:authorization:getClientToken", () => ({ token: MOCK_ENTRA_TOKEN }));
+    armGets = [];
     installAcrExchangeStub();
 }
 
-/** The Entra (ARM) access token the mocked `getClientToken` returns. */
-export const MOCK_ENTRA_TOKEN = "eyJ.mock-entra-token";
+/**
+ * The Entra (ARM) access token the mocked `getClientToken` returns: an unsigned JWT whose claims
+ * say a service principal (`idtyp: app`) with the mocked client's object id.
+ */
+export const MOCK_ENTRA_TOKEN = [
+    Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url"),
+    Buffer.from(JSON.stringify({ aud: "https://management.azure.com/", idtyp: "app", oid: "deployer", tid: "tenant" })).toString("base64url"),
+    "mock-signature",
+].join(".");
 /** The ACR refresh token the stubbed `/oauth2/exchange` of any `*.azurecr.io` returns. */
 export const MOCK_ACR_REFRESH_TOKEN = "mock-acr-refresh-token";
 
 let exchangeStubbed = false;
+
+/** ARM GETs made since the cloud mocks were (re)installed: path and query, without the host. */
+let armGets: string[] = [];
+
+/** The ARM GETs the program made (the Azure preflight's reads), in order. */
+export function armGetsSoFar(): readonly string[] {
+    return [...armGets];
+}
+
+const ROLE_DEFINITIONS = "providers/Microsoft.Authorization/roleDefinitions";
+/** Built-in role ids (Azure built-in roles reference): User Access Administrator and Contributor. */
+const USER_ACCESS_ADMINISTRATOR = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9";
+const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+
+/**
+ * ARM as a subscription with room for the example stacks answers the Azure preflight: every
+ * provider registered, the D-series v5 sizes, 100 vCPUs of quota, and a deployer that is
+ * Contributor and User Access Administrator on the subscription.
+ */
+function armAnswer(url: URL): unknown {
+    const path = url.pathname;
+    if (/^\/subscriptions\/[^/]+\/providers$/.test(path)) {
+        const namespaces = ["ContainerService", "Compute", "Network", "ContainerRegistry", "Storage", "OperationalInsights", "Insights", "Monitor", "AlertsManagement"];
+        return { value: namespaces.map((n) => ({ namespace: `Microsoft.${n}`, registrationState: "Registered" })) };
+    }
+    if (path.endsWith("/providers/Microsoft.Compute/skus")) {
+        const size = (vcpus: number) => ({ resourceType: "virtualMachines", name: `Standard_D${vcpus}s_v5`, family: "standardDSv5Family", capabilities: [{ name: "vCPUs", value: String(vcpus) }], restrictions: [] });
+        return { value: [size(2), size(4), size(8)] };
+    }
+    if (path.endsWith("/usages")) {
+        return { value: ["cores", "standardDSv5Family"].map((name) => ({ name: { value: name }, currentValue: 0, limit: 100, unit: "Count" })) };
+    }
+    if (path.endsWith("/providers/Microsoft.Authorization/roleAssignments")) {
+        const scope = `/subscriptions/${MOCK_SUBSCRIPTION}`;
+        return { value: [USER_ACCESS_ADMINISTRATOR, CONTRIBUTOR].map((id) => ({ properties: { scope, principalId: "deployer", roleDefinitionId: `${scope}/${ROLE_DEFINITIONS}/${id}` } })) };
+    }
+    if (path.includes(ROLE_DEFINITIONS)) {
+        const uaa = path.endsWith(USER_ACCESS_ADMINISTRATOR);
+        return {
+            properties: uaa
+                ? { roleName: "User Access Administrator", permissions: [{ actions: ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"], notActions: [] }] }
+                : { roleName: "Contributor", permissions: [{ actions: ["*"], notActions: ["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write", "Microsoft.Authorization/elevateAccess/Action"] }] },
+        };
+    }
+    return undefined;
+}
 
 /**
  * The registry's token exchange as ACR answers it, so a deployment of the Azure stack evaluates
@@ -222,6 +279,14 @@ function installAcrExchangeStub(): void {
             return Promise.resolve(
                 ok ? Response.json({ refresh_token: MOCK_ACR_REFRESH_TOKEN }) : Response.json({ errors: [{ code: "UNAUTHORIZED" }] }, { status: 401 }),
             );
+        }
+        if (url.hostname === "management.azure.com" && (init?.method ?? "GET") === "GET") {
+            armGets.push(`${url.pathname}${url.search}`);
+            if (new Headers(init?.headers).get("Authorization") !== `Bearer ${MOCK_ENTRA_TOKEN}`) {
+                return Promise.resolve(Response.json({ error: { code: "InvalidAuthenticationToken" } }, { status: 401 }));
+            }
+            const body = armAnswer(url);
+            return Promise.resolve(body === undefined ? Response.json({ error: { code: "NotFound" } }, { status: 404 }) : Response.json(body));
         }
         return realFetch(input, init);
     };

@@ -11,6 +11,7 @@ import {
     gcpPreflight,
     gibOf,
     quotaFinding,
+    type QuotaInfo,
     quotaValue,
     requiredApis,
     serviceUsageOff,
@@ -83,7 +84,7 @@ describe("GCP preflight", () => {
         });
 
         it("takes the region's own value over the default one of a Cloud Quotas info", () => {
-            const info = {
+            const info: QuotaInfo = {
                 dimensionsInfos: [
                     { dimensions: { region: "us-central1" }, details: [{ value: "500" }] },
                     { dimensions: {}, details: [{ value: "24" }] },

@@ -6,21 +6,23 @@
  */
 import type { AwsConfig } from "../../config";
 import type { ClusterTarget } from "../cluster/contract";
+import type { PreflightCheck } from "../cluster/preflight";
 import { controlPlaneLogGroupName, EksCluster } from "./cluster";
 import { EfsSharedStorage } from "./efs";
 import { awsStorageFacts } from "./facts";
 import { ingressAddress } from "./network";
 import { EKS_NODE_MODES } from "./nodes/index";
-import { refuseNodeModeSwitch } from "./nodes/guard";
+import { nodeModeGuard } from "./nodes/guard";
 import { awsObservabilityOutput, CloudWatchObservability } from "./observability";
+import { awsPreflight } from "./preflight";
 import { EcrRegistry } from "./registry";
 
 /**
- * Run before anything is registered: reads the running cluster (if any), so a node mode switch is
- * refused before the preview plans it.
+ * Run before anything is registered: the node-mode guard (a running cluster's mode cannot be
+ * switched), then the account checks (Elastic IP and vCPU quotas, zones).
  */
-export async function checks(config: AwsConfig): Promise<void> {
-    await refuseNodeModeSwitch(config);
+export function preflight(config: AwsConfig): PreflightCheck[] {
+    return [nodeModeGuard(config), ...awsPreflight(config)];
 }
 
 export function target(name: string, config: AwsConfig): ClusterTarget {

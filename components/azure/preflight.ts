@@ -11,7 +11,8 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import { type Finding, type PreflightCheck, quotaShortfall } from "../cluster/preflight";
 import type { AzureConfig } from "../../config";
-import { AKS_ROLES, AKS_SYSTEM_POOL } from "./cluster";
+import { AKS_ROLES } from "./access";
+import { AKS_SYSTEM_POOL } from "./cluster";
 import { ACR_PULL_ROLE_DEFINITION_ID, ACR_PUSH_ROLE_DEFINITION_ID } from "./registry";
 
 // ---- resource providers ----------------------------------------------------------------------

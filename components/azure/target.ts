@@ -8,20 +8,22 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import type { AzureConfig } from "../../config";
 import { KUBE_DNS, type ClusterTarget } from "../cluster/contract";
+import type { PreflightCheck } from "../cluster/preflight";
 import { AKS_ROLES } from "./access";
 import { AksCluster } from "./cluster";
 import { azureLoadBalancer, azureStorageFacts } from "./facts";
 import { AksMonitoring, AksWorkspaces, portalLink } from "./monitoring";
 import { ingressAddress } from "./network";
+import { azurePreflight } from "./preflight";
 import { AKS_NODE_MODES } from "./nodes/index";
 import { AzureContainerRegistry, roleDefinitionId } from "./registry";
 
 /** The deploying identity's Entra type, for its role assignments on the cluster and the registry. */
 const DEPLOYER_PRINCIPAL_TYPE = "ServicePrincipal";
 
-/** Run before anything is registered. */
-export async function checks(_config: AzureConfig): Promise<void> {
-    // Nothing on AKS needs the running cluster: config has checked everything there is to check.
+/** Run before anything is registered: resource providers, vCPU quotas, and the deploying identity (./preflight.ts). */
+export function preflight(config: AzureConfig): PreflightCheck[] {
+    return azurePreflight(config);
 }
 
 export function target(name: string, config: AzureConfig): ClusterTarget {

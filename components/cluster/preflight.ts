@@ -43,14 +43,19 @@ export interface PreflightCheck {
     id: string;
     reads: PreflightReads;
     /**
+     * A refusal that protects data rather than a look at the account (a running cluster whose node
+     * mode an update cannot switch): it runs, and fails, whatever `platform:preflight` says.
+     */
+    guard?: boolean;
+    /**
      * Read-only calls only. Throws when it cannot read what it needs (no permission to read a
      * quota, an API that is off): the runner reports that as a warning, never as a crash.
      */
     run(): Promise<Finding[]>;
 }
 
-/** A finding with the id of the check that made it. */
-export type CheckedFinding = Finding & { check: string };
+/** A finding with the id of the check that made it, and whether that check is a guard. */
+export type CheckedFinding = Finding & { check: string; guard?: boolean };
 
 /** Thrown by a check that could not read what it needed and knows how to make the read work. */
 export class UnreadableError extends Error {
@@ -84,7 +89,7 @@ export async function collectFindings(checks: readonly PreflightCheck[]): Promis
     const results = await Promise.all(
         checks.map(async (c): Promise<CheckedFinding[]> => {
             try {
-                return (await c.run()).map((f) => ({ ...f, check: c.id }));
+                return (await c.run()).map((f) => ({ ...f, check: c.id, ...(c.guard === true ? { guard: true } : {}) }));
             } catch (e) {
                 return [couldNotRun(c.id, e)];
             }
@@ -106,15 +111,17 @@ export interface PreflightReport {
 
 /**
  * Sorts findings by what the mode makes of them: with `on` errors fail, with `warn` everything is
- * printed, with `off` nothing runs. A finding about the caller fails only a deployment.
+ * printed, with `off` nothing is said; a guard's findings count as `on` whatever the mode. A finding
+ * about the caller fails only a deployment.
  */
 export function preflightReport(findings: readonly CheckedFinding[], mode: PreflightMode, deploying: boolean): PreflightReport {
-    if (mode === "off") return { errors: [], warnings: [] };
     const errors: string[] = [];
     const warnings: string[] = [];
     for (const f of findings) {
+        const effective = f.guard === true ? "on" : mode;
+        if (effective === "off") continue;
         const callerInPreview = f.aboutCaller === true && !deploying;
-        if (f.severity === "error" && mode === "on" && !callerInPreview) {
+        if (f.severity === "error" && effective === "on" && !callerInPreview) {
             errors.push(formatFinding(f));
         } else if (f.severity === "error" && callerInPreview) {
             // Said as a condition: the identity running a preview need not be the one that deploys.
@@ -147,11 +154,11 @@ export interface RunPreflightOptions {
 
 /**
  * Runs the target's checks before anything is registered: prints every warning, and with `on`
- * throws one `RunError` listing every error (a clean failure, no stack trace).
+ * (or from a guard) throws one `RunError` listing every error (a clean failure, no stack trace).
  */
 export async function runPreflight(checks: readonly PreflightCheck[], options: RunPreflightOptions): Promise<void> {
-    if (options.mode === "off") return;
-    const selected = options.cloudOnly === true ? checks.filter((c) => c.reads === "cloud") : checks;
+    const selected = checks.filter((c) => (options.mode !== "off" || c.guard === true) && (options.cloudOnly !== true || c.reads === "cloud"));
+    if (selected.length === 0) return;
     const findings = await collectFindings(selected);
     const report = preflightReport(findings, options.mode, options.deploying ?? !pulumi.runtime.isDryRun());
     const warn = options.warn ?? ((m: string) => void pulumi.log.warn(m));

@@ -14,7 +14,8 @@ import {
 import { nlbAddressAnnotations, subnetLayout } from "../../../components/aws/network";
 import { autoNamedNodeGroup, childUrn, desiredNodeCount, nodeGroupScaling, splitAcrossZones } from "../../../components/aws/nodes/managed";
 import { AUTO_MODE_NETWORK_POLICY } from "../../../components/aws/nodes/auto";
-import { nodeModeSwitchProblem, refuseNodeModeSwitch } from "../../../components/aws/nodes/guard";
+import { nodeModeGuard, nodeModeSwitchProblem } from "../../../components/aws/nodes/guard";
+import { runPreflight } from "../../../components/cluster/preflight";
 import * as aws from "../../../components/aws/target";
 import { eksAddonVersion } from "../../../components/aws/addon-versions";
 import { awsStorageFacts } from "../../../components/aws/facts";
@@ -891,15 +892,17 @@ describe("EKS Auto Mode (platform:nodeMode auto)", () => {
             const clusters: Record<string, boolean> = { [CLUSTER_NAME]: false, "someone-else": true };
             mockCall("aws:eks/getClusters:getClusters", () => ({ names: Object.keys(clusters) }));
             mockCall("aws:eks/getCluster:getCluster", (a) => ({ name: a.inputs.name, computeConfigs: [{ enabled: clusters[String(a.inputs.name)] }] }));
+            // A guard: platform:preflight off does not skip it.
+            const guard = (config: AwsConfig, name: string) => runPreflight([nodeModeGuard(config, name)], { mode: "off", warn: () => undefined });
             const { resources } = await runProgram(async () => {
-                await assert.rejects(refuseNodeModeSwitch(autoConfig(), CLUSTER_NAME), /platform:nodeMode: "auto" cannot be applied to the running EKS cluster platform-test, which runs managed node groups/);
-                await refuseNodeModeSwitch(autoConfig({ "platform:nodeMode": "managed" }), CLUSTER_NAME);
+                await assert.rejects(guard(autoConfig(), CLUSTER_NAME), /platform:nodeMode: "auto" cannot be applied to the running EKS cluster platform-test, which runs managed node groups/);
+                await guard(autoConfig({ "platform:nodeMode": "managed" }), CLUSTER_NAME);
                 // Another stack's cluster in the account is not this stack's business.
-                await refuseNodeModeSwitch(autoConfig(), "platform-fresh");
+                await guard(autoConfig(), "platform-fresh");
             });
             assert.equal(resources.all.length, 0);
             clusters[CLUSTER_NAME] = true;
-            await runProgram(() => assert.rejects(refuseNodeModeSwitch(autoConfig({ "platform:nodeMode": "managed" }), CLUSTER_NAME), /which runs EKS Auto Mode/));
+            await runProgram(() => assert.rejects(guard(autoConfig({ "platform:nodeMode": "managed" }), CLUSTER_NAME), /which runs EKS Auto Mode/));
         });
     });
 });

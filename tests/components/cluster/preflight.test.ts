@@ -79,6 +79,18 @@ describe("preflight contract", () => {
         assert.deepEqual(warnings, []);
     });
 
+    it("runs a guard, and fails on it, whatever the mode: it protects data, it does not judge the account", async () => {
+        for (const mode of ["on", "warn", "off"] as const) {
+            const guard = { ...check("node-mode", [problem("switch strands the volumes")]), guard: true };
+            const account = check("quota", [problem("quota A")]);
+            const { error } = await preflight([guard, account], mode);
+            assert.ok(error instanceof pulumi.RunError, mode);
+            assert.match((error as Error).message, /switch strands the volumes/);
+            assert.equal(/quota A/.test((error as Error).message), mode === "on", `${mode}: the account check fails only with on`);
+            assert.equal(account.runs, mode === "off" ? 0 : 1);
+        }
+    });
+
     it("reports a check that cannot run as a warning naming it, and still reports the others' errors", async () => {
         const findings = await collectFindings([failing("quota-read", "AccessDenied: servicequotas:GetServiceQuota\nstack..."), check("b", [problem("api B")])]);
         const denied = findings.find((f) => f.check === "quota-read");

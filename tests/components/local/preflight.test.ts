@@ -26,14 +26,30 @@ describe("local preflight: the server's Kubernetes version", () => {
         assert.match(f.fix, /^recreate the cluster .* kind create cluster --config docs\/kind-config.yaml$/);
     });
 
-    it("passes a server inside the range", () => {
-        assert.deepEqual(serverVersionFindings(server(35), "nginx", "kind-dev"), []);
+    it("passes a server inside the range, at both its ends", () => {
+        for (const minor of [31, 35]) assert.deepEqual(serverVersionFindings(server(minor), "nginx", "kind-dev"), [], `1.${minor}`);
         assert.deepEqual(serverVersionFindings(server(36), "gateway", "kind-dev"), []);
+        assert.deepEqual(serverVersionFindings(server(34), "both", "kind-dev"), []);
     });
 
-    it("warns, and does not refuse, when the version cannot be read", () => {
+    it("refuses 1.37 and 1.32 with the gateway without pointing at the gateway again", () => {
+        for (const minor of [37, 32]) {
+            const [f] = serverVersionFindings(server(minor), "gateway", "kind-dev");
+            assert.match(f.what, /\(1\.33-1\.36\)/);
+            assert.doesNotMatch(f.fix, /ingressController gateway/);
+        }
+    });
+
+    it("with both controllers, refuses what either does not support", () => {
+        assert.equal(serverVersionFindings(server(36), "both", "kind-dev").length, 1);
+        assert.equal(serverVersionFindings(server(32), "both", "kind-dev").length, 1);
+    });
+
+    it("warns with the supported range, and does not refuse, when the version cannot be read", () => {
         const [f] = serverVersionFindings({ unreadable: "kubectl is not on PATH" }, "nginx", "kind-dev");
         assert.equal(f.severity, "warning");
+        assert.match(f.what, /kubectl is not on PATH/);
+        assert.match(f.why, /1\.31-1\.35/);
         assert.match(f.fix, /kubectl version --context kind-dev/);
     });
 

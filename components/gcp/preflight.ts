@@ -131,9 +131,21 @@ export interface GcpReads {
     cpusOf(machineType: string, region: string): Promise<number | undefined>;
 }
 
-/** The Service Usage API being off, in the words the Google APIs use for it. */
+/** An API being off (`serviceusage.googleapis.com`, …), in the words the Google APIs use for it. */
+export function apiOff(message: string, service: string): boolean {
+    return message.toLowerCase().includes(service) && /(disabled|has not been used|SERVICE_DISABLED)/i.test(message);
+}
+
+/** The Service Usage API being off. */
 export function serviceUsageOff(message: string): boolean {
-    return /serviceusage\.googleapis\.com/i.test(message) && /(disabled|has not been used|SERVICE_DISABLED)/i.test(message);
+    return apiOff(message, "serviceusage.googleapis.com");
+}
+
+/** A failed quota read, with the step that makes it work when the Cloud Quotas API is off. */
+export function quotaReadError(error: unknown, project: string): unknown {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!apiOff(message, "cloudquotas.googleapis.com")) return error;
+    return new UnreadableError(message, `gcloud services enable cloudquotas.googleapis.com --project ${project} (the preflight reads quotas through it)`);
 }
 
 /**
@@ -161,11 +173,7 @@ export function gcpInvokeReads(project: string): GcpReads {
             try {
                 info = await gcp.cloudquota.getSQuotaInfo({ parent: `projects/${project}`, service: "compute.googleapis.com", quotaId });
             } catch (e) {
-                const message = e instanceof Error ? e.message : String(e);
-                if (/cloudquotas\.googleapis\.com/i.test(message)) {
-                    throw new UnreadableError(message, `gcloud services enable cloudquotas.googleapis.com --project ${project} (the preflight reads quotas through it)`);
-                }
-                throw e;
+                throw quotaReadError(e, project);
             }
             const value = quotaValue(info, region);
             if (value === undefined) throw new Error(`${quotaId} has no value for ${region ?? "the project"}`);

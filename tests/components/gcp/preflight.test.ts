@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { collectFindings } from "../../../components/cluster/preflight";
+import { UnreadableError, collectFindings } from "../../../components/cluster/preflight";
 import {
     ADDRESS_QUOTA,
     ALL_REGIONS_CPU_QUOTA,
@@ -12,6 +12,7 @@ import {
     gibOf,
     quotaFinding,
     type QuotaInfo,
+    quotaReadError,
     quotaValue,
     requiredApis,
     serviceUsageOff,
@@ -45,6 +46,14 @@ describe("GCP preflight", () => {
             );
             assert.match(findings[0].why, /Artifact Registry repository/);
             assert.deepEqual(apiFindings(new Map(apis.map((a) => [a.service, true])), apis, "p-123"), []);
+        });
+
+        it("names the API to enable when a quota read fails because the Cloud Quotas API is off, and only then", () => {
+            const off = quotaReadError(new Error("googleapi: Error 403: Cloud Quotas API has not been used in project 321 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/cloudquotas.googleapis.com/overview"), "p-123");
+            assert.ok(off instanceof UnreadableError);
+            assert.equal(off.fix, "gcloud services enable cloudquotas.googleapis.com --project p-123 (the preflight reads quotas through it)");
+            const denied = new Error("googleapi: Error 403: Permission 'cloudquotas.quotas.get' denied on resource (cloudquotas.googleapis.com)");
+            assert.equal(quotaReadError(denied, "p-123"), denied);
         });
 
         it("recognises the Service Usage API being off in a Google API error", () => {

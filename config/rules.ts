@@ -6,7 +6,7 @@
 import { isArmMachineType } from "../facts/gcp-machines";
 import { checkKubernetesVersion } from "../facts/versions";
 import { GKE_DEFAULT_ZONES, type KeyName, type Values, fullName } from "./keys";
-import type { Cloud } from "./types";
+import { CLOUDS, type Cloud, MANAGED_CLOUDS } from "./domains";
 
 export interface RuleContext {
     cloud: Cloud;
@@ -29,8 +29,8 @@ export interface Rule {
 
 const fail = (key: KeyName, message: string): RuleResult => ({ problems: [`${fullName(key)}: ${message}`] });
 const ok: RuleResult = {};
-const MANAGED: readonly Cloud[] = ["aws", "gcp", "azure"];
-const ALL: readonly Cloud[] = ["aws", "gcp", "azure", "local"];
+const MANAGED: readonly Cloud[] = MANAGED_CLOUDS;
+const ALL: readonly Cloud[] = CLOUDS;
 
 /** A validated `KUBERNETES_QUANTITY` (`Mi`, `Gi`, `Ti`: powers of 1024) in GiB. */
 export function quantityGiB(quantity: string): number {

@@ -481,6 +481,18 @@ export const KEYS = {
         default: { value: true },
         doc: "GKE deletion protection, also Pulumi `protect` on the cluster: `pulumi destroy` refuses before deleting anything while true",
     }),
+    // GKE sees a user's Google Groups only through Google Groups for RBAC: authenticatorGroupsConfig
+    // names the domain's `gke-security-groups@` group, and the groups bound in RBAC must be its
+    // members (GKE "Configure Google Groups for RBAC", checked 2026-12-07).
+    gkeSecurityGroup: key({
+        namespace: "platform",
+        at: "gcp.securityGroup",
+        clouds: ["gcp"],
+        kind: text(/^gke-security-groups@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[a-z]{2,}$/, "the group gke-security-groups@<your domain>", "Google group"),
+        default: { unset: true },
+        defaultDoc: "unset: `group:` members in clusterAdmins/clusterReaders are refused",
+        doc: "Google Groups for RBAC: `gke-security-groups@<domain>`, whose member groups may then be named as `group:` in clusterAdmins/clusterReaders",
+    }),
 
     // AKS
     "azure-native:location": key({

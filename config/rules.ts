@@ -207,4 +207,29 @@ export const RULES: readonly Rule[] = [
                 ? { warnings: ["platform:apiAllowedCidrs is unset: the Kubernetes API endpoint accepts connections from any address. Set it with: pulumi config set --path 'platform:apiAllowedCidrs[0]' 203.0.113.0/24 (include where Pulumi runs)"] }
                 : ok,
     },
+    {
+        // A regional cluster takes a key of its own region (GKE "Encrypt Secrets at the application layer", checked 2026-12-07).
+        name: "the GKE Secrets key is in the cluster's region",
+        clouds: ["gcp"],
+        check: (v) => {
+            const key = v.secretsKmsKey;
+            const location = key === undefined ? undefined : /\/locations\/([^/]+)\//.exec(key)?.[1];
+            if (key === undefined || location === v["gcp:region"]) return ok;
+            return { problems: [`platform:secretsKmsKey: "${key}" is in ${location ?? "no location"}, and GKE takes a key in the cluster's location only; expected a key in ${v["gcp:region"]} (gcp:region)`] };
+        },
+    },
+    {
+        name: "GKE group members need Google Groups for RBAC",
+        clouds: ["gcp"],
+        check: (v) => {
+            if (v.gkeSecurityGroup !== undefined) return ok;
+            // Without it GKE never puts a user's groups in the token: a `group:` binding matches nobody.
+            const problems = (["clusterAdmins", "clusterReaders"] as const).flatMap((k) =>
+                v[k]
+                    .filter((m) => m.startsWith("group:"))
+                    .map((m) => `${fullName(k)}: "${m}" is a group, and GKE sees groups only with Google Groups for RBAC; set platform:gkeSecurityGroup gke-security-groups@<your domain> (with this group a member of it), or name its users instead`),
+            );
+            return { problems };
+        },
+    },
 ];

@@ -40,6 +40,9 @@ export function target(name: string, config: GcpConfig): ClusterTarget {
         nodeSize: config.cluster.nodeSize,
         minNodes: config.cluster.minNodes,
         maxNodes: config.cluster.maxNodes,
+        maintenanceWindow: config.cluster.maintenanceWindow,
+        secretsKmsKey: config.cluster.secretsKmsKey,
+        securityGroup: config.gcp.securityGroup,
     });
     const address = ingressAddress(
         name,
@@ -47,7 +50,13 @@ export function target(name: string, config: GcpConfig): ClusterTarget {
         // A child of the cluster component, where it has always been (its URN hangs on it).
         { parent: gke },
     );
-    const registry = new ArtifactRegistry(REGISTRY_NAME, { project: config.gcp.project, region: config.gcp.region, platform: gkeImagePlatform(config.cluster.nodeSize) });
+    const registry = new ArtifactRegistry(REGISTRY_NAME, {
+        project: config.gcp.project,
+        region: config.gcp.region,
+        platform: gkeImagePlatform(config.cluster.nodeSize),
+        // The nodes pull the app's image from this repository, and from no other in the project.
+        readers: { nodes: gke.nodeServiceAccount.member },
+    });
 
     return {
         cloud: "gcp",

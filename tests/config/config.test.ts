@@ -79,7 +79,7 @@ describe("config", () => {
             const gcp = read(GCP);
             assert.equal(gcp.cluster.nodeSize, "e2-standard-4");
             assert.ok(gcp.cloud === "gcp");
-            assert.deepEqual(gcp.gcp, { project: "p-123", region: "europe-west1", releaseChannel: "REGULAR", deletionProtection: true });
+            assert.deepEqual(gcp.gcp, { project: "p-123", region: "europe-west1", releaseChannel: "REGULAR", deletionProtection: true, securityGroup: undefined });
 
             const azure = read(AZURE);
             assert.equal(azure.cluster.nodeSize, "Standard_D4s_v5");

@@ -380,6 +380,8 @@ export class GkeCluster extends pulumi.ComponentResource {
                 // Application-layer Secrets encryption with the user's key (platform:secretsKmsKey).
                 databaseEncryption: gkeDatabaseEncryption(args.secretsKmsKey),
                 // Google Groups for RBAC: `group:` subjects in the role bindings match their members.
+                // Set or changed in place, never a replacement (GoogleCloudPlatform/magic-modules#6755;
+                // hashicorp/terraform-provider-google#10160, checked 2026-12-07).
                 ...(args.securityGroup === undefined ? {} : { authenticatorGroupsConfig: { securityGroup: args.securityGroup } }),
                 network: this.network.network.id,
                 subnetwork: this.network.subnetwork.id,

@@ -390,6 +390,14 @@ export class GkeCluster extends pulumi.ComponentResource {
                 // Who may reach the public endpoint (unset: everyone; config warns on every preview).
                 masterAuthorizedNetworksConfig: gkeMasterAuthorizedNetworks(args.apiAllowedCidrs),
                 // Nodes get no external IP; the API endpoint stays public so Pulumi and CI can reach it.
+                // The endpoint model stays on these fields, which GKE now calls the legacy way in
+                // favour of Private Service Connect and the IAM-gated DNS endpoint
+                // (`controlPlaneEndpointsConfig`): `masterIpv4CidrBlock` cannot change on a running
+                // cluster, so moving would replace every existing stack's cluster, and the /28 is
+                // the webhook firewall rule's source. The DNS endpoint is the candidate for a later
+                // opt-in. (GKE "Network isolation" and "About Private Service Connect"; pulumi-gcp
+                // 9.37 ClusterPrivateClusterConfig; checked 2026-12-07. Unverified: whether a
+                // cluster created with the /28 today is built on VPC peering or on PSC.)
                 privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: plan.controlPlane },
                 ...gkeObservabilityArgs(args.observability ?? "native", mode.alwaysOnComponents, args.managedPrometheus),
                 // While true, `pulumi destroy` (and any change that replaces the cluster) is refused:

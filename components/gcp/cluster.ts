@@ -83,6 +83,7 @@ export function gkeRecurringWindow(w: MaintenanceWindow): gcp.types.input.contai
     const zulu = (d: Date): string => d.toISOString().replace(/\.000Z$/, "Z");
     return { startTime: zulu(start), endTime: zulu(end), recurrence: `FREQ=WEEKLY;BYDAY=${w.days.join(",")}` };
 }
+
 /**
  * Start of the exclusion that keeps the control plane and nodes on their minor version.
  *

@@ -3,7 +3,7 @@
  * problems (refusals) or warnings. They run after every key has been read on its own, so one run
  * reports every problem at once. Messages name every key involved and both values.
  */
-import { isArmMachineType } from "../facts/gcp-machines";
+import { isArmMachineType } from "../facts/gcp/machines";
 import { checkKubernetesVersion } from "../facts/versions";
 import { GKE_DEFAULT_ZONES, type KeyName, type Values, fullName } from "./keys";
 import { CLOUDS, type Cloud, MANAGED_CLOUDS } from "./domains";

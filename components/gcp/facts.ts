@@ -3,7 +3,7 @@
  * No resources are created here, so tests call everything directly.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { isArmMachineType } from "../../facts/gcp-machines";
+import { isArmMachineType } from "../../facts/gcp/machines";
 import type { StorageTier } from "../../config";
 import {
     blockStorageClasses,

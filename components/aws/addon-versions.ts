@@ -23,6 +23,12 @@
  *   1.36.4 lab inventory (2026-09-26: aws-ebs-csi-driver v1.66.0-eksbuild.1 ACTIVE,
  *   snapshot-controller v8.6.0-eksbuild.8 installed).
  * - [34] public Terraform "Pinned addon versions for Kubernetes 1.34" (hyperswitch dev stack).
+ * - [cni] EKS user guide "Update the Amazon VPC CNI (Amazon EKS add-on)" and "Amazon VPC CNI
+ *   versions": update the add-on one minor version at a time (checked 2026-12-07); VPC CNI builds
+ *   are published for every supported minor, so the row of a minor may hold the previous row's
+ *   minor or the next one, never one further.
+ * - [cni2] public notes of 2026 clusters: describe-addon-versions catalog "v1.22.3-eksbuild.1,
+ *   k8s 1.30~1.36"; pinned v1.22.3-eksbuild.1 on 1.34 and on 1.36 clusters (2026-08-09).
  * - [32] public Terraform with kube-proxy v1.32.6-eksbuild.12 (aws-efs-csi-driver v2.1.13-eksbuild.1)
  *   and one with eks_version 1.32 (metrics-server v0.8.0-eksbuild.1); a per-minor map for 1.32/1.33
  *   snapshot-controller (v8.2.0-eksbuild.1 / v8.3.0-eksbuild.1); aws-efs-csi-driver v2.1.13-eksbuild.1
@@ -86,7 +92,9 @@ export const EKS_ADDON_VERSIONS: { readonly [minor: string]: { readonly [addon i
     },
     // Standard support until 2027-03-27; the default for nginx.
     "1.35": {
-        "vpc-cni": "v1.23.0-eksbuild.1", // [35]
+        // Not [35]'s v1.23.0-eksbuild.1: from 1.34's v1.21 that skips a minor, and the VPC CNI
+        // moves one minor at a time ([cni]). [cni2] lists v1.22.3-eksbuild.1 for 1.30-1.36.
+        "vpc-cni": "v1.22.3-eksbuild.1",
         coredns: "v1.14.3-eksbuild.16", // [35]
         "kube-proxy": "v1.35.3-eksbuild.21", // [35]
         "aws-ebs-csi-driver": "v1.65.0-eksbuild.1", // [35]
@@ -109,6 +117,32 @@ export const EKS_ADDON_VERSIONS: { readonly [minor: string]: { readonly [addon i
         "amazon-cloudwatch-observability": "v6.7.0-eksbuild.1", // [36]
     },
 };
+
+/**
+ * Add-ons EKS updates one minor version at a time ([cni]): a `kubernetesVersion` bump moves every
+ * add-on to the next row in one update, so consecutive rows of these differ by at most one minor.
+ */
+export const ONE_MINOR_AT_A_TIME: readonly EksAddon[] = ["vpc-cni"];
+
+/** `vX.Y.Z-eksbuild.N` as numbers [X, Y, Z, N], to compare add-on versions. */
+export function parseAddonVersion(version: string): [number, number, number, number] {
+    const m = /^v(\d+)\.(\d+)\.(\d+)-eksbuild\.(\d+)$/.exec(version);
+    if (!m) throw new Error(`"${version}" is not an EKS add-on version such as v1.20.4-eksbuild.2`);
+    return [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+}
+
+/**
+ * Why moving `addon` from `from` to `to` (the rows of two consecutive minors) is not an update EKS
+ * accepts, or undefined: a downgrade (EKS refuses it and a bump must never undo a fix), or, for
+ * the one-minor-at-a-time add-ons, a skipped minor or a new major.
+ */
+export function addonStepProblem(addon: EksAddon, from: string, to: string): string | undefined {
+    const [a, b] = [parseAddonVersion(from), parseAddonVersion(to)];
+    const order = a.findIndex((n, i) => n !== b[i]);
+    if (order !== -1 && a[order] > b[order]) return `${addon} ${from} -> ${to} is a downgrade`;
+    if (ONE_MINOR_AT_A_TIME.includes(addon) && (a[0] !== b[0] || b[1] - a[1] > 1)) return `${addon} ${from} -> ${to} skips a minor; EKS updates it one minor at a time`;
+    return undefined;
+}
 
 /** The pinned version of `addon` for a cluster's `MAJOR.MINOR` (a patch, if given, is ignored). */
 export function eksAddonVersion(kubernetesVersion: string, addon: EksAddon): string {

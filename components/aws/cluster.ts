@@ -96,14 +96,32 @@ export function validateEksClusterArgs(args: EksClusterArgs): string[] {
     return validateEksNetworkArgs(args.network);
 }
 
+/**
+ * Lets an update of the cluster's version override EKS's upgrade-blocking insights
+ * (`forceUpdateVersion` on aws.eks.Cluster: "Force version update by overriding upgrade-blocking
+ * readiness checks", @pulumi/aws 7.x eks/cluster.d.ts, checked 2026-12-07). @pulumi/eks 4.3's
+ * Cluster does not take the argument, so it goes onto the component's aws.eks.Cluster through a
+ * transform: transforms reach the children of packaged (multi-language) components, the old
+ * `transformations` did not (Pulumi docs "Resource options: transforms", checked 2026-12-07).
+ * None unless asked, so a stack that never forces sees no diff.
+ */
+export function forceUpgradeTransforms(force: boolean): pulumi.ResourceTransform[] {
+    if (!force) return [];
+    return [(a) => (a.type === "aws:eks/cluster:Cluster" ? { props: { ...a.props, forceUpdateVersion: true }, opts: a.opts } : undefined)];
+}
+
 export interface EksClusterArgs {
     /**
      * Version, support type, node mode, node size and autoscaling bounds (desired size starts at
-     * `minNodes`), and the control-plane log retention.
+     * `minNodes`), the control-plane log retention and the Secrets KMS key.
      */
     cluster: ClusterSettings;
     /** Physical EKS cluster name. Default: `eksClusterName(project, stack)`. */
     clusterName?: string;
+    /** Override EKS's upgrade-blocking insights on a version update. Default false. */
+    forceUpgrade?: boolean;
+    /** EKS deletion protection, like the data (`platform:protectData`). Default false. */
+    protectData?: boolean;
     network: EksNetworkArgs;
 }
 
@@ -145,7 +163,7 @@ export class EksCluster extends pulumi.ComponentResource {
         this.network = eksNetwork(name, args.network, this);
         this.physicalName = args.clusterName ?? eksClusterName(pulumi.getProject(), pulumi.getStack());
         this.controlPlaneLogGroup = this.logGroup(name, args.cluster.logRetentionDays);
-        const cluster = this.controlPlane(name, args.cluster, mode);
+        const cluster = this.controlPlane(name, args, mode);
         this.clusterName = cluster.eksCluster.name;
         this.oidcProviderArn = cluster.oidcProviderArn;
         this.oidcIssuer = cluster.oidcIssuer;
@@ -180,12 +198,21 @@ export class EksCluster extends pulumi.ComponentResource {
         return new aws.cloudwatch.LogGroup(`${name}-control-plane-logs`, { name: controlPlaneLogGroupName(this.physicalName), retentionInDays }, { parent: this });
     }
 
-    private controlPlane(name: string, settings: ClusterSettings, mode: EksNodeMode): eks.Cluster {
+    private controlPlane(name: string, args: EksClusterArgs, mode: EksNodeMode): eks.Cluster {
+        const settings = args.cluster;
         return new eks.Cluster(
             `${name}-cluster`,
             {
                 name: this.physicalName,
                 upgradePolicy: { supportType: eksSupportType(settings.extendedSupport) },
+                // A destroy (or a replacement) of the cluster fails while the data is protected:
+                // its volumes' claims and the ingress addresses go with it. Updatable in place
+                // (UpdateClusterConfig deletionProtection; EKS user guide "Deletion protection",
+                // checked 2026-12-07).
+                deletionProtection: args.protectData ?? false,
+                // Envelope encryption of Secrets with the customer's key; EKS can add one to a
+                // running cluster once and never change or remove it (checks() refuses those).
+                ...(settings.secretsKmsKey === undefined ? {} : { encryptionConfigKeyArn: settings.secretsKmsKey }),
                 // Unset keeps EKS's open endpoint (config warns on every preview).
                 ...(settings.apiAllowedCidrs === undefined ? {} : { publicAccessCidrs: settings.apiAllowedCidrs }),
                 accessEntries: accessEntries(settings.clusterAdmins, settings.clusterReaders),
@@ -207,7 +234,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 // role trusts the cluster's OIDC provider, which exists only once the cluster does.
                 useDefaultVpcCni: true,
             },
-            { parent: this, dependsOn: [this.controlPlaneLogGroup] },
+            { parent: this, dependsOn: [this.controlPlaneLogGroup], transforms: forceUpgradeTransforms(args.forceUpgrade ?? false) },
         );
     }
 

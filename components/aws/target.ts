@@ -4,10 +4,12 @@
  * shared class and CloudWatch where asked. The kubeconfig output is secret and runs `aws eks
  * get-token`: the AWS CLI must be on PATH wherever Pulumi or kubectl use it.
  */
+import * as pulumi from "@pulumi/pulumi";
 import type { AwsConfig } from "../../config";
 import type { ClusterTarget } from "../cluster/contract";
 import type { PreflightCheck } from "../cluster/preflight";
-import { controlPlaneLogGroupName, EksCluster } from "./cluster";
+import { controlPlaneLogGroupName, EksCluster, eksClusterName } from "./cluster";
+import { clusterChangeGuard } from "./cluster-guard";
 import { EfsSharedStorage } from "./efs";
 import { awsStorageFacts } from "./facts";
 import { ingressAddress } from "./network";
@@ -17,23 +19,42 @@ import { awsObservabilityOutput, CloudWatchObservability } from "./observability
 import { awsPreflight } from "./preflight";
 import { EcrRegistry } from "./registry";
 
+/** The resource-name prefix stacks/index.ts gives this target; auto-named clusters carry it. */
+const TARGET_NAME = "aws";
+
+/** The physical cluster name: `platform:eksClusterName`, or `<project>-<stack>`. */
+export function clusterNameOf(config: AwsConfig): string {
+    return config.aws.clusterName ?? eksClusterName(pulumi.getProject(), pulumi.getStack());
+}
+
 /**
- * Run before anything is registered: the node-mode guard (a running cluster's mode cannot be
- * switched), then the account checks (Elastic IP and vCPU quotas, zones).
+ * Run before anything is registered: the guards that read the running cluster (if any), so a
+ * change EKS cannot make in place (a new cluster name, a removed or changed Secrets key, a node mode
+ * switch) is refused before the preview plans a replacement; then the account checks (Elastic IP
+ * and vCPU quotas, zones).
  */
 export function preflight(config: AwsConfig): PreflightCheck[] {
-    return [nodeModeGuard(config), ...awsPreflight(config)];
+    const name = clusterNameOf(config);
+    return [clusterChangeGuard(config, name, TARGET_NAME), nodeModeGuard(config, name), ...awsPreflight(config)];
 }
 
 export function target(name: string, config: AwsConfig): ClusterTarget {
     const mode = EKS_NODE_MODES[config.cluster.nodeMode];
-    const cluster = new EksCluster(name, { cluster: config.cluster, network: { availabilityZones: config.aws.availabilityZones, vpcCidr: config.aws.vpcCidr, existingVpc: config.aws.existingVpc } });
-    const address = ingressAddress(
-        name,
-        { publicSubnetIds: cluster.network.publicSubnetIds, publicSubnets: cluster.network.publicSubnets, protect: config.workloads.protectData },
-        // Children of the cluster component, where they have always been (their URNs hang on it).
-        { parent: cluster },
-    );
+    const cluster = new EksCluster(name, {
+        cluster: config.cluster,
+        clusterName: clusterNameOf(config),
+        forceUpgrade: config.aws.forceUpgrade,
+        protectData: config.workloads.protectData,
+        network: { availabilityZones: config.aws.availabilityZones, vpcCidr: config.aws.vpcCidr, natGateways: config.aws.natGateways, existingVpc: config.aws.existingVpc },
+    });
+    const address = config.aws.staticIngressAddresses
+        ? ingressAddress(
+              name,
+              { publicSubnetIds: cluster.network.publicSubnetIds, publicSubnets: cluster.network.publicSubnets, protect: config.workloads.protectData },
+              // Children of the cluster component, where they have always been (their URNs hang on it).
+              { parent: cluster },
+          )
+        : undefined;
     const scalers = mode.scale(name, cluster, { region: config.aws.region, kubernetesVersion: config.cluster.kubernetesVersion });
     const registry = new EcrRegistry(`${name}-images`, { platform: mode.facts.imagePlatform(config.cluster.nodeSize) });
     const shared = sharedStorage(name, cluster, config);
@@ -42,7 +63,7 @@ export function target(name: string, config: AwsConfig): ClusterTarget {
         provider: cluster.provider,
         kubeconfig: cluster.kubeconfig,
         storage: awsStorageFacts(config.storage.tier, shared.classFacts, mode.facts.blockStorage),
-        loadBalancer: { ...mode.facts.loadBalancer, address },
+        loadBalancer: address === undefined ? mode.facts.loadBalancer : { ...mode.facts.loadBalancer, address },
         nodes: mode.facts.nodes,
         dns: mode.facts.dns,
         registry: registry.registry,

@@ -11,7 +11,7 @@ import {
     type EksClusterArgs,
     validateEksClusterArgs,
 } from "../../../components/aws/cluster";
-import { nlbAddressAnnotations, subnetLayout } from "../../../components/aws/network";
+import { DEFAULT_ELASTIC_IP_QUOTA, elasticIpsNeeded, nlbAddressAnnotations, subnetLayout } from "../../../components/aws/network";
 import { autoNamedNodeGroup, childUrn, desiredNodeCount, nodeGroupScaling, splitAcrossZones } from "../../../components/aws/nodes/managed";
 import { AUTO_MODE_NETWORK_POLICY } from "../../../components/aws/nodes/auto";
 import { nodeModeGuard, nodeModeSwitchProblem } from "../../../components/aws/nodes/guard";
@@ -132,12 +132,12 @@ describe("EksCluster", () => {
     });
 
     describe("network", () => {
-        it("creates an awsx VPC across 3 zones with a NAT gateway per zone, private and public subnets", async () => {
+        it("creates an awsx VPC across 3 zones with one NAT gateway, private and public subnets", async () => {
             const { resources } = await runProgram(() => new EksCluster("eks", args()));
             const vpc = resources.one("awsx:ec2:Vpc", "eks-vpc");
             assert.equal(vpc.inputs.numberOfAvailabilityZones, 3);
             assert.equal(vpc.inputs.cidrBlock, "10.0.0.0/16");
-            assert.deepEqual(vpc.inputs.natGateways, { strategy: "OnePerAz" });
+            assert.deepEqual(vpc.inputs.natGateways, { strategy: "Single" });
             assert.equal(vpc.inputs.subnetStrategy, "Auto");
             assert.equal(vpc.inputs.availabilityZoneCidrMask, 18);
             assert.deepEqual(vpc.inputs.subnetSpecs, [
@@ -146,6 +146,25 @@ describe("EksCluster", () => {
             ]);
             assert.equal(vpc.inputs.enableDnsHostnames, true);
             assert.match(vpc.parent, /platform:aws:EksCluster::eks$/);
+        });
+
+        it("gives every zone its own NAT gateway with natGateways perZone", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args({ network: { natGateways: "perZone" } })));
+            assert.deepEqual(resources.one("awsx:ec2:Vpc", "eks-vpc").inputs.natGateways, { strategy: "OnePerAz" });
+        });
+
+        it("counts the Elastic IPs the stack needs: the defaults fit a fresh account's quota of 5", () => {
+            const config = (values: Record<string, string>): AwsConfig => readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1", ...values })) as AwsConfig;
+            // One NAT gateway plus one address per public subnet.
+            assert.equal(elasticIpsNeeded(config({})), 4);
+            assert.ok(elasticIpsNeeded(config({})) <= DEFAULT_ELASTIC_IP_QUOTA);
+            assert.equal(elasticIpsNeeded(config({ "platform:natGateways": "perZone" })), 6);
+            assert.equal(elasticIpsNeeded(config({ "platform:availabilityZones": "6", "platform:natGateways": "perZone" })), 12);
+            assert.equal(elasticIpsNeeded(config({ "platform:availabilityZones": "6", "platform:staticIngressAddresses": "false" })), 1);
+            // An existing network's NAT is not the stack's.
+            const existing = { "platform:vpcId": EXISTING.vpcId, "platform:publicSubnetIds": JSON.stringify(EXISTING.publicSubnetIds), "platform:privateSubnetIds": JSON.stringify(EXISTING.privateSubnetIds) };
+            assert.equal(elasticIpsNeeded(config(existing)), 2);
+            assert.equal(elasticIpsNeeded(config({ ...existing, "platform:staticIngressAddresses": "false" })), 0);
         });
 
         it("follows the configured zone count and CIDR", async () => {
@@ -674,6 +693,23 @@ describe("aws target", () => {
         assert.deepEqual(await valueOf(pulumiOutput(result.loadBalancer.address.addresses)), ["198.51.100.1", "198.51.100.2", "198.51.100.3"]);
         // In-tree NLBs take no loadBalancerIP.
         assert.equal(result.loadBalancer.address.loadBalancerIP, undefined);
+    });
+
+    it("protects the cluster from deletion while protectData is on, and encrypts Secrets with secretsKmsKey when set", async () => {
+        const key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        const on = (await runProgram(() => aws.target("aws", awsConfig({ "platform:secretsKmsKey": key })))).resources.one("eks:index:Cluster").inputs;
+        assert.equal(on.deletionProtection, true);
+        assert.equal(on.encryptionConfigKeyArn, key);
+        const off = (await runProgram(() => aws.target("aws", awsConfig({ "platform:protectData": "false" })))).resources.one("eks:index:Cluster").inputs;
+        assert.equal(off.deletionProtection, false);
+        assert.equal(off.encryptionConfigKeyArn, undefined);
+    });
+
+    it("staticIngressAddresses false: no Elastic IPs, and the NLB keeps its own addresses (no claim on the Service)", async () => {
+        const { result, resources } = await runProgram(() => aws.target("aws", awsConfig({ "platform:staticIngressAddresses": "false" })));
+        assert.deepEqual(resources.ofType("aws:ec2/eip:Eip"), []);
+        assert.equal(result.loadBalancer.address, undefined);
+        assert.equal(result.loadBalancer.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
     });
 
     it("lifts the addresses' protection with protectData, and gives an existing VPC one address per public subnet", async () => {

@@ -56,7 +56,7 @@ export function target(name: string, config: AwsConfig): ClusterTarget {
           )
         : undefined;
     const scalers = mode.scale(name, cluster, { region: config.aws.region, kubernetesVersion: config.cluster.kubernetesVersion });
-    const registry = new EcrRegistry(`${name}-images`, { platform: mode.facts.imagePlatform(config.cluster.nodeSize) });
+    const registry = new EcrRegistry(`${name}-images`, { platform: mode.facts.imagePlatform(config.cluster.nodeSize), keepTaggedImages: config.aws.registryKeepImages });
     const shared = sharedStorage(name, cluster, config);
     return {
         cloud: "aws",
@@ -87,6 +87,7 @@ function sharedStorage(name: string, cluster: EksCluster, config: AwsConfig): Ef
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,
         protect: config.workloads.protectData,
+        backups: config.aws.efsBackups,
         dependsOn: cluster.nodeGroups,
     });
 }

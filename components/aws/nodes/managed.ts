@@ -37,6 +37,18 @@ export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-no
  */
 export const NODE_METADATA_OPTIONS = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
 
+/**
+ * Every node's root volume: gp3, encrypted whatever the account's EBS default, 20 GiB (the size EKS
+ * gives a managed node group's nodes when it writes the launch template itself). The EKS-optimized
+ * AL2023 AMIs boot from `/dev/xvda`; a mapping under another name would add a second, unused
+ * volume instead (EKS user guide "Customize managed nodes with launch templates", checked
+ * 2026-12-07). Encryption uses the account's default EBS key (aws/ebs) unless one is set there.
+ */
+export const NODE_ROOT_VOLUME = {
+    deviceName: "/dev/xvda",
+    ebs: { volumeType: "gp3", volumeSize: 20, encrypted: "true", deleteOnTermination: "true" },
+} as const;
+
 export const EBS_CSI_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy";
 /** The controller's service account as the `aws-ebs-csi-driver` add-on creates it. */
 export const EBS_CSI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "ebs-csi-controller-sa" } as const;
@@ -163,7 +175,12 @@ function nodeRoleAndTemplate(scope: EksNodeScope): { role: aws.iam.Role; policie
     );
     const launchTemplate = new aws.ec2.LaunchTemplate(
         `${name}-nodes`,
-        { description: `Nodes of ${name}: IMDSv2 only, hop limit 1`, metadataOptions: { ...NODE_METADATA_OPTIONS }, updateDefaultVersion: true },
+        {
+            description: `Nodes of ${name}: IMDSv2 only, hop limit 1, encrypted gp3 root volume`,
+            metadataOptions: { ...NODE_METADATA_OPTIONS },
+            blockDeviceMappings: [{ deviceName: NODE_ROOT_VOLUME.deviceName, ebs: { ...NODE_ROOT_VOLUME.ebs } }],
+            updateDefaultVersion: true,
+        },
         { parent },
     );
     return { role, policies, launchTemplate };

@@ -376,6 +376,14 @@ describe("EksCluster", () => {
             }
         });
 
+        it("boots every node from an encrypted 20 GiB gp3 root volume, whatever the account's EBS default", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args()));
+            const template = resources.one("aws:ec2/launchTemplate:LaunchTemplate", "eks-nodes");
+            assert.deepEqual(template.inputs.blockDeviceMappings, [
+                { deviceName: "/dev/xvda", ebs: { volumeType: "gp3", volumeSize: 20, encrypted: "true", deleteOnTermination: "true" } },
+            ]);
+        });
+
         it("splits a total across zones exactly, the remainder to the first zones", () => {
             assert.deepEqual(splitAcrossZones(7, 3), [3, 2, 2]);
             assert.deepEqual(splitAcrossZones(6, 3), [2, 2, 2]);

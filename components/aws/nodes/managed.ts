@@ -122,6 +122,19 @@ export function nodeGroupScaling(minNodes: number, maxNodes: number, zones: numb
     return splitAcrossZones(minNodes, zones).map((minSize, i) => ({ minSize, maxSize: Math.max(1, maxSizes[i]), desiredSize: minSize }));
 }
 
+/**
+ * The SSM public parameter holding the recommended EKS-optimized AL2023 release for a minor and the
+ * nodes' architecture (EKS user guide "Retrieve recommended Amazon Linux AMI IDs", checked
+ * 2026-12-07). Sent as the node groups' `releaseVersion`, so an `up` after AWS publishes a new
+ * release rolls the nodes onto it (a managed, PDB-respecting rolling update); without it a group
+ * keeps the AMI it was created with until the next Kubernetes minor.
+ */
+export function releaseVersionParameter(kubernetesVersion: string, instanceType: string): string {
+    const minor = kubernetesVersion.split(".").slice(0, 2).join(".");
+    const arch = nodePlatform(instanceType) === "linux/arm64" ? "arm64" : "x86_64";
+    return `/aws/service/eks/optimized-ami/${minor}/amazon-linux-2023/${arch}/standard/recommended/release_version`;
+}
+
 function addonVersion(scope: EksNodeScope, addon: Parameters<typeof eksAddonVersion>[1]): string {
     return eksAddonVersion(scope.settings.kubernetesVersion, addon);
 }
@@ -212,6 +225,8 @@ function nodeGroups(scope: EksNodeScope, cni: aws.eks.Addon): eks.ManagedNodeGro
     // The subnet ids of a new VPC are only known after it exists, but their count is the zone
     // count from the arguments: create the groups by index and pick each one's subnet later.
     const liveGroups = aws.eks.getNodeGroupsOutput({ clusterName: scope.clusterName }, { parent }).names;
+    // insecureValue: a public release name, not a secret (value is marked secret for SecureStrings).
+    const releaseVersion = aws.ssm.getParameterOutput({ name: releaseVersionParameter(settings.kubernetesVersion, settings.nodeSize) }, { parent }).insecureValue;
     return nodeGroupScaling(settings.minNodes, settings.maxNodes, scope.network.zones).map((scaling, i) => {
         const groupName = `${name}-nodes-az${i + 1}`;
         return new eks.ManagedNodeGroup(
@@ -232,6 +247,8 @@ function nodeGroups(scope: EksNodeScope, cni: aws.eks.Addon): eks.ManagedNodeGro
                 // AL2 images end with Kubernetes 1.32; AL2023 (x86_64 or arm64 by instance type) covers 1.31-1.35.
                 operatingSystem: eks.OperatingSystem.AL2023,
                 version: settings.kubernetesVersion,
+                // The newest recommended AMI release of that minor: nodes get OS patches.
+                releaseVersion,
             },
             // Nodes that start before their policies are attached, or before aws-node has its
             // role, cannot join the cluster or give pods addresses.

@@ -12,7 +12,7 @@ import {
     validateEksClusterArgs,
 } from "../../../components/aws/cluster";
 import { DEFAULT_ELASTIC_IP_QUOTA, elasticIpsNeeded, nlbAddressAnnotations, subnetLayout } from "../../../components/aws/network";
-import { autoNamedNodeGroup, childUrn, desiredNodeCount, nodeGroupScaling, splitAcrossZones } from "../../../components/aws/nodes/managed";
+import { autoNamedNodeGroup, childUrn, desiredNodeCount, nodeGroupScaling, releaseVersionParameter, splitAcrossZones } from "../../../components/aws/nodes/managed";
 import { AUTO_MODE_NETWORK_POLICY } from "../../../components/aws/nodes/auto";
 import { nodeModeGuard, nodeModeSwitchProblem } from "../../../components/aws/nodes/guard";
 import { runPreflight } from "../../../components/cluster/preflight";
@@ -374,6 +374,15 @@ describe("EksCluster", () => {
                 assert.match(lt.id, /eks-nodes/);
                 assert.equal(g.inputs.enableIMDSv2, undefined, "pulumi-eks's IMDSv2 switch sets hop limit 2");
             }
+        });
+
+        it("runs the newest recommended AMI release of the minor and architecture (SSM), so an up patches the nodes", async () => {
+            mockCall("aws:ssm/getParameter:getParameter", (a) => ({ name: a.inputs.name, insecureValue: `release-of:${String(a.inputs.name)}`, value: "x" }));
+            const { resources } = await runProgram(() => new EksCluster("eks", args()));
+            for (const g of nodeGroups(resources)) {
+                assert.equal(g.inputs.releaseVersion, "release-of:/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/release_version");
+            }
+            assert.equal(releaseVersionParameter("1.36", "m7g.large"), "/aws/service/eks/optimized-ami/1.36/amazon-linux-2023/arm64/standard/recommended/release_version");
         });
 
         it("boots every node from an encrypted 20 GiB gp3 root volume, whatever the account's EBS default", async () => {

@@ -67,6 +67,8 @@ export interface EfsSharedStorageArgs {
     oidcIssuer: pulumi.Input<string>;
     /** Pulumi `protect` on the file system (`platform:protectData`): destroying it loses every shared file. */
     protect: boolean;
+    /** The region's partition, for the driver's managed policy. Default `aws`. */
+    partition?: string;
     /** EFS automatic backups (`platform:efsBackups`). Default true. */
     backups?: boolean;
     /** The controller needs nodes to run on. */
@@ -103,7 +105,7 @@ export class EfsSharedStorage extends pulumi.ComponentResource {
         const sa = EFS_CSI_SERVICE_ACCOUNT;
         const { role, policy } = irsaRole(
             `${name}-csi`,
-            { serviceAccount: sa, policyArn: EFS_CSI_POLICY_ARN, description: `EFS CSI controller of ${name} (${sa.namespace}/${sa.name})`, oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer },
+            { serviceAccount: sa, policyArn: EFS_CSI_POLICY_ARN, partition: args.partition, description: `EFS CSI controller of ${name} (${sa.namespace}/${sa.name})`, oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer },
             { parent: this },
         );
 

@@ -43,6 +43,7 @@ export function target(name: string, config: AwsConfig): ClusterTarget {
     const cluster = new EksCluster(name, {
         cluster: config.cluster,
         clusterName: clusterNameOf(config),
+        region: config.aws.region,
         forceUpgrade: config.aws.forceUpgrade,
         protectData: config.workloads.protectData,
         network: { availabilityZones: config.aws.availabilityZones, vpcCidr: config.aws.vpcCidr, natGateways: config.aws.natGateways, existingVpc: config.aws.existingVpc },
@@ -88,6 +89,7 @@ function sharedStorage(name: string, cluster: EksCluster, config: AwsConfig): Ef
         oidcIssuer: cluster.oidcIssuer,
         protect: config.workloads.protectData,
         backups: config.aws.efsBackups,
+        partition: cluster.partition,
         dependsOn: cluster.nodeGroups,
     });
 }
@@ -99,6 +101,7 @@ function observability(name: string, cluster: EksCluster, config: AwsConfig): Cl
         clusterName: cluster.physicalName,
         kubernetesVersion: config.cluster.kubernetesVersion,
         logRetentionDays: config.cluster.logRetentionDays,
+        partition: cluster.partition,
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,
         dependsOn: cluster.nodeGroups,

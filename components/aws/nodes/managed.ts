@@ -10,7 +10,7 @@ import { CLUSTER_AUTOSCALER_NODES, KUBE_DNS } from "../../cluster/contract";
 import { eksAddonVersion } from "../addon-versions";
 import { ClusterAutoscaler } from "../cluster-autoscaler";
 import { AWS_LOAD_BALANCER, EBS_CSI, nodePlatform } from "../facts";
-import { irsaRole } from "../iam";
+import { inPartition, irsaRole } from "../iam";
 import type { EksNodeMode, EksNodeScope, EksNodes } from "./mode";
 
 /**
@@ -147,6 +147,7 @@ function vpcCni(scope: EksNodeScope): aws.eks.Addon {
         {
             serviceAccount: VPC_CNI_SERVICE_ACCOUNT,
             policyArn: VPC_CNI_POLICY_ARN,
+            partition: scope.partition,
             description: `vpc-cni of ${name} (${VPC_CNI_SERVICE_ACCOUNT.namespace}/${VPC_CNI_SERVICE_ACCOUNT.name})`,
             oidcProviderArn: cluster.oidcProviderArn,
             oidcIssuer: cluster.oidcIssuer,
@@ -184,7 +185,7 @@ function nodeRoleAndTemplate(scope: EksNodeScope): { role: aws.iam.Role; policie
     const { name, parent } = scope;
     const role = new aws.iam.Role(`${name}-node-role`, { assumeRolePolicy: JSON.stringify(NODE_TRUST_POLICY), description: `EKS worker nodes of ${name}` }, { parent });
     const policies = Object.entries(NODE_POLICY_ARNS).map(
-        ([key, policyArn]) => new aws.iam.RolePolicyAttachment(`${name}-node-${key}`, { role: role.name, policyArn }, { parent }),
+        ([key, policyArn]) => new aws.iam.RolePolicyAttachment(`${name}-node-${key}`, { role: role.name, policyArn: inPartition(policyArn, scope.partition) }, { parent }),
     );
     const launchTemplate = new aws.ec2.LaunchTemplate(
         `${name}-nodes`,
@@ -266,7 +267,7 @@ function ebsCsiDriver(scope: EksNodeScope, groups: pulumi.Resource[]): aws.eks.A
     const sa = EBS_CSI_SERVICE_ACCOUNT;
     const role = irsaRole(
         `${name}-ebs-csi`,
-        { serviceAccount: sa, policyArn: EBS_CSI_POLICY_ARN, description: `EBS CSI controller of ${name} (${sa.namespace}/${sa.name})`, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer },
+        { serviceAccount: sa, policyArn: EBS_CSI_POLICY_ARN, partition: scope.partition, description: `EBS CSI controller of ${name} (${sa.namespace}/${sa.name})`, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer },
         { parent },
     );
     return new aws.eks.Addon(

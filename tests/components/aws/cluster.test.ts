@@ -20,7 +20,7 @@ import * as aws from "../../../components/aws/target";
 import { eksAddonVersion } from "../../../components/aws/addon-versions";
 import { awsStorageFacts } from "../../../components/aws/facts";
 import { CLUSTER_AUTOSCALER_NODES, KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES } from "../../../components/cluster/contract";
-import { irsaTrustPolicy } from "../../../components/aws/iam";
+import { awsPartition, irsaTrustPolicy } from "../../../components/aws/iam";
 import { mapConfigSource, readConfig, type AwsConfig } from "../../../config";
 import { isSecret, mockCall, mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
 
@@ -720,6 +720,20 @@ describe("aws target", () => {
         const off = (await runProgram(() => aws.target("aws", awsConfig({ "platform:protectData": "false" })))).resources.one("eks:index:Cluster").inputs;
         assert.equal(off.deletionProtection, false);
         assert.equal(off.encryptionConfigKeyArn, undefined);
+    });
+
+    it("writes every AWS-owned policy ARN in the region's partition (aws-cn, aws-us-gov), none in another", async () => {
+        for (const [region, partition] of [["cn-north-1", "aws-cn"], ["us-gov-west-1", "aws-us-gov"], ["eu-west-1", "aws"]] as const) {
+            const admin = `arn:${partition}:iam::123456789012:role/ops`;
+            const { resources } = await runProgram(() => aws.target("aws", awsConfig({ "aws:region": region, "platform:clusterAdmins": JSON.stringify([admin]) })));
+            const arns = resources.ofType(ATTACHMENT).map((a) => String(a.inputs.policyArn));
+            const entries = resources.one("eks:index:Cluster").inputs.accessEntries as Record<string, AccessEntrySpec>;
+            arns.push(...Object.values(entries).flatMap((e) => Object.values(e.accessPolicies).map((p) => p.policyArn)));
+            assert.ok(arns.length >= 6, `${region}: ${arns.length} ARNs`);
+            for (const arn of arns) assert.ok(arn.startsWith(`arn:${partition}:`), `${region}: ${arn}`);
+        }
+        assert.equal(awsPartition("us-isob-east-1"), "aws-iso-b");
+        assert.equal(awsPartition("us-iso-east-1"), "aws-iso");
     });
 
     it("staticIngressAddresses false: no Elastic IPs, and the NLB keeps its own addresses (no claim on the Service)", async () => {

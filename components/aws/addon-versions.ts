@@ -28,7 +28,10 @@
  *   are published for every supported minor, so the row of a minor may hold the previous row's
  *   minor or the next one, never one further.
  * - [cni2] public notes of 2026 clusters: describe-addon-versions catalog "v1.22.3-eksbuild.1,
- *   k8s 1.30~1.36"; pinned v1.22.3-eksbuild.1 on 1.34 and on 1.36 clusters (2026-08-09).
+ *   k8s 1.30~1.36"; pinned v1.22.3-eksbuild.1 on a 1.34 (kube-proxy v1.34.6) and on 1.36 clusters
+ *   (2026-08-09).
+ * - [cni3] public Terraform of a 1.33 cluster (kube-proxy v1.33.7-eksbuild.2) pinning
+ *   v1.21.1-eksbuild.3; an upgrade lab moving v1.21.1-eksbuild.3 to v1.22.3-eksbuild.1 on 1.33.
  * - [32] public Terraform with kube-proxy v1.32.6-eksbuild.12 (aws-efs-csi-driver v2.1.13-eksbuild.1)
  *   and one with eks_version 1.32 (metrics-server v0.8.0-eksbuild.1); a per-minor map for 1.32/1.33
  *   snapshot-controller (v8.2.0-eksbuild.1 / v8.3.0-eksbuild.1); aws-efs-csi-driver v2.1.13-eksbuild.1
@@ -66,7 +69,8 @@ export const EKS_ADDON_VERSIONS: { readonly [minor: string]: { readonly [addon i
     },
     // Extended support only on 2026-12-01 (standard ended 2026-07-29).
     "1.33": {
-        "vpc-cni": "v1.20.4-eksbuild.2", // [bp]
+        // Not [bp]'s v1.20.4-eksbuild.2: 1.34's v1.22 would then skip a minor ([cni]). [cni3].
+        "vpc-cni": "v1.21.1-eksbuild.3",
         coredns: "v1.12.1-eksbuild.2", // [bp]
         "kube-proxy": "v1.33.3-eksbuild.4", // [bp]
         "aws-ebs-csi-driver": "v1.56.0-eksbuild.1", // [bp]
@@ -79,7 +83,9 @@ export const EKS_ADDON_VERSIONS: { readonly [minor: string]: { readonly [addon i
     },
     // Standard support until 2026-12-02.
     "1.34": {
-        "vpc-cni": "v1.21.1-eksbuild.1", // [34]
+        // Not [34]'s v1.21.1-eksbuild.1: 1.35's v1.23 would then skip a minor ([cni]); raised
+        // rather than 1.35 lowered, since a running add-on cannot go back. [cni2].
+        "vpc-cni": "v1.22.3-eksbuild.1",
         coredns: "v1.12.4-eksbuild.1", // [34]
         "kube-proxy": "v1.34.1-eksbuild.2", // [34]
         // [bp]; [34] pins v1.54.0-eksbuild.1, older than 1.33's: a minor upgrade must not downgrade an add-on.
@@ -92,9 +98,7 @@ export const EKS_ADDON_VERSIONS: { readonly [minor: string]: { readonly [addon i
     },
     // Standard support until 2027-03-27; the default for nginx.
     "1.35": {
-        // Not [35]'s v1.23.0-eksbuild.1: from 1.34's v1.21 that skips a minor, and the VPC CNI
-        // moves one minor at a time ([cni]). [cni2] lists v1.22.3-eksbuild.1 for 1.30-1.36.
-        "vpc-cni": "v1.22.3-eksbuild.1",
+        "vpc-cni": "v1.23.0-eksbuild.1", // [35]
         coredns: "v1.14.3-eksbuild.16", // [35]
         "kube-proxy": "v1.35.3-eksbuild.21", // [35]
         "aws-ebs-csi-driver": "v1.65.0-eksbuild.1", // [35]

@@ -74,7 +74,18 @@ describe("config", () => {
                 logRetentionDays: 30,
             });
             assert.ok(aws.cloud === "aws");
-            assert.deepEqual(aws.aws, { region: "eu-west-1", availabilityZones: 3, vpcCidr: "10.0.0.0/16", existingVpc: undefined });
+            assert.deepEqual(aws.aws, {
+                region: "eu-west-1",
+                availabilityZones: 3,
+                vpcCidr: "10.0.0.0/16",
+                existingVpc: undefined,
+                natGateways: "single",
+                staticIngressAddresses: true,
+                clusterName: undefined,
+                forceUpgrade: false,
+                efsBackups: true,
+                registryKeepImages: 30,
+            });
 
             const gcp = read(GCP);
             assert.equal(gcp.cluster.nodeSize, "e2-standard-4");

@@ -213,7 +213,8 @@ export class EksCluster extends pulumi.ComponentResource {
                 upgradePolicy: { supportType: eksSupportType(settings.extendedSupport) },
                 // A destroy (or a replacement) of the cluster fails while the data is protected:
                 // its volumes' claims and the ingress addresses go with it. Updatable in place
-                // (UpdateClusterConfig deletionProtection; EKS user guide "Deletion protection",
+                // (UpdateClusterConfig deletionProtection; EKS user guide "Protect EKS clusters from
+                // accidental deletion": a protected cluster refuses DeleteCluster until it is lifted;
                 // checked 2026-12-07).
                 deletionProtection: args.protectData ?? false,
                 // Envelope encryption of Secrets with the customer's key; EKS can add one to a

@@ -197,6 +197,8 @@ describe("stack: aws-auto (EKS Auto Mode, Pulumi.aws-auto.yaml)", () => {
         const name = eksClusterName(pulumi.getProject(), pulumi.getStack());
         mockCall("aws:eks/getClusters:getClusters", () => ({ names: [name] }));
         mockCall("aws:eks/getCluster:getCluster", () => ({ name, computeConfigs: [{ enabled: false }] }));
+        // The Secrets-key check reads the cluster through Cloud Control: no key, nothing to refuse there.
+        mockCall("aws:cloudcontrol/getResource:getResource", () => ({ properties: JSON.stringify({ Name: name }) }));
         const { resources: registered } = await runProgram(() =>
             assert.rejects(deployStack(config), new RegExp(`platform:nodeMode: "auto" cannot be applied to the running EKS cluster ${name}, which runs managed node groups`)),
         );

@@ -39,8 +39,10 @@ export function clusterNameProblem(wanted: string, configured: boolean, live: re
  * Why the Secrets KMS key of the running cluster cannot become `wanted`, or undefined. EKS
  * associates a key with a cluster that has none (AssociateEncryptionConfig, an update in place) but
  * can neither remove nor change it: "You can't disable secrets encryption after enabling it"
- * (EKS user guide enable-kms, EKS API AssociateEncryptionConfig; checked 2026-12-07). Anything
- * else would be a replacement of the cluster.
+ * (EKS user guide enable-kms, EKS API AssociateEncryptionConfig; checked 2026-12-07). The aws
+ * provider makes the first key an in-place AssociateEncryptionConfig (terraform-provider-aws
+ * internal/service/eks cluster.go update: no config before, one now); anything else would reach
+ * EKS as a change it refuses or as a replacement of the cluster.
  */
 export function secretsKmsKeyProblem(clusterName: string, live: string | undefined, wanted: string | undefined): string | undefined {
     if (live === undefined || live === wanted) return undefined;

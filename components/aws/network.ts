@@ -26,11 +26,17 @@ export const DEFAULT_ELASTIC_IP_QUOTA = 5;
  * {@link DEFAULT_ELASTIC_IP_QUOTA}; the preflight compares it with the account's quota and usage.
  */
 export function elasticIpsNeeded(config: Pick<AwsConfig, "aws">): number {
+    const { natGateways, ingress } = elasticIpAllocations(config);
+    return natGateways + ingress;
+}
+
+/** {@link elasticIpsNeeded}, by what holds them: the NAT gateways and the ingress NLB. */
+export function elasticIpAllocations(config: Pick<AwsConfig, "aws">): { natGateways: number; ingress: number } {
     const { aws } = config;
     const zones = aws.existingVpc ? aws.existingVpc.privateSubnetIds.length : aws.availabilityZones;
     const publicSubnets = aws.existingVpc ? aws.existingVpc.publicSubnetIds.length : aws.availabilityZones;
-    const nat = aws.existingVpc ? 0 : aws.natGateways === "perZone" ? zones : 1;
-    return nat + (aws.staticIngressAddresses ? publicSubnets : 0);
+    const natGateways = aws.existingVpc ? 0 : aws.natGateways === "perZone" ? zones : 1;
+    return { natGateways, ingress: aws.staticIngressAddresses ? publicSubnets : 0 };
 }
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
 /** AWS's smallest subnet; it keeps 5 addresses of every subnet for itself. */

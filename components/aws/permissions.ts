@@ -10,7 +10,7 @@ import { type CloudPermissions, PREVIEW_KUBERNETES_READS } from "../cluster/perm
 export const AWS_PERMISSIONS: CloudPermissions = {
     cloud: "aws",
     previewGrant:
-        "`ReadOnlyAccess` (covers every preview call below) with an explicit Deny on `ecr:GetAuthorizationToken`, `secretsmanager:GetSecretValue`, `ssm:GetParameter*`, `kms:Decrypt` and `s3:GetObject`; an EKS access entry with `AmazonEKSViewPolicy` (`platform:clusterReaders`)",
+        "`ReadOnlyAccess` (covers every preview call below) with an explicit Deny on `ecr:GetAuthorizationToken`, `secretsmanager:GetSecretValue`, `ssm:GetParameter*` (except on AWS's public parameters, `arn:<partition>:ssm:*::parameter/aws/service/*`), `kms:Decrypt` and `s3:GetObject`; an EKS access entry with `AmazonEKSViewPolicy` (`platform:clusterReaders`)",
     deployGrant:
         "creates the VPC, its NAT gateways and Elastic IPs, EKS and its node groups and add-ons, IAM roles and the OIDC provider, log groups, EFS and ECR, and makes every call below; cluster admin as the cluster's creator (EKS's bootstrap entry) or through `platform:clusterAdmins`",
     calls: [
@@ -33,11 +33,31 @@ export const AWS_PERMISSIONS: CloudPermissions = {
         { call: "aws:ec2/getEips:getEips", permissions: ["ec2:DescribeAddresses"], why: "preflight: Elastic IPs already allocated in the region", when: "preview" },
         { call: "aws:ec2/getInstanceType:getInstanceType", permissions: ["ec2:DescribeInstanceTypes"], why: "preflight: vCPUs of `platform:nodeSize` (managed nodes)", when: "preview" },
         { call: "aws:index/getAvailabilityZones:getAvailabilityZones", permissions: ["ec2:DescribeAvailabilityZones"], why: "preflight: the region's zones, for a new VPC", when: "preview" },
+        {
+            call: "aws:ssm/getParameter:getParameter",
+            permissions: ["ssm:GetParameter"],
+            why: "the recommended EKS node AMI release for the cluster's minor (AWS's public /aws/service/eks/ parameter)",
+            when: "preview",
+        },
+        {
+            call: "aws:cloudcontrol/getResource:getResource",
+            permissions: ["cloudformation:GetResource", "eks:DescribeCluster"],
+            why: "the running cluster's Secrets key (the EKS data source does not return it), so a change EKS cannot make is refused",
+            when: "preview",
+            onlyWhen: "once the stack's cluster exists",
+            notInExamples: "the mocked account has no cluster yet",
+        },
         { call: "aws:ecr/getAuthorizationToken:getAuthorizationToken", permissions: ["ecr:GetAuthorizationToken"], why: "the push token for the app image", when: "deploy" },
     ],
     engineCalls: [
         { call: "AWS provider start-up", permissions: ["sts:GetCallerIdentity"], why: "the provider checks its credentials and learns the account", when: "preview" },
         { call: "awsx:ec2:Vpc (getAvailabilityZones)", permissions: ["ec2:DescribeAvailabilityZones"], why: "awsx picks the new VPC's zones (pulumi-awsx awsx/ec2/vpc.ts getDefaultAzs)", when: "preview" },
+        {
+            call: "eks:index:ManagedNodeGroup (the EKS provider)",
+            permissions: ["eks:DescribeNodegroup"],
+            why: "the provider waits on each managed node group it creates or updates until it is active",
+            when: "deploy",
+        },
         { call: "kubeconfig exec plugin: aws eks get-token", permissions: [], why: "a presigned `sts:GetCallerIdentity`; what the identity may do in the cluster comes from its EKS access entry", when: "preview" },
     ],
     kubernetes: {

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type Finding, type PreflightCheck, quotaShortfall } from "../cluster/preflight";
 import type { AwsConfig } from "../../config";
 import { eksClusterName } from "./cluster";
+import { elasticIpAllocations } from "./network";
 
 /**
  * Service Quotas codes (service `ec2`), as the Service Quotas console and API name them: "EC2-VPC
@@ -30,12 +31,9 @@ export function isStandardFamily(instanceType: string): boolean {
     return /^[acdhimrtz]/.test(t) && !OTHER_FAMILY_PREFIXES.some((p) => t.startsWith(p));
 }
 
-/** The Elastic IPs the stack allocates: NAT gateways (one per zone of a new VPC) and the ingress NLB's (one per public subnet). */
+/** The Elastic IPs the stack allocates: its NAT gateways' and the ingress NLB's (./network.ts decides both). */
 export function stackElasticIps(config: Pick<AwsConfig, "aws">): { natGateways: number; ingress: number } {
-    const existing = config.aws.existingVpc;
-    // awsx's OnePerAz strategy makes one NAT gateway, with its own EIP, per zone; a VPC you bring has its own.
-    if (existing !== undefined) return { natGateways: 0, ingress: existing.publicSubnetIds.length };
-    return { natGateways: config.aws.availabilityZones, ingress: config.aws.availabilityZones };
+    return elasticIpAllocations(config);
 }
 
 function quotaIncrease(code: string, value: number, region: string): string {
@@ -62,7 +60,7 @@ export function elasticIpFindings(reading: ElasticIpReading, config: Pick<AwsCon
     const region = config.aws.region;
     const shortfall = quotaShortfall(reading.limit, need, reading.deployed ? undefined : reading.inUse);
     if (shortfall === undefined) return [];
-    const breakdown = natGateways > 0 ? `${natGateways} for the NAT gateways (one per zone) and ${ingress} for the ingress load balancer (one per public subnet)` : `${ingress} for the ingress load balancer (one per public subnet)`;
+    const breakdown = natGateways > 0 ? `${natGateways} for the NAT gateway(s) (platform:natGateways) and ${ingress} for the ingress load balancer (one per public subnet)` : `${ingress} for the ingress load balancer (one per public subnet)`;
     const why = "the NAT gateways are the private nodes' way out, and the ingress load balancer keeps fixed addresses DNS can point at; EC2 refuses an allocation past the quota, minutes into `pulumi up`";
     if (shortfall === "limit") {
         return [

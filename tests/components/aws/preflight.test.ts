@@ -28,34 +28,43 @@ const BYO_VPC = {
     "platform:privateSubnetIds": '["subnet-0bb11111","subnet-0bb22222"]',
 };
 
+/** One NAT gateway per zone: 6 addresses with 3 zones, more than a fresh account's 5. */
+const PER_ZONE = { "platform:natGateways": "perZone" };
+
 describe("AWS preflight", () => {
     describe("Elastic IPs", () => {
-        it("counts a NAT gateway per zone and an ingress address per public subnet of a new VPC, only the latter for a VPC you bring", () => {
-            assert.deepEqual(stackElasticIps(awsConfig()), { natGateways: 3, ingress: 3 });
-            assert.deepEqual(stackElasticIps(awsConfig({ "platform:availabilityZones": "2" })), { natGateways: 2, ingress: 2 });
+        it("counts the NAT gateways of a new VPC (one, or one per zone) and an ingress address per public subnet while they are static", () => {
+            assert.deepEqual(stackElasticIps(awsConfig()), { natGateways: 1, ingress: 3 });
+            assert.deepEqual(stackElasticIps(awsConfig(PER_ZONE)), { natGateways: 3, ingress: 3 });
+            assert.deepEqual(stackElasticIps(awsConfig({ ...PER_ZONE, "platform:availabilityZones": "2" })), { natGateways: 2, ingress: 2 });
+            assert.deepEqual(stackElasticIps(awsConfig({ "platform:staticIngressAddresses": "false" })), { natGateways: 1, ingress: 0 });
             assert.deepEqual(stackElasticIps(awsConfig(BYO_VPC)), { natGateways: 0, ingress: 2 });
         });
 
-        it("refuses a quota smaller than the stack's 6 addresses (a fresh account has 5), with the exact increase request", () => {
-            const [f, ...rest] = elasticIpFindings({ limit: 5, inUse: 0, deployed: false }, awsConfig());
+        it("fits the defaults into a fresh account's 5 addresses", () => {
+            assert.deepEqual(elasticIpFindings({ limit: 5, inUse: 0, deployed: false }, awsConfig()), []);
+        });
+
+        it("refuses a quota smaller than the stack's 6 addresses with a NAT gateway per zone, with the exact increase request", () => {
+            const [f, ...rest] = elasticIpFindings({ limit: 5, inUse: 0, deployed: false }, awsConfig(PER_ZONE));
             assert.equal(rest.length, 0);
             assert.equal(f.severity, "error");
-            assert.match(f.what, /Elastic IP quota in eu-west-1 is 5; the stack allocates 6: 3 for the NAT gateways .* 3 for the ingress load balancer/);
+            assert.match(f.what, /Elastic IP quota in eu-west-1 is 5; the stack allocates 6: 3 for the NAT gateway.* 3 for the ingress load balancer/);
             assert.match(f.fix, new RegExp(`--service-code ec2 --quota-code ${ELASTIC_IP_QUOTA} --desired-value 6 --region eu-west-1`));
             assert.match(f.fix, /platform:availabilityZones 2/);
         });
 
         it("refuses a first deployment when addresses already allocated leave too few free, naming how to release them", () => {
-            const [f] = elasticIpFindings({ limit: 10, inUse: 5, deployed: false }, awsConfig());
+            const [f] = elasticIpFindings({ limit: 10, inUse: 5, deployed: false }, awsConfig(PER_ZONE));
             assert.match(f.what, /5 of the 10 Elastic IPs in eu-west-1 are allocated already; the stack allocates 6 more/);
             assert.match(f.fix, /aws ec2 release-address/);
             assert.match(f.fix, /--desired-value 11/);
         });
 
         it("passes when the addresses fit, and on a deployed stack counts its own among those in use", () => {
-            assert.deepEqual(elasticIpFindings({ limit: 10, inUse: 4, deployed: false }, awsConfig()), []);
-            assert.deepEqual(elasticIpFindings({ limit: 6, inUse: 6, deployed: true }, awsConfig()), []);
-            assert.equal(elasticIpFindings({ limit: 5, inUse: 5, deployed: true }, awsConfig()).length, 1, "still refused when the stack alone exceeds the quota");
+            assert.deepEqual(elasticIpFindings({ limit: 10, inUse: 4, deployed: false }, awsConfig(PER_ZONE)), []);
+            assert.deepEqual(elasticIpFindings({ limit: 6, inUse: 6, deployed: true }, awsConfig(PER_ZONE)), []);
+            assert.equal(elasticIpFindings({ limit: 5, inUse: 5, deployed: true }, awsConfig(PER_ZONE)).length, 1, "still refused when the stack alone exceeds the quota");
         });
     });
 
@@ -119,7 +128,7 @@ describe("AWS preflight", () => {
         it("finds every shortfall of a fresh account at once", async () => {
             mockCall("aws:servicequotas/getServiceQuota:getServiceQuota", (a) => ({ value: a.inputs.quotaCode === ELASTIC_IP_QUOTA ? 5 : 8 }));
             mockCall("aws:index/getAvailabilityZones:getAvailabilityZones", () => ({ names: ["eu-west-1a", "eu-west-1b"] }));
-            const { result } = await runProgram(() => collectFindings(awsPreflight(awsConfig({ "platform:maxNodes": "6" }), awsInvokeReads("platform-test"))));
+            const { result } = await runProgram(() => collectFindings(awsPreflight(awsConfig({ ...PER_ZONE, "platform:maxNodes": "6" }), awsInvokeReads("platform-test"))));
             assert.deepEqual(result.map((f) => [f.check, f.severity]).sort(), [
                 ["aws-availability-zones", "error"],
                 ["aws-elastic-ips", "error"],

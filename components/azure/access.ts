@@ -6,6 +6,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as pulumi from "@pulumi/pulumi";
+import type { DeployerPrincipalType } from "./deployer";
 import { roleDefinitionId } from "./registry";
 
 /** Built-in roles (learn.microsoft.com/azure/role-based-access-control/built-in-roles, checked 2026-12-01). */
@@ -94,8 +95,8 @@ export interface ClusterAccessArgs {
     clusterAdmins: readonly string[];
     /** Entra object ids given the RBAC Reader role. */
     clusterReaders: readonly string[];
-    /** Entra type of the deploying identity. */
-    deployerPrincipalType: "User" | "ServicePrincipal";
+    /** Entra type of the deploying identity (`deployerPrincipalType()`). */
+    deployerPrincipalType: pulumi.Input<DeployerPrincipalType>;
 }
 
 /**

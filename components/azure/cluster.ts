@@ -12,6 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureSettings, NodeMode } from "../../config";
 import { grantClusterAccess, kubeloginKubeconfigs, kubeloginMode } from "./access";
+import { type DeployerPrincipalType, deployerPrincipalType } from "./deployer";
 import { AKS_OS_SKU } from "./facts";
 import { AKS_NETWORK_PROFILE } from "./network";
 import { AKS_NODE_MODES } from "./nodes/index";
@@ -132,8 +133,8 @@ export interface AksClusterArgs {
     clusterAdmins?: readonly string[];
     /** Entra object ids given the RBAC Reader role. Default none. */
     clusterReaders?: readonly string[];
-    /** Entra type of the deploying identity (see AzureContainerRegistryArgs). Default `ServicePrincipal`. */
-    deployerPrincipalType?: "User" | "ServicePrincipal";
+    /** Entra type of the deploying identity. Default: read from its token (`deployerPrincipalType()`). */
+    deployerPrincipalType?: pulumi.Input<DeployerPrincipalType>;
     /** The environment that decides kubelogin's login mode for the provider. Default `process.env`. */
     env?: Readonly<Record<string, string | undefined>>;
     /** Log Analytics workspace for Container Insights; undefined: no Azure Monitor (observability none). */
@@ -177,7 +178,7 @@ export class AksCluster extends pulumi.ComponentResource {
         this.deployerAdmin = grantClusterAccess(
             name,
             this.cluster,
-            { clusterAdmins: args.clusterAdmins ?? [], clusterReaders: args.clusterReaders ?? [], deployerPrincipalType: args.deployerPrincipalType ?? "ServicePrincipal" },
+            { clusterAdmins: args.clusterAdmins ?? [], clusterReaders: args.clusterReaders ?? [], deployerPrincipalType: args.deployerPrincipalType ?? deployerPrincipalType({ parent: this }) },
             client,
             { parent: this },
         );

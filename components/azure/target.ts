@@ -11,15 +11,13 @@ import { KUBE_DNS, type ClusterTarget } from "../cluster/contract";
 import type { PreflightCheck } from "../cluster/preflight";
 import { AKS_ROLES } from "./access";
 import { AksCluster } from "./cluster";
+import { deployerPrincipalType } from "./deployer";
 import { azureLoadBalancer, azureStorageFacts } from "./facts";
 import { AksMonitoring, AksWorkspaces, portalLink } from "./monitoring";
 import { ingressAddress } from "./network";
 import { azurePreflight } from "./preflight";
 import { AKS_NODE_MODES } from "./nodes/index";
 import { AzureContainerRegistry, roleDefinitionId } from "./registry";
-
-/** The deploying identity's Entra type, for its role assignments on the cluster and the registry. */
-const DEPLOYER_PRINCIPAL_TYPE = "ServicePrincipal";
 
 /** Run before anything is registered: resource providers, vCPU quotas, and the deploying identity (./preflight.ts). */
 export function preflight(config: AzureConfig): PreflightCheck[] {
@@ -28,6 +26,8 @@ export function preflight(config: AzureConfig): PreflightCheck[] {
 
 export function target(name: string, config: AzureConfig): ClusterTarget {
     const mode = AKS_NODE_MODES[config.cluster.nodeMode];
+    // Read once for the cluster-admin and AcrPush assignments: a person or a service principal.
+    const deployer = deployerPrincipalType();
     const group = new resources.ResourceGroup(`${name}-rg`, { location: config.azure.location });
     const dataGroup = dataResourceGroup(name, config);
     const workspaces =
@@ -49,7 +49,7 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
         apiAllowedCidrs: config.cluster.apiAllowedCidrs,
         clusterAdmins: config.cluster.clusterAdmins,
         clusterReaders: config.cluster.clusterReaders,
-        deployerPrincipalType: DEPLOYER_PRINCIPAL_TYPE,
+        deployerPrincipalType: deployer,
         logAnalyticsWorkspaceId: workspaces?.logAnalytics.id,
     });
     if (workspaces) new AksMonitoring(`${name}-monitor`, { resourceGroupName: group.name, location: group.location, clusterId: aks.cluster.id, workspaces });
@@ -59,7 +59,7 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
         resourceGroupName: group.name,
         location: group.location,
         pullPrincipalId: aks.kubeletObjectId,
-        deployerPrincipalType: DEPLOYER_PRINCIPAL_TYPE,
+        deployerPrincipalType: deployer,
         platform: mode.facts.imagePlatform(config.cluster.nodeSize),
     });
 

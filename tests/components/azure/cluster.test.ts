@@ -17,6 +17,7 @@ import { AZURE_PIP_NAME_ANNOTATION, AZURE_PIP_RESOURCE_GROUP_ANNOTATION, azureSt
 import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, CLUSTER_AUTOSCALER_NODES } from "../../../components/cluster/contract";
 import { type AzureConfig, mapConfigSource, readConfig } from "../../../config";
 import { AKS_CA_DATA, AKS_INGRESS_IP, AKS_KUBECONFIG, AKS_SERVER, installAzureMocks as installSharedAzureMocks } from "../../harness/cloud-mocks";
+import { USER_TOKEN } from "./helpers";
 import { isSecret, mockCall, runProgram, valueOf } from "../../harness/mocks";
 
 const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
@@ -175,6 +176,19 @@ describe("AksCluster", () => {
         assert.deepEqual(admin.inputs, { scope: `${cluster.name}-id`, roleDefinitionId: roleId(AKS_ROLES.clusterAdmin), principalId: "deployer", principalType: "ServicePrincipal" });
         const provider = resources.one("pulumi:providers:kubernetes", "aks-k8s");
         assert.ok(provider.dependsOn.includes(admin.urn));
+    });
+
+    it("types the deployer's assignment User when a person deploys from a laptop", async () => {
+        mockCall("azure-native:authorization:getClientToken", () => ({ token: USER_TOKEN }));
+        const { resources } = await deployed();
+        assert.equal(resources.one(ROLE_ASSIGNMENT, "aks-deployer-admin").inputs.principalType, "User");
+    });
+
+    it("azure target: both deployer assignments (cluster admin, AcrPush) follow the deploying identity's type", async () => {
+        mockCall("azure-native:authorization:getClientToken", () => ({ token: USER_TOKEN }));
+        const { resources } = await runProgram(() => azure.target("platform", azureConfig()));
+        const types = resources.ofType(ROLE_ASSIGNMENT).filter((r) => r.inputs.principalId === "deployer").map((r) => [r.name, r.inputs.principalType]);
+        assert.deepEqual(types.sort(), [["platform-acr-acr-push", "User"], ["platform-aks-deployer-admin", "User"]]);
     });
 
     it("gives clusterAdmins the admin role, clusterReaders the reader role, and both the cluster-user role for the kubeconfig", async () => {

@@ -430,6 +430,15 @@ describe("azure target", () => {
         assert.deepEqual(await valueOf(target.loadBalancer.address?.addresses), [AKS_INGRESS_IP]);
     });
 
+    it("keeps the ingress IP zone-redundant whatever subset of zones the pools use, so a zones change leaves it in place", async () => {
+        const ipZones = async (zones: string) =>
+            (await runProgram(() => azure.target("platform", azureConfig({ "platform:zones": zones })))).resources.one("azure-native:network:PublicIPAddress", "platform-ingress-ip").inputs.zones;
+        assert.deepEqual(await ipZones('["1"]'), ["1", "2", "3"]);
+        assert.deepEqual(await ipZones('["2","3"]'), ["1", "2", "3"]);
+        // A region without zones takes no zone-redundant IP: non-zonal.
+        assert.equal(await ipZones("[]"), undefined);
+    });
+
     it("builds the app image for linux/arm64 on Arm VM sizes, linux/amd64 otherwise", async () => {
         const arm = (await runProgram(() => azure.target("platform", azureConfig({ "platform:nodeSize": "Standard_D4ps_v5" })))).result;
         assert.equal(arm.registry.platform, "linux/arm64");

@@ -138,8 +138,11 @@ export function kubeloginKubeconfigs(
     resourceGroupName: pulumi.Input<string>,
     tenantId: pulumi.Output<string>,
     opts: pulumi.InvokeOptions,
-): (mode: KubeloginMode) => pulumi.Output<string> {
+): { endpoint: pulumi.Output<{ server: string; certificateAuthorityData: string }>; kubeconfig: (mode: KubeloginMode) => pulumi.Output<string> } {
     const creds = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: cluster.name }, opts);
     const endpoint = creds.apply((c) => kubeconfigEndpoint(decodeKubeconfig(c)));
-    return (mode) => pulumi.all([endpoint, tenantId, cluster.name]).apply(([e, tenant, clusterName]) => kubeloginKubeconfig({ name: clusterName, ...e, mode, tenantId: tenant }));
+    return {
+        endpoint,
+        kubeconfig: (mode) => pulumi.all([endpoint, tenantId, cluster.name]).apply(([e, tenant, clusterName]) => kubeloginKubeconfig({ name: clusterName, ...e, mode, tenantId: tenant })),
+    };
 }

@@ -16,6 +16,7 @@ import { type DeployerPrincipalType, deployerPrincipalType } from "./deployer";
 import { AKS_OS_SKU } from "./facts";
 import { AKS_NETWORK_PROFILE } from "./network";
 import { AKS_NODE_MODES } from "./nodes/index";
+import { clusterAccessReady } from "./readiness";
 import type { AksNodeMode } from "./nodes/mode";
 
 /**
@@ -183,14 +184,13 @@ export class AksCluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const kubeconfig = kubeloginKubeconfigs(this.cluster, args.resourceGroupName, client.tenantId, { parent: this });
+        const { endpoint, kubeconfig } = kubeloginKubeconfigs(this.cluster, args.resourceGroupName, client.tenantId, { parent: this });
         this.kubeconfig = pulumi.secret(kubeconfig("azurecli"));
-        this.provider = new k8s.Provider(
-            `${name}-k8s`,
-            { kubeconfig: pulumi.secret(kubeconfig(kubeloginMode(args.env ?? process.env))) },
-            // Without its role the deployer is refused by the API server (local accounts are off).
-            { parent: this, dependsOn: [this.deployerAdmin] },
-        );
+        // Without its role the deployer is refused by the API server (local accounts are off), and
+        // the role applies minutes after it exists: the provider's kubeconfig waits for both.
+        const ready = clusterAccessReady(this.deployerAdmin, endpoint, { parent: this });
+        const providerKubeconfig = pulumi.all([kubeconfig(kubeloginMode(args.env ?? process.env)), ready]).apply(([k]) => k);
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: pulumi.secret(providerKubeconfig) }, { parent: this, dependsOn: [this.deployerAdmin] });
 
         this.kubeletObjectId = this.cluster.identityProfile.apply(kubeletObjectId);
         this.oidcIssuerUrl = this.cluster.oidcIssuerProfile.apply((p) => p?.issuerURL);

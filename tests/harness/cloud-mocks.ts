@@ -4,6 +4,7 @@
  * passwords, the ingress controller's load-balancer address. Used by the stack tests, the offline
  * plan and the benchmark. Values are fixed (no randomness) so plans are deterministic.
  */
+import { setAccessWait } from "../../components/azure/readiness";
 import type { Cloud } from "../../config";
 import { mockCall, mockState } from "./mocks";
 
@@ -200,6 +201,8 @@ export function installAzureMocks(): void {
     }));
     mockCall("azure-native:authorization:getClientToken", () => ({ token: MOCK_ENTRA_TOKEN }));
     armGets = [];
+    // The API server answers the deployer's access review at once: its role has applied.
+    setAccessWait({ review: () => Promise.resolve(true), poll: { attempts: 1, intervalMs: 0 } });
     installAcrExchangeStub();
 }
 

@@ -11,10 +11,12 @@ import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureSettings, NodeMode } from "../../config";
+import type { MaintenanceWindow } from "../../config/maintenance";
 import { grantClusterAccess, kubeloginKubeconfigs, kubeloginMode } from "./access";
 import { type DeployerPrincipalType, deployerPrincipalType } from "./deployer";
 import { AKS_OS_SKU } from "./facts";
 import { AKS_NETWORK_PROFILE } from "./network";
+import { plannedMaintenance } from "./maintenance";
 import { AKS_NODE_MODES } from "./nodes/index";
 import { clusterAccessReady } from "./readiness";
 import type { AksNodeMode } from "./nodes/mode";
@@ -138,6 +140,11 @@ export interface AksClusterArgs {
     deployerPrincipalType?: pulumi.Input<DeployerPrincipalType>;
     /** The environment that decides kubelogin's login mode for the provider. Default `process.env`. */
     env?: Readonly<Record<string, string | undefined>>;
+    /**
+     * Weekly UTC window for AKS's auto-upgrades and node OS upgrades (`platform:maintenanceWindow`,
+     * one day). Default: none, AKS upgrades at any time.
+     */
+    maintenanceWindow?: MaintenanceWindow;
     /** Log Analytics workspace for Container Insights; undefined: no Azure Monitor (observability none). */
     logAnalyticsWorkspaceId?: pulumi.Input<string>;
 }
@@ -172,6 +179,9 @@ export class AksCluster extends pulumi.ComponentResource {
             cluster: this.cluster,
             pool: { nodeSize: args.nodeSize, minNodes: args.minNodes, maxNodes: args.maxNodes, kubernetesVersion: args.kubernetesVersion, zones, ignoreChanges: ignore.userPool },
         });
+        if (args.maintenanceWindow) {
+            plannedMaintenance(name, { resourceGroupName: args.resourceGroupName, clusterName: this.cluster.name }, args.maintenanceWindow, { parent: this });
+        }
         this.clusterPrincipalId = this.cluster.identity.apply((i) => {
             if (!i?.principalId) throw new Error("the AKS cluster reports no system-assigned identity (identity.principalId)");
             return i.principalId;

@@ -45,6 +45,7 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
         maxNodes: config.cluster.maxNodes,
         upgradeChannel: config.azure.upgradeChannel,
         nodeOsUpgradeChannel: config.azure.nodeOsUpgradeChannel,
+        maintenanceWindow: config.cluster.maintenanceWindow,
         availabilityZones: config.azure.zones,
         apiAllowedCidrs: config.cluster.apiAllowedCidrs,
         clusterAdmins: config.cluster.clusterAdmins,

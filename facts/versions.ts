@@ -178,7 +178,7 @@ export function checkKubernetesVersion(a: VersionCheck): VersionVerdict {
         return { error: `"${a.version}" is not valid; expected MAJOR.MINOR such as ${defaultKubernetesVersion(a.cloud, a.controller)}`, warnings: [] };
     }
     const entry = calendar.minors.find((e) => minorOf(e) === minor);
-    const existing = `If the cluster already exists, ${calendar.service} has moved it to a newer minor: set platform:kubernetesVersion to the version it now runs`;
+    const existing = `If the cluster already exists, ${calendar.existingCluster ?? `${calendar.service} has moved it to a newer minor: set platform:kubernetesVersion to the version it now runs`}`;
     if (entry === undefined) {
         const newest = calendar.minors[calendar.minors.length - 1];
         if (newest !== undefined && minor > minorOf(newest)) {
@@ -200,7 +200,9 @@ export function checkKubernetesVersion(a: VersionCheck): VersionVerdict {
             error:
                 `"${a.version}" is only in ${calendar.extendedSupportName} on ${calendar.service} (standard support ended ${entry.endOfStandard}; ` +
                 `${calendar.extendedSupportName} runs to ${entry.endOfExtended} at ${calendar.extendedCost}); set ${calendar.optIn} to use it, or ${allowed()}. ` +
-                `If the cluster already exists and was not in ${calendar.extendedSupportName}, ${calendar.service} has moved it: set platform:kubernetesVersion to the version it now runs`,
+                (calendar.existingCluster !== undefined
+                    ? `If the cluster already exists, ${calendar.existingCluster}`
+                    : `If the cluster already exists and was not in ${calendar.extendedSupportName}, ${calendar.service} has moved it: set platform:kubernetesVersion to the version it now runs`),
             warnings: [],
         };
     }

@@ -578,6 +578,30 @@ export const KEYS = {
         default: { value: ["1", "2", "3"] },
         doc: "availability zones of the node pools; `[]` for a region without zones. With zones disks are ZRS (StandardSSD_ZRS / Premium_ZRS), without them LRS",
     }),
+    imageCleaner: key({
+        namespace: "platform",
+        at: "azure.imageCleaner",
+        clouds: ["azure"],
+        kind: boolean,
+        default: { value: true },
+        doc: "AKS image cleaner: removes unused images with known vulnerabilities from the nodes every 7 days (no charge)",
+    }),
+    azurePolicy: key({
+        namespace: "platform",
+        at: "azure.azurePolicy",
+        clouds: ["azure"],
+        kind: boolean,
+        default: { value: false },
+        doc: "Azure Policy add-on (Gatekeeper): enforces the policy assignments you make on the cluster's scope; adds its pods to the system pool (no charge for AKS)",
+    }),
+    defenderForContainers: key({
+        namespace: "platform",
+        at: "azure.defenderForContainers",
+        clouds: ["azure"],
+        kind: boolean,
+        default: { value: false },
+        doc: "Microsoft Defender for Containers sensor (runtime threat detection) reporting to the stack's Log Analytics workspace; billed per vCore by the subscription's Defender plan (docs/costs.md)",
+    }),
 
     // Local
     kubeContext: key({

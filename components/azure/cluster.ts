@@ -112,6 +112,47 @@ export function aksIgnoreChanges(upgradeChannel: AzureSettings["upgradeChannel"]
     };
 }
 
+/** The baseline's governance add-ons (`platform:imageCleaner`, `azurePolicy`, `defenderForContainers`). */
+export interface AksGovernance {
+    imageCleaner: boolean;
+    azurePolicy: boolean;
+    defenderForContainers: boolean;
+}
+
+/** Default: the image cleaner only (free); Policy and Defender are choices with a cost or a policy to write. */
+export const AKS_DEFAULT_GOVERNANCE: AksGovernance = { imageCleaner: true, azurePolicy: false, defenderForContainers: false };
+
+/**
+ * How often the image cleaner runs: weekly, its default (learn.microsoft.com/azure/aks/image-cleaner,
+ * 24-2160 hours, checked 2026-12-07).
+ */
+export const AKS_IMAGE_CLEANER_HOURS = 168;
+
+/**
+ * The security profile and add-ons of `g`, each stated on or off (not left out), so turning one off
+ * on a running cluster is an update AKS applies rather than a property it keeps. Workload identity
+ * is always on. Defender reports to the stack's Log Analytics workspace when there is one, else AKS
+ * uses the subscription's default workspace (learn.microsoft.com/azure/defender-for-cloud/
+ * defender-for-containers-enable, checked 2026-12-07).
+ */
+export function aksGovernanceArgs(
+    g: AksGovernance,
+    logAnalyticsWorkspaceId: pulumi.Input<string> | undefined,
+): { securityProfile: azureInputs.containerservice.ManagedClusterSecurityProfileArgs; addonProfiles: Record<string, azureInputs.containerservice.ManagedClusterAddonProfileArgs> } {
+    const defender: azureInputs.containerservice.ManagedClusterSecurityProfileDefenderArgs = {
+        securityMonitoring: { enabled: g.defenderForContainers },
+        ...(g.defenderForContainers && logAnalyticsWorkspaceId !== undefined ? { logAnalyticsWorkspaceResourceId: logAnalyticsWorkspaceId } : {}),
+    };
+    return {
+        securityProfile: {
+            workloadIdentity: { enabled: true },
+            imageCleaner: g.imageCleaner ? { enabled: true, intervalHours: AKS_IMAGE_CLEANER_HOURS } : { enabled: false },
+            defender,
+        },
+        addonProfiles: { azurepolicy: { enabled: g.azurePolicy } },
+    };
+}
+
 export interface AksClusterArgs {
     resourceGroupName: pulumi.Input<string>;
     /** Region. Default: the resource group's. */
@@ -145,6 +186,8 @@ export interface AksClusterArgs {
      * one day). Default: none, AKS upgrades at any time.
      */
     maintenanceWindow?: MaintenanceWindow;
+    /** Image cleaner, Azure Policy add-on, Defender for Containers. Default `AKS_DEFAULT_GOVERNANCE`. */
+    governance?: AksGovernance;
     /** Log Analytics workspace for Container Insights; undefined: no Azure Monitor (observability none). */
     logAnalyticsWorkspaceId?: pulumi.Input<string>;
 }
@@ -236,9 +279,8 @@ export class AksCluster extends pulumi.ComponentResource {
                 ...mode.clusterArgs,
                 autoUpgradeProfile: { upgradeChannel: args.upgradeChannel, nodeOSUpgradeChannel: args.nodeOsUpgradeChannel },
                 oidcIssuerProfile: { enabled: true },
-                securityProfile: { workloadIdentity: { enabled: true } },
                 networkProfile: { ...AKS_NETWORK_PROFILE },
-                ...(args.logAnalyticsWorkspaceId !== undefined ? azureMonitorArgs(args.logAnalyticsWorkspaceId) : {}),
+                ...clusterAddons(args),
             },
             {
                 parent: this,
@@ -270,8 +312,22 @@ function systemPool(zones: string[]): azureInputs.containerservice.ManagedCluste
     };
 }
 
+/** The security profile and every add-on: governance, and Azure Monitor where observability is native. */
+function clusterAddons(args: AksClusterArgs): Pick<containerservice.ManagedClusterArgs, "securityProfile" | "addonProfiles" | "azureMonitorProfile"> {
+    const governance = aksGovernanceArgs(args.governance ?? AKS_DEFAULT_GOVERNANCE, args.logAnalyticsWorkspaceId);
+    const monitor = args.logAnalyticsWorkspaceId !== undefined ? azureMonitorArgs(args.logAnalyticsWorkspaceId) : undefined;
+    return {
+        securityProfile: governance.securityProfile,
+        addonProfiles: { ...governance.addonProfiles, ...monitor?.addonProfiles },
+        ...(monitor ? { azureMonitorProfile: monitor.azureMonitorProfile } : {}),
+    };
+}
+
 /** Container Insights (logs, inventory) with Entra auth to the workspace, and managed Prometheus metrics. */
-function azureMonitorArgs(workspaceId: pulumi.Input<string>): Pick<containerservice.ManagedClusterArgs, "addonProfiles" | "azureMonitorProfile"> {
+function azureMonitorArgs(workspaceId: pulumi.Input<string>): {
+    addonProfiles: Record<string, azureInputs.containerservice.ManagedClusterAddonProfileArgs>;
+    azureMonitorProfile: azureInputs.containerservice.ManagedClusterAzureMonitorProfileArgs;
+} {
     return {
         addonProfiles: { omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: workspaceId, useAADAuth: "true" } } },
         azureMonitorProfile: { metrics: { enabled: true } },

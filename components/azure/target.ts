@@ -46,6 +46,7 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
         upgradeChannel: config.azure.upgradeChannel,
         nodeOsUpgradeChannel: config.azure.nodeOsUpgradeChannel,
         maintenanceWindow: config.cluster.maintenanceWindow,
+        governance: { imageCleaner: config.azure.imageCleaner, azurePolicy: config.azure.azurePolicy, defenderForContainers: config.azure.defenderForContainers },
         availabilityZones: config.azure.zones,
         apiAllowedCidrs: config.cluster.apiAllowedCidrs,
         clusterAdmins: config.cluster.clusterAdmins,

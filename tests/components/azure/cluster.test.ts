@@ -260,11 +260,11 @@ describe("AKS decision helpers", () => {
         }
     });
 
-    it("the stored-version drift after AKS's forced upgrade is refused by config with the fix, before anything is sent", () => {
-        // 1.34's standard support ended 2026-11-30 (calendar); AKS then upgrades the cluster itself.
+    it("a minor past standard support is refused by config with the upgrade to make, before anything is sent", () => {
+        // 1.34's standard support ended 2026-11-30 (calendar); AKS leaves a running cluster on it.
         assert.throws(
             () => readConfig(mapConfigSource({ "platform:cloud": "azure", "azure-native:location": "westeurope", "platform:kubernetesVersion": "1.34" })),
-            /set platform:kubernetesVersion to the version it now runs/,
+            /set platform:kubernetesVersion to the oldest minor allowed above/,
         );
     });
 
@@ -481,6 +481,7 @@ describe("azure target", () => {
         assert.deepEqual(workspace.inputs, { resourceGroupName: "platform-rg-1a2b3c4d", location: "westeurope", sku: { name: "PerGB2018" }, retentionInDays: 90 });
         const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster");
         assert.deepEqual(cluster.inputs.addonProfiles, {
+            azurepolicy: { enabled: false },
             omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: `${workspace.name}-id`, useAADAuth: "true" } },
         });
         assert.deepEqual(cluster.inputs.azureMonitorProfile, { metrics: { enabled: true } });
@@ -507,7 +508,7 @@ describe("azure target", () => {
         assert.equal(resources.ofType("azure-native:operationalinsights:Workspace").length, 0);
         assert.equal(resources.ofType("azure-native:monitor:DiagnosticSetting").length, 0);
         const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster").inputs;
-        assert.equal(cluster.addonProfiles, undefined);
+        assert.deepEqual(cluster.addonProfiles, { azurepolicy: { enabled: false } });
         assert.equal(cluster.azureMonitorProfile, undefined);
         assert.equal(target.observability, undefined);
     });

@@ -151,6 +151,12 @@ export class AzureContainerRegistry extends pulumi.ComponentResource {
                 // identity pushes with its own Entra token and AcrPush, nodes pull through AcrPull.
                 adminUserEnabled: false,
                 anonymousPullEnabled: false,
+                // On, deliberately, and no key: the nodes pull and the deployer pushes over the
+                // registry's public endpoint, each with its own Entra identity and role. Turning it
+                // off needs a private endpoint in the cluster's network (Premium SKU; firewall rules
+                // are Premium too) and a private cluster, neither of which the platform builds
+                // (learn.microsoft.com/azure/container-registry/container-registry-skus, checked
+                // 2026-12-07); with public access off and no private endpoint every pull fails.
                 publicNetworkAccess: "Enabled",
             },
             { parent: this },

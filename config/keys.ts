@@ -578,6 +578,15 @@ export const KEYS = {
         default: { value: ["1", "2", "3"] },
         doc: "availability zones of the node pools; `[]` for a region without zones. With zones disks are ZRS (StandardSSD_ZRS / Premium_ZRS), without them LRS",
     }),
+    dataResourceGroup: key({
+        namespace: "platform",
+        at: "azure.dataResourceGroup",
+        clouds: ["azure"],
+        kind: text(/^[-\w._()]{0,89}[-\w()]$/, "an Azure resource group name (letters, digits, - _ . ( ), not ending in .)", "resource group name"),
+        default: { unset: true },
+        defaultDoc: "unset: the stack creates its own (`platform-data-rg-…`)",
+        doc: "an existing data resource group to use instead of creating one, e.g. the one a destroyed stack left with its Retain disks; the stack reads it and never deletes it. Only for a stack that has no data group yet",
+    }),
     imageCleaner: key({
         namespace: "platform",
         at: "azure.imageCleaner",

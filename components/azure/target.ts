@@ -6,6 +6,7 @@
  */
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
+import type * as pulumi from "@pulumi/pulumi";
 import type { AzureConfig } from "../../config";
 import { KUBE_DNS, type ClusterTarget } from "../cluster/contract";
 import type { PreflightCheck } from "../cluster/preflight";
@@ -82,17 +83,34 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
     };
 }
 
+/** Where the data lives: the group's name, region and ARM id. */
+export interface DataGroup {
+    name: pulumi.Output<string>;
+    location: pulumi.Output<string>;
+    id: pulumi.Output<string>;
+}
+
 /**
  * AKS deletes the node resource group with the cluster; this one is the stack's. Kept on destroy
- * (retainOnDelete): deleting a group deletes every disk in it.
+ * (retainOnDelete): deleting a group deletes every disk in it. A destroy therefore leaves it, and
+ * a later `up` of the same stack would make a new one beside it: `platform:dataResourceGroup`
+ * names the kept group instead, which the stack then only reads (it is not the stack's to delete),
+ * so new disks, snapshots and the ingress IP land beside the retained disks (README: "Coming back
+ * after a destroy on Azure").
  */
-function dataResourceGroup(name: string, config: AzureConfig): resources.ResourceGroup {
+function dataResourceGroup(name: string, config: AzureConfig): DataGroup {
+    const existing = config.azure.dataResourceGroup;
+    if (existing !== undefined) {
+        const group = resources.getResourceGroupOutput({ resourceGroupName: existing });
+        return { name: group.name, location: group.location, id: group.id };
+    }
     const protect = config.workloads.protectData;
-    return new resources.ResourceGroup(`${name}-data-rg`, { location: config.azure.location }, { protect, retainOnDelete: true });
+    const group = new resources.ResourceGroup(`${name}-data-rg`, { location: config.azure.location }, { protect, retainOnDelete: true });
+    return { name: group.name, location: group.location, id: group.id };
 }
 
 /** The cluster identity creates disks and snapshots and binds the static IP in the data group. */
-function dataGroupAccess(name: string, dataGroup: resources.ResourceGroup, aks: AksCluster): authorization.RoleAssignment {
+function dataGroupAccess(name: string, dataGroup: DataGroup, aks: AksCluster): authorization.RoleAssignment {
     const client = authorization.getClientConfigOutput();
     return new authorization.RoleAssignment(`${name}-aks-data-rg`, {
         scope: dataGroup.id,

@@ -95,7 +95,7 @@ describe("config", () => {
             const azure = read(AZURE);
             assert.equal(azure.cluster.nodeSize, "Standard_D4s_v5");
             assert.ok(azure.cloud === "azure");
-            assert.deepEqual(azure.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "NodeImage", zones: ["1", "2", "3"], imageCleaner: true, azurePolicy: false, defenderForContainers: false });
+            assert.deepEqual(azure.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "NodeImage", zones: ["1", "2", "3"], imageCleaner: true, azurePolicy: false, defenderForContainers: false, dataResourceGroup: undefined });
 
             const local = read(LOCAL);
             assert.ok(local.cloud === "local");
@@ -612,7 +612,7 @@ describe("config", () => {
             assert.equal(read({ ...AZURE, "platform:upgradeChannel": "node-image", "platform:nodeOsUpgradeChannel": "NodeImage" }).cloud, "azure");
             const c = read({ ...AZURE, "platform:upgradeChannel": "patch", "platform:nodeOsUpgradeChannel": "SecurityPatch" });
             assert.ok(c.cloud === "azure");
-            assert.deepEqual(c.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "SecurityPatch", zones: ["1", "2", "3"], imageCleaner: true, azurePolicy: false, defenderForContainers: false });
+            assert.deepEqual(c.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "SecurityPatch", zones: ["1", "2", "3"], imageCleaner: true, azurePolicy: false, defenderForContainers: false, dataResourceGroup: undefined });
         });
 
         it("takes the storage provisioners of kind, minikube and Docker Desktop, and refuses malformed names", () => {

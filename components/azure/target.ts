@@ -55,7 +55,10 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
         deployerPrincipalType: deployer,
         logAnalyticsWorkspaceId: workspaces?.logAnalytics.id,
     });
-    if (workspaces) new AksMonitoring(`${name}-monitor`, { resourceGroupName: group.name, location: group.location, clusterId: aks.cluster.id, workspaces });
+    if (workspaces) {
+        const monitored = { clusterId: aks.cluster.id, clusterName: aks.cluster.name, nodeLogCategories: mode.facts.logCategories };
+        new AksMonitoring(`${name}-monitor`, { resourceGroupName: group.name, location: group.location, workspaces, ...monitored });
+    }
     const dataAccess = dataGroupAccess(name, dataGroup, aks);
     const address = ingressAddress(name, { resourceGroupName: dataGroup.name, location: dataGroup.location, zones: config.azure.zones, protect: config.workloads.protectData });
     const registry = new AzureContainerRegistry(`${name}-acr`, {

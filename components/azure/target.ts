@@ -16,13 +16,17 @@ import { deployerPrincipalType } from "./deployer";
 import { azureLoadBalancer, azureStorageFacts } from "./facts";
 import { AksMonitoring, AksWorkspaces, portalLink } from "./monitoring";
 import { ingressAddress } from "./network";
-import { azurePreflight } from "./preflight";
+import { aksNodeModeGuard } from "./nodes/guard";
 import { AKS_NODE_MODES } from "./nodes/index";
+import { azurePreflight } from "./preflight";
 import { AzureContainerRegistry, roleDefinitionId } from "./registry";
 
-/** Run before anything is registered: resource providers, vCPU quotas, and the deploying identity (./preflight.ts). */
+/**
+ * Run before anything is registered: the node-mode guard (a running cluster's mode cannot be
+ * switched), then resource providers, vCPU quotas and the deploying identity (./preflight.ts).
+ */
 export function preflight(config: AzureConfig): PreflightCheck[] {
-    return azurePreflight(config);
+    return [aksNodeModeGuard(config.cluster.nodeMode), ...azurePreflight(config)];
 }
 
 export function target(name: string, config: AzureConfig): ClusterTarget {

@@ -217,6 +217,8 @@ export function installMocks(): void {
         PROJECT,
         STACK,
         false,
+        // The DIY backend's organization name: code that names its own stack fully reads it.
+        "organization",
     );
 
     // The mock API hides resource options; read them off the raw request before it is handled.

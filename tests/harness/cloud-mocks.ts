@@ -4,7 +4,7 @@
  * passwords, the ingress controller's load-balancer address. Used by the stack tests, the offline
  * plan and the benchmark. Values are fixed (no randomness) so plans are deterministic.
  */
-import { setAccessWait } from "../../components/azure/readiness";
+import { setAccessWait } from "../../components/azure/access-review";
 import type { Cloud } from "../../config";
 import { mockCall, mockState } from "./mocks";
 

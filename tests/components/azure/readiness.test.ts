@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { AksCluster, type AksClusterArgs } from "../../../components/azure/cluster";
 import { AKS_AAD_SERVER_ID } from "../../../components/azure/access";
-import { type AccessReviewTarget, CLUSTER_ACCESS_POLL, pollAccess, reviewAllows, setAccessWait } from "../../../components/azure/readiness";
+import { type AccessReviewTarget, CLUSTER_ACCESS_POLL, pollAccess, reviewAllows, setAccessWait } from "../../../components/azure/access-review";
 import { AKS_CA_DATA, AKS_SERVER, installAzureMocks } from "../../harness/cloud-mocks";
 import { mockCall, runProgram, valueOf } from "../../harness/mocks";
 

@@ -460,6 +460,55 @@ export const KEYS = {
         defaultDoc: "unset",
         doc: "private subnets of the existing VPC, one per zone, at least 2: their count is the zone count (one node group each)",
     }),
+    natGateways: key({
+        namespace: "platform",
+        at: "aws.natGateways",
+        clouds: ["aws"],
+        kind: oneOf(["single", "perZone"] as const),
+        default: { value: "single" },
+        doc: "NAT gateways of a new VPC: `single` (one Elastic IP; every zone's egress goes through the first zone) or `perZone` (a zone outage cuts no other zone off; one Elastic IP per zone). AWS's default quota is 5 Elastic IPs per region",
+    }),
+    staticIngressAddresses: key({
+        namespace: "platform",
+        at: "aws.staticIngressAddresses",
+        clouds: ["aws"],
+        kind: boolean,
+        default: { value: true },
+        doc: "one Elastic IP per public subnet on the ingress NLB (stable A records, kept across a re-created Service); false: the NLB's own addresses (point DNS at its name)",
+    }),
+    eksClusterName: key({
+        namespace: "platform",
+        at: "aws.clusterName",
+        clouds: ["aws"],
+        kind: text(/^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/, "an EKS cluster name (letters, digits, - and _, up to 100)", "EKS cluster name"),
+        default: { unset: true },
+        defaultDoc: "unset: `<project>-<stack>`",
+        doc: "the physical EKS cluster name; set it to the running cluster's name on a stack whose cluster was auto-named (the preview says which), since a new name replaces the cluster",
+    }),
+    forceUpgrade: key({
+        namespace: "platform",
+        at: "aws.forceUpgrade",
+        clouds: ["aws"],
+        kind: boolean,
+        default: { value: false },
+        doc: "let a kubernetesVersion bump override EKS's upgrade-blocking insights (forceUpdateVersion); set it for that one update after reading `aws eks list-insights`, then unset it",
+    }),
+    efsBackups: key({
+        namespace: "platform",
+        at: "aws.efsBackups",
+        clouds: ["aws"],
+        kind: boolean,
+        default: { value: true },
+        doc: "AWS Backup's daily backups of the shared EFS file system (35 days kept, billed per GB); false turns them off",
+    }),
+    registryKeepImages: key({
+        namespace: "platform",
+        at: "aws.registryKeepImages",
+        clouds: ["aws"],
+        kind: integer(1, 1000),
+        default: { value: 30 },
+        doc: "ECR keeps this many newest tagged images and expires older ones (untagged ones after 7 days)",
+    }),
 
     // GKE
     "gcp:project": key({ namespace: "gcp", at: "gcp.project", clouds: ["gcp"], kind: text(/.+/, "a project id"), default: { required: "for platform:cloud gcp" }, defaultDoc: "**required on gcp**", doc: "Google Cloud project" }),
@@ -480,6 +529,18 @@ export const KEYS = {
         kind: boolean,
         default: { value: true },
         doc: "GKE deletion protection, also Pulumi `protect` on the cluster: `pulumi destroy` refuses before deleting anything while true",
+    }),
+    // GKE sees a user's Google Groups only through Google Groups for RBAC: authenticatorGroupsConfig
+    // names the domain's `gke-security-groups@` group, and the groups bound in RBAC must be its
+    // members (GKE "Configure Google Groups for RBAC", checked 2026-12-07).
+    gkeSecurityGroup: key({
+        namespace: "platform",
+        at: "gcp.securityGroup",
+        clouds: ["gcp"],
+        kind: text(/^gke-security-groups@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[a-z]{2,}$/, "the group gke-security-groups@<your domain>", "Google group"),
+        default: { unset: true },
+        defaultDoc: "unset: `group:` members in clusterAdmins/clusterReaders are refused",
+        doc: "Google Groups for RBAC: `gke-security-groups@<domain>`, whose member groups may then be named as `group:` in clusterAdmins/clusterReaders",
     }),
 
     // AKS
@@ -516,6 +577,39 @@ export const KEYS = {
         kind: list("zone names (1, 2, 3)", (v) => (/^[1-9]$/.test(v) ? undefined : "is not an availability zone number such as 1"), { allowEmpty: true }),
         default: { value: ["1", "2", "3"] },
         doc: "availability zones of the node pools; `[]` for a region without zones. With zones disks are ZRS (StandardSSD_ZRS / Premium_ZRS), without them LRS",
+    }),
+    dataResourceGroup: key({
+        namespace: "platform",
+        at: "azure.dataResourceGroup",
+        clouds: ["azure"],
+        kind: text(/^[-\w._()]{0,89}[-\w()]$/, "an Azure resource group name (letters, digits, - _ . ( ), not ending in .)", "resource group name"),
+        default: { unset: true },
+        defaultDoc: "unset: the stack creates its own (`platform-data-rg-…`)",
+        doc: "an existing data resource group to use instead of creating one, e.g. the one a destroyed stack left with its Retain disks; the stack reads it and never deletes it. Only for a stack that has no data group yet",
+    }),
+    imageCleaner: key({
+        namespace: "platform",
+        at: "azure.imageCleaner",
+        clouds: ["azure"],
+        kind: boolean,
+        default: { value: true },
+        doc: "AKS image cleaner: removes unused images with known vulnerabilities from the nodes every 7 days (no charge)",
+    }),
+    azurePolicy: key({
+        namespace: "platform",
+        at: "azure.azurePolicy",
+        clouds: ["azure"],
+        kind: boolean,
+        default: { value: false },
+        doc: "Azure Policy add-on (Gatekeeper): enforces the policy assignments you make on the cluster's scope; adds its pods to the system pool (no charge for AKS)",
+    }),
+    defenderForContainers: key({
+        namespace: "platform",
+        at: "azure.defenderForContainers",
+        clouds: ["azure"],
+        kind: boolean,
+        default: { value: false },
+        doc: "Microsoft Defender for Containers sensor (runtime threat detection) reporting to the stack's Log Analytics workspace; billed per vCore by the subscription's Defender plan (docs/costs.md)",
     }),
 
     // Local

@@ -3,10 +3,10 @@
  * problems (refusals) or warnings. They run after every key has been read on its own, so one run
  * reports every problem at once. Messages name every key involved and both values.
  */
-import { isArmMachineType } from "../facts/gcp-machines";
+import { isArmMachineType } from "../facts/gcp/machines";
 import { checkKubernetesVersion } from "../facts/versions";
 import { GKE_DEFAULT_ZONES, type KeyName, type Values, fullName } from "./keys";
-import type { Cloud } from "./types";
+import { CLOUDS, type Cloud, MANAGED_CLOUDS } from "./domains";
 
 export interface RuleContext {
     cloud: Cloud;
@@ -29,8 +29,8 @@ export interface Rule {
 
 const fail = (key: KeyName, message: string): RuleResult => ({ problems: [`${fullName(key)}: ${message}`] });
 const ok: RuleResult = {};
-const MANAGED: readonly Cloud[] = ["aws", "gcp", "azure"];
-const ALL: readonly Cloud[] = ["aws", "gcp", "azure", "local"];
+const MANAGED: readonly Cloud[] = MANAGED_CLOUDS;
+const ALL: readonly Cloud[] = CLOUDS;
 
 /** A validated `KUBERNETES_QUANTITY` (`Mi`, `Gi`, `Ti`: powers of 1024) in GiB. */
 export function quantityGiB(quantity: string): number {
@@ -207,5 +207,30 @@ export const RULES: readonly Rule[] = [
             v.apiAllowedCidrs === undefined
                 ? { warnings: ["platform:apiAllowedCidrs is unset: the Kubernetes API endpoint accepts connections from any address. Set it with: pulumi config set --path 'platform:apiAllowedCidrs[0]' 203.0.113.0/24 (include where Pulumi runs)"] }
                 : ok,
+    },
+    {
+        // A regional cluster takes a key of its own region (GKE "Encrypt Secrets at the application layer", checked 2026-12-07).
+        name: "the GKE Secrets key is in the cluster's region",
+        clouds: ["gcp"],
+        check: (v) => {
+            const key = v.secretsKmsKey;
+            const location = key === undefined ? undefined : /\/locations\/([^/]+)\//.exec(key)?.[1];
+            if (key === undefined || location === v["gcp:region"]) return ok;
+            return { problems: [`platform:secretsKmsKey: "${key}" is in ${location ?? "no location"}, and GKE takes a key in the cluster's location only; expected a key in ${v["gcp:region"]} (gcp:region)`] };
+        },
+    },
+    {
+        name: "GKE group members need Google Groups for RBAC",
+        clouds: ["gcp"],
+        check: (v) => {
+            if (v.gkeSecurityGroup !== undefined) return ok;
+            // Without it GKE never puts a user's groups in the token: a `group:` binding matches nobody.
+            const problems = (["clusterAdmins", "clusterReaders"] as const).flatMap((k) =>
+                v[k]
+                    .filter((m) => m.startsWith("group:"))
+                    .map((m) => `${fullName(k)}: "${m}" is a group, and GKE sees groups only with Google Groups for RBAC; set platform:gkeSecurityGroup gke-security-groups@<your domain> (with this group a member of it), or name its users instead`),
+            );
+            return { problems };
+        },
     },
 ];

@@ -60,8 +60,11 @@ export type GcpSettings = SectionOf<"gcp">;
 export type AzureSettings = SectionOf<"azure">;
 export type LocalSettings = SectionOf<"local">;
 
-export type AwsConfig = CommonConfig & { cloud: "aws"; aws: AwsSettings };
-export type GcpConfig = CommonConfig & { cloud: "gcp"; gcp: GcpSettings };
-export type AzureConfig = CommonConfig & { cloud: "azure"; azure: AzureSettings };
-export type LocalConfig = CommonConfig & { cloud: "local"; local: LocalSettings };
-export type PlatformConfig = AwsConfig | GcpConfig | AzureConfig | LocalConfig;
+/** One cloud's configuration: the common sections, the cloud, and that cloud's own section. */
+export type CloudConfig<C extends Cloud> = CommonConfig & { cloud: C } & { [S in C]: SectionOf<S> };
+/** Every cloud's configuration, told apart by `cloud`: a new cloud in `CLOUDS` is a new member. */
+export type PlatformConfig = { [C in Cloud]: CloudConfig<C> }[Cloud];
+export type AwsConfig = CloudConfig<"aws">;
+export type GcpConfig = CloudConfig<"gcp">;
+export type AzureConfig = CloudConfig<"azure">;
+export type LocalConfig = CloudConfig<"local">;

@@ -34,6 +34,11 @@ export interface SupportCalendar {
      * cluster will be on the next minor then (and, past ingress-nginx's range, how to stay working).
      */
     upgradesOnEndOfStandard: boolean;
+    /**
+     * What a refusal tells the owner of a running cluster on a minor past its support, after "If
+     * the cluster already exists, ". Default: the cloud has moved it to a newer minor (EKS, GKE).
+     */
+    existingCluster?: string;
     /** The config that opts into extended support on this cloud. */
     optIn: string;
     /**

@@ -178,7 +178,7 @@ export function checkKubernetesVersion(a: VersionCheck): VersionVerdict {
         return { error: `"${a.version}" is not valid; expected MAJOR.MINOR such as ${defaultKubernetesVersion(a.cloud, a.controller)}`, warnings: [] };
     }
     const entry = calendar.minors.find((e) => minorOf(e) === minor);
-    const existing = `If the cluster already exists, ${calendar.service} has moved it to a newer minor: set platform:kubernetesVersion to the version it now runs`;
+    const existing = `If the cluster already exists, ${calendar.existingCluster ?? `${calendar.service} has moved it to a newer minor: set platform:kubernetesVersion to the version it now runs`}`;
     if (entry === undefined) {
         const newest = calendar.minors[calendar.minors.length - 1];
         if (newest !== undefined && minor > minorOf(newest)) {
@@ -200,15 +200,21 @@ export function checkKubernetesVersion(a: VersionCheck): VersionVerdict {
             error:
                 `"${a.version}" is only in ${calendar.extendedSupportName} on ${calendar.service} (standard support ended ${entry.endOfStandard}; ` +
                 `${calendar.extendedSupportName} runs to ${entry.endOfExtended} at ${calendar.extendedCost}); set ${calendar.optIn} to use it, or ${allowed()}. ` +
-                `If the cluster already exists and was not in ${calendar.extendedSupportName}, ${calendar.service} has moved it: set platform:kubernetesVersion to the version it now runs`,
+                (calendar.existingCluster !== undefined
+                    ? `If the cluster already exists, ${calendar.existingCluster}`
+                    : `If the cluster already exists and was not in ${calendar.extendedSupportName}, ${calendar.service} has moved it: set platform:kubernetesVersion to the version it now runs`),
             warnings: [],
         };
     }
 
     const controllerError = controllerProblem(a.controller, a.version, minor);
     if (controllerError !== undefined) return { error: controllerError, warnings: [] };
+    return { warnings: supportWarnings(a, calendar, entry, phase) };
+}
 
-    const warnings: string[] = [];
+/** The warnings for an accepted minor: billed extended support, or standard support ending soon. */
+function supportWarnings(a: VersionCheck, calendar: SupportCalendar, entry: MinorSupport, phase: SupportPhase): string[] {
+    const minor = minorOf(entry);
     const newer = calendar.minors.find((e) => minorOf(e) === minor + 1);
     const next = newer?.minor ?? `1.${minor + 1}`;
     const nextNote = controllerSupports(a.controller, minor + 1)
@@ -216,24 +222,20 @@ export function checkKubernetesVersion(a: VersionCheck): VersionVerdict {
         : `move to ${next}, which platform:ingressController ${a.controller} cannot run (${a.controller === "gateway" ? `Envoy Gateway supports ${controllerRange("gateway")}` : "switch to gateway first"})`;
 
     if (phase === "extended") {
-        warnings.push(
+        return [
             `Kubernetes ${entry.minor} on ${calendar.service} is in ${calendar.extendedSupportName} (standard support ended ${entry.endOfStandard}), billed at ${calendar.extendedCost}, until ${entry.endOfExtended}; ${nextNote}`,
-        );
-        return { warnings };
+        ];
     }
-
     const daysLeft = Math.round((dayStart(entry.endOfStandard) - utcDay(a.today)) / DAY_MS);
-    if (daysLeft <= WARNING_DAYS) {
-        const base = `Kubernetes ${entry.minor} leaves standard support on ${calendar.service} on ${entry.endOfStandard} (in ${daysLeft} ${daysLeft === 1 ? "day" : "days"}); ${nextNote}`;
-        if (a.extendedSupport) {
-            warnings.push(`${base}. With ${calendar.optIn} the cluster stays on ${entry.minor} in ${calendar.extendedSupportName} after that date, billed at ${calendar.extendedCost}`);
-        } else if (calendar.upgradesOnEndOfStandard && runs(a.controller).includes("nginx") && !controllerSupports("nginx", minor + 1)) {
-            warnings.push(
-                `${base}. ${calendar.atEndOfStandard}, past 1.${CONTROLLER_SUPPORT.nginx.max}, where ingress-nginx stops working: switch platform:ingressController to gateway, or set ${calendar.optIn} (${calendar.extendedCost})`,
-            );
-        } else {
-            warnings.push(`${base}. ${calendar.atEndOfStandard}`);
-        }
+    if (daysLeft > WARNING_DAYS) return [];
+    const base = `Kubernetes ${entry.minor} leaves standard support on ${calendar.service} on ${entry.endOfStandard} (in ${daysLeft} ${daysLeft === 1 ? "day" : "days"}); ${nextNote}`;
+    if (a.extendedSupport) {
+        return [`${base}. With ${calendar.optIn} the cluster stays on ${entry.minor} in ${calendar.extendedSupportName} after that date, billed at ${calendar.extendedCost}`];
     }
-    return { warnings };
+    if (calendar.upgradesOnEndOfStandard && runs(a.controller).includes("nginx") && !controllerSupports("nginx", minor + 1)) {
+        return [
+            `${base}. ${calendar.atEndOfStandard}, past 1.${CONTROLLER_SUPPORT.nginx.max}, where ingress-nginx stops working: switch platform:ingressController to gateway, or set ${calendar.optIn} (${calendar.extendedCost})`,
+        ];
+    }
+    return [`${base}. ${calendar.atEndOfStandard}`];
 }

@@ -270,8 +270,8 @@ export async function runStack(stack: string, extra: Record<string, string> = {}
     pulumi.runtime.setAllConfig(values, parsed.secretKeys);
     const config = readConfig(mapConfigSource(values, { secrets: parsed.secretKeys }));
     installCloudMocks(config.cloud);
-    // No checks: they ask the real cluster, and an offline plan asks nothing outside the program.
-    const { result, resources } = await runProgram(() => deployStack(config, { checks: false }));
+    // The preflight's cloud reads, which the mocks answer; none that reach a real cluster.
+    const { result, resources } = await runProgram(() => deployStack(config, { cloudOnly: true }));
     return { values, secretKeys: parsed.secretKeys, outputs: result, resources };
 }
 

@@ -1,10 +1,11 @@
 /**
- * Deploys the selected cloud: its target module's checks, then its `ClusterTarget`, then the
- * cloud-neutral platform on top (./platform.ts). Each cloud's wiring is its
+ * Deploys the selected cloud: its target module's preflight checks, then its `ClusterTarget`, then
+ * the cloud-neutral platform on top (./platform.ts). Each cloud's wiring is its
  * `components/<cloud>/target.ts`; the imports are dynamic so a gcp stack never loads @pulumi/aws,
  * @pulumi/eks or @pulumi/azure-native (start-up time, memory and plugins it does not need).
  */
 import type { ClusterTarget, PlatformOutputs } from "../components/cluster/contract";
+import { type PreflightCheck, runPreflight } from "../components/cluster/preflight";
 import { loadAppImageSource } from "../components/workloads/image-source";
 import type { PlatformConfig } from "../config";
 import { deployPlatform } from "./platform";
@@ -12,23 +13,23 @@ import { deployPlatform } from "./platform";
 /** What every `components/<cloud>/target.ts` exports, and all that is called of it. */
 export interface TargetModule<C extends PlatformConfig> {
     /**
-     * Checks that need the world outside the config (the running cluster), run before anything is
-     * registered; throws a `pulumi.RunError` to refuse the deployment (Pulumi prints its message
-     * alone; any other error comes with a stack trace, as a bug would).
+     * Read-only checks of the world outside the config (the account, the running cluster), run
+     * before anything is registered (components/cluster/preflight.ts); a refusal is one
+     * `pulumi.RunError`, which Pulumi prints without a stack trace.
      */
-    checks(config: C): Promise<void>;
+    preflight(config: C): PreflightCheck[];
     /** The cloud's cluster, registry and facts; `name` prefixes every resource it creates. */
     target(name: string, config: C): ClusterTarget;
 }
 
 /** The selected cloud's module, loaded now, with the config and resource-name prefix bound. */
 interface SelectedTarget {
-    checks(): Promise<void>;
+    preflight(): PreflightCheck[];
     target(): ClusterTarget;
 }
 
 function select<C extends PlatformConfig>(module: TargetModule<C>, name: string, config: C): SelectedTarget {
-    return { checks: () => module.checks(config), target: () => module.target(name, config) };
+    return { preflight: () => module.preflight(config), target: () => module.target(name, config) };
 }
 
 /**
@@ -51,15 +52,15 @@ async function load(config: PlatformConfig): Promise<SelectedTarget> {
 
 export interface DeployOptions {
     /**
-     * Run the target's checks first. Default true; the offline plan turns them off, since they ask
-     * the real cluster.
+     * Run only the preflight checks that read the cloud (which the mocks answer), none that reach
+     * a cluster (kubectl). Default false; the offline plan sets it, since it asks no real cluster.
      */
-    checks?: boolean;
+    cloudOnly?: boolean;
 }
 
 export async function deployStack(config: PlatformConfig, options: DeployOptions = {}): Promise<PlatformOutputs> {
     const selected = await load(config);
-    if (options.checks ?? true) await selected.checks();
+    await runPreflight(selected.preflight(), { mode: config.preflight, cloudOnly: options.cloudOnly ?? false });
     const target = selected.target();
     return deployPlatform(target, config, await loadAppImageSource(config.workloads.appImage, target.registry));
 }

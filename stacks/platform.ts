@@ -11,10 +11,10 @@ import { IngressNginx, NODE_PORTS } from "../components/entry-points/ingress-ngi
 import { AppNamespace } from "../components/platform/namespace";
 import { Postgres } from "../components/workloads/postgres";
 import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/workloads/postgres-backup";
-import type { AppImageSource } from "../components/workloads/image-source";
 import { Redis } from "../components/workloads/redis";
 import { PlatformStorage } from "../components/platform/storage";
 import { VISIT_COUNTER_CLIENT_LABELS, VisitCounter } from "../components/workloads/visit-counter";
+import type { AppImageSource } from "../components/workloads/image-source";
 import type { IngressControllerChoice, PlatformConfig } from "../config";
 
 const APP_NAMESPACE = "apps";
@@ -38,17 +38,13 @@ export function entryPointPlan(controller: IngressControllerChoice): { nginx: bo
     return { nginx: controller !== "gateway", gateway: controller !== "nginx", primary: controller === "gateway" ? "gateway" : "nginx" };
 }
 
+type K8sOpts = { provider: pulumi.ProviderResource; dependsOn: pulumi.Input<pulumi.Resource>[] };
+
 /**
- * Everything on the cluster. `image` makes or names the visit-counter image (a build pushed to the
- * target's registry, or `platform:appImage`): loaded by the caller, so a prebuilt image loads no
- * build SDK.
+ * The entry points `platform:ingressController` asks for: the one place that decides which run;
+ * everything after asks the `EntryPoint` contract. The primary (where `appUrl` points) is first.
  */
-export function deployPlatform(target: ClusterTarget, config: PlatformConfig, image: AppImageSource): PlatformOutputs {
-    const k8sOpts = { provider: target.provider, dependsOn: target.dependsOn };
-
-    const storage = new PlatformStorage("storage", { storage: target.storage }, k8sOpts);
-
-    // The one place that decides which entry point runs; everything below asks the EntryPoint contract.
+function buildEntryPoints(target: ClusterTarget, config: PlatformConfig, k8sOpts: K8sOpts): { entryPoints: EntryPoint[]; gateway?: EnvoyGateway; resources: pulumi.Resource[] } {
     const plan = entryPointPlan(config.ingress.controller);
     const loadBalancers = entryPointLoadBalancers(config.ingress.controller, target.loadBalancer);
     const nginx = plan.nginx
@@ -63,16 +59,80 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
                   domain: config.tls.domain,
                   clusterIssuer: clusterIssuerName(config.tls),
                   routeNamespaces: [APP_NAMESPACE],
+                  chartSources: config.chartSources,
                   // Beside nginx on a NodePort cluster, nginx keeps the mapped ports.
                   nodePorts: nginx ? SECONDARY_NODE_PORTS : NODE_PORTS,
-                  chartSources: config.chartSources,
               },
               k8sOpts,
           )
         : undefined;
-    const entryPoints: EntryPoint[] = plan.primary === "nginx" ? [nginx, gateway].filter((e) => e !== undefined) : [gateway, nginx].filter((e) => e !== undefined);
+    const ordered = plan.primary === "nginx" ? [nginx, gateway] : [gateway, nginx];
+    return { entryPoints: ordered.filter((e) => e !== undefined), gateway, resources: [nginx, gateway].filter((e) => e !== undefined) };
+}
+
+/**
+ * Redis and Postgres, with the backup when scheduled. Access is granted here, where both ends are
+ * known: the servers import no client's labels.
+ */
+function buildDataServices(target: ClusterTarget, config: PlatformConfig, storage: PlatformStorage, namespace: AppNamespace, appOpts: K8sOpts): { redis: Redis } {
+    const { workloads } = config;
+    const redis = new Redis(
+        "redis",
+        {
+            namespace: namespace.name,
+            storageClassName: storage.generalClassName,
+            storageSize: workloads.redisStorageSize,
+            clients: [VISIT_COUNTER_CLIENT_LABELS],
+            protectData: workloads.protectData,
+            password: workloads.redisPassword,
+            disruption: target.nodes.disruption,
+        },
+        appOpts,
+    );
+    const backupSchedule = workloads.postgresBackupSchedule;
+    const postgres = new Postgres(
+        "postgres",
+        {
+            namespace: namespace.name,
+            storageClassName: storage.retainClassName,
+            storageSize: workloads.postgresStorageSize,
+            version: workloads.postgresVersion,
+            clients: [...workloads.postgresClients, ...(backupSchedule === "none" ? [] : [POSTGRES_BACKUP_APP])],
+            protectData: workloads.protectData,
+            password: workloads.postgresPassword,
+            disruption: target.nodes.disruption,
+        },
+        appOpts,
+    );
+    if (backupSchedule !== "none") {
+        new PostgresBackup(
+            "postgres-backup",
+            {
+                namespace: namespace.name,
+                postgres: postgres.connection,
+                storageClassName: storage.retainClassName,
+                storageSize: workloads.postgresBackupStorageSize,
+                dns: target.dns,
+                schedule: backupSchedule,
+                keep: workloads.postgresBackupKeep,
+                protectData: workloads.protectData,
+            },
+            appOpts,
+        );
+    }
+    return { redis };
+}
+
+/**
+ * Everything on the cluster. `image` makes or names the visit-counter image (a build pushed to the
+ * target's registry, or `platform:appImage`): loaded by the caller, so a prebuilt image loads no
+ * build SDK.
+ */
+export function deployPlatform(target: ClusterTarget, config: PlatformConfig, image: AppImageSource): PlatformOutputs {
+    const k8sOpts = { provider: target.provider, dependsOn: target.dependsOn };
+    const storage = new PlatformStorage("storage", { storage: target.storage }, k8sOpts);
+    const { entryPoints, gateway, resources: entryPointResources } = buildEntryPoints(target, config, k8sOpts);
     const primary = entryPoints[0];
-    const entryPointResources = [nginx, gateway].filter((e) => e !== undefined);
 
     const certManager = new CertManager(
         "cert-manager",
@@ -83,55 +143,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
 
     const namespace = new AppNamespace("apps", { name: APP_NAMESPACE, dns: target.dns }, k8sOpts);
     const appOpts = { ...k8sOpts, dependsOn: [...target.dependsOn, namespace, storage] };
-
-    const redis = new Redis(
-        "redis",
-        {
-            namespace: namespace.name,
-            storageClassName: storage.generalClassName,
-            storageSize: config.workloads.redisStorageSize,
-            // Access is granted here, where both ends are known: the server imports no client's labels.
-            clients: [VISIT_COUNTER_CLIENT_LABELS],
-            protectData: config.workloads.protectData,
-            password: config.workloads.redisPassword,
-            disruption: target.nodes.disruption,
-        },
-        appOpts,
-    );
-
-    const backupSchedule = config.workloads.postgresBackupSchedule;
-    const postgres = new Postgres(
-        "postgres",
-        {
-            namespace: namespace.name,
-            storageClassName: storage.retainClassName,
-            storageSize: config.workloads.postgresStorageSize,
-            version: config.workloads.postgresVersion,
-            // Access is granted here, where both ends are known: the server imports no client's labels.
-            clients: [...config.workloads.postgresClients, ...(backupSchedule === "none" ? [] : [POSTGRES_BACKUP_APP])],
-            protectData: config.workloads.protectData,
-            password: config.workloads.postgresPassword,
-            disruption: target.nodes.disruption,
-        },
-        appOpts,
-    );
-
-    if (backupSchedule !== "none") {
-        new PostgresBackup(
-            "postgres-backup",
-            {
-                namespace: namespace.name,
-                postgres: postgres.connection,
-                storageClassName: storage.retainClassName,
-                storageSize: config.workloads.postgresBackupStorageSize,
-                dns: target.dns,
-                schedule: backupSchedule,
-                keep: config.workloads.postgresBackupKeep,
-                protectData: config.workloads.protectData,
-            },
-            appOpts,
-        );
-    }
+    const { redis } = buildDataServices(target, config, storage, namespace, appOpts);
 
     // A build waits only for its registry (the repository is an output of it): it is built and
     // pushed while the cluster and add-ons come up, so a short-lived push token (GKE: about an

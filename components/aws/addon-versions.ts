@@ -23,6 +23,15 @@
  *   1.36.4 lab inventory (2026-09-26: aws-ebs-csi-driver v1.66.0-eksbuild.1 ACTIVE,
  *   snapshot-controller v8.6.0-eksbuild.8 installed).
  * - [34] public Terraform "Pinned addon versions for Kubernetes 1.34" (hyperswitch dev stack).
+ * - [cni] EKS user guide "Update the Amazon VPC CNI (Amazon EKS add-on)" and "Amazon VPC CNI
+ *   versions": update the add-on one minor version at a time (checked 2026-12-07); VPC CNI builds
+ *   are published for every supported minor, so the row of a minor may hold the previous row's
+ *   minor or the next one, never one further.
+ * - [cni2] public notes of 2026 clusters: describe-addon-versions catalog "v1.22.3-eksbuild.1,
+ *   k8s 1.30~1.36"; pinned v1.22.3-eksbuild.1 on a 1.34 (kube-proxy v1.34.6) and on 1.36 clusters
+ *   (2026-08-09).
+ * - [cni3] public Terraform of a 1.33 cluster (kube-proxy v1.33.7-eksbuild.2) pinning
+ *   v1.21.1-eksbuild.3; an upgrade lab moving v1.21.1-eksbuild.3 to v1.22.3-eksbuild.1 on 1.33.
  * - [32] public Terraform with kube-proxy v1.32.6-eksbuild.12 (aws-efs-csi-driver v2.1.13-eksbuild.1)
  *   and one with eks_version 1.32 (metrics-server v0.8.0-eksbuild.1); a per-minor map for 1.32/1.33
  *   snapshot-controller (v8.2.0-eksbuild.1 / v8.3.0-eksbuild.1); aws-efs-csi-driver v2.1.13-eksbuild.1
@@ -60,7 +69,8 @@ export const EKS_ADDON_VERSIONS: { readonly [minor: string]: { readonly [addon i
     },
     // Extended support only on 2026-12-01 (standard ended 2026-07-29).
     "1.33": {
-        "vpc-cni": "v1.20.4-eksbuild.2", // [bp]
+        // Not [bp]'s v1.20.4-eksbuild.2: 1.34's v1.22 would then skip a minor ([cni]). [cni3].
+        "vpc-cni": "v1.21.1-eksbuild.3",
         coredns: "v1.12.1-eksbuild.2", // [bp]
         "kube-proxy": "v1.33.3-eksbuild.4", // [bp]
         "aws-ebs-csi-driver": "v1.56.0-eksbuild.1", // [bp]
@@ -73,7 +83,9 @@ export const EKS_ADDON_VERSIONS: { readonly [minor: string]: { readonly [addon i
     },
     // Standard support until 2026-12-02.
     "1.34": {
-        "vpc-cni": "v1.21.1-eksbuild.1", // [34]
+        // Not [34]'s v1.21.1-eksbuild.1: 1.35's v1.23 would then skip a minor ([cni]); raised
+        // rather than 1.35 lowered, since a running add-on cannot go back. [cni2].
+        "vpc-cni": "v1.22.3-eksbuild.1",
         coredns: "v1.12.4-eksbuild.1", // [34]
         "kube-proxy": "v1.34.1-eksbuild.2", // [34]
         // [bp]; [34] pins v1.54.0-eksbuild.1, older than 1.33's: a minor upgrade must not downgrade an add-on.
@@ -109,6 +121,32 @@ export const EKS_ADDON_VERSIONS: { readonly [minor: string]: { readonly [addon i
         "amazon-cloudwatch-observability": "v6.7.0-eksbuild.1", // [36]
     },
 };
+
+/**
+ * Add-ons EKS updates one minor version at a time ([cni]): a `kubernetesVersion` bump moves every
+ * add-on to the next row in one update, so consecutive rows of these differ by at most one minor.
+ */
+export const ONE_MINOR_AT_A_TIME: readonly EksAddon[] = ["vpc-cni"];
+
+/** `vX.Y.Z-eksbuild.N` as numbers [X, Y, Z, N], to compare add-on versions. */
+export function parseAddonVersion(version: string): [number, number, number, number] {
+    const m = /^v(\d+)\.(\d+)\.(\d+)-eksbuild\.(\d+)$/.exec(version);
+    if (!m) throw new Error(`"${version}" is not an EKS add-on version such as v1.20.4-eksbuild.2`);
+    return [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+}
+
+/**
+ * Why moving `addon` from `from` to `to` (the rows of two consecutive minors) is not an update EKS
+ * accepts, or undefined: a downgrade (EKS refuses it and a bump must never undo a fix), or, for
+ * the one-minor-at-a-time add-ons, a skipped minor or a new major.
+ */
+export function addonStepProblem(addon: EksAddon, from: string, to: string): string | undefined {
+    const [a, b] = [parseAddonVersion(from), parseAddonVersion(to)];
+    const order = a.findIndex((n, i) => n !== b[i]);
+    if (order !== -1 && a[order] > b[order]) return `${addon} ${from} -> ${to} is a downgrade`;
+    if (ONE_MINOR_AT_A_TIME.includes(addon) && (a[0] !== b[0] || b[1] - a[1] > 1)) return `${addon} ${from} -> ${to} skips a minor; EKS updates it one minor at a time`;
+    return undefined;
+}
 
 /** The pinned version of `addon` for a cluster's `MAJOR.MINOR` (a patch, if given, is ignored). */
 export function eksAddonVersion(kubernetesVersion: string, addon: EksAddon): string {

@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { ClusterSettings } from "../../config";
 import { eksAddonVersion, type EksAddon } from "./addon-versions";
+import { awsPartition, inPartition } from "./iam";
 import { eksNetwork, validateEksNetworkArgs, type EksNetwork, type EksNetworkArgs } from "./network";
 import { EKS_NODE_MODES } from "./nodes/index";
 import type { EksNodeMode } from "./nodes/mode";
@@ -45,7 +46,7 @@ export interface AccessEntrySpec {
  * (bootstrapClusterCreatorAdminPermissions); EKS allows one entry per principal, so a principal in
  * both lists is refused.
  */
-export function accessEntries(admins: readonly string[], readers: readonly string[]): Record<string, AccessEntrySpec> {
+export function accessEntries(admins: readonly string[], readers: readonly string[], partition = "aws"): Record<string, AccessEntrySpec> {
     const both = admins.filter((a) => readers.includes(a));
     if (both.length > 0) {
         throw new pulumi.RunError(`platform:clusterAdmins and platform:clusterReaders both name ${both.join(", ")}; EKS allows one access entry per principal: keep it in one list`);
@@ -53,7 +54,7 @@ export function accessEntries(admins: readonly string[], readers: readonly strin
     const key = (kind: string, arn: string): string => `${kind}-${createHash("sha256").update(arn).digest("hex").slice(0, 10)}`;
     const entry = (arn: string, role: keyof typeof EKS_ACCESS_POLICIES): AccessEntrySpec => ({
         principalArn: arn,
-        accessPolicies: { [role]: { policyArn: EKS_ACCESS_POLICIES[role], accessScope: { type: "cluster" } } },
+        accessPolicies: { [role]: { policyArn: inPartition(EKS_ACCESS_POLICIES[role], partition), accessScope: { type: "cluster" } } },
     });
     return Object.fromEntries([...admins.map((a) => [key("admin", a), entry(a, "admin")]), ...readers.map((r) => [key("reader", r), entry(r, "view")])]);
 }
@@ -96,14 +97,34 @@ export function validateEksClusterArgs(args: EksClusterArgs): string[] {
     return validateEksNetworkArgs(args.network);
 }
 
+/**
+ * Lets an update of the cluster's version override EKS's upgrade-blocking insights
+ * (`forceUpdateVersion` on aws.eks.Cluster: "Force version update by overriding upgrade-blocking
+ * readiness checks", @pulumi/aws 7.x eks/cluster.d.ts, checked 2026-12-07). @pulumi/eks 4.3's
+ * Cluster does not take the argument, so it goes onto the component's aws.eks.Cluster through a
+ * transform: transforms reach the children of packaged (multi-language) components, the old
+ * `transformations` did not (Pulumi docs "Resource options: transforms", checked 2026-12-07).
+ * None unless asked, so a stack that never forces sees no diff.
+ */
+export function forceUpgradeTransforms(force: boolean): pulumi.ResourceTransform[] {
+    if (!force) return [];
+    return [(a) => (a.type === "aws:eks/cluster:Cluster" ? { props: { ...a.props, forceUpdateVersion: true }, opts: a.opts } : undefined)];
+}
+
 export interface EksClusterArgs {
     /**
      * Version, support type, node mode, node size and autoscaling bounds (desired size starts at
-     * `minNodes`), and the control-plane log retention.
+     * `minNodes`), the control-plane log retention and the Secrets KMS key.
      */
     cluster: ClusterSettings;
     /** Physical EKS cluster name. Default: `eksClusterName(project, stack)`. */
     clusterName?: string;
+    /** The region, whose partition the AWS-owned ARNs are written in. Default: the `aws` partition. */
+    region?: string;
+    /** Override EKS's upgrade-blocking insights on a version update. Default false. */
+    forceUpgrade?: boolean;
+    /** EKS deletion protection, like the data (`platform:protectData`). Default false. */
+    protectData?: boolean;
     network: EksNetworkArgs;
 }
 
@@ -113,6 +134,8 @@ export class EksCluster extends pulumi.ComponentResource {
     /** Admin kubeconfig; it runs `aws eks get-token`, so the AWS CLI must be on PATH. Secret. */
     readonly kubeconfig: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
+    /** The partition of the cluster's region (`aws`, `aws-cn`, `aws-us-gov`, ...). */
+    readonly partition: string;
     /** The same name, known before the cluster exists (for log groups that must come first). */
     readonly physicalName: string;
     /** `/aws/eks/<cluster name>/cluster`, with `logRetentionDays`, created before the cluster. */
@@ -142,10 +165,11 @@ export class EksCluster extends pulumi.ComponentResource {
         super("platform:aws:EksCluster", name, {}, opts);
         const mode = EKS_NODE_MODES[args.cluster.nodeMode];
 
+        this.partition = awsPartition(args.region ?? "");
         this.network = eksNetwork(name, args.network, this);
         this.physicalName = args.clusterName ?? eksClusterName(pulumi.getProject(), pulumi.getStack());
         this.controlPlaneLogGroup = this.logGroup(name, args.cluster.logRetentionDays);
-        const cluster = this.controlPlane(name, args.cluster, mode);
+        const cluster = this.controlPlane(name, args, mode);
         this.clusterName = cluster.eksCluster.name;
         this.oidcProviderArn = cluster.oidcProviderArn;
         this.oidcIssuer = cluster.oidcIssuer;
@@ -155,7 +179,7 @@ export class EksCluster extends pulumi.ComponentResource {
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
 
-        const nodes = mode.create({ name, parent: this, cluster, clusterName: this.clusterName, provider: this.provider, settings: args.cluster, network: this.network });
+        const nodes = mode.create({ name, parent: this, cluster, clusterName: this.clusterName, provider: this.provider, settings: args.cluster, network: this.network, partition: this.partition });
         this.nodeGroups = nodes.nodeGroups;
         // Without metrics-server an HPA holds its minimum and never scales up (GKE and AKS ship one).
         this.metricsServer = this.addon(name, "metrics-server", args.cluster.kubernetesVersion, undefined);
@@ -180,15 +204,25 @@ export class EksCluster extends pulumi.ComponentResource {
         return new aws.cloudwatch.LogGroup(`${name}-control-plane-logs`, { name: controlPlaneLogGroupName(this.physicalName), retentionInDays }, { parent: this });
     }
 
-    private controlPlane(name: string, settings: ClusterSettings, mode: EksNodeMode): eks.Cluster {
+    private controlPlane(name: string, args: EksClusterArgs, mode: EksNodeMode): eks.Cluster {
+        const settings = args.cluster;
         return new eks.Cluster(
             `${name}-cluster`,
             {
                 name: this.physicalName,
                 upgradePolicy: { supportType: eksSupportType(settings.extendedSupport) },
+                // A destroy (or a replacement) of the cluster fails while the data is protected:
+                // its volumes' claims and the ingress addresses go with it. Updatable in place
+                // (UpdateClusterConfig deletionProtection; EKS user guide "Protect EKS clusters from
+                // accidental deletion": a protected cluster refuses DeleteCluster until it is lifted;
+                // checked 2026-12-07).
+                deletionProtection: args.protectData ?? false,
+                // Envelope encryption of Secrets with the customer's key; EKS can add one to a
+                // running cluster once and never change or remove it (checks() refuses those).
+                ...(settings.secretsKmsKey === undefined ? {} : { encryptionConfigKeyArn: settings.secretsKmsKey }),
                 // Unset keeps EKS's open endpoint (config warns on every preview).
                 ...(settings.apiAllowedCidrs === undefined ? {} : { publicAccessCidrs: settings.apiAllowedCidrs }),
-                accessEntries: accessEntries(settings.clusterAdmins, settings.clusterReaders),
+                accessEntries: accessEntries(settings.clusterAdmins, settings.clusterReaders, this.partition),
                 vpcId: this.network.vpcId,
                 privateSubnetIds: this.network.privateSubnetIds,
                 // The mode's own: Auto Mode on, or the node groups' kube-proxy and the public subnets.
@@ -207,7 +241,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 // role trusts the cluster's OIDC provider, which exists only once the cluster does.
                 useDefaultVpcCni: true,
             },
-            { parent: this, dependsOn: [this.controlPlaneLogGroup] },
+            { parent: this, dependsOn: [this.controlPlaneLogGroup], transforms: forceUpgradeTransforms(args.forceUpgrade ?? false) },
         );
     }
 

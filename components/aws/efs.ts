@@ -48,6 +48,11 @@ export function efsStorageClass(fileSystemId: pulumi.Input<string>): StorageClas
     };
 }
 
+/** The EFS backup policy status for `platform:efsBackups`. */
+export function efsBackupStatus(backups: boolean): "ENABLED" | "DISABLED" {
+    return backups ? "ENABLED" : "DISABLED";
+}
+
 export interface EfsSharedStorageArgs {
     clusterName: pulumi.Input<string>;
     kubernetesVersion: string;
@@ -62,6 +67,10 @@ export interface EfsSharedStorageArgs {
     oidcIssuer: pulumi.Input<string>;
     /** Pulumi `protect` on the file system (`platform:protectData`): destroying it loses every shared file. */
     protect: boolean;
+    /** The region's partition, for the driver's managed policy. Default `aws`. */
+    partition?: string;
+    /** EFS automatic backups (`platform:efsBackups`). Default true. */
+    backups?: boolean;
     /** The controller needs nodes to run on. */
     dependsOn: pulumi.Input<pulumi.Resource>[];
 }
@@ -86,12 +95,17 @@ export class EfsSharedStorage extends pulumi.ComponentResource {
             },
             { parent: this, protect: args.protect },
         );
+        // Off by default for file systems made through the API (only the console turns it on):
+        // EFS then backs up daily to AWS Backup's aws/efs/automatic-backup-vault and keeps each
+        // recovery point 35 days. Updatable in place either way (EFS user guide "Automatic
+        // backups", PutBackupPolicy; checked 2026-12-07).
+        new aws.efs.BackupPolicy(`${name}-backup`, { fileSystemId: fileSystem.id, backupPolicy: { status: efsBackupStatus(args.backups ?? true) } }, { parent: this });
         const mountTargets = this.mountTargets(name, args, fileSystem);
 
         const sa = EFS_CSI_SERVICE_ACCOUNT;
         const { role, policy } = irsaRole(
             `${name}-csi`,
-            { serviceAccount: sa, policyArn: EFS_CSI_POLICY_ARN, description: `EFS CSI controller of ${name} (${sa.namespace}/${sa.name})`, oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer },
+            { serviceAccount: sa, policyArn: EFS_CSI_POLICY_ARN, partition: args.partition, description: `EFS CSI controller of ${name} (${sa.namespace}/${sa.name})`, oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer },
             { parent: this },
         );
 

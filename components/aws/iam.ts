@@ -5,6 +5,29 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * The AWS partition of a region: IAM, EKS and KMS ARNs there start `arn:<partition>:` (AWS
+ * General Reference "Amazon Resource Names", partitions aws, aws-cn, aws-us-gov and the isolated
+ * ones; checked 2026-12-07). Worked out from the region, as aws.getPartition would answer it,
+ * so the ARNs are known in every preview and test.
+ */
+export function awsPartition(region: string): string {
+    const prefixes: [string, string][] = [
+        ["cn-", "aws-cn"],
+        ["us-gov-", "aws-us-gov"],
+        ["us-isob-", "aws-iso-b"],
+        ["us-iso-", "aws-iso"],
+        ["eu-isoe-", "aws-iso-e"],
+        ["us-isof-", "aws-iso-f"],
+    ];
+    return prefixes.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
+}
+
+/** An AWS-owned ARN (managed policy, EKS access policy), written for `aws`, in `partition`. */
+export function inPartition(arn: string, partition: string): string {
+    return arn.replace(/^arn:aws:/, `arn:${partition}:`);
+}
+
 /** The assume-role policy of an IRSA role: only `namespace/name` in this cluster may assume it. */
 export function irsaTrustPolicy(
     oidcProviderArn: string,
@@ -33,8 +56,10 @@ export function irsaTrustPolicy(
 export interface IrsaRoleArgs {
     /** The one service account that may assume the role. */
     serviceAccount: { namespace: string; name: string };
-    /** The AWS managed policy attached to it. */
+    /** The AWS managed policy attached to it, as an `arn:aws:` ARN. */
     policyArn: string;
+    /** The partition the policy is attached in. Default `aws`. */
+    partition?: string;
     description: string;
     /** The cluster's IAM OIDC provider and issuer (with or without https://). */
     oidcProviderArn: pulumi.Input<string>;
@@ -57,6 +82,6 @@ export function irsaRole(prefix: string, args: IrsaRoleArgs, opts: pulumi.Custom
         },
         opts,
     );
-    const policy = new aws.iam.RolePolicyAttachment(`${prefix}-policy`, { role: role.name, policyArn: args.policyArn }, opts);
+    const policy = new aws.iam.RolePolicyAttachment(`${prefix}-policy`, { role: role.name, policyArn: inPartition(args.policyArn, args.partition ?? "aws") }, opts);
     return { role, policy };
 }

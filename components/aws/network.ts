@@ -1,14 +1,43 @@
 /**
- * The EKS cluster's network: a new VPC (one private and one public subnet per zone, a NAT gateway
- * per zone) or an existing one, and the Elastic IPs the ingress NLB holds.
+ * The EKS cluster's network: a new VPC (one private and one public subnet per zone, one NAT gateway
+ * or one per zone) or an existing one, and the Elastic IPs the ingress NLB holds.
  */
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import type { ExistingVpc } from "../../config";
+import type { AwsConfig, ExistingVpc } from "../../config";
 import type { StaticAddress } from "../cluster/contract";
 
 export const DEFAULT_AVAILABILITY_ZONES = 3;
+/** How many NAT gateways a new VPC gets (`platform:natGateways`). */
+export type NatGateways = "single" | "perZone";
+
+/**
+ * AWS's default quota of Elastic IPs per region in a fresh account ("EC2-VPC Elastic IPs", quota
+ * L-0263D0A3; VPC user guide "Elastic IP address quotas", checked 2026-12-07). Raising it is a
+ * Service Quotas request.
+ */
+export const DEFAULT_ELASTIC_IP_QUOTA = 5;
+
+/**
+ * The Elastic IPs the stack allocates in its region: one per NAT gateway of a new VPC (none with an
+ * existing network, whose NAT is not the stack's) and one per public subnet when the ingress NLB
+ * holds static addresses. The defaults (3 zones, one NAT gateway, static addresses) need 4, within
+ * {@link DEFAULT_ELASTIC_IP_QUOTA}; the preflight compares it with the account's quota and usage.
+ */
+export function elasticIpsNeeded(config: Pick<AwsConfig, "aws">): number {
+    const { natGateways, ingress } = elasticIpAllocations(config);
+    return natGateways + ingress;
+}
+
+/** {@link elasticIpsNeeded}, by what holds them: the NAT gateways and the ingress NLB. */
+export function elasticIpAllocations(config: Pick<AwsConfig, "aws">): { natGateways: number; ingress: number } {
+    const { aws } = config;
+    const zones = aws.existingVpc ? aws.existingVpc.privateSubnetIds.length : aws.availabilityZones;
+    const publicSubnets = aws.existingVpc ? aws.existingVpc.publicSubnetIds.length : aws.availabilityZones;
+    const natGateways = aws.existingVpc ? 0 : aws.natGateways === "perZone" ? zones : 1;
+    return { natGateways, ingress: aws.staticIngressAddresses ? publicSubnets : 0 };
+}
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
 /** AWS's smallest subnet; it keeps 5 addresses of every subnet for itself. */
 const SMALLEST_SUBNET_MASK = 28;
@@ -43,6 +72,8 @@ export interface EksNetworkArgs {
     availabilityZones?: number;
     /** CIDR of a new VPC. Default 10.0.0.0/16. Ignored with `existingVpc`. */
     vpcCidr?: string;
+    /** NAT gateways of a new VPC. Default `single` (one Elastic IP). Ignored with `existingVpc`. */
+    natGateways?: NatGateways;
     /**
      * An existing network instead of a new VPC. Default: none (a new VPC). Its public subnets should
      * carry `kubernetes.io/role/elb=1` so the load balancer lands in them.
@@ -93,13 +124,23 @@ export function eksNetwork(name: string, args: EksNetworkArgs, parent: pulumi.Re
         };
     }
     const zones = args.availabilityZones ?? DEFAULT_AVAILABILITY_ZONES;
-    const vpc = newVpc(name, zones, args.vpcCidr ?? DEFAULT_VPC_CIDR, parent);
+    const vpc = newVpc(name, zones, args.vpcCidr ?? DEFAULT_VPC_CIDR, args.natGateways ?? "single", parent);
     // One private subnet spec, so awsx makes exactly one private subnet per zone, in zone order.
     // One public subnet spec too: one public subnet per zone.
     return { zones, publicSubnets: zones, vpcId: vpc.vpcId, privateSubnetIds: vpc.privateSubnetIds, publicSubnetIds: vpc.publicSubnetIds };
 }
 
-function newVpc(name: string, zones: number, cidr: string, parent: pulumi.Resource): awsx.ec2.Vpc {
+/**
+ * awsx's NAT strategy. `Single` keeps the first zone's gateway (awsx names them `<vpc>-1`, `-2`, ...)
+ * and points every private route table at it, so moving from one per zone to one deletes the other
+ * gateways and their Elastic IPs and updates the routes in place (pulumi/pulumi-awsx
+ * awsx/ec2/vpc.ts, checked 2026-12-07).
+ */
+export function natGatewayStrategy(natGateways: NatGateways): awsx.types.enums.ec2.NatGatewayStrategy {
+    return natGateways === "perZone" ? awsx.ec2.NatGatewayStrategy.OnePerAz : awsx.ec2.NatGatewayStrategy.Single;
+}
+
+function newVpc(name: string, zones: number, cidr: string, natGateways: NatGateways, parent: pulumi.Resource): awsx.ec2.Vpc {
     const layout = subnetLayout(cidr, zones);
     return new awsx.ec2.Vpc(
         `${name}-vpc`,
@@ -113,8 +154,10 @@ function newVpc(name: string, zones: number, cidr: string, parent: pulumi.Resour
                 { type: awsx.ec2.SubnetType.Private, cidrMask: layout.privateMask, tags: { "kubernetes.io/role/internal-elb": "1" } },
                 { type: awsx.ec2.SubnetType.Public, cidrMask: layout.publicMask, tags: { "kubernetes.io/role/elb": "1" } },
             ],
-            // One NAT gateway per zone: losing a zone must not cut the other zones' nodes off.
-            natGateways: { strategy: awsx.ec2.NatGatewayStrategy.OnePerAz },
+            // One gateway by default: each takes an Elastic IP, and one per zone plus the ingress
+            // addresses would exceed a fresh account's quota of 5. perZone: losing a zone does not
+            // cut the other zones' nodes off.
+            natGateways: { strategy: natGatewayStrategy(natGateways) },
             // EKS nodes register by private DNS name.
             enableDnsHostnames: true,
             enableDnsSupport: true,

@@ -43,6 +43,8 @@ export interface CloudWatchObservabilityArgs {
     clusterName: string;
     kubernetesVersion: string;
     logRetentionDays: number;
+    /** The region's partition, for the agent's managed policy. Default `aws`. */
+    partition?: string;
     oidcProviderArn: pulumi.Input<string>;
     oidcIssuer: pulumi.Input<string>;
     /** The agent and Fluent Bit need nodes to run on. */
@@ -66,6 +68,7 @@ export class CloudWatchObservability extends pulumi.ComponentResource {
             {
                 serviceAccount: sa,
                 policyArn: CLOUDWATCH_AGENT_POLICY_ARN,
+                partition: args.partition,
                 description: `CloudWatch agent and Fluent Bit of ${args.clusterName} (${sa.namespace}/${sa.name})`,
                 oidcProviderArn: args.oidcProviderArn,
                 oidcIssuer: args.oidcIssuer,

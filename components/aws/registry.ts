@@ -6,16 +6,30 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ImageRegistry } from "../cluster/contract";
 
 export const DEFAULT_UNTAGGED_EXPIRY_DAYS = 7;
+export const DEFAULT_KEEP_TAGGED_IMAGES = 30;
 
-/** ECR lifecycle policy: untagged images (layers left behind by re-tags and failed pushes) expire. */
-export function untaggedExpiryPolicy(days: number): Record<string, unknown> {
+/**
+ * ECR lifecycle policy: untagged images (layers left behind by re-tags and failed pushes) expire
+ * after `days`, and of the tagged ones only the newest `keepTagged` stay. A `tagged` rule must name
+ * its tags (tagPatternList `*` matches every tag); rules apply in rulePriority order (ECR user
+ * guide "Lifecycle policy properties", checked 2026-12-07). Every deployment pushes a new
+ * digest-tagged image, so without the second rule the repository only ever grows.
+ */
+export function lifecyclePolicy(days: number, keepTagged: number): Record<string, unknown> {
     if (!Number.isInteger(days) || days < 1) throw new Error(`untaggedExpiryDays must be a whole number >= 1, got ${days}`);
+    if (!Number.isInteger(keepTagged) || keepTagged < 1) throw new Error(`keepTaggedImages must be a whole number >= 1, got ${keepTagged}`);
     return {
         rules: [
             {
                 rulePriority: 1,
                 description: `Expire untagged images ${days} days after push`,
                 selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: days },
+                action: { type: "expire" },
+            },
+            {
+                rulePriority: 2,
+                description: `Keep the newest ${keepTagged} tagged images`,
+                selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: keepTagged },
                 action: { type: "expire" },
             },
         ],
@@ -32,6 +46,8 @@ export interface EcrRegistryArgs {
     platform?: string;
     /** Days after which untagged images expire. Default 7. */
     untaggedExpiryDays?: number;
+    /** How many of the newest tagged images stay (`platform:registryKeepImages`). Default 30. */
+    keepTaggedImages?: number;
 }
 
 export class EcrRegistry extends pulumi.ComponentResource {
@@ -39,7 +55,7 @@ export class EcrRegistry extends pulumi.ComponentResource {
     readonly registry: ImageRegistry;
 
     constructor(name: string, args: EcrRegistryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        const lifecycle = untaggedExpiryPolicy(args.untaggedExpiryDays ?? DEFAULT_UNTAGGED_EXPIRY_DAYS);
+        const lifecycle = lifecyclePolicy(args.untaggedExpiryDays ?? DEFAULT_UNTAGGED_EXPIRY_DAYS, args.keepTaggedImages ?? DEFAULT_KEEP_TAGGED_IMAGES);
         super("platform:aws:EcrRegistry", name, {}, opts);
 
         const repository = new aws.ecr.Repository(

@@ -4,43 +4,67 @@
  * shared class and CloudWatch where asked. The kubeconfig output is secret and runs `aws eks
  * get-token`: the AWS CLI must be on PATH wherever Pulumi or kubectl use it.
  */
+import * as pulumi from "@pulumi/pulumi";
 import type { AwsConfig } from "../../config";
 import type { ClusterTarget } from "../cluster/contract";
-import { controlPlaneLogGroupName, EksCluster } from "./cluster";
+import type { PreflightCheck } from "../cluster/preflight";
+import { controlPlaneLogGroupName, EksCluster, eksClusterName } from "./cluster";
+import { clusterChangeGuard } from "./cluster-guard";
 import { EfsSharedStorage } from "./efs";
 import { awsStorageFacts } from "./facts";
 import { ingressAddress } from "./network";
 import { EKS_NODE_MODES } from "./nodes/index";
-import { refuseNodeModeSwitch } from "./nodes/guard";
+import { nodeModeGuard } from "./nodes/guard";
 import { awsObservabilityOutput, CloudWatchObservability } from "./observability";
+import { awsPreflight } from "./preflight";
 import { EcrRegistry } from "./registry";
 
+/** The resource-name prefix stacks/index.ts gives this target; auto-named clusters carry it. */
+const TARGET_NAME = "aws";
+
+/** The physical cluster name: `platform:eksClusterName`, or `<project>-<stack>`. */
+export function clusterNameOf(config: AwsConfig): string {
+    return config.aws.clusterName ?? eksClusterName(pulumi.getProject(), pulumi.getStack());
+}
+
 /**
- * Run before anything is registered: reads the running cluster (if any), so a node mode switch is
- * refused before the preview plans it.
+ * Run before anything is registered: the guards that read the running cluster (if any), so a
+ * change EKS cannot make in place (a new cluster name, a removed or changed Secrets key, a node mode
+ * switch) is refused before the preview plans a replacement; then the account checks (Elastic IP
+ * and vCPU quotas, zones).
  */
-export async function checks(config: AwsConfig): Promise<void> {
-    await refuseNodeModeSwitch(config);
+export function preflight(config: AwsConfig): PreflightCheck[] {
+    const name = clusterNameOf(config);
+    return [clusterChangeGuard(config, name, TARGET_NAME), nodeModeGuard(config, name), ...awsPreflight(config)];
 }
 
 export function target(name: string, config: AwsConfig): ClusterTarget {
     const mode = EKS_NODE_MODES[config.cluster.nodeMode];
-    const cluster = new EksCluster(name, { cluster: config.cluster, network: { availabilityZones: config.aws.availabilityZones, vpcCidr: config.aws.vpcCidr, existingVpc: config.aws.existingVpc } });
-    const address = ingressAddress(
-        name,
-        { publicSubnetIds: cluster.network.publicSubnetIds, publicSubnets: cluster.network.publicSubnets, protect: config.workloads.protectData },
-        // Children of the cluster component, where they have always been (their URNs hang on it).
-        { parent: cluster },
-    );
+    const cluster = new EksCluster(name, {
+        cluster: config.cluster,
+        clusterName: clusterNameOf(config),
+        region: config.aws.region,
+        forceUpgrade: config.aws.forceUpgrade,
+        protectData: config.workloads.protectData,
+        network: { availabilityZones: config.aws.availabilityZones, vpcCidr: config.aws.vpcCidr, natGateways: config.aws.natGateways, existingVpc: config.aws.existingVpc },
+    });
+    const address = config.aws.staticIngressAddresses
+        ? ingressAddress(
+              name,
+              { publicSubnetIds: cluster.network.publicSubnetIds, publicSubnets: cluster.network.publicSubnets, protect: config.workloads.protectData },
+              // Children of the cluster component, where they have always been (their URNs hang on it).
+              { parent: cluster },
+          )
+        : undefined;
     const scalers = mode.scale(name, cluster, { region: config.aws.region, kubernetesVersion: config.cluster.kubernetesVersion, chartSource: config.chartSources["cluster-autoscaler"] });
-    const registry = new EcrRegistry(`${name}-images`, { platform: mode.facts.imagePlatform(config.cluster.nodeSize) });
+    const registry = new EcrRegistry(`${name}-images`, { platform: mode.facts.imagePlatform(config.cluster.nodeSize), keepTaggedImages: config.aws.registryKeepImages });
     const shared = sharedStorage(name, cluster, config);
     return {
         cloud: "aws",
         provider: cluster.provider,
         kubeconfig: cluster.kubeconfig,
         storage: awsStorageFacts(config.storage.tier, shared.classFacts, mode.facts.blockStorage),
-        loadBalancer: { ...mode.facts.loadBalancer, address },
+        loadBalancer: address === undefined ? mode.facts.loadBalancer : { ...mode.facts.loadBalancer, address },
         nodes: mode.facts.nodes,
         dns: mode.facts.dns,
         registry: registry.registry,
@@ -64,6 +88,8 @@ function sharedStorage(name: string, cluster: EksCluster, config: AwsConfig): Ef
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,
         protect: config.workloads.protectData,
+        backups: config.aws.efsBackups,
+        partition: cluster.partition,
         dependsOn: cluster.nodeGroups,
     });
 }
@@ -75,6 +101,7 @@ function observability(name: string, cluster: EksCluster, config: AwsConfig): Cl
         clusterName: cluster.physicalName,
         kubernetesVersion: config.cluster.kubernetesVersion,
         logRetentionDays: config.cluster.logRetentionDays,
+        partition: cluster.partition,
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,
         dependsOn: cluster.nodeGroups,

@@ -6,6 +6,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as pulumi from "@pulumi/pulumi";
+import type { DeployerPrincipalType } from "./deployer";
 import { roleDefinitionId } from "./registry";
 
 /** Built-in roles (learn.microsoft.com/azure/role-based-access-control/built-in-roles, checked 2026-12-01). */
@@ -94,8 +95,8 @@ export interface ClusterAccessArgs {
     clusterAdmins: readonly string[];
     /** Entra object ids given the RBAC Reader role. */
     clusterReaders: readonly string[];
-    /** Entra type of the deploying identity. */
-    deployerPrincipalType: "User" | "ServicePrincipal";
+    /** Entra type of the deploying identity (`deployerPrincipalType()`). */
+    deployerPrincipalType: pulumi.Input<DeployerPrincipalType>;
 }
 
 /**
@@ -137,8 +138,11 @@ export function kubeloginKubeconfigs(
     resourceGroupName: pulumi.Input<string>,
     tenantId: pulumi.Output<string>,
     opts: pulumi.InvokeOptions,
-): (mode: KubeloginMode) => pulumi.Output<string> {
+): { endpoint: pulumi.Output<{ server: string; certificateAuthorityData: string }>; kubeconfig: (mode: KubeloginMode) => pulumi.Output<string> } {
     const creds = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: cluster.name }, opts);
     const endpoint = creds.apply((c) => kubeconfigEndpoint(decodeKubeconfig(c)));
-    return (mode) => pulumi.all([endpoint, tenantId, cluster.name]).apply(([e, tenant, clusterName]) => kubeloginKubeconfig({ name: clusterName, ...e, mode, tenantId: tenant }));
+    return {
+        endpoint,
+        kubeconfig: (mode) => pulumi.all([endpoint, tenantId, cluster.name]).apply(([e, tenant, clusterName]) => kubeloginKubeconfig({ name: clusterName, ...e, mode, tenantId: tenant })),
+    };
 }

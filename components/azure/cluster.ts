@@ -11,10 +11,14 @@ import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureSettings, NodeMode } from "../../config";
+import type { MaintenanceWindow } from "../../config/maintenance";
 import { grantClusterAccess, kubeloginKubeconfigs, kubeloginMode } from "./access";
+import { type DeployerPrincipalType, deployerPrincipalType } from "./deployer";
 import { AKS_OS_SKU } from "./facts";
 import { AKS_NETWORK_PROFILE } from "./network";
+import { plannedMaintenance } from "./maintenance";
 import { AKS_NODE_MODES } from "./nodes/index";
+import { clusterAccessReady } from "./readiness";
 import type { AksNodeMode } from "./nodes/mode";
 
 /**
@@ -108,6 +112,47 @@ export function aksIgnoreChanges(upgradeChannel: AzureSettings["upgradeChannel"]
     };
 }
 
+/** The baseline's governance add-ons (`platform:imageCleaner`, `azurePolicy`, `defenderForContainers`). */
+export interface AksGovernance {
+    imageCleaner: boolean;
+    azurePolicy: boolean;
+    defenderForContainers: boolean;
+}
+
+/** Default: the image cleaner only (free); Policy and Defender are choices with a cost or a policy to write. */
+export const AKS_DEFAULT_GOVERNANCE: AksGovernance = { imageCleaner: true, azurePolicy: false, defenderForContainers: false };
+
+/**
+ * How often the image cleaner runs: weekly, its default (learn.microsoft.com/azure/aks/image-cleaner,
+ * 24-2160 hours, checked 2026-12-07).
+ */
+export const AKS_IMAGE_CLEANER_HOURS = 168;
+
+/**
+ * The security profile and add-ons of `g`, each stated on or off (not left out), so turning one off
+ * on a running cluster is an update AKS applies rather than a property it keeps. Workload identity
+ * is always on. Defender reports to the stack's Log Analytics workspace when there is one, else AKS
+ * uses the subscription's default workspace (learn.microsoft.com/azure/defender-for-cloud/
+ * defender-for-containers-enable, checked 2026-12-07).
+ */
+export function aksGovernanceArgs(
+    g: AksGovernance,
+    logAnalyticsWorkspaceId: pulumi.Input<string> | undefined,
+): { securityProfile: azureInputs.containerservice.ManagedClusterSecurityProfileArgs; addonProfiles: Record<string, azureInputs.containerservice.ManagedClusterAddonProfileArgs> } {
+    const defender: azureInputs.containerservice.ManagedClusterSecurityProfileDefenderArgs = {
+        securityMonitoring: { enabled: g.defenderForContainers },
+        ...(g.defenderForContainers && logAnalyticsWorkspaceId !== undefined ? { logAnalyticsWorkspaceResourceId: logAnalyticsWorkspaceId } : {}),
+    };
+    return {
+        securityProfile: {
+            workloadIdentity: { enabled: true },
+            imageCleaner: g.imageCleaner ? { enabled: true, intervalHours: AKS_IMAGE_CLEANER_HOURS } : { enabled: false },
+            defender,
+        },
+        addonProfiles: { azurepolicy: { enabled: g.azurePolicy } },
+    };
+}
+
 export interface AksClusterArgs {
     resourceGroupName: pulumi.Input<string>;
     /** Region. Default: the resource group's. */
@@ -132,10 +177,17 @@ export interface AksClusterArgs {
     clusterAdmins?: readonly string[];
     /** Entra object ids given the RBAC Reader role. Default none. */
     clusterReaders?: readonly string[];
-    /** Entra type of the deploying identity (see AzureContainerRegistryArgs). Default `ServicePrincipal`. */
-    deployerPrincipalType?: "User" | "ServicePrincipal";
+    /** Entra type of the deploying identity. Default: read from its token (`deployerPrincipalType()`). */
+    deployerPrincipalType?: pulumi.Input<DeployerPrincipalType>;
     /** The environment that decides kubelogin's login mode for the provider. Default `process.env`. */
     env?: Readonly<Record<string, string | undefined>>;
+    /**
+     * Weekly UTC window for AKS's auto-upgrades and node OS upgrades (`platform:maintenanceWindow`,
+     * one day). Default: none, AKS upgrades at any time.
+     */
+    maintenanceWindow?: MaintenanceWindow;
+    /** Image cleaner, Azure Policy add-on, Defender for Containers. Default `AKS_DEFAULT_GOVERNANCE`. */
+    governance?: AksGovernance;
     /** Log Analytics workspace for Container Insights; undefined: no Azure Monitor (observability none). */
     logAnalyticsWorkspaceId?: pulumi.Input<string>;
 }
@@ -170,6 +222,9 @@ export class AksCluster extends pulumi.ComponentResource {
             cluster: this.cluster,
             pool: { nodeSize: args.nodeSize, minNodes: args.minNodes, maxNodes: args.maxNodes, kubernetesVersion: args.kubernetesVersion, zones, ignoreChanges: ignore.userPool },
         });
+        if (args.maintenanceWindow) {
+            plannedMaintenance(name, { resourceGroupName: args.resourceGroupName, clusterName: this.cluster.name }, args.maintenanceWindow, { parent: this });
+        }
         this.clusterPrincipalId = this.cluster.identity.apply((i) => {
             if (!i?.principalId) throw new Error("the AKS cluster reports no system-assigned identity (identity.principalId)");
             return i.principalId;
@@ -177,19 +232,18 @@ export class AksCluster extends pulumi.ComponentResource {
         this.deployerAdmin = grantClusterAccess(
             name,
             this.cluster,
-            { clusterAdmins: args.clusterAdmins ?? [], clusterReaders: args.clusterReaders ?? [], deployerPrincipalType: args.deployerPrincipalType ?? "ServicePrincipal" },
+            { clusterAdmins: args.clusterAdmins ?? [], clusterReaders: args.clusterReaders ?? [], deployerPrincipalType: args.deployerPrincipalType ?? deployerPrincipalType({ parent: this }) },
             client,
             { parent: this },
         );
 
-        const kubeconfig = kubeloginKubeconfigs(this.cluster, args.resourceGroupName, client.tenantId, { parent: this });
+        const { endpoint, kubeconfig } = kubeloginKubeconfigs(this.cluster, args.resourceGroupName, client.tenantId, { parent: this });
         this.kubeconfig = pulumi.secret(kubeconfig("azurecli"));
-        this.provider = new k8s.Provider(
-            `${name}-k8s`,
-            { kubeconfig: pulumi.secret(kubeconfig(kubeloginMode(args.env ?? process.env))) },
-            // Without its role the deployer is refused by the API server (local accounts are off).
-            { parent: this, dependsOn: [this.deployerAdmin] },
-        );
+        // Without its role the deployer is refused by the API server (local accounts are off), and
+        // the role applies minutes after it exists: the provider's kubeconfig waits for both.
+        const ready = clusterAccessReady(this.deployerAdmin, endpoint, { parent: this });
+        const providerKubeconfig = pulumi.all([kubeconfig(kubeloginMode(args.env ?? process.env)), ready]).apply(([k]) => k);
+        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: pulumi.secret(providerKubeconfig) }, { parent: this, dependsOn: [this.deployerAdmin] });
 
         this.kubeletObjectId = this.cluster.identityProfile.apply(kubeletObjectId);
         this.oidcIssuerUrl = this.cluster.oidcIssuerProfile.apply((p) => p?.issuerURL);
@@ -225,9 +279,8 @@ export class AksCluster extends pulumi.ComponentResource {
                 ...mode.clusterArgs,
                 autoUpgradeProfile: { upgradeChannel: args.upgradeChannel, nodeOSUpgradeChannel: args.nodeOsUpgradeChannel },
                 oidcIssuerProfile: { enabled: true },
-                securityProfile: { workloadIdentity: { enabled: true } },
                 networkProfile: { ...AKS_NETWORK_PROFILE },
-                ...(args.logAnalyticsWorkspaceId !== undefined ? azureMonitorArgs(args.logAnalyticsWorkspaceId) : {}),
+                ...clusterAddons(args),
             },
             {
                 parent: this,
@@ -259,8 +312,22 @@ function systemPool(zones: string[]): azureInputs.containerservice.ManagedCluste
     };
 }
 
+/** The security profile and every add-on: governance, and Azure Monitor where observability is native. */
+function clusterAddons(args: AksClusterArgs): Pick<containerservice.ManagedClusterArgs, "securityProfile" | "addonProfiles" | "azureMonitorProfile"> {
+    const governance = aksGovernanceArgs(args.governance ?? AKS_DEFAULT_GOVERNANCE, args.logAnalyticsWorkspaceId);
+    const monitor = args.logAnalyticsWorkspaceId !== undefined ? azureMonitorArgs(args.logAnalyticsWorkspaceId) : undefined;
+    return {
+        securityProfile: governance.securityProfile,
+        addonProfiles: { ...governance.addonProfiles, ...monitor?.addonProfiles },
+        ...(monitor ? { azureMonitorProfile: monitor.azureMonitorProfile } : {}),
+    };
+}
+
 /** Container Insights (logs, inventory) with Entra auth to the workspace, and managed Prometheus metrics. */
-function azureMonitorArgs(workspaceId: pulumi.Input<string>): Pick<containerservice.ManagedClusterArgs, "addonProfiles" | "azureMonitorProfile"> {
+function azureMonitorArgs(workspaceId: pulumi.Input<string>): {
+    addonProfiles: Record<string, azureInputs.containerservice.ManagedClusterAddonProfileArgs>;
+    azureMonitorProfile: azureInputs.containerservice.ManagedClusterAzureMonitorProfileArgs;
+} {
     return {
         addonProfiles: { omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: workspaceId, useAADAuth: "true" } } },
         azureMonitorProfile: { metrics: { enabled: true } },

@@ -12,6 +12,7 @@
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as pulumi from "@pulumi/pulumi";
+import { prometheusRuleGroups } from "./prometheus-rules";
 
 /**
  * Control-plane log categories sent to the workspace. `kube-audit-admin` rather than `kube-audit`:
@@ -70,7 +71,14 @@ export interface AksMonitoringArgs {
     resourceGroupName: pulumi.Input<string>;
     location?: pulumi.Input<string>;
     clusterId: pulumi.Input<string>;
+    /** The cluster's name, which its Prometheus series carry (the rule groups filter on it). */
+    clusterName: pulumi.Input<string>;
     workspaces: AksWorkspaces;
+    /**
+     * Control-plane log categories of the node mode besides `AKS_CONTROL_PLANE_LOGS`, e.g.
+     * `karpenter-events` (node auto-provisioning). Default none.
+     */
+    nodeLogCategories?: readonly string[];
 }
 
 /** The rules that send the cluster's data to the workspaces, and the control-plane diagnostic setting. */
@@ -126,10 +134,11 @@ export class AksMonitoring extends pulumi.ComponentResource {
                 workspaceId: logAnalytics.id,
                 // Resource-specific tables (AKSAudit, AKSControlPlane), cheaper to query than AzureDiagnostics.
                 logAnalyticsDestinationType: "Dedicated",
-                logs: AKS_CONTROL_PLANE_LOGS.map((category) => ({ category, enabled: true })),
+                logs: [...AKS_CONTROL_PLANE_LOGS, ...(args.nodeLogCategories ?? [])].map((category) => ({ category, enabled: true })),
             },
             parent,
         );
+        prometheusRuleGroups(`${name}-prometheus`, { resourceGroupName: args.resourceGroupName, location: args.location, workspaceId: prometheus.id, clusterName: args.clusterName }, parent);
         this.registerOutputs({});
     }
 }

@@ -8,6 +8,7 @@ import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ImageRegistry, RegistryCredentials } from "../cluster/contract";
+import { type DeployerPrincipalType, deployerPrincipalType } from "./deployer";
 
 /**
  * Standard: 100 GiB included storage and enough throughput for one app's images. Premium (about 3x
@@ -88,11 +89,12 @@ export interface AzureContainerRegistryArgs {
     /** Build platform of pushed images. Default `linux/amd64` (AKS node VM sizes are x86 by default). */
     platform?: string;
     /**
-     * Entra type of the identity that runs `pulumi up` (it gets AcrPush). Default `ServicePrincipal`:
-     * deploys run in CI as the deploy identity (an app registration or managed identity). ARM refuses
-     * an assignment whose type does not match the principal, and the SDK would default to `User`.
+     * Entra type of the identity that runs `pulumi up` (it gets AcrPush): a person (`User`) or CI's
+     * app registration or managed identity (`ServicePrincipal`). ARM refuses an assignment whose type
+     * does not match the principal, and the SDK would fill in `User`. Default: read from the
+     * deploying identity's token (access.ts `deployerPrincipalType`).
      */
-    deployerPrincipalType?: "User" | "ServicePrincipal";
+    deployerPrincipalType?: pulumi.Input<DeployerPrincipalType>;
     /** How an Entra token becomes a push token. Default `exchangeEntraToken` (the registry's own endpoint). */
     tokenExchange?: AcrTokenExchange;
 }
@@ -114,7 +116,7 @@ export class AzureContainerRegistry extends pulumi.ComponentResource {
 
         this.registry = this.newRegistry(name, args);
         this.loginServer = this.registry.loginServer;
-        this.pushAssignment = this.assign(`${name}-acr-push`, ACR_PUSH_ROLE_DEFINITION_ID, client.objectId, args.deployerPrincipalType ?? "ServicePrincipal", client);
+        this.pushAssignment = this.assign(`${name}-acr-push`, ACR_PUSH_ROLE_DEFINITION_ID, client.objectId, args.deployerPrincipalType ?? deployerPrincipalType({ parent: this }), client);
         this.credentials = this.pushCredentials(args.tokenExchange ?? exchangeEntraToken, client);
         // principalType set explicitly: a just-created identity may not have replicated in Entra ID
         // yet, and without it ARM then rejects the assignment (PrincipalNotFound).
@@ -149,6 +151,12 @@ export class AzureContainerRegistry extends pulumi.ComponentResource {
                 // identity pushes with its own Entra token and AcrPush, nodes pull through AcrPull.
                 adminUserEnabled: false,
                 anonymousPullEnabled: false,
+                // On, deliberately, and no key: the nodes pull and the deployer pushes over the
+                // registry's public endpoint, each with its own Entra identity and role. Turning it
+                // off needs a private endpoint in the cluster's network (Premium SKU; firewall rules
+                // are Premium too) and a private cluster, neither of which the platform builds
+                // (learn.microsoft.com/azure/container-registry/container-registry-skus, checked
+                // 2026-12-07); with public access off and no private endpoint every pull fails.
                 publicNetworkAccess: "Enabled",
             },
             { parent: this },
@@ -160,7 +168,7 @@ export class AzureContainerRegistry extends pulumi.ComponentResource {
         resourceName: string,
         roleId: string,
         principalId: pulumi.Input<string>,
-        principalType: "User" | "ServicePrincipal",
+        principalType: pulumi.Input<DeployerPrincipalType>,
         client: pulumi.Output<authorization.GetClientConfigResult>,
     ): authorization.RoleAssignment {
         return new authorization.RoleAssignment(

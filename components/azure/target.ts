@@ -6,26 +6,33 @@
  */
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
+import type * as pulumi from "@pulumi/pulumi";
 import type { AzureConfig } from "../../config";
 import { KUBE_DNS, type ClusterTarget } from "../cluster/contract";
+import type { PreflightCheck } from "../cluster/preflight";
 import { AKS_ROLES } from "./access";
 import { AksCluster } from "./cluster";
+import { deployerPrincipalType } from "./deployer";
 import { azureLoadBalancer, azureStorageFacts } from "./facts";
 import { AksMonitoring, AksWorkspaces, portalLink } from "./monitoring";
 import { ingressAddress } from "./network";
+import { aksNodeModeGuard } from "./nodes/guard";
 import { AKS_NODE_MODES } from "./nodes/index";
+import { azurePreflight } from "./preflight";
 import { AzureContainerRegistry, roleDefinitionId } from "./registry";
 
-/** The deploying identity's Entra type, for its role assignments on the cluster and the registry. */
-const DEPLOYER_PRINCIPAL_TYPE = "ServicePrincipal";
-
-/** Run before anything is registered. */
-export async function checks(_config: AzureConfig): Promise<void> {
-    // Nothing on AKS needs the running cluster: config has checked everything there is to check.
+/**
+ * Run before anything is registered: the node-mode guard (a running cluster's mode cannot be
+ * switched), then resource providers, vCPU quotas and the deploying identity (./preflight.ts).
+ */
+export function preflight(config: AzureConfig): PreflightCheck[] {
+    return [aksNodeModeGuard(config.cluster.nodeMode), ...azurePreflight(config)];
 }
 
 export function target(name: string, config: AzureConfig): ClusterTarget {
     const mode = AKS_NODE_MODES[config.cluster.nodeMode];
+    // Read once for the cluster-admin and AcrPush assignments: a person or a service principal.
+    const deployer = deployerPrincipalType();
     const group = new resources.ResourceGroup(`${name}-rg`, { location: config.azure.location });
     const dataGroup = dataResourceGroup(name, config);
     const workspaces =
@@ -43,21 +50,26 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
         maxNodes: config.cluster.maxNodes,
         upgradeChannel: config.azure.upgradeChannel,
         nodeOsUpgradeChannel: config.azure.nodeOsUpgradeChannel,
+        maintenanceWindow: config.cluster.maintenanceWindow,
+        governance: { imageCleaner: config.azure.imageCleaner, azurePolicy: config.azure.azurePolicy, defenderForContainers: config.azure.defenderForContainers },
         availabilityZones: config.azure.zones,
         apiAllowedCidrs: config.cluster.apiAllowedCidrs,
         clusterAdmins: config.cluster.clusterAdmins,
         clusterReaders: config.cluster.clusterReaders,
-        deployerPrincipalType: DEPLOYER_PRINCIPAL_TYPE,
+        deployerPrincipalType: deployer,
         logAnalyticsWorkspaceId: workspaces?.logAnalytics.id,
     });
-    if (workspaces) new AksMonitoring(`${name}-monitor`, { resourceGroupName: group.name, location: group.location, clusterId: aks.cluster.id, workspaces });
+    if (workspaces) {
+        const monitored = { clusterId: aks.cluster.id, clusterName: aks.cluster.name, nodeLogCategories: mode.facts.logCategories };
+        new AksMonitoring(`${name}-monitor`, { resourceGroupName: group.name, location: group.location, workspaces, ...monitored });
+    }
     const dataAccess = dataGroupAccess(name, dataGroup, aks);
     const address = ingressAddress(name, { resourceGroupName: dataGroup.name, location: dataGroup.location, zones: config.azure.zones, protect: config.workloads.protectData });
     const registry = new AzureContainerRegistry(`${name}-acr`, {
         resourceGroupName: group.name,
         location: group.location,
         pullPrincipalId: aks.kubeletObjectId,
-        deployerPrincipalType: DEPLOYER_PRINCIPAL_TYPE,
+        deployerPrincipalType: deployer,
         platform: mode.facts.imagePlatform(config.cluster.nodeSize),
     });
 
@@ -78,17 +90,34 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
     };
 }
 
+/** Where the data lives: the group's name, region and ARM id. */
+export interface DataGroup {
+    name: pulumi.Output<string>;
+    location: pulumi.Output<string>;
+    id: pulumi.Output<string>;
+}
+
 /**
  * AKS deletes the node resource group with the cluster; this one is the stack's. Kept on destroy
- * (retainOnDelete): deleting a group deletes every disk in it.
+ * (retainOnDelete): deleting a group deletes every disk in it. A destroy therefore leaves it, and
+ * a later `up` of the same stack would make a new one beside it: `platform:dataResourceGroup`
+ * names the kept group instead, which the stack then only reads (it is not the stack's to delete),
+ * so new disks, snapshots and the ingress IP land beside the retained disks (README: "Coming back
+ * after a destroy on Azure").
  */
-function dataResourceGroup(name: string, config: AzureConfig): resources.ResourceGroup {
+function dataResourceGroup(name: string, config: AzureConfig): DataGroup {
+    const existing = config.azure.dataResourceGroup;
+    if (existing !== undefined) {
+        const group = resources.getResourceGroupOutput({ resourceGroupName: existing });
+        return { name: group.name, location: group.location, id: group.id };
+    }
     const protect = config.workloads.protectData;
-    return new resources.ResourceGroup(`${name}-data-rg`, { location: config.azure.location }, { protect, retainOnDelete: true });
+    const group = new resources.ResourceGroup(`${name}-data-rg`, { location: config.azure.location }, { protect, retainOnDelete: true });
+    return { name: group.name, location: group.location, id: group.id };
 }
 
 /** The cluster identity creates disks and snapshots and binds the static IP in the data group. */
-function dataGroupAccess(name: string, dataGroup: resources.ResourceGroup, aks: AksCluster): authorization.RoleAssignment {
+function dataGroupAccess(name: string, dataGroup: DataGroup, aks: AksCluster): authorization.RoleAssignment {
     const client = authorization.getClientConfigOutput();
     return new authorization.RoleAssignment(`${name}-aks-data-rg`, {
         scope: dataGroup.id,

@@ -354,11 +354,11 @@ export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint
     readonly gateway: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: EnvoyGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Every argument is checked before anything is registered.
         const gatewayRef = { name: GATEWAY_NAME, namespace: ENVOY_GATEWAY_NAMESPACE };
-        const tlsSecretName = `${GATEWAY_NAME}-gateway-tls`;
         const values = envoyGatewayValues(args.controllerReplicas ?? MIN_GATEWAY_REPLICAS);
         const proxySpec = envoyProxySpec({ loadBalancer: args.loadBalancer, replicas: args.replicas, nodePorts: args.nodePorts, https: Boolean(args.domain), gateway: gatewayRef });
-        const listeners = gatewayListeners({ domain: args.domain, tlsSecretName, routeNamespaces: [ENVOY_GATEWAY_NAMESPACE, ...args.routeNamespaces] });
+        const listeners = gatewayListeners({ domain: args.domain, tlsSecretName: `${GATEWAY_NAME}-gateway-tls`, routeNamespaces: [ENVOY_GATEWAY_NAMESPACE, ...args.routeNamespaces] });
         super("platform:ingress:EnvoyGateway", name, {}, opts);
 
         const ns = new k8s.core.v1.Namespace(
@@ -366,80 +366,12 @@ export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint
             { metadata: { name: ENVOY_GATEWAY_NAMESPACE, labels: { ...ADDON_NAMESPACE_LABELS } } },
             { parent: this },
         );
-
-        this.crds = new k8s.helm.v4.Chart(
-            `${name}-crds`,
-            {
-                ...chartLocation(ENVOY_GATEWAY_CRDS_PINNED, args.chartSources?.["envoy-gateway-crds"]),
-                namespace: ns.metadata.name,
-                values: gatewayCrdsValues(),
-            },
-            // Deleting a CRD deletes every object of its kind: never as a side effect of an update.
-            { parent: this, retainOnDelete: true },
-        );
-
-        this.release = new k8s.helm.v3.Release(
-            `${name}-release`,
-            {
-                name: ENVOY_GATEWAY_RELEASE,
-                ...chartLocation(ENVOY_GATEWAY_PINNED, args.chartSources?.["envoy-gateway"]),
-                namespace: ns.metadata.name,
-                values,
-                ...RELEASE_POLICY,
-                timeout: args.timeoutSeconds ?? 600,
-            },
-            { parent: this, dependsOn: [this.crds] },
-        );
-
-        const labels = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "platform" };
-        const proxy = new k8s.apiextensions.CustomResource(
-            `${name}-envoy-proxy`,
-            {
-                apiVersion: `${ENVOY_GROUP}/v1alpha1`,
-                kind: "EnvoyProxy",
-                metadata: { name: ENVOY_PROXY_NAME, namespace: ns.metadata.name, labels },
-                spec: proxySpec,
-            },
-            { parent: this, dependsOn: [this.crds] },
-        );
-
-        const gatewayClass = new k8s.apiextensions.CustomResource(
-            `${name}-gateway-class`,
-            {
-                apiVersion: `${GATEWAY_API_GROUP}/v1`,
-                kind: "GatewayClass",
-                metadata: { name: GATEWAY_CLASS_NAME, labels },
-                spec: {
-                    controllerName: ENVOY_GATEWAY_CONTROLLER_NAME,
-                    parametersRef: { group: ENVOY_GROUP, kind: "EnvoyProxy", name: ENVOY_PROXY_NAME, namespace: ENVOY_GATEWAY_NAMESPACE },
-                },
-            },
-            { parent: this, dependsOn: [this.crds, this.release, proxy] },
-        );
-
-        this.gateway = new k8s.apiextensions.CustomResource(
-            `${name}-gateway`,
-            {
-                apiVersion: `${GATEWAY_API_GROUP}/v1`,
-                kind: "Gateway",
-                metadata: {
-                    name: GATEWAY_NAME,
-                    namespace: ns.metadata.name,
-                    labels,
-                    annotations: {
-                        // cert-manager's gateway-shim: a Certificate per HTTPS listener, into its certificateRef.
-                        ...(args.domain ? { "cert-manager.io/cluster-issuer": args.clusterIssuer } : {}),
-                        // Wait until the data plane runs and has an address, as Helm waits for nginx's LB.
-                        "pulumi.com/waitFor": "condition=Programmed",
-                        "pulumi.com/timeoutSeconds": String(args.timeoutSeconds ?? 900),
-                    },
-                },
-                spec: { gatewayClassName: GATEWAY_CLASS_NAME, listeners },
-            },
-            { parent: this, dependsOn: [gatewayClass] },
-        );
-
         this.namespace = ns.metadata.name;
+        const charts = this.installCharts(name, args, ns.metadata.name, values);
+        this.crds = charts.crds;
+        this.release = charts.release;
+        this.gateway = this.createGateway(name, args, proxySpec, listeners);
+
         // The gateway's data-plane Service is Envoy Gateway's: read it once the Gateway exists.
         const reach = serviceReach({
             loadBalancer: args.loadBalancer,
@@ -457,5 +389,84 @@ export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint
         this.routeApp = entryPoint.routeApp;
 
         this.registerOutputs({ endpoint: this.endpoint, address: this.address, namespace: this.namespace });
+    }
+
+    /**
+     * The CRDs chart, rendered client-side and applied object by object (too large for a release
+     * record), then the controller's release after them.
+     */
+    private installCharts(name: string, args: EnvoyGatewayArgs, namespace: pulumi.Output<string>, values: Record<string, unknown>): { crds: k8s.helm.v4.Chart; release: k8s.helm.v3.Release } {
+        const crds = new k8s.helm.v4.Chart(
+            `${name}-crds`,
+            {
+                ...chartLocation(ENVOY_GATEWAY_CRDS_PINNED, args.chartSources?.["envoy-gateway-crds"]),
+                namespace,
+                values: gatewayCrdsValues(),
+            },
+            // Deleting a CRD deletes every object of its kind: never as a side effect of an update.
+            { parent: this, retainOnDelete: true },
+        );
+        const release = new k8s.helm.v3.Release(
+            `${name}-release`,
+            {
+                name: ENVOY_GATEWAY_RELEASE,
+                ...chartLocation(ENVOY_GATEWAY_PINNED, args.chartSources?.["envoy-gateway"]),
+                namespace,
+                values,
+                ...RELEASE_POLICY,
+                timeout: args.timeoutSeconds ?? 600,
+            },
+            { parent: this, dependsOn: [crds] },
+        );
+        return { crds, release };
+    }
+
+    /** The EnvoyProxy (the data plane's shape), the GatewayClass pointing at it, and the Gateway. */
+    private createGateway(
+        name: string,
+        args: EnvoyGatewayArgs,
+        proxySpec: ReturnType<typeof envoyProxySpec>,
+        listeners: ReturnType<typeof gatewayListeners>,
+    ): k8s.apiextensions.CustomResource {
+        const labels = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "platform" };
+        const proxy = new k8s.apiextensions.CustomResource(
+            `${name}-envoy-proxy`,
+            { apiVersion: `${ENVOY_GROUP}/v1alpha1`, kind: "EnvoyProxy", metadata: { name: ENVOY_PROXY_NAME, namespace: this.namespace, labels }, spec: proxySpec },
+            { parent: this, dependsOn: [this.crds] },
+        );
+        const gatewayClass = new k8s.apiextensions.CustomResource(
+            `${name}-gateway-class`,
+            {
+                apiVersion: `${GATEWAY_API_GROUP}/v1`,
+                kind: "GatewayClass",
+                metadata: { name: GATEWAY_CLASS_NAME, labels },
+                spec: {
+                    controllerName: ENVOY_GATEWAY_CONTROLLER_NAME,
+                    parametersRef: { group: ENVOY_GROUP, kind: "EnvoyProxy", name: ENVOY_PROXY_NAME, namespace: ENVOY_GATEWAY_NAMESPACE },
+                },
+            },
+            { parent: this, dependsOn: [this.crds, this.release, proxy] },
+        );
+        return new k8s.apiextensions.CustomResource(
+            `${name}-gateway`,
+            {
+                apiVersion: `${GATEWAY_API_GROUP}/v1`,
+                kind: "Gateway",
+                metadata: {
+                    name: GATEWAY_NAME,
+                    namespace: this.namespace,
+                    labels,
+                    annotations: {
+                        // cert-manager's gateway-shim: a Certificate per HTTPS listener, into its certificateRef.
+                        ...(args.domain ? { "cert-manager.io/cluster-issuer": args.clusterIssuer } : {}),
+                        // Wait until the data plane runs and has an address, as Helm waits for nginx's LB.
+                        "pulumi.com/waitFor": "condition=Programmed",
+                        "pulumi.com/timeoutSeconds": String(args.timeoutSeconds ?? 900),
+                    },
+                },
+                spec: { gatewayClassName: GATEWAY_CLASS_NAME, listeners },
+            },
+            { parent: this, dependsOn: [gatewayClass] },
+        );
     }
 }

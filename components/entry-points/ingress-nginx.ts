@@ -84,10 +84,8 @@ function spread(topologyKey: string): Record<string, unknown> {
     };
 }
 
-/** The chart values: pure, so each cloud's facts can be checked without a cluster. */
-export function ingressNginxValues(args: IngressNginxValuesArgs): Record<string, unknown> {
-    validateIngressNginxArgs(args);
-    const lb = args.loadBalancer;
+/** The controller Service's values, from the target's load-balancer facts. */
+export function controllerServiceValues(lb: LoadBalancerFacts): Record<string, unknown> {
     const isLoadBalancer = lb.serviceType === "LoadBalancer";
 
     const service: Record<string, unknown> = {
@@ -108,7 +106,12 @@ export function ingressNginxValues(args: IngressNginxValuesArgs): Record<string,
         service.externalTrafficPolicy = "Cluster";
         service.nodePorts = { http: String(NODE_PORTS.http), https: String(NODE_PORTS.https) };
     }
+    return service;
+}
 
+/** The chart values: pure, so each cloud's facts can be checked without a cluster. */
+export function ingressNginxValues(args: IngressNginxValuesArgs): Record<string, unknown> {
+    validateIngressNginxArgs(args);
     return {
         fullnameOverride: INGRESS_NGINX_FULLNAME,
         controller: {
@@ -144,7 +147,7 @@ export function ingressNginxValues(args: IngressNginxValuesArgs): Record<string,
             metrics: { enabled: true, serviceMonitor: { enabled: false } },
             ingressClassResource: { name: INGRESS_CLASS_NAME, enabled: true, default: true },
             ingressClass: INGRESS_CLASS_NAME,
-            service,
+            service: controllerServiceValues(args.loadBalancer),
         },
         // The default backend is off in the chart; if someone turns it on it is fenced too.
         defaultBackend: { networkPolicy: { enabled: true } },
@@ -344,14 +347,7 @@ export class IngressNginx extends pulumi.ComponentResource implements EntryPoint
         const values = ingressNginxValues(args);
         super("platform:ingress:IngressNginx", name, {}, opts);
 
-        const ns = new k8s.core.v1.Namespace(
-            `${name}-namespace`,
-            {
-                metadata: { name: INGRESS_NGINX_NAMESPACE, labels: { ...ADDON_NAMESPACE_LABELS } },
-            },
-            { parent: this },
-        );
-
+        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: INGRESS_NGINX_NAMESPACE, labels: { ...ADDON_NAMESPACE_LABELS } } }, { parent: this });
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
             {
@@ -396,12 +392,6 @@ export class IngressNginx extends pulumi.ComponentResource implements EntryPoint
         this.certManager = entryPoint.certManager;
         this.routeApp = entryPoint.routeApp;
 
-        this.registerOutputs({
-            ingressClassName: this.ingressClassName,
-            namespace: this.namespace,
-            controllerPodLabels: this.controllerPodLabels,
-            endpoint: this.endpoint,
-            address: this.address,
-        });
+        this.registerOutputs({ ingressClassName: this.ingressClassName, namespace: this.namespace, controllerPodLabels: this.controllerPodLabels, endpoint: this.endpoint, address: this.address });
     }
 }

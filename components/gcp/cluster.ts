@@ -8,6 +8,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { GKE_RELEASE_CHANNELS, NodeMode, Observability } from "../../config";
+import type { MaintenanceWindow } from "../../config/maintenance";
 import { GkeAccess } from "./access";
 import { gkeContextName, gkeKubeconfig } from "./facts";
 import { DEFAULT_ADDRESS_PLAN, GkeNetwork, POD_RANGE_NAME, SERVICE_RANGE_NAME, type GkeAddressPlan } from "./network";
@@ -15,17 +16,36 @@ import { GKE_NODE_MODES } from "./nodes/index";
 import type { GkeNodeMode } from "./nodes/mode";
 
 /**
- * What the nodes themselves need: write logs and metrics, read monitoring config, and pull images
- * from Artifact Registry. Workloads get their own identities through Workload Identity instead.
- * (GKE's docs list the same permissions bundled as `roles/container.defaultNodeServiceAccount`.)
+ * What the nodes themselves need, project-wide: GKE's own minimum role for a node service account,
+ * `roles/container.defaultNodeServiceAccount` (logs, metrics, resource metadata, autoscaler
+ * metrics), as GKE's docs and CIS GKE 5.2.1 ask. It replaces the four roles the nodes had
+ * (logWriter, metricWriter, monitoring.viewer, resourceMetadata.writer), which were not the same
+ * set: monitoring.viewer reads every metric and dashboard in the project, more than a node needs.
+ * Image pulls are granted on the platform's repository only (./registry.ts `readers`), never
+ * project-wide. Workloads get their own identities through Workload Identity. Source: GKE
+ * "Configure GKE node service accounts" (docs.cloud.google.com/kubernetes-engine/security/
+ * configure-node-service-accounts), checked 2026-12-07.
  */
-export const NODE_SERVICE_ACCOUNT_ROLES = [
-    "roles/logging.logWriter",
-    "roles/monitoring.metricWriter",
-    "roles/monitoring.viewer",
-    "roles/stackdriver.resourceMetadata.writer",
-    "roles/artifactregistry.reader",
-] as const;
+export const NODE_SERVICE_ACCOUNT_ROLES = ["roles/container.defaultNodeServiceAccount"] as const;
+
+/** The role the GKE service agent needs on a Secrets encryption key. */
+export const SECRETS_KEY_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter";
+
+/**
+ * The GKE service agent of a project, which encrypts and decrypts Secrets with the key
+ * (GKE "Encrypt Secrets at the application layer", checked 2026-12-07).
+ */
+export function gkeServiceAgent(projectNumber: string): string {
+    return `serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com`;
+}
+
+/**
+ * `databaseEncryption` from `platform:secretsKmsKey`. Unset sends `DECRYPTED`, GKE's default, so
+ * removing the key later decrypts in place instead of leaving the old key in force.
+ */
+export function gkeDatabaseEncryption(keyName: string | undefined): gcp.types.input.container.ClusterDatabaseEncryption {
+    return keyName === undefined ? { state: "DECRYPTED" } : { state: "ENCRYPTED", keyName };
+}
 
 /**
  * APIs the component needs on a fresh project. IAM and Cloud Resource Manager are needed for the
@@ -41,8 +61,28 @@ export const GKE_REQUIRED_APIS = [
     "file.googleapis.com",
 ] as const;
 
-/** Start of the daily maintenance window, `HH:MM` GMT; GKE picks the (4 h) duration itself. */
+/** Start of the daily maintenance window without `maintenanceWindow`, `HH:MM` GMT; GKE picks the (4 h) duration itself. */
 export const MAINTENANCE_WINDOW_START = "03:00";
+
+/**
+ * The date the recurring window's first occurrence is anchored on. Fixed for the same reason as
+ * `MINOR_VERSION_HOLD_START` (a stable input and golden plan); only its time of day and the
+ * distance to `endTime` matter once it is past.
+ */
+export const MAINTENANCE_WINDOW_ANCHOR = "2026-01-01";
+
+/**
+ * `platform:maintenanceWindow` as GKE's recurring window: start and end on the anchor date (the
+ * end the next day when the window crosses midnight), `FREQ=WEEKLY;BYDAY=<days>`. Times in UTC
+ * "Zulu" with whole seconds, as GKE returns them (any other spelling is a permanent diff; provider
+ * docs for `recurringWindow`, pulumi-gcp 9.37, checked 2026-12-07).
+ */
+export function gkeRecurringWindow(w: MaintenanceWindow): gcp.types.input.container.ClusterMaintenancePolicyRecurringWindow {
+    const start = new Date(`${MAINTENANCE_WINDOW_ANCHOR}T${w.start}:00Z`);
+    const end = new Date(start.getTime() + w.hours * 3_600_000);
+    const zulu = (d: Date): string => d.toISOString().replace(/\.000Z$/, "Z");
+    return { startTime: zulu(start), endTime: zulu(end), recurrence: `FREQ=WEEKLY;BYDAY=${w.days.join(",")}` };
+}
 
 /**
  * Start of the exclusion that keeps the control plane and nodes on their minor version.
@@ -59,6 +99,11 @@ export const MAINTENANCE_WINDOW_START = "03:00";
 export const MINOR_VERSION_HOLD_START = "2026-01-01T00:00:00Z";
 
 /**
+ * When GKE may upgrade, and what it may not. The window (`platform:maintenanceWindow`, else a
+ * daily one at `MAINTENANCE_WINDOW_START`) is when automatic patch upgrades of the control plane
+ * and nodes run; the exclusion keeps automatic MINOR upgrades out of every window. A manual
+ * upgrade (a `kubernetesVersion` bump, which the node pool follows) ignores both.
+ *
  * Release channels auto-upgrade the control plane to new MINOR versions; `minMasterVersion` is only
  * a lower bound. ingress-nginx is retired and its last release supports Kubernetes 1.31-1.35 only,
  * so the cluster must not move to a new minor on its own (AKS uses the `patch` channel for the same
@@ -68,9 +113,10 @@ export const MINOR_VERSION_HOLD_START = "2026-01-01T00:00:00Z";
  */
 export function gkeMaintenancePolicy(
     exclusionStart: string = MINOR_VERSION_HOLD_START,
+    window?: MaintenanceWindow,
 ): gcp.types.input.container.ClusterMaintenancePolicy {
     return {
-        dailyMaintenanceWindow: { startTime: MAINTENANCE_WINDOW_START },
+        ...(window === undefined ? { dailyMaintenanceWindow: { startTime: MAINTENANCE_WINDOW_START } } : { recurringWindow: gkeRecurringWindow(window) }),
         maintenanceExclusions: [
             {
                 exclusionName: "no-minor-upgrades",
@@ -163,6 +209,12 @@ export interface GkeClusterArgs {
     addressPlan?: GkeAddressPlan;
     /** Turn on `GKE_REQUIRED_APIS` (never turned off on destroy). Default true. */
     enableApis?: boolean;
+    /** Weekly window for automatic upgrades (`platform:maintenanceWindow`). Default: daily from `MAINTENANCE_WINDOW_START`. */
+    maintenanceWindow?: MaintenanceWindow;
+    /** Cloud KMS key for application-layer Secrets encryption, in `region`. Default none (Google-managed encryption). */
+    secretsKmsKey?: string;
+    /** `gke-security-groups@<domain>` for Google Groups for RBAC. Default none: `group:` subjects match nobody. */
+    securityGroup?: string;
 }
 
 /**
@@ -229,12 +281,13 @@ export class GkeCluster extends pulumi.ComponentResource {
         this.apis = this.enableApis(name, project, args.enableApis ?? true);
         this.nodeServiceAccount = this.nodeIdentity(name, project);
         const roleBindings = this.nodeRoles(name, project);
+        const keyGrant = this.secretsKeyGrant(name, project, args.secretsKmsKey);
         this.network = new GkeNetwork(
             `${name}-net`,
             { project, region, addressPlan: args.addressPlan ?? DEFAULT_ADDRESS_PLAN, nodeServiceAccounts: [this.nodeServiceAccount.email] },
             { parent: this, dependsOn: this.apis },
         );
-        this.cluster = this.controlPlane(name, args, mode, roleBindings);
+        this.cluster = this.controlPlane(name, args, mode, [...roleBindings, ...keyGrant]);
         const nodes = mode.create({
             name,
             parent: this,
@@ -295,7 +348,24 @@ export class GkeCluster extends pulumi.ComponentResource {
         );
     }
 
-    private controlPlane(name: string, args: GkeClusterArgs, mode: GkeNodeMode, roleBindings: gcp.projects.IAMMember[]): gcp.container.Cluster {
+    /**
+     * The GKE service agent may use the Secrets key; the cluster waits for the grant, or its
+     * creation (or the switch to ENCRYPTED) fails. The agent exists once the Kubernetes Engine API
+     * is on; its email takes the project NUMBER, looked up from the id.
+     */
+    private secretsKeyGrant(name: string, project: string, keyName: string | undefined): gcp.kms.CryptoKeyIAMMember[] {
+        if (keyName === undefined) return [];
+        const projectNumber = gcp.organizations.getProjectOutput({ projectId: project }, { parent: this }).number;
+        return [
+            new gcp.kms.CryptoKeyIAMMember(
+                `${name}-secrets-key-gke-agent`,
+                { cryptoKeyId: keyName, role: SECRETS_KEY_ROLE, member: projectNumber.apply(gkeServiceAgent) },
+                { parent: this, dependsOn: this.apis },
+            ),
+        ];
+    }
+
+    private controlPlane(name: string, args: GkeClusterArgs, mode: GkeNodeMode, grants: pulumi.Resource[]): gcp.container.Cluster {
         const plan = this.network.addressPlan;
         return new gcp.container.Cluster(
             `${name}-cluster`,
@@ -307,7 +377,13 @@ export class GkeCluster extends pulumi.ComponentResource {
                 ...mode.clusterArgs(this.nodeServiceAccount.email, args.project),
                 releaseChannel: { channel: args.releaseChannel },
                 minMasterVersion: args.kubernetesVersion,
-                maintenancePolicy: gkeMaintenancePolicy(),
+                maintenancePolicy: gkeMaintenancePolicy(MINOR_VERSION_HOLD_START, args.maintenanceWindow),
+                // Application-layer Secrets encryption with the user's key (platform:secretsKmsKey).
+                databaseEncryption: gkeDatabaseEncryption(args.secretsKmsKey),
+                // Google Groups for RBAC: `group:` subjects in the role bindings match their members.
+                // Set or changed in place, never a replacement (GoogleCloudPlatform/magic-modules#6755;
+                // hashicorp/terraform-provider-google#10160, checked 2026-12-07).
+                ...(args.securityGroup === undefined ? {} : { authenticatorGroupsConfig: { securityGroup: args.securityGroup } }),
                 network: this.network.network.id,
                 subnetwork: this.network.subnetwork.id,
                 networkingMode: "VPC_NATIVE",
@@ -315,6 +391,14 @@ export class GkeCluster extends pulumi.ComponentResource {
                 // Who may reach the public endpoint (unset: everyone; config warns on every preview).
                 masterAuthorizedNetworksConfig: gkeMasterAuthorizedNetworks(args.apiAllowedCidrs),
                 // Nodes get no external IP; the API endpoint stays public so Pulumi and CI can reach it.
+                // The endpoint model stays on these fields, which GKE now calls the legacy way in
+                // favour of Private Service Connect and the IAM-gated DNS endpoint
+                // (`controlPlaneEndpointsConfig`): `masterIpv4CidrBlock` cannot change on a running
+                // cluster, so moving would replace every existing stack's cluster, and the /28 is
+                // the webhook firewall rule's source. The DNS endpoint is the candidate for a later
+                // opt-in. (GKE "Network isolation" and "About Private Service Connect"; pulumi-gcp
+                // 9.37 ClusterPrivateClusterConfig; checked 2026-12-07. Unverified: whether a
+                // cluster created with the /28 today is built on VPC peering or on PSC.)
                 privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: plan.controlPlane },
                 ...gkeObservabilityArgs(args.observability ?? "native", mode.alwaysOnComponents, args.managedPrometheus),
                 // While true, `pulumi destroy` (and any change that replaces the cluster) is refused:
@@ -326,8 +410,9 @@ export class GkeCluster extends pulumi.ComponentResource {
                 // Pulumi refuses a delete or replace in the preview, before any dependent (workloads,
                 // node pool) is deleted; GKE's own flag is checked only at the very end.
                 protect: args.deletionProtection,
-                // The temporary pool's nodes run as the node service account: give it its roles first.
-                dependsOn: [...this.apis, ...roleBindings],
+                // The temporary pool's nodes run as the node service account: give it its roles first
+                // (and the GKE service agent its use of the Secrets key).
+                dependsOn: [...this.apis, ...grants],
                 ignoreChanges: mode.clusterIgnoreChanges,
             },
         );

@@ -3,7 +3,7 @@
  * No resources are created here, so tests call everything directly.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { isArmMachineType } from "../../facts/gcp-machines";
+import { isArmMachineType } from "../../facts/gcp/machines";
 import type { StorageTier } from "../../config";
 import {
     blockStorageClasses,
@@ -23,13 +23,27 @@ export const GCP_DISK_PROVISIONER = "pd.csi.storage.gke.io";
 export const NODE_LOCAL_DNS_ADDRESS = "169.254.20.10";
 
 /**
- * DNS on GKE: NodeLocal DNSCache is on by default (always on Autopilot; on Standard from
- * 1.34.1-gke.3720000, and the platform defaults to 1.35), so pods query a cache on their node at
- * 169.254.20.10, which forwards cluster names to kube-dns. A rule naming only the kube-dns pods can
- * miss that host-network cache: the rule also allows the cache's pods and address (additive: on a
- * cluster without the cache they match nothing). Sources, checked 2026-12-01:
- * cloud.google.com/kubernetes-engine/docs/how-to/nodelocal-dns-cache; the same rule in
- * gke-labs/kube-agents#162 and tektoncd/operator#4001.
+ * The resolver Cloud DNS for GKE puts in every pod's resolv.conf: the node's metadata server,
+ * which serves the Cloud DNS data plane. Only port 53 is allowed to it (the rule's ports), never
+ * the metadata API on port 80.
+ */
+export const CLOUD_DNS_RESOLVER_ADDRESS = "169.254.169.254";
+
+/**
+ * DNS on GKE. Pods ask one of three resolvers, depending on the cluster:
+ * - kube-dns (Standard's default provider): the kube-dns pods in kube-system.
+ * - NodeLocal DNSCache, on by default (always on Autopilot; on Standard from 1.34.1-gke.3720000,
+ *   and the platform defaults to 1.35): a host-network cache on the pod's node at 169.254.20.10,
+ *   which forwards cluster names to kube-dns.
+ * - Cloud DNS for GKE (the DNS provider of new Autopilot clusters from 1.25.9, and of any cluster
+ *   switched to it): kubelet writes 169.254.169.254, the node's metadata server, as the pod's
+ *   nameserver; the kube-dns pods keep running but nobody asks them.
+ * Neither link-local address is a pod, so only an ipBlock peer matches it, and Dataplane V2
+ * drops what no rule allows: without the Cloud DNS address the app cannot resolve Redis and the
+ * backup cannot resolve Postgres on Autopilot. Every peer is additive: on a cluster without that
+ * resolver it matches nothing. Sources, checked 2026-12-07:
+ * cloud.google.com/kubernetes-engine/docs/how-to/nodelocal-dns-cache and .../cloud-dns;
+ * tektoncd/operator#4000 and #4001 (both link-local peers), gke-labs/kube-agents#162.
  */
 export const GKE_DNS: DnsFacts = {
     peers: [
@@ -39,6 +53,7 @@ export const GKE_DNS: DnsFacts = {
             podSelector: { matchLabels: { "k8s-app": "node-local-dns" } },
         },
         { ipBlock: { cidr: `${NODE_LOCAL_DNS_ADDRESS}/32` } },
+        { ipBlock: { cidr: `${CLOUD_DNS_RESOLVER_ADDRESS}/32` } },
     ],
 };
 

@@ -39,6 +39,22 @@ export const SERVICE_RANGE_NAME = "services";
  */
 export const CONTROL_PLANE_WEBHOOK_PORTS: readonly string[] = ["8443"];
 
+/**
+ * Cloud NAT ports per node. Static allocation gave every node 64 ports, so a node whose pods open
+ * more than 64 connections to one destination (image pulls from one registry, a busy external
+ * API) dropped the rest. Dynamic port allocation starts each node at 64 and doubles up to 4096
+ * as it needs them; with `AUTO_ONLY` NAT adds addresses as ports run out. Both bounds are powers
+ * of two, as the API requires, and endpoint-independent mapping is off, as dynamic allocation
+ * requires. Source: Cloud NAT "Ports and addresses" (dynamic port allocation) and the RouterNat
+ * API reference, checked 2026-12-07.
+ */
+export const GKE_NAT_PORTS = {
+    enableDynamicPortAllocation: true,
+    enableEndpointIndependentMapping: false,
+    minPortsPerVm: 64,
+    maxPortsPerVm: 4096,
+} as const;
+
 export interface GkeNetworkArgs {
     project: string;
     region: string;
@@ -117,6 +133,9 @@ export class GkeNetwork extends pulumi.ComponentResource {
                 natIpAllocateOption: "AUTO_ONLY",
                 sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
                 subnetworks: [{ name: this.subnetwork.id, sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
+                ...GKE_NAT_PORTS,
+                // Errors only: the dropped connections (port exhaustion, OUT_OF_RESOURCES) are what
+                // needs seeing; logging every translation of every node costs more than it tells.
                 logConfig: { enable: true, filter: "ERRORS_ONLY" },
             },
             { parent: this },

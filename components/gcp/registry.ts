@@ -58,7 +58,15 @@ export interface ArtifactRegistryArgs {
     platform?: string;
     /** Turn on the Artifact Registry API (never turned off on destroy). Default true. */
     enableApi?: boolean;
+    /**
+     * Who may pull, by a stable name: `{ nodes: <node service account member> }`. Granted
+     * `roles/artifactregistry.reader` on this repository only, never project-wide. Default none.
+     */
+    readers?: Record<string, pulumi.Input<string>>;
 }
+
+/** The role that lets a member pull from the repository. */
+export const REGISTRY_READER_ROLE = "roles/artifactregistry.reader";
 
 export class ArtifactRegistry extends pulumi.ComponentResource {
     readonly repository: gcp.artifactregistry.Repository;
@@ -97,6 +105,14 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: api },
         );
+
+        for (const [who, member] of Object.entries(args.readers ?? {})) {
+            new gcp.artifactregistry.RepositoryIamMember(
+                `${name}-reader-${who}`,
+                { project, location: this.repository.location, repository: this.repository.repositoryId, role: REGISTRY_READER_ROLE, member },
+                { parent: this },
+            );
+        }
 
         this.registry = {
             // Built from the repository's outputs so pushes wait until the repository exists.

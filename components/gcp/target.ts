@@ -5,9 +5,11 @@
  */
 import type { GcpConfig } from "../../config";
 import type { ClusterTarget } from "../cluster/contract";
+import type { PreflightCheck } from "../cluster/preflight";
 import { GkeCluster } from "./cluster";
 import { gcpLoadBalancer, gcpStorageFacts, GKE_DNS, gkeImagePlatform, gkeObservabilityLinks } from "./facts";
 import { ingressAddress } from "./network";
+import { gcpPreflight } from "./preflight";
 import { GKE_NODE_MODES } from "./nodes/index";
 import { ArtifactRegistry } from "./registry";
 
@@ -17,9 +19,9 @@ import { ArtifactRegistry } from "./registry";
  */
 export const REGISTRY_NAME = "platform";
 
-/** Run before anything is registered. */
-export async function checks(_config: GcpConfig): Promise<void> {
-    // Nothing on GKE needs the running cluster: config has checked everything there is to check.
+/** Run before anything is registered: the APIs the stack does not enable itself and the regional quotas (./preflight.ts). */
+export function preflight(config: GcpConfig): PreflightCheck[] {
+    return gcpPreflight(config);
 }
 
 export function target(name: string, config: GcpConfig): ClusterTarget {
@@ -38,6 +40,9 @@ export function target(name: string, config: GcpConfig): ClusterTarget {
         nodeSize: config.cluster.nodeSize,
         minNodes: config.cluster.minNodes,
         maxNodes: config.cluster.maxNodes,
+        maintenanceWindow: config.cluster.maintenanceWindow,
+        secretsKmsKey: config.cluster.secretsKmsKey,
+        securityGroup: config.gcp.securityGroup,
     });
     const address = ingressAddress(
         name,
@@ -45,7 +50,13 @@ export function target(name: string, config: GcpConfig): ClusterTarget {
         // A child of the cluster component, where it has always been (its URN hangs on it).
         { parent: gke },
     );
-    const registry = new ArtifactRegistry(REGISTRY_NAME, { project: config.gcp.project, region: config.gcp.region, platform: gkeImagePlatform(config.cluster.nodeSize) });
+    const registry = new ArtifactRegistry(REGISTRY_NAME, {
+        project: config.gcp.project,
+        region: config.gcp.region,
+        platform: gkeImagePlatform(config.cluster.nodeSize),
+        // The nodes pull the app's image from this repository, and from no other in the project.
+        readers: { nodes: gke.nodeServiceAccount.member },
+    });
 
     return {
         cloud: "gcp",

@@ -1,8 +1,9 @@
 /**
- * The local cluster's Kubernetes version, checked against the ingress controller before anything
- * is created. On the clouds the program chooses the version (`platform:kubernetesVersion`); on a
- * local cluster the user did, when creating it, so the check reads the server's version instead.
- * kind v0.32.0 and later create 1.36+ clusters by default, which no ingress-nginx release supports.
+ * The local cluster's Kubernetes version, read from the server, and the range the ingress
+ * controller supports; ./preflight.ts judges one against the other before anything is created. On
+ * the clouds the program chooses the version (`platform:kubernetesVersion`); on a local cluster the
+ * user did, when creating it. kind v0.32.0 and later create 1.36+ clusters by default, which no
+ * ingress-nginx release supports.
  */
 import { type CommandRunner, runCommand } from "../platform/run-command";
 import { CONTROLLER_SUPPORT } from "../../facts/versions";
@@ -75,36 +76,4 @@ export function supportedRange(controller: IngressControllerChoice): string {
     const min = Math.max(...rs.map((r) => r.min));
     const max = Math.min(...rs.map((r) => r.max));
     return `1.${min}-1.${max}`;
-}
-
-export interface LocalVersionVerdict {
-    /** Refusal text; the stack stops before any resource is created. */
-    error?: string;
-    /** Warning text for pulumi.log.warn. */
-    warning?: string;
-}
-
-/**
- * What to do with the server's version: refuse one outside the controller's supported range
- * (naming the version, the range, and the way out), warn with the range when it is unreadable.
- */
-export function localVersionVerdict(reading: ServerVersionReading, controller: IngressControllerChoice): LocalVersionVerdict {
-    const range = supportedRange(controller);
-    const label = controller === "both" ? "ingress-nginx and the gateway together" : controller === "nginx" ? "ingress-nginx" : "the gateway (Envoy Gateway)";
-    if ("unreadable" in reading) {
-        return {
-            warning: `could not read the local cluster's Kubernetes version (${reading.unreadable}); ${label} supports Kubernetes ${range}: check with \`kubectl version\``,
-        };
-    }
-    const { major, minor, gitVersion } = reading.version;
-    const inRange = major === 1 && ranges(controller).every((r) => minor >= r.min && minor <= r.max);
-    if (inRange) return {};
-    const gateway = CONTROLLER_SUPPORT.gateway;
-    const fix =
-        controller !== "gateway" && major === 1 && minor >= gateway.min && minor <= gateway.max
-            ? `set \`pulumi config set platform:ingressController gateway\` (supports 1.${gateway.min}-1.${gateway.max}), or recreate the cluster with the node image pinned in docs/kind-config.yaml`
-            : "recreate the cluster with the node image pinned in docs/kind-config.yaml (kind create cluster --config docs/kind-config.yaml)";
-    return {
-        error: `the local cluster runs Kubernetes ${gitVersion}, outside the range ${label} supports (${range}): ${fix}`,
-    };
 }

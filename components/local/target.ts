@@ -4,27 +4,16 @@
  * receives the platform, the local engine as the image registry, and the facts.
  */
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import type { LocalConfig } from "../../config";
 import { CLUSTER_AUTOSCALER_NODES, KUBE_DNS, type ClusterTarget } from "../cluster/contract";
+import type { PreflightCheck } from "../cluster/preflight";
 import { localLoadBalancer, localStorageFacts } from "./facts";
 import { localRegistry } from "./registry";
-import { localVersionVerdict, readServerVersion, type ServerVersionReading } from "./server-version";
+import { localPreflight } from "./preflight";
 
-/**
- * The version check the clouds get from `platform:kubernetesVersion`, on the server the user made:
- * refuses (a RunError: the message alone, no stack trace) when it is outside the ingress
- * controller's range, warns when it cannot be read.
- */
-export function checkServerVersion(config: LocalConfig, read: (settings: LocalConfig["local"]) => ServerVersionReading = readServerVersion): void {
-    const verdict = localVersionVerdict(read(config.local), config.ingress.controller);
-    if (verdict.error !== undefined) throw new pulumi.RunError(verdict.error);
-    if (verdict.warning !== undefined) void pulumi.log.warn(verdict.warning);
-}
-
-/** Run before anything is registered: asks the running cluster its version (`kubectl version`). */
-export async function checks(config: LocalConfig): Promise<void> {
-    checkServerVersion(config);
+/** Run before anything is registered: the server's Kubernetes version (kubectl; ./preflight.ts). */
+export function preflight(config: LocalConfig): PreflightCheck[] {
+    return localPreflight(config);
 }
 
 export function target(name: string, config: LocalConfig): ClusterTarget {

@@ -66,6 +66,12 @@ export function certManagerValues(opts: { gatewayApi?: boolean; keepCrds?: boole
             podDisruptionBudget: pdb,
             resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "256Mi" } },
         },
+        // Leader election in cert-manager's own namespace, not the chart's default kube-system:
+        // GKE Autopilot denies writes to its managed namespaces ("GKEAutopilot authz: the
+        // namespace kube-system is managed"), and nothing else needs the locks there. Sources,
+        // checked 2026-12-07: cert-manager.io/docs/installation/compatibility (GKE Autopilot),
+        // cert-manager/cert-manager#3713, #5061, #6716.
+        global: { leaderElection: { namespace: CERT_MANAGER_NAMESPACE } },
         // Metrics endpoint on; no ServiceMonitor (the Prometheus Operator CRDs are not installed).
         prometheus: { enabled: true, servicemonitor: { enabled: false } },
         ...(opts.gatewayApi

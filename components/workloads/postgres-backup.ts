@@ -122,6 +122,85 @@ export function pgpassInitContainer(image: string, user: string): k8s.types.inpu
     };
 }
 
+/**
+ * The backup pod: pgpass.sh first, then backup.sh onto the backups claim, with the scripts, the
+ * password Secret and libpq's password file mounted.
+ */
+export function backupPodSpec(
+    postgres: PostgresConnection,
+    keep: number,
+    scriptsConfigMap: pulumi.Input<string>,
+    claimName: pulumi.Input<string>,
+): k8s.types.input.core.v1.PodSpec {
+    const image = postgresImage(postgres.version);
+    return {
+        ...COMMON_POD_SPEC,
+        // Never: each failed attempt stays a failed pod with its log, instead of a restart loop.
+        restartPolicy: "Never",
+        // fsGroup: the new volume's root is writable, and the Secret's file readable, by the image's postgres user.
+        securityContext: podSecurityContext({ uid: POSTGRES_UID, fsGroup: POSTGRES_UID }),
+        initContainers: [pgpassInitContainer(image, postgres.user)],
+        containers: [
+            {
+                name: "backup",
+                image,
+                imagePullPolicy: "IfNotPresent",
+                command: ["bash", `${SCRIPTS_MOUNT}/backup.sh`],
+                env: backupEnv(postgres, keep),
+                resources: {
+                    requests: { cpu: "100m", memory: "128Mi", ...ephemeralStorage([TMP]).requests },
+                    limits: { cpu: "1", memory: "512Mi", ...ephemeralStorage([TMP]).limits },
+                },
+                securityContext: containerSecurityContext(),
+                volumeMounts: [
+                    { name: "backups", mountPath: BACKUP_MOUNT },
+                    { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
+                    { name: TMP.name, mountPath: "/tmp" },
+                    { name: PGPASS.name, mountPath: PGPASS_DIR, readOnly: true },
+                ],
+            },
+        ],
+        volumes: [
+            { name: "backups", persistentVolumeClaim: { claimName } },
+            { name: "scripts", configMap: { name: scriptsConfigMap, defaultMode: 0o555 } },
+            scratchVolume(TMP),
+            secretFileVolume("password", postgres.passwordSecret),
+            scratchVolume(PGPASS),
+        ],
+    };
+}
+
+/**
+ * When and how the backup runs: one run at a time, a missed run still started within the hour, one
+ * retry, and a deadline.
+ */
+export function backupCronJobSpec(schedule: string, labels: Record<string, string>, podSpec: k8s.types.input.core.v1.PodSpec): k8s.types.input.batch.v1.CronJobSpec {
+    return {
+        schedule,
+        timeZone: "Etc/UTC",
+        // Two runs would write the same volume, and a run removes partial sets it finds.
+        concurrencyPolicy: "Forbid",
+        // A run missed by up to an hour (controller down, node pressure) still starts.
+        startingDeadlineSeconds: 3600,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+            metadata: { labels },
+            spec: {
+                // One retry for a transient failure; then the Job is failed and alerts see it.
+                backoffLimit: 1,
+                activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS,
+                template: { metadata: { labels }, spec: podSpec },
+            },
+        },
+    };
+}
+
+/** The backup pod reaches the Postgres pods on their port, and the cluster's DNS. */
+export function backupEgressRules(postgres: PostgresConnection, dns: DnsFacts): k8s.types.input.networking.v1.NetworkPolicyEgressRule[] {
+    return [{ to: [{ podSelector: { matchLabels: postgres.podLabels } }], ports: [{ protocol: "TCP", port: postgres.port }] }, dnsEgressRule(dns)];
+}
+
 export class PostgresBackup extends pulumi.ComponentResource {
     /** Name of the backups PVC (the restore runbook mounts it). */
     readonly claimName: pulumi.Output<string>;
@@ -131,20 +210,37 @@ export class PostgresBackup extends pulumi.ComponentResource {
         validateBackupArgs(args);
         super("platform:index:PostgresBackup", name, {}, opts);
 
-        const schedule = args.schedule ?? DEFAULT_BACKUP_SCHEDULE;
         const keep = args.keep ?? DEFAULT_BACKUP_KEEP;
         const labels = workloadLabels(POSTGRES_BACKUP_APP, name);
 
-        // Fixed names: the runbook refers to them. A script change updates the ConfigMap in place;
-        // each Job's pod reads it when it starts.
-        const scripts = new k8s.core.v1.ConfigMap(
+        const scripts = this.scripts(name, args.namespace, labels);
+        const claim = this.claim(name, args, labels);
+        const cronJob = this.cronJob(name, args, labels, backupPodSpec(args.postgres, keep, scripts.metadata.name, claim.metadata.name));
+        this.egressPolicy(name, args, labels);
+
+        this.claimName = claim.metadata.name;
+        this.cronJobName = cronJob.metadata.name;
+        this.registerOutputs({ claimName: this.claimName, cronJobName: this.cronJobName });
+    }
+
+    /**
+     * Fixed name: the runbook refers to it. A script change updates the ConfigMap in place; each
+     * Job's pod reads it when it starts.
+     */
+    private scripts(name: string, namespace: pulumi.Input<string>, labels: Record<string, string>): k8s.core.v1.ConfigMap {
+        return new k8s.core.v1.ConfigMap(
             `${name}-scripts`,
-            { metadata: { name: `${name}-scripts`, namespace: args.namespace, labels }, data: backupScripts() },
+            { metadata: { name: `${name}-scripts`, namespace, labels }, data: backupScripts() },
             { parent: this },
         );
+    }
 
-        // Pending until the first Job mounts it (WaitForFirstConsumer); the provider treats such a
-        // claim as ready (pulumi-kubernetes#3130), so `pulumi up` does not wait for 03:00.
+    /**
+     * Fixed name: the runbook mounts it. Pending until the first Job mounts it
+     * (WaitForFirstConsumer); the provider treats such a claim as ready (pulumi-kubernetes#3130),
+     * so `pulumi up` does not wait for 03:00.
+     */
+    private claim(name: string, args: PostgresBackupArgs, labels: Record<string, string>): k8s.core.v1.PersistentVolumeClaim {
         const claim = new k8s.core.v1.PersistentVolumeClaim(
             name,
             {
@@ -166,40 +262,21 @@ export class PostgresBackup extends pulumi.ComponentResource {
                 { parent: this, dependsOn: [claim] },
             );
         }
+        return claim;
+    }
 
-        const cronJob = new k8s.batch.v1.CronJob(
+    private cronJob(name: string, args: PostgresBackupArgs, labels: Record<string, string>, podSpec: k8s.types.input.core.v1.PodSpec): k8s.batch.v1.CronJob {
+        return new k8s.batch.v1.CronJob(
             name,
-            {
-                metadata: { name, namespace: args.namespace, labels },
-                spec: {
-                    schedule,
-                    timeZone: "Etc/UTC",
-                    // Two runs would write the same volume, and a run removes partial sets it finds.
-                    concurrencyPolicy: "Forbid",
-                    // A run missed by up to an hour (controller down, node pressure) still starts.
-                    startingDeadlineSeconds: 3600,
-                    successfulJobsHistoryLimit: 3,
-                    failedJobsHistoryLimit: 3,
-                    jobTemplate: {
-                        metadata: { labels },
-                        spec: {
-                            // One retry for a transient failure; then the Job is failed and alerts see it.
-                            backoffLimit: 1,
-                            activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS,
-                            template: {
-                                metadata: { labels },
-                                spec: this.podSpec(args.postgres, keep, scripts.metadata.name, claim.metadata.name),
-                            },
-                        },
-                    },
-                },
-            },
+            { metadata: { name, namespace: args.namespace, labels }, spec: backupCronJobSpec(args.schedule ?? DEFAULT_BACKUP_SCHEDULE, labels, podSpec) },
             // Its pods mount the Secret by name; the Secret must exist first.
             { parent: this, dependsOn: [args.postgres.passwordSecret.resource] },
         );
+    }
 
-        // Egress to the Postgres pods only (DNS comes from the namespace's allow-dns policy).
-        new k8s.networking.v1.NetworkPolicy(
+    /** Egress to the Postgres pods only (DNS comes from the namespace's allow-dns policy). */
+    private egressPolicy(name: string, args: PostgresBackupArgs, labels: Record<string, string>): k8s.networking.v1.NetworkPolicy {
+        return new k8s.networking.v1.NetworkPolicy(
             `${name}-egress`,
             {
                 metadata: { name: `${name}-egress`, namespace: args.namespace, labels },
@@ -207,61 +284,10 @@ export class PostgresBackup extends pulumi.ComponentResource {
                     podSelector: { matchLabels: labels },
                     policyTypes: ["Ingress", "Egress"],
                     ingress: [],
-                    egress: [
-                        { to: [{ podSelector: { matchLabels: args.postgres.podLabels } }], ports: [{ protocol: "TCP", port: args.postgres.port }] },
-                        dnsEgressRule(args.dns),
-                    ],
+                    egress: backupEgressRules(args.postgres, args.dns),
                 },
             },
             { parent: this },
         );
-
-        this.claimName = claim.metadata.name;
-        this.cronJobName = cronJob.metadata.name;
-        this.registerOutputs({ claimName: this.claimName, cronJobName: this.cronJobName });
-    }
-
-    private podSpec(
-        postgres: PostgresConnection,
-        keep: number,
-        scriptsConfigMap: pulumi.Input<string>,
-        claimName: pulumi.Input<string>,
-    ): k8s.types.input.core.v1.PodSpec {
-        const image = postgresImage(postgres.version);
-        return {
-            ...COMMON_POD_SPEC,
-            // Never: each failed attempt stays a failed pod with its log, instead of a restart loop.
-            restartPolicy: "Never",
-            // fsGroup: the new volume's root is writable, and the Secret's file readable, by the image's postgres user.
-            securityContext: podSecurityContext({ uid: POSTGRES_UID, fsGroup: POSTGRES_UID }),
-            initContainers: [pgpassInitContainer(image, postgres.user)],
-            containers: [
-                {
-                    name: "backup",
-                    image,
-                    imagePullPolicy: "IfNotPresent",
-                    command: ["bash", `${SCRIPTS_MOUNT}/backup.sh`],
-                    env: backupEnv(postgres, keep),
-                    resources: {
-                        requests: { cpu: "100m", memory: "128Mi", ...ephemeralStorage([TMP]).requests },
-                        limits: { cpu: "1", memory: "512Mi", ...ephemeralStorage([TMP]).limits },
-                    },
-                    securityContext: containerSecurityContext(),
-                    volumeMounts: [
-                        { name: "backups", mountPath: BACKUP_MOUNT },
-                        { name: "scripts", mountPath: SCRIPTS_MOUNT, readOnly: true },
-                        { name: TMP.name, mountPath: "/tmp" },
-                        { name: PGPASS.name, mountPath: PGPASS_DIR, readOnly: true },
-                    ],
-                },
-            ],
-            volumes: [
-                { name: "backups", persistentVolumeClaim: { claimName } },
-                { name: "scripts", configMap: { name: scriptsConfigMap, defaultMode: 0o555 } },
-                scratchVolume(TMP),
-                secretFileVolume("password", postgres.passwordSecret),
-                scratchVolume(PGPASS),
-            ],
-        };
     }
 }

@@ -227,6 +227,65 @@ const RUN: ScratchVolume = { name: "run", sizeMi: 16 };
 const TMP: ScratchVolume = { name: "tmp", sizeMi: 256 };
 const SHM: ScratchVolume = { name: "shm", sizeMi: 256, memory: true };
 
+/**
+ * The server, preceded by `set-password`, which makes the stored password the Secret's before
+ * the server accepts a connection. The init step gets the server's resources: it runs a private
+ * server on the same data, and a pod reserves the larger of its init and regular containers.
+ */
+export function postgresPodSpec(version: string, secret: { name: string; key: string }): k8s.types.input.core.v1.PodSpec {
+    const layout = postgresDataLayout(version);
+    const image = postgresImage(version);
+    const env = [{ name: "POSTGRES_PASSWORD_FILE", value: POSTGRES_PASSWORD_FILE }, ...(layout.pgdataEnv ? [{ name: "PGDATA", value: layout.pgdataEnv }] : [])];
+    const resources = {
+        requests: { cpu: "100m", memory: "256Mi", ...ephemeralStorage([RUN, TMP, SHM]).requests },
+        limits: { cpu: "1", memory: memoryQuantity(POSTGRES_MEMORY_LIMIT_MI), ...ephemeralStorage([RUN, TMP, SHM]).limits },
+    };
+    const mounts = [
+        { name: "data", mountPath: layout.mountPath },
+        // The root filesystem is read-only: socket/lock files and temp files go here.
+        { name: RUN.name, mountPath: "/var/run/postgresql" },
+        { name: TMP.name, mountPath: "/tmp" },
+        { name: SHM.name, mountPath: "/dev/shm" },
+        { name: "password", mountPath: POSTGRES_SECRET_DIR, readOnly: true },
+    ];
+    const probes = postgresProbes();
+    return {
+        ...COMMON_POD_SPEC,
+        securityContext: podSecurityContext({ uid: POSTGRES_UID, fsGroup: POSTGRES_UID }),
+        // The image's STOPSIGNAL is SIGINT (fast shutdown); give the checkpoint time.
+        terminationGracePeriodSeconds: 60,
+        initContainers: [
+            {
+                name: "set-password",
+                image,
+                imagePullPolicy: "IfNotPresent",
+                command: ["bash", "-c", setPasswordScript(), "set-password"],
+                env,
+                resources,
+                securityContext: containerSecurityContext(),
+                volumeMounts: mounts,
+            },
+        ],
+        containers: [
+            {
+                name: "postgres",
+                image,
+                imagePullPolicy: "IfNotPresent",
+                args: postgresServerArgs(postgresTuning(POSTGRES_MEMORY_LIMIT_MI)),
+                env,
+                ports: [{ name: "postgres", containerPort: POSTGRES_PORT, protocol: "TCP" }],
+                readinessProbe: probes.readiness,
+                livenessProbe: probes.liveness,
+                startupProbe: probes.startup,
+                resources,
+                securityContext: containerSecurityContext(),
+                volumeMounts: mounts,
+            },
+        ],
+        volumes: [scratchVolume(RUN), scratchVolume(TMP), scratchVolume(SHM), secretFileVolume("password", secret)],
+    };
+}
+
 export class Postgres extends pulumi.ComponentResource {
     /** Host name of the (headless) Service: `<service>.<namespace>.svc`. */
     readonly host: pulumi.Output<string>;
@@ -240,65 +299,10 @@ export class Postgres extends pulumi.ComponentResource {
         const labels = workloadLabels("postgres", name);
         const secret = passwordSecret(name, { namespace: args.namespace, labels, key: POSTGRES_PASSWORD_KEY, password: args.password }, { parent: this });
 
-        // Headless: one stable DNS name per pod, and clients connect to the pod directly.
-        const service = new k8s.core.v1.Service(
-            name,
-            {
-                metadata: { name, namespace: args.namespace, labels },
-                spec: {
-                    clusterIP: "None",
-                    selector: labels,
-                    ports: [{ name: "postgres", port: POSTGRES_PORT, targetPort: "postgres", protocol: "TCP" }],
-                },
-            },
-            { parent: this },
-        );
-
-        // No retainOnDelete on the StatefulSet: persistentVolumeClaimRetentionPolicy keeps the PVC
-        // and the Retain class keeps the disk even if the PVC goes; with a fixed metadata.name a
-        // replace is delete-then-create, which a retained old object would turn into AlreadyExists.
-        const statefulSet = new k8s.apps.v1.StatefulSet(
-            name,
-            {
-                metadata: { name, namespace: args.namespace, labels: { ...labels, [STATEFUL_DATA_LABEL]: "true" } },
-                spec: {
-                    replicas: 1,
-                    // The Service's name as a plain string: a preview never sees it unknown.
-                    serviceName: name,
-                    selector: { matchLabels: labels },
-                    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-                    template: {
-                        // Its emptyDirs need no listing: never-disrupt already keeps the autoscaler away.
-                        metadata: {
-                            labels,
-                            annotations: { ...singleReplicaPodAnnotations(args.disruption), [CREDENTIALS_DIGEST_ANNOTATION]: secret.digest },
-                        },
-                        spec: this.podSpec(args.version, secret),
-                    },
-                    volumeClaimTemplates: [dataClaimTemplate(labels, args.storageClassName, args.storageSize)],
-                },
-            },
-            // The template keeps the size the claim was made with: `storageSize` grows the live claim.
-            { parent: this, protect: args.protectData, dependsOn: [secret.resource, service], ignoreChanges: [FIRST_CLAIM_TEMPLATE_SIZE] },
-        );
-        claimSizePatch(
-            `${name}-data-size`,
-            { namespace: args.namespace, claimName: statefulSetClaimName("data", name), size: args.storageSize, storageClassName: args.storageClassName, accessModes: ["ReadWriteOnce"] },
-            { parent: this, dependsOn: [statefulSet] },
-        );
-
-        new k8s.networking.v1.NetworkPolicy(
-            `${name}-allow-clients`,
-            {
-                metadata: { name: `${name}-allow-clients`, namespace: args.namespace, labels },
-                spec: {
-                    podSelector: { matchLabels: labels },
-                    policyTypes: ["Ingress"],
-                    ingress: postgresIngressRules(args.clients),
-                },
-            },
-            { parent: this },
-        );
+        const service = this.service(name, args.namespace, labels);
+        const statefulSet = this.statefulSet(name, args, labels, secret, service);
+        this.claimSize(name, args, statefulSet);
+        this.clientPolicy(name, args, labels);
 
         this.host = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}.svc`;
         this.passwordSecret = { name: secret.name, key: secret.key, digest: secret.digest, resource: secret.resource };
@@ -314,62 +318,81 @@ export class Postgres extends pulumi.ComponentResource {
         this.registerOutputs({ host: this.host, passwordSecretName: secret.name });
     }
 
+    /** Headless: one stable DNS name per pod, and clients connect to the pod directly. */
+    private service(name: string, namespace: pulumi.Input<string>, labels: Record<string, string>): k8s.core.v1.Service {
+        return new k8s.core.v1.Service(
+            name,
+            {
+                metadata: { name, namespace, labels },
+                spec: {
+                    clusterIP: "None",
+                    selector: labels,
+                    ports: [{ name: "postgres", port: POSTGRES_PORT, targetPort: "postgres", protocol: "TCP" }],
+                },
+            },
+            { parent: this },
+        );
+    }
+
     /**
-     * The server, preceded by `set-password`, which makes the stored password the Secret's before
-     * the server accepts a connection. The init step gets the server's resources: it runs a private
-     * server on the same data, and a pod reserves the larger of its init and regular containers.
+     * No retainOnDelete on the StatefulSet: persistentVolumeClaimRetentionPolicy keeps the PVC and
+     * the Retain class keeps the disk even if the PVC goes; with a fixed metadata.name a replace is
+     * delete-then-create, which a retained old object would turn into AlreadyExists.
      */
-    private podSpec(version: string, secret: { name: string; key: string }): k8s.types.input.core.v1.PodSpec {
-        const layout = postgresDataLayout(version);
-        const image = postgresImage(version);
-        const env = [{ name: "POSTGRES_PASSWORD_FILE", value: POSTGRES_PASSWORD_FILE }, ...(layout.pgdataEnv ? [{ name: "PGDATA", value: layout.pgdataEnv }] : [])];
-        const resources = {
-            requests: { cpu: "100m", memory: "256Mi", ...ephemeralStorage([RUN, TMP, SHM]).requests },
-            limits: { cpu: "1", memory: memoryQuantity(POSTGRES_MEMORY_LIMIT_MI), ...ephemeralStorage([RUN, TMP, SHM]).limits },
-        };
-        const mounts = [
-            { name: "data", mountPath: layout.mountPath },
-            // The root filesystem is read-only: socket/lock files and temp files go here.
-            { name: RUN.name, mountPath: "/var/run/postgresql" },
-            { name: TMP.name, mountPath: "/tmp" },
-            { name: SHM.name, mountPath: "/dev/shm" },
-            { name: "password", mountPath: POSTGRES_SECRET_DIR, readOnly: true },
-        ];
-        const probes = postgresProbes();
-        return {
-            ...COMMON_POD_SPEC,
-            securityContext: podSecurityContext({ uid: POSTGRES_UID, fsGroup: POSTGRES_UID }),
-            // The image's STOPSIGNAL is SIGINT (fast shutdown); give the checkpoint time.
-            terminationGracePeriodSeconds: 60,
-            initContainers: [
-                {
-                    name: "set-password",
-                    image,
-                    imagePullPolicy: "IfNotPresent",
-                    command: ["bash", "-c", setPasswordScript(), "set-password"],
-                    env,
-                    resources,
-                    securityContext: containerSecurityContext(),
-                    volumeMounts: mounts,
+    private statefulSet(
+        name: string,
+        args: PostgresArgs,
+        labels: Record<string, string>,
+        secret: PostgresConnection["passwordSecret"],
+        service: k8s.core.v1.Service,
+    ): k8s.apps.v1.StatefulSet {
+        return new k8s.apps.v1.StatefulSet(
+            name,
+            {
+                metadata: { name, namespace: args.namespace, labels: { ...labels, [STATEFUL_DATA_LABEL]: "true" } },
+                spec: {
+                    replicas: 1,
+                    // The Service's name as a plain string: a preview never sees it unknown.
+                    serviceName: name,
+                    selector: { matchLabels: labels },
+                    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+                    template: {
+                        // Its emptyDirs need no listing: never-disrupt already keeps the autoscaler away.
+                        metadata: {
+                            labels,
+                            annotations: { ...singleReplicaPodAnnotations(args.disruption), [CREDENTIALS_DIGEST_ANNOTATION]: secret.digest },
+                        },
+                        spec: postgresPodSpec(args.version, secret),
+                    },
+                    volumeClaimTemplates: [dataClaimTemplate(labels, args.storageClassName, args.storageSize)],
                 },
-            ],
-            containers: [
-                {
-                    name: "postgres",
-                    image,
-                    imagePullPolicy: "IfNotPresent",
-                    args: postgresServerArgs(postgresTuning(POSTGRES_MEMORY_LIMIT_MI)),
-                    env,
-                    ports: [{ name: "postgres", containerPort: POSTGRES_PORT, protocol: "TCP" }],
-                    readinessProbe: probes.readiness,
-                    livenessProbe: probes.liveness,
-                    startupProbe: probes.startup,
-                    resources,
-                    securityContext: containerSecurityContext(),
-                    volumeMounts: mounts,
+            },
+            // The template keeps the size the claim was made with: `storageSize` grows the live claim.
+            { parent: this, protect: args.protectData, dependsOn: [secret.resource, service], ignoreChanges: [FIRST_CLAIM_TEMPLATE_SIZE] },
+        );
+    }
+
+    /** The live data claim's size: grown in place where the class allows expansion (refused where not, and when shrinking). */
+    private claimSize(name: string, args: PostgresArgs, statefulSet: k8s.apps.v1.StatefulSet): void {
+        claimSizePatch(
+            `${name}-data-size`,
+            { namespace: args.namespace, claimName: statefulSetClaimName("data", name), size: args.storageSize, storageClassName: args.storageClassName, accessModes: ["ReadWriteOnce"] },
+            { parent: this, dependsOn: [statefulSet] },
+        );
+    }
+
+    private clientPolicy(name: string, args: PostgresArgs, labels: Record<string, string>): k8s.networking.v1.NetworkPolicy {
+        return new k8s.networking.v1.NetworkPolicy(
+            `${name}-allow-clients`,
+            {
+                metadata: { name: `${name}-allow-clients`, namespace: args.namespace, labels },
+                spec: {
+                    podSelector: { matchLabels: labels },
+                    policyTypes: ["Ingress"],
+                    ingress: postgresIngressRules(args.clients),
                 },
-            ],
-            volumes: [scratchVolume(RUN), scratchVolume(TMP), scratchVolume(SHM), secretFileVolume("password", secret)],
-        };
+            },
+            { parent: this },
+        );
     }
 }

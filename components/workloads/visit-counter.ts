@@ -90,6 +90,91 @@ export function appPodAnnotations(disruption: DisruptionFacts): Record<string, s
     return disruption.scratchVolumesEvictable(APP_SCRATCH_VOLUMES.map((v) => v.name));
 }
 
+/**
+ * Spread the replicas over zones and nodes: prefer that one zone's (or node's) loss takes out as
+ * few as possible, but never leave a pod Pending for it (local clusters have one zone).
+ */
+export function appTopologySpread(labels: Record<string, string>): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+    return ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: "ScheduleAnyway",
+        labelSelector: { matchLabels: labels },
+        matchLabelKeys: ["pod-template-hash"],
+    }));
+}
+
+/** The app container: Redis reached through env, its password read from the mounted file. */
+export function appContainer(image: pulumi.Input<string>, redis: RedisConnection): k8s.types.input.core.v1.Container {
+    const probes = appProbes();
+    return {
+        name: "app",
+        image,
+        // The content tag is immutable: a pull per start would only add latency,
+        // and a local (kind-loaded) image cannot be pulled at all.
+        imagePullPolicy: "IfNotPresent",
+        ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
+        env: [
+            { name: "REDIS_HOST", value: redis.host },
+            { name: "REDIS_PORT", value: String(redis.port) },
+            { name: "REDIS_PASSWORD_FILE", value: `${APP_SECRET_DIR}/${redis.passwordSecret.key}` },
+        ],
+        readinessProbe: probes.readiness,
+        livenessProbe: probes.liveness,
+        startupProbe: probes.startup,
+        // Endpoint removal reaches the ingress controller a moment after SIGTERM:
+        // keep serving meanwhile so a rollout or scale-down causes no 502s.
+        lifecycle: { preStop: { exec: { command: ["sleep", "5"] } } },
+        resources: {
+            // The HPA's 70% target is of this CPU request.
+            requests: { cpu: "100m", memory: "128Mi", ...ephemeralStorage(APP_SCRATCH_VOLUMES).requests },
+            limits: { cpu: "500m", memory: "256Mi", ...ephemeralStorage(APP_SCRATCH_VOLUMES).limits },
+        },
+        securityContext: containerSecurityContext(),
+        volumeMounts: [
+            { name: "tmp", mountPath: "/tmp" },
+            { name: "redis-password", mountPath: APP_SECRET_DIR, readOnly: true },
+        ],
+    };
+}
+
+/** The app's pod: hardened, spread, its scratch volumes and the Redis password file. */
+export function appPodSpec(image: pulumi.Input<string>, redis: RedisConnection, labels: Record<string, string>): k8s.types.input.core.v1.PodSpec {
+    return {
+        ...COMMON_POD_SPEC,
+        // fsGroup: the mounted password file is readable by the app's group only.
+        securityContext: podSecurityContext({ uid: APP_UID, fsGroup: APP_UID }),
+        topologySpreadConstraints: appTopologySpread(labels),
+        containers: [appContainer(image, redis)],
+        volumes: [...APP_SCRATCH_VOLUMES.map(scratchVolume), secretFileVolume("redis-password", redis.passwordSecret)],
+    };
+}
+
+/** Autoscaling on CPU between the floor and the ceiling. */
+export function appAutoscalerSpec(deploymentName: pulumi.Input<string>, minReplicas: number, maxReplicas: number): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+    return {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
+        minReplicas,
+        maxReplicas,
+        metrics: [
+            {
+                type: "Resource",
+                resource: { name: "cpu", target: { type: "Utilization", averageUtilization: CPU_TARGET_UTILIZATION } },
+            },
+        ],
+    };
+}
+
+/** Only the entry points' data planes reach the app on its port. */
+export function appIngressRules(entryPoints: readonly EntryPoint[]): k8s.types.input.networking.v1.NetworkPolicyIngressRule[] {
+    return [{ from: entryPoints.map((e) => e.dataPlanePeer), ports: [{ protocol: "TCP", port: APP_PORT }] }];
+}
+
+/** Egress to the Redis pods (the podSelector alone means "in the policy's namespace"). */
+export function appRedisEgressRules(redis: RedisConnection): k8s.types.input.networking.v1.NetworkPolicyEgressRule[] {
+    return [{ to: [{ podSelector: { matchLabels: redis.podLabels } }], ports: [{ protocol: "TCP", port: redis.port }] }];
+}
+
 export class VisitCounter extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
     readonly imageName: pulumi.Output<string>;
@@ -101,9 +186,24 @@ export class VisitCounter extends pulumi.ComponentResource {
         const labels = workloadLabels(VISIT_COUNTER_APP_NAME, name);
         this.podLabels = labels;
         this.imageName = pulumi.output(args.image);
-        const probes = appProbes();
 
-        const deployment = new k8s.apps.v1.Deployment(
+        const deployment = this.deployment(name, args, labels);
+        const service = this.service(name, args.namespace, labels);
+        this.scaling(name, args, labels, deployment);
+
+        const entryPoints = args.ingress.entryPoints;
+        if (entryPoints.length === 0) throw new Error(`VisitCounter ${name}: at least one entry point must route to the app`);
+        this.routes(name, args, labels, service);
+        this.networkPolicies(name, args, labels);
+
+        const tls = args.ingress.tls;
+        this.url = entryPoints[0].endpoint.apply((endpoint) => appUrl(args.ingress.host, tls, endpoint));
+
+        this.registerOutputs({ url: this.url, imageName: this.imageName });
+    }
+
+    private deployment(name: string, args: VisitCounterArgs, labels: Record<string, string>): k8s.apps.v1.Deployment {
+        return new k8s.apps.v1.Deployment(
             name,
             {
                 metadata: { name, namespace: args.namespace, labels },
@@ -121,72 +221,20 @@ export class VisitCounter extends pulumi.ComponentResource {
                             // The app reads the password once, at start: a new one rolls the pods.
                             annotations: { ...appPodAnnotations(args.disruption), [CREDENTIALS_DIGEST_ANNOTATION]: args.redis.passwordSecret.digest },
                         },
-                        spec: {
-                            ...COMMON_POD_SPEC,
-                            // fsGroup: the mounted password file is readable by the app's group only.
-                            securityContext: podSecurityContext({ uid: APP_UID, fsGroup: APP_UID }),
-                            topologySpreadConstraints: [
-                                {
-                                    // Prefer one zone's loss to take out as few replicas as possible, but
-                                    // never leave a pod Pending for it (local clusters have one zone).
-                                    maxSkew: 1,
-                                    topologyKey: "topology.kubernetes.io/zone",
-                                    whenUnsatisfiable: "ScheduleAnyway",
-                                    labelSelector: { matchLabels: labels },
-                                    matchLabelKeys: ["pod-template-hash"],
-                                },
-                                {
-                                    maxSkew: 1,
-                                    topologyKey: "kubernetes.io/hostname",
-                                    whenUnsatisfiable: "ScheduleAnyway",
-                                    labelSelector: { matchLabels: labels },
-                                    matchLabelKeys: ["pod-template-hash"],
-                                },
-                            ],
-                            containers: [
-                                {
-                                    name: "app",
-                                    image: this.imageName,
-                                    // The content tag is immutable: a pull per start would only add latency,
-                                    // and a local (kind-loaded) image cannot be pulled at all.
-                                    imagePullPolicy: "IfNotPresent",
-                                    ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
-                                    env: [
-                                        { name: "REDIS_HOST", value: args.redis.host },
-                                        { name: "REDIS_PORT", value: String(args.redis.port) },
-                                        { name: "REDIS_PASSWORD_FILE", value: `${APP_SECRET_DIR}/${args.redis.passwordSecret.key}` },
-                                    ],
-                                    readinessProbe: probes.readiness,
-                                    livenessProbe: probes.liveness,
-                                    startupProbe: probes.startup,
-                                    // Endpoint removal reaches the ingress controller a moment after SIGTERM:
-                                    // keep serving meanwhile so a rollout or scale-down causes no 502s.
-                                    lifecycle: { preStop: { exec: { command: ["sleep", "5"] } } },
-                                    resources: {
-                                        // The HPA's 70% target is of this CPU request.
-                                        requests: { cpu: "100m", memory: "128Mi", ...ephemeralStorage(APP_SCRATCH_VOLUMES).requests },
-                                        limits: { cpu: "500m", memory: "256Mi", ...ephemeralStorage(APP_SCRATCH_VOLUMES).limits },
-                                    },
-                                    securityContext: containerSecurityContext(),
-                                    volumeMounts: [
-                                        { name: "tmp", mountPath: "/tmp" },
-                                        { name: "redis-password", mountPath: APP_SECRET_DIR, readOnly: true },
-                                    ],
-                                },
-                            ],
-                            volumes: [...APP_SCRATCH_VOLUMES.map(scratchVolume), secretFileVolume("redis-password", args.redis.passwordSecret)],
-                        },
+                        spec: appPodSpec(this.imageName, args.redis, labels),
                     },
                 },
             },
             // Its pods mount the Secret by name; the Secret must exist first.
             { parent: this, dependsOn: [args.redis.passwordSecret.resource] },
         );
+    }
 
-        const service = new k8s.core.v1.Service(
+    private service(name: string, namespace: pulumi.Input<string>, labels: Record<string, string>): k8s.core.v1.Service {
+        return new k8s.core.v1.Service(
             name,
             {
-                metadata: { name, namespace: args.namespace, labels },
+                metadata: { name, namespace, labels },
                 spec: {
                     type: "ClusterIP",
                     selector: labels,
@@ -195,23 +243,13 @@ export class VisitCounter extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+    }
 
+    /** The HPA between `replicas` and `maxReplicas`, and a disruption budget for drains. */
+    private scaling(name: string, args: VisitCounterArgs, labels: Record<string, string>, deployment: k8s.apps.v1.Deployment): void {
         new k8s.autoscaling.v2.HorizontalPodAutoscaler(
             name,
-            {
-                metadata: { name, namespace: args.namespace, labels },
-                spec: {
-                    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-                    minReplicas: args.replicas,
-                    maxReplicas: args.maxReplicas,
-                    metrics: [
-                        {
-                            type: "Resource",
-                            resource: { name: "cpu", target: { type: "Utilization", averageUtilization: CPU_TARGET_UTILIZATION } },
-                        },
-                    ],
-                },
-            },
+            { metadata: { name, namespace: args.namespace, labels }, spec: appAutoscalerSpec(deployment.metadata.name, args.replicas, args.maxReplicas) },
             { parent: this },
         );
 
@@ -224,10 +262,11 @@ export class VisitCounter extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+    }
 
-        const entryPoints = args.ingress.entryPoints;
-        if (entryPoints.length === 0) throw new Error(`VisitCounter ${name}: at least one entry point must route to the app`);
-        for (const entryPoint of entryPoints) {
+    /** Each entry point creates its own routing objects to the Service. */
+    private routes(name: string, args: VisitCounterArgs, labels: Record<string, string>, service: k8s.core.v1.Service): void {
+        for (const entryPoint of args.ingress.entryPoints) {
             entryPoint.routeApp(
                 {
                     name,
@@ -243,7 +282,9 @@ export class VisitCounter extends pulumi.ComponentResource {
                 this,
             );
         }
+    }
 
+    private networkPolicies(name: string, args: VisitCounterArgs, labels: Record<string, string>): void {
         // Only the entry points' data planes reach the app: under the namespace's default-deny,
         // nothing else in the cluster can. The name predates the gateway and is kept (renaming
         // replaces the policy).
@@ -251,43 +292,20 @@ export class VisitCounter extends pulumi.ComponentResource {
             `${name}-allow-ingress-controller`,
             {
                 metadata: { name: `${name}-allow-ingress-controller`, namespace: args.namespace, labels },
-                spec: {
-                    podSelector: { matchLabels: labels },
-                    policyTypes: ["Ingress"],
-                    ingress: [
-                        {
-                            from: entryPoints.map((e) => e.dataPlanePeer),
-                            ports: [{ protocol: "TCP", port: APP_PORT }],
-                        },
-                    ],
-                },
+                spec: { podSelector: { matchLabels: labels }, policyTypes: ["Ingress"], ingress: appIngressRules(args.ingress.entryPoints) },
             },
             { parent: this },
         );
 
-        // Redis runs in this namespace (the podSelector alone means "in the policy's namespace").
+        // Redis runs in this namespace.
         new k8s.networking.v1.NetworkPolicy(
             `${name}-allow-redis-egress`,
             {
                 metadata: { name: `${name}-allow-redis-egress`, namespace: args.namespace, labels },
-                spec: {
-                    podSelector: { matchLabels: labels },
-                    policyTypes: ["Egress"],
-                    egress: [
-                        {
-                            to: [{ podSelector: { matchLabels: args.redis.podLabels } }],
-                            ports: [{ protocol: "TCP", port: args.redis.port }],
-                        },
-                    ],
-                },
+                spec: { podSelector: { matchLabels: labels }, policyTypes: ["Egress"], egress: appRedisEgressRules(args.redis) },
             },
             { parent: this },
         );
-
-        const tls = args.ingress.tls;
-        this.url = entryPoints[0].endpoint.apply((endpoint) => appUrl(args.ingress.host, tls, endpoint));
-
-        this.registerOutputs({ url: this.url, imageName: this.imageName });
     }
 }
 

@@ -13,7 +13,16 @@ export const AKS_CALENDAR: SupportCalendar = {
     // CHANGELOG 2026-04-28: Premium billing starts only when the minor leaves community support.
     // unverified: the tier prices ($0.60 vs $0.10 per cluster-hour, azure.microsoft.com pricing).
     extendedCost: "the Premium tier ($0.60 per cluster-hour instead of the Standard tier's $0.10)",
-    atEndOfStandard: "AKS upgrades clusters that fall out of support by itself, whatever the upgrade channel",
+    // AKS does not move a cluster when its minor leaves standard (community) support: the cluster
+    // runs on, unsupported, and AKS upgrades it by itself only when the minor leaves platform
+    // support (N-3 falling to N-4; from 2027-06-01 after a 60-day grace period), and that
+    // platform-initiated upgrade ignores the maintenance window. A cluster on an unsupported minor
+    // may skip minors up to the oldest supported one. (learn.microsoft.com/azure/aks/
+    // platform-initiated-upgrades, auto-upgrade-cluster, upgrade-options; checked 2026-12-07.)
+    atEndOfStandard:
+        "After that date AKS leaves the cluster on its minor, unsupported; it upgrades it by itself only when the minor leaves platform support, outside the maintenance window",
+    existingCluster:
+        "it still runs this minor, unsupported: AKS upgrades it by itself only once the minor leaves platform support. Upgrade it now: set platform:kubernetesVersion to the oldest minor allowed above (from an unsupported minor AKS may skip minors up to the oldest supported one)",
     upgradesOnEndOfStandard: false,
     optIn: "platform:extendedSupport true",
     minors: [

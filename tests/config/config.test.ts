@@ -74,17 +74,28 @@ describe("config", () => {
                 logRetentionDays: 30,
             });
             assert.ok(aws.cloud === "aws");
-            assert.deepEqual(aws.aws, { region: "eu-west-1", availabilityZones: 3, vpcCidr: "10.0.0.0/16", existingVpc: undefined });
+            assert.deepEqual(aws.aws, {
+                region: "eu-west-1",
+                availabilityZones: 3,
+                vpcCidr: "10.0.0.0/16",
+                existingVpc: undefined,
+                natGateways: "single",
+                staticIngressAddresses: true,
+                clusterName: undefined,
+                forceUpgrade: false,
+                efsBackups: true,
+                registryKeepImages: 30,
+            });
 
             const gcp = read(GCP);
             assert.equal(gcp.cluster.nodeSize, "e2-standard-4");
             assert.ok(gcp.cloud === "gcp");
-            assert.deepEqual(gcp.gcp, { project: "p-123", region: "europe-west1", releaseChannel: "REGULAR", deletionProtection: true });
+            assert.deepEqual(gcp.gcp, { project: "p-123", region: "europe-west1", releaseChannel: "REGULAR", deletionProtection: true, securityGroup: undefined });
 
             const azure = read(AZURE);
             assert.equal(azure.cluster.nodeSize, "Standard_D4s_v5");
             assert.ok(azure.cloud === "azure");
-            assert.deepEqual(azure.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "NodeImage", zones: ["1", "2", "3"] });
+            assert.deepEqual(azure.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "NodeImage", zones: ["1", "2", "3"], imageCleaner: true, azurePolicy: false, defenderForContainers: false, dataResourceGroup: undefined });
 
             const local = read(LOCAL);
             assert.ok(local.cloud === "local");
@@ -601,7 +612,7 @@ describe("config", () => {
             assert.equal(read({ ...AZURE, "platform:upgradeChannel": "node-image", "platform:nodeOsUpgradeChannel": "NodeImage" }).cloud, "azure");
             const c = read({ ...AZURE, "platform:upgradeChannel": "patch", "platform:nodeOsUpgradeChannel": "SecurityPatch" });
             assert.ok(c.cloud === "azure");
-            assert.deepEqual(c.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "SecurityPatch", zones: ["1", "2", "3"] });
+            assert.deepEqual(c.azure, { location: "westeurope", upgradeChannel: "patch", nodeOsUpgradeChannel: "SecurityPatch", zones: ["1", "2", "3"], imageCleaner: true, azurePolicy: false, defenderForContainers: false, dataResourceGroup: undefined });
         });
 
         it("takes the storage provisioners of kind, minikube and Docker Desktop, and refuses malformed names", () => {

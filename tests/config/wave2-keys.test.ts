@@ -49,8 +49,10 @@ describe("config: wave-2 keys", () => {
                 azure: '["0b0c5a1e-7f3d-4a52-9a77-1c2d3e4f5a6b"]',
             };
             for (const [cloud, base] of Object.entries(MANAGED) as [keyof typeof good, Record<string, string>][]) {
+                // A GKE group needs Google Groups for RBAC (platform:gkeSecurityGroup; tests/components/gcp).
+                const groups: Record<string, string> = cloud === "gcp" ? { "platform:gkeSecurityGroup": "gke-security-groups@example.com" } : {};
                 for (const key of ["clusterAdmins", "clusterReaders"] as const) {
-                    assert.deepEqual(read({ ...base, [`platform:${key}`]: good[cloud] }).cluster[key], JSON.parse(good[cloud]));
+                    assert.deepEqual(read({ ...base, ...groups, [`platform:${key}`]: good[cloud] }).cluster[key], JSON.parse(good[cloud]));
                 }
             }
             assert.match(problems({ ...AWS, "platform:clusterAdmins": '["user:ana@example.com"]' })[0], /^platform:clusterAdmins: .*"user:ana@example.com" is not an IAM role or user ARN/);

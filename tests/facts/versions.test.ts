@@ -248,7 +248,7 @@ describe("checkKubernetesVersion: warnings before the end of standard support", 
 
     it("AKS and GKE 1.35 with nginx near the end: their own upgrade wording, not a date-certain nginx warning", () => {
         const aks = check({ cloud: "azure", version: "1.35", today: new Date("2027-03-01T00:00:00Z") }).warnings[0] ?? "";
-        assert.match(aks, /leaves standard support on AKS on 2027-03-31 .*\. AKS upgrades clusters that fall out of support by itself, whatever the upgrade channel$/);
+        assert.match(aks, /leaves standard support on AKS on 2027-03-31 .*\. After that date AKS leaves the cluster on its minor, unsupported; it upgrades it by itself only when the minor leaves platform support, outside the maintenance window$/);
         const gke = check({ cloud: "gcp", version: "1.35", today: new Date("2027-03-01T00:00:00Z") }).warnings[0] ?? "";
         assert.match(gke, /\. GKE upgrades clusters outside the Extended channel to the next minor after that date$/);
     });
@@ -268,9 +268,9 @@ describe("checkKubernetesVersion: warnings before the end of standard support", 
         assert.doesNotMatch(w, /ingress-nginx/);
     });
 
-    it("AKS and GKE say that the cloud upgrades by itself", () => {
+    it("AKS and GKE say when the cloud upgrades by itself", () => {
         const aks = check({ cloud: "azure", version: "1.35", today: new Date("2027-01-15T00:00:00Z") }).warnings[0] ?? "";
-        assert.match(aks, /leaves standard support on AKS on 2027-03-31 .*AKS upgrades clusters that fall out of support by itself/);
+        assert.match(aks, /leaves standard support on AKS on 2027-03-31 .*upgrades it by itself only when the minor leaves platform support/);
         const gke = check({ cloud: "gcp", version: "1.36", controller: "gateway", controllerExplicit: true, today: new Date("2027-07-01T00:00:00Z") }).warnings[0] ?? "";
         assert.match(gke, /leaves standard support on GKE on 2027-08-09 .*move to 1\.37, which platform:ingressController gateway cannot run/);
     });

@@ -4,6 +4,7 @@
  * passwords, the ingress controller's load-balancer address. Used by the stack tests, the offline
  * plan and the benchmark. Values are fixed (no randomness) so plans are deterministic.
  */
+import { setAccessWait } from "../../components/azure/access-review";
 import type { Cloud } from "../../config";
 import { mockCall, mockState } from "./mocks";
 
@@ -49,6 +50,10 @@ function installLocalMocks(): void {
 }
 
 const AWS_ACCOUNT = "123456789012";
+/** Service Quotas values the mocked account has: Elastic IPs and standard On-Demand vCPUs. */
+export const MOCK_AWS_QUOTAS: Readonly<Record<string, number>> = { "L-0263D0A3": 10, "L-1216C47A": 64 };
+/** vCPUs of the instance types the example stacks use (EC2 DescribeInstanceTypes `DefaultVCpus`). */
+const MOCK_AWS_VCPUS: Readonly<Record<string, number>> = { "m6i.large": 2, "m6i.xlarge": 4, "t3.medium": 2 };
 const EKS_CLUSTER_NAME = "aws-cluster-eksCluster-0a1b2c3";
 
 function installAwsMocks(): void {
@@ -95,6 +100,10 @@ function installAwsMocks(): void {
         return { allocationId: `eipalloc-0ingress000${n}`, publicIp: `198.51.100.${10 + n}` };
     });
     mockState("aws:ec2/launchTemplate:LaunchTemplate", () => ({ latestVersion: 1 }));
+    // The preflight's reads, as an account with room for the example stacks answers them.
+    mockCall("aws:servicequotas/getServiceQuota:getServiceQuota", (a) => ({ value: MOCK_AWS_QUOTAS[String(a.inputs.quotaCode)] ?? 0 }));
+    mockCall("aws:ec2/getEips:getEips", () => ({ allocationIds: [], publicIps: [] }));
+    mockCall("aws:ec2/getInstanceType:getInstanceType", (a) => ({ instanceType: a.inputs.instanceType, defaultVcpus: MOCK_AWS_VCPUS[String(a.inputs.instanceType)] ?? 2 }));
     mockCall("aws:ecr/getAuthorizationToken:getAuthorizationToken", () => ({
         userName: "AWS",
         password: "mock-ecr-token",
@@ -103,6 +112,15 @@ function installAwsMocks(): void {
 }
 
 const GCP_PROJECT = "my-platform-project";
+/** Cloud Quotas values of the mocked project (compute.googleapis.com). */
+export const MOCK_GCP_QUOTAS: Readonly<Record<string, number>> = {
+    "CPUS-per-project-region": 72,
+    "N2-CPUS-per-project-region": 72,
+    "N2D-CPUS-per-project-region": 72,
+    "CPUS-ALL-REGIONS-per-project": 128,
+    "SSD-TOTAL-GB-per-project-region": 2048,
+    "IN-USE-ADDRESSES-per-project-region": 8,
+};
 
 function installGcpMocks(): void {
     mockState("gcp:container/cluster:Cluster", (args) => ({
@@ -119,6 +137,23 @@ function installGcpMocks(): void {
     mockState("gcp:compute/network:Network", (args) => ({ name: `${args.name}-5e6f` }));
     // The reserved ingress address: the one the mocked Service reports, as GKE would.
     mockState("gcp:compute/address:Address", () => ({ address: MOCK_LB_INGRESS.gcp.ip }));
+    // The preflight's reads, as a project with every API on and room in its quotas answers them.
+    mockCall("gcp:projects/getProjectService:getProjectService", (a) => ({
+        id: `${String(a.inputs.project)}/${String(a.inputs.service)}`,
+        project: a.inputs.project,
+        service: a.inputs.service,
+    }));
+    mockCall("gcp:cloudquota/getSQuotaInfo:getSQuotaInfo", (a) => ({
+        quotaId: a.inputs.quotaId,
+        dimensionsInfos: [{ applicableLocations: [], dimensions: {}, details: [{ value: String(MOCK_GCP_QUOTAS[String(a.inputs.quotaId)] ?? 0) }] }],
+    }));
+    mockCall("gcp:compute/getZones:getZones", (a) => ({ names: ["b", "c", "d"].map((z) => `${String(a.inputs.region)}-${z}`) }));
+    // Predefined machine types are named <family>-<class>-<vCPUs>.
+    mockCall("gcp:compute/getMachineTypes:getMachineTypes", (a) => {
+        const name = /name = "([^"]+)"/.exec(String(a.inputs.filter))?.[1] ?? "";
+        const cpus = Number(/-(\d+)$/.exec(name)?.[1] ?? "0");
+        return { machineTypes: cpus > 0 ? [{ name, guestCpus: cpus }] : [] };
+    });
     mockCall("gcp:organizations/getClientConfig:getClientConfig", () => ({
         accessToken: "ya29.mock-access-token",
         project: GCP_PROJECT,
@@ -126,6 +161,9 @@ function installGcpMocks(): void {
         id: "client-config",
     }));
 }
+
+/** The subscription the mocked Azure client is signed in to. */
+export const MOCK_SUBSCRIPTION = "11111111-2222-3333-4444-555555555555";
 
 /** The kubeconfig the mocked AKS credentials invoke returns (decoded). */
 export const AKS_KUBECONFIG =
@@ -156,21 +194,77 @@ export function installAzureMocks(): void {
         kubeconfigs: [{ name: "clusterUser", value: Buffer.from(AKS_KUBECONFIG).toString("base64") }],
     }));
     mockCall("azure-native:authorization:getClientConfig", () => ({
-        subscriptionId: "11111111-2222-3333-4444-555555555555",
+        subscriptionId: MOCK_SUBSCRIPTION,
         tenantId: "tenant",
         clientId: "client",
         objectId: "deployer",
     }));
     mockCall("azure-native:authorization:getClientToken", () => ({ token: MOCK_ENTRA_TOKEN }));
+    armGets = [];
+    // The API server answers the deployer's access review at once: its role has applied.
+    setAccessWait({ review: () => Promise.resolve(true), poll: { attempts: 1, intervalMs: 0 } });
     installAcrExchangeStub();
 }
 
-/** The Entra (ARM) access token the mocked `getClientToken` returns. */
-export const MOCK_ENTRA_TOKEN = "eyJ.mock-entra-token";
+/**
+ * The Entra (ARM) access token the mocked `getClientToken` returns: an unsigned JWT whose claims
+ * say a service principal (`idtyp: app`) with the mocked client's object id.
+ */
+export const MOCK_ENTRA_TOKEN = [
+    Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url"),
+    Buffer.from(JSON.stringify({ aud: "https://management.azure.com/", idtyp: "app", oid: "deployer", tid: "tenant" })).toString("base64url"),
+    "mock-signature",
+].join(".");
 /** The ACR refresh token the stubbed `/oauth2/exchange` of any `*.azurecr.io` returns. */
 export const MOCK_ACR_REFRESH_TOKEN = "mock-acr-refresh-token";
 
 let exchangeStubbed = false;
+
+/** ARM GETs made since the cloud mocks were (re)installed: path and query, without the host. */
+let armGets: string[] = [];
+
+/** The ARM GETs the program made (the Azure preflight's reads), in order. */
+export function armGetsSoFar(): readonly string[] {
+    return [...armGets];
+}
+
+const ROLE_DEFINITIONS = "providers/Microsoft.Authorization/roleDefinitions";
+/** Built-in role ids (Azure built-in roles reference): User Access Administrator and Contributor. */
+const USER_ACCESS_ADMINISTRATOR = "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9";
+const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+
+/**
+ * ARM as a subscription with room for the example stacks answers the Azure preflight: every
+ * provider registered, the D-series v5 sizes, 100 vCPUs of quota, and a deployer that is
+ * Contributor and User Access Administrator on the subscription.
+ */
+function armAnswer(url: URL): unknown {
+    const path = url.pathname;
+    if (/^\/subscriptions\/[^/]+\/providers$/.test(path)) {
+        const namespaces = ["ContainerService", "Compute", "Network", "ContainerRegistry", "Storage", "OperationalInsights", "Insights", "Monitor", "AlertsManagement"];
+        return { value: namespaces.map((n) => ({ namespace: `Microsoft.${n}`, registrationState: "Registered" })) };
+    }
+    if (path.endsWith("/providers/Microsoft.Compute/skus")) {
+        const size = (vcpus: number) => ({ resourceType: "virtualMachines", name: `Standard_D${vcpus}s_v5`, family: "standardDSv5Family", capabilities: [{ name: "vCPUs", value: String(vcpus) }], restrictions: [] });
+        return { value: [size(2), size(4), size(8)] };
+    }
+    if (path.endsWith("/usages")) {
+        return { value: ["cores", "standardDSv5Family"].map((name) => ({ name: { value: name }, currentValue: 0, limit: 100, unit: "Count" })) };
+    }
+    if (path.endsWith("/providers/Microsoft.Authorization/roleAssignments")) {
+        const scope = `/subscriptions/${MOCK_SUBSCRIPTION}`;
+        return { value: [USER_ACCESS_ADMINISTRATOR, CONTRIBUTOR].map((id) => ({ properties: { scope, principalId: "deployer", roleDefinitionId: `${scope}/${ROLE_DEFINITIONS}/${id}` } })) };
+    }
+    if (path.includes(ROLE_DEFINITIONS)) {
+        const uaa = path.endsWith(USER_ACCESS_ADMINISTRATOR);
+        return {
+            properties: uaa
+                ? { roleName: "User Access Administrator", permissions: [{ actions: ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"], notActions: [] }] }
+                : { roleName: "Contributor", permissions: [{ actions: ["*"], notActions: ["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write", "Microsoft.Authorization/elevateAccess/Action"] }] },
+        };
+    }
+    return undefined;
+}
 
 /**
  * The registry's token exchange as ACR answers it, so a deployment of the Azure stack evaluates
@@ -188,6 +282,14 @@ function installAcrExchangeStub(): void {
             return Promise.resolve(
                 ok ? Response.json({ refresh_token: MOCK_ACR_REFRESH_TOKEN }) : Response.json({ errors: [{ code: "UNAUTHORIZED" }] }, { status: 401 }),
             );
+        }
+        if (url.hostname === "management.azure.com" && (init?.method ?? "GET") === "GET") {
+            armGets.push(`${url.pathname}${url.search}`);
+            if (new Headers(init?.headers).get("Authorization") !== `Bearer ${MOCK_ENTRA_TOKEN}`) {
+                return Promise.resolve(Response.json({ error: { code: "InvalidAuthenticationToken" } }, { status: 401 }));
+            }
+            const body = armAnswer(url);
+            return Promise.resolve(body === undefined ? Response.json({ error: { code: "NotFound" } }, { status: 404 }) : Response.json(body));
         }
         return realFetch(input, init);
     };

@@ -61,6 +61,19 @@ export function mockCall(token: string, fn: CallFn): void {
     callMocks.set(token, fn);
 }
 
+/** An invoke the program made: its token and arguments. */
+export interface RecordedInvoke {
+    token: string;
+    args: Record<string, unknown>;
+}
+
+let invoked: RecordedInvoke[] = [];
+
+/** The invokes of the current (or last) `runProgram`, in the order they were made. */
+export function invokesSoFar(): readonly RecordedInvoke[] {
+    return [...invoked];
+}
+
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 function isWrappedSecret(v: unknown): v is { value: unknown } {
@@ -196,6 +209,7 @@ export function installMocks(): void {
                 return { id: args.id || `${args.name}-id`, state: { ...args.inputs, ...extra } };
             },
             call(args) {
+                invoked.push({ token: args.token, args: { ...(args.inputs as Record<string, unknown>) } });
                 const fn = callMocks.get(args.token);
                 return fn ? fn(args) : {};
             },
@@ -203,6 +217,8 @@ export function installMocks(): void {
         PROJECT,
         STACK,
         false,
+        // The DIY backend's organization name: code that names its own stack fully reads it.
+        "organization",
     );
 
     // The mock API hides resource options; read them off the raw request before it is handled.
@@ -301,11 +317,15 @@ export interface RunOptions {
 
 /**
  * Runs `program` under the mocks, waits for every registration and invoke to finish, and returns
- * what was registered. Throws if any error was swallowed on the way.
+ * what was registered and invoked. Throws if any error was swallowed on the way.
  */
-export async function runProgram<T>(program: () => T | Promise<T>, options: RunOptions = {}): Promise<{ result: T; resources: ResourceSet }> {
+export async function runProgram<T>(
+    program: () => T | Promise<T>,
+    options: RunOptions = {},
+): Promise<{ result: T; resources: ResourceSet; invokes: RecordedInvoke[] }> {
     installMocks();
     recorded = [];
+    invoked = [];
     rejections.splice(0);
     const errorsBefore = loggedErrorCount();
     setDryRun(options.preview ?? false);
@@ -323,5 +343,5 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
     }
     const swallowed = takeSwallowedErrors(errorsBefore);
     if (swallowed.length > 0) throw new Error(`the program reported errors under mocks:\n${swallowed.join("\n")}`);
-    return { result, resources: new ResourceSet([...recorded]) };
+    return { result, resources: new ResourceSet([...recorded]), invokes: [...invoked] };
 }

@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { accessEntries, eksClusterName } from "../../components/aws/cluster";
 import { exchangeEntraToken } from "../../components/azure/registry";
 import { requireLoadBalancerAddress } from "../../components/entry-points/ingress-nginx";
-import { checkServerVersion } from "../../components/local/target";
+import { runPreflight } from "../../components/cluster/preflight";
+import { localPreflight } from "../../components/local/preflight";
 import { type LocalConfig, mapConfigSource, readConfig } from "../../config";
 
 /** Asserts that `run` throws (or rejects with) a RunError whose message matches `message`. */
@@ -34,7 +35,7 @@ describe("refusals are RunErrors", () => {
     it("a local cluster on a Kubernetes minor the entry point does not support", async () => {
         const config = readConfig(mapConfigSource({ "platform:cloud": "local", "platform:ingressController": "nginx" })) as LocalConfig;
         const reading = { version: { major: 1, minor: 36, gitVersion: "v1.36.0" } };
-        await refusesWithRunError(() => checkServerVersion(config, () => reading), /the local cluster runs Kubernetes v1\.36\.0, outside the range ingress-nginx supports/);
+        await refusesWithRunError(() => runPreflight(localPreflight(config, () => reading), { mode: "on", warn: () => undefined }), /Kubernetes v1\.36\.0.*ingress-nginx/s);
     });
 
     it("the same principal in platform:clusterAdmins and platform:clusterReaders (EKS)", async () => {

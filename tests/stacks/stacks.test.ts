@@ -197,6 +197,8 @@ describe("stack: aws-auto (EKS Auto Mode, Pulumi.aws-auto.yaml)", () => {
         const name = eksClusterName(pulumi.getProject(), pulumi.getStack());
         mockCall("aws:eks/getClusters:getClusters", () => ({ names: [name] }));
         mockCall("aws:eks/getCluster:getCluster", () => ({ name, computeConfigs: [{ enabled: false }] }));
+        // The Secrets-key check reads the cluster through Cloud Control: no key, nothing to refuse there.
+        mockCall("aws:cloudcontrol/getResource:getResource", () => ({ properties: JSON.stringify({ Name: name }) }));
         const { resources: registered } = await runProgram(() =>
             assert.rejects(deployStack(config), new RegExp(`platform:nodeMode: "auto" cannot be applied to the running EKS cluster ${name}, which runs managed node groups`)),
         );
@@ -214,7 +216,7 @@ describe("stack: aws-auto (EKS Auto Mode, Pulumi.aws-auto.yaml)", () => {
     });
 });
 
-describe("the target's checks (components/<cloud>/target.ts `checks`)", () => {
+describe("the target's preflight (components/<cloud>/target.ts `preflight`)", () => {
     /** A `kubectl` on PATH that reports server `version`, like a kind cluster made without the pinned node image. */
     function withKubectl(version: string): () => void {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-kubectl-"));
@@ -228,19 +230,42 @@ describe("the target's checks (components/<cloud>/target.ts `checks`)", () => {
         };
     }
 
-    it("run before anything is registered: a local cluster on a Kubernetes no entry point supports stops the stack", async () => {
+    it("runs before anything is registered: a local cluster on a Kubernetes no entry point supports stops the stack", async () => {
         const restore = withKubectl("1.36");
         try {
             const config = readConfig(mapConfigSource({ "platform:cloud": "local", "platform:kubeContext": "kind-kind", "platform:ingressController": "nginx" }));
             installCloudMocks("local");
-            const { resources } = await runProgram(() => assert.rejects(deployStack(config), /the local cluster runs Kubernetes v1\.36\.0, outside the range ingress-nginx supports/));
+            const { resources } = await runProgram(() => assert.rejects(deployStack(config), /the local cluster \(context kind-kind\) runs Kubernetes v1\.36\.0, outside the range ingress-nginx supports/));
             assert.deepEqual(resources.all.map((r) => r.type), []);
         } finally {
             restore();
         }
     });
 
-    it("are left out of the offline plan, which asks no real cluster", async () => {
+    it("stops a stack whose account cannot hold it before anything is registered, every problem in one error; `warn` lets it through", async () => {
+        const values = { ...parseStackConfig(fs.readFileSync(stackFile("aws"), "utf8")).values };
+        pulumi.runtime.setAllConfig(values);
+        const fresh = (): void => {
+            installCloudMocks("aws");
+            // An account with 3 Elastic IPs (a fresh one has 5) and 5 standard vCPUs.
+            mockCall("aws:servicequotas/getServiceQuota:getServiceQuota", (a) => ({ value: a.inputs.quotaCode === "L-0263D0A3" ? 3 : 5 }));
+        };
+        fresh();
+        const { resources } = await runProgram(() =>
+            assert.rejects(deployStack(readConfig(mapConfigSource(values))), (e: Error) => {
+                assert.ok(e instanceof pulumi.RunError);
+                assert.match(e.message, /\[aws-elastic-ips\] the Elastic IP quota in eu-west-1 is 3; the stack allocates 4/);
+                assert.match(e.message, /\[aws-vcpu-quota\] the running On-Demand Standard instances quota in eu-west-1 is 5 vCPUs; maxNodes 6 × 2 vCPUs of m6i.large needs 12/);
+                return true;
+            }),
+        );
+        assert.deepEqual(resources.all.map((r) => r.type), []);
+        fresh();
+        const warned = await runProgram(() => deployStack(readConfig(mapConfigSource({ ...values, "platform:preflight": "warn" }))));
+        assert.ok(warned.resources.all.length > 30);
+    });
+
+    it("leaves the checks that reach the cluster out of the offline plan, which asks no real cluster", async () => {
         const restore = withKubectl("1.36");
         try {
             const { resources } = await runStack("dev", { "platform:ingressController": "nginx" });

@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsConfig, NodeMode } from "../../../config";
+import type { PreflightCheck } from "../../cluster/preflight";
 import { eksClusterName } from "../cluster";
 import { EKS_NODE_MODES } from "./index";
 
@@ -38,10 +39,28 @@ export async function liveEksNodeMode(clusterName: string): Promise<NodeMode | u
 }
 
 /**
- * Refuses a `platform:nodeMode` switch on a running cluster before any resource is registered, so
- * the preview fails with the reason instead of planning a change that strands the data.
+ * The node-mode guard as a preflight check: reads the running cluster (if any) and refuses a
+ * `platform:nodeMode` switch before any resource is registered, so the preview fails with the
+ * reason instead of planning a change that strands the data. A guard: `platform:preflight off`
+ * does not skip it.
  */
-export async function refuseNodeModeSwitch(config: AwsConfig, clusterName = eksClusterName(pulumi.getProject(), pulumi.getStack())): Promise<void> {
-    const problem = nodeModeSwitchProblem(clusterName, await liveEksNodeMode(clusterName), config.cluster.nodeMode);
-    if (problem !== undefined) throw new pulumi.RunError(problem);
+export function nodeModeGuard(config: AwsConfig, clusterName = eksClusterName(pulumi.getProject(), pulumi.getStack())): PreflightCheck {
+    return {
+        id: "aws-node-mode-switch",
+        reads: "cloud",
+        guard: true,
+        run: async () => {
+            const live = await liveEksNodeMode(clusterName);
+            const problem = nodeModeSwitchProblem(clusterName, live, config.cluster.nodeMode);
+            if (problem === undefined || live === undefined) return [];
+            return [
+                {
+                    severity: "error",
+                    what: problem,
+                    why: "an update cannot switch a running cluster's node mode and keep its volumes",
+                    fix: `pulumi config set platform:nodeMode ${live}`,
+                },
+            ];
+        },
+    };
 }

@@ -10,7 +10,7 @@ import { CLUSTER_AUTOSCALER_NODES, KUBE_DNS } from "../../cluster/contract";
 import { eksAddonVersion } from "../addon-versions";
 import { ClusterAutoscaler } from "../cluster-autoscaler";
 import { AWS_LOAD_BALANCER, EBS_CSI, nodePlatform } from "../facts";
-import { irsaRole } from "../iam";
+import { inPartition, irsaRole } from "../iam";
 import type { EksNodeMode, EksNodeScope, EksNodes } from "./mode";
 
 /**
@@ -36,6 +36,18 @@ export const VPC_CNI_SERVICE_ACCOUNT = { namespace: "kube-system", name: "aws-no
  * pulumi-eks's `enableIMDSv2` would set a hop limit of 2 (nodes/nodegroup.ts), hence a launch template of our own.
  */
 export const NODE_METADATA_OPTIONS = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 } as const;
+
+/**
+ * Every node's root volume: gp3, encrypted whatever the account's EBS default, 20 GiB (the size EKS
+ * gives a managed node group's nodes when it writes the launch template itself). The EKS-optimized
+ * AL2023 AMIs boot from `/dev/xvda`; a mapping under another name would add a second, unused
+ * volume instead (EKS user guide "Customize managed nodes with launch templates", checked
+ * 2026-12-07). Encryption uses the account's default EBS key (aws/ebs) unless one is set there.
+ */
+export const NODE_ROOT_VOLUME = {
+    deviceName: "/dev/xvda",
+    ebs: { volumeType: "gp3", volumeSize: 20, encrypted: "true", deleteOnTermination: "true" },
+} as const;
 
 export const EBS_CSI_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy";
 /** The controller's service account as the `aws-ebs-csi-driver` add-on creates it. */
@@ -110,6 +122,19 @@ export function nodeGroupScaling(minNodes: number, maxNodes: number, zones: numb
     return splitAcrossZones(minNodes, zones).map((minSize, i) => ({ minSize, maxSize: Math.max(1, maxSizes[i]), desiredSize: minSize }));
 }
 
+/**
+ * The SSM public parameter holding the recommended EKS-optimized AL2023 release for a minor and the
+ * nodes' architecture (EKS user guide "Retrieve recommended Amazon Linux AMI IDs", checked
+ * 2026-12-07). Sent as the node groups' `releaseVersion`, so an `up` after AWS publishes a new
+ * release rolls the nodes onto it (a managed, PDB-respecting rolling update); without it a group
+ * keeps the AMI it was created with until the next Kubernetes minor.
+ */
+export function releaseVersionParameter(kubernetesVersion: string, instanceType: string): string {
+    const minor = kubernetesVersion.split(".").slice(0, 2).join(".");
+    const arch = nodePlatform(instanceType) === "linux/arm64" ? "arm64" : "x86_64";
+    return `/aws/service/eks/optimized-ami/${minor}/amazon-linux-2023/${arch}/standard/recommended/release_version`;
+}
+
 function addonVersion(scope: EksNodeScope, addon: Parameters<typeof eksAddonVersion>[1]): string {
     return eksAddonVersion(scope.settings.kubernetesVersion, addon);
 }
@@ -122,6 +147,7 @@ function vpcCni(scope: EksNodeScope): aws.eks.Addon {
         {
             serviceAccount: VPC_CNI_SERVICE_ACCOUNT,
             policyArn: VPC_CNI_POLICY_ARN,
+            partition: scope.partition,
             description: `vpc-cni of ${name} (${VPC_CNI_SERVICE_ACCOUNT.namespace}/${VPC_CNI_SERVICE_ACCOUNT.name})`,
             oidcProviderArn: cluster.oidcProviderArn,
             oidcIssuer: cluster.oidcIssuer,
@@ -159,11 +185,16 @@ function nodeRoleAndTemplate(scope: EksNodeScope): { role: aws.iam.Role; policie
     const { name, parent } = scope;
     const role = new aws.iam.Role(`${name}-node-role`, { assumeRolePolicy: JSON.stringify(NODE_TRUST_POLICY), description: `EKS worker nodes of ${name}` }, { parent });
     const policies = Object.entries(NODE_POLICY_ARNS).map(
-        ([key, policyArn]) => new aws.iam.RolePolicyAttachment(`${name}-node-${key}`, { role: role.name, policyArn }, { parent }),
+        ([key, policyArn]) => new aws.iam.RolePolicyAttachment(`${name}-node-${key}`, { role: role.name, policyArn: inPartition(policyArn, scope.partition) }, { parent }),
     );
     const launchTemplate = new aws.ec2.LaunchTemplate(
         `${name}-nodes`,
-        { description: `Nodes of ${name}: IMDSv2 only, hop limit 1`, metadataOptions: { ...NODE_METADATA_OPTIONS }, updateDefaultVersion: true },
+        {
+            description: `Nodes of ${name}: IMDSv2 only, hop limit 1, encrypted gp3 root volume`,
+            metadataOptions: { ...NODE_METADATA_OPTIONS },
+            blockDeviceMappings: [{ deviceName: NODE_ROOT_VOLUME.deviceName, ebs: { ...NODE_ROOT_VOLUME.ebs } }],
+            updateDefaultVersion: true,
+        },
         { parent },
     );
     return { role, policies, launchTemplate };
@@ -195,6 +226,8 @@ function nodeGroups(scope: EksNodeScope, cni: aws.eks.Addon): eks.ManagedNodeGro
     // The subnet ids of a new VPC are only known after it exists, but their count is the zone
     // count from the arguments: create the groups by index and pick each one's subnet later.
     const liveGroups = aws.eks.getNodeGroupsOutput({ clusterName: scope.clusterName }, { parent }).names;
+    // insecureValue: a public release name, not a secret (value is marked secret for SecureStrings).
+    const releaseVersion = aws.ssm.getParameterOutput({ name: releaseVersionParameter(settings.kubernetesVersion, settings.nodeSize) }, { parent }).insecureValue;
     return nodeGroupScaling(settings.minNodes, settings.maxNodes, scope.network.zones).map((scaling, i) => {
         const groupName = `${name}-nodes-az${i + 1}`;
         return new eks.ManagedNodeGroup(
@@ -215,6 +248,8 @@ function nodeGroups(scope: EksNodeScope, cni: aws.eks.Addon): eks.ManagedNodeGro
                 // AL2 images end with Kubernetes 1.32; AL2023 (x86_64 or arm64 by instance type) covers 1.31-1.35.
                 operatingSystem: eks.OperatingSystem.AL2023,
                 version: settings.kubernetesVersion,
+                // The newest recommended AMI release of that minor: nodes get OS patches.
+                releaseVersion,
             },
             // Nodes that start before their policies are attached, or before aws-node has its
             // role, cannot join the cluster or give pods addresses.
@@ -232,7 +267,7 @@ function ebsCsiDriver(scope: EksNodeScope, groups: pulumi.Resource[]): aws.eks.A
     const sa = EBS_CSI_SERVICE_ACCOUNT;
     const role = irsaRole(
         `${name}-ebs-csi`,
-        { serviceAccount: sa, policyArn: EBS_CSI_POLICY_ARN, description: `EBS CSI controller of ${name} (${sa.namespace}/${sa.name})`, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer },
+        { serviceAccount: sa, policyArn: EBS_CSI_POLICY_ARN, partition: scope.partition, description: `EBS CSI controller of ${name} (${sa.namespace}/${sa.name})`, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer },
         { parent },
     );
     return new aws.eks.Addon(

@@ -23,6 +23,8 @@ export interface EksNodeScope {
     provider: k8s.Provider;
     settings: ClusterSettings;
     network: EksNetwork;
+    /** The region's partition, for AWS-owned policy ARNs. */
+    partition: string;
 }
 
 /** What a mode created on the cluster. */

@@ -16,5 +16,9 @@ export const NODE_AUTO_PROVISIONING: AksNodeMode = {
         // unverified: whether the default NodePool also launches arm64 sizes, which would need a
         // multi-arch image.
         imagePlatform: () => "linux/amd64",
+        // Node auto-provisioning's own control-plane log (learn.microsoft.com/azure/azure-monitor/
+        // reference/supported-logs/microsoft-containerservice-managedclusters-logs: category
+        // `karpenter-events`, "Node Auto Provisioning"; checked 2026-12-07).
+        logCategories: ["karpenter-events"],
     },
 };

@@ -48,5 +48,6 @@ function userPool(scope: AksNodeScope): containerservice.AgentPool {
 export const USER_POOL: AksNodeMode = {
     clusterArgs: {},
     create: userPool,
-    facts: { nodes: CLUSTER_AUTOSCALER_NODES, imagePlatform: aksNodePlatform },
+    // cluster-autoscaler is among the common categories (monitoring.ts).
+    facts: { nodes: CLUSTER_AUTOSCALER_NODES, imagePlatform: aksNodePlatform, logCategories: [] },
 };

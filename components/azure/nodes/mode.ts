@@ -39,5 +39,7 @@ export interface AksNodeMode {
         nodes: NodeFacts;
         /** The platform images are built for, from `platform:nodeSize`. */
         imagePlatform(nodeSize: string): string;
+        /** Control-plane log categories of this mode's node provisioner, beyond the common ones. */
+        logCategories: readonly string[];
     };
 }

@@ -43,6 +43,18 @@ function nodePool(scope: GkeNodeScope): gcp.container.NodePool {
             cluster: scope.cluster.name,
             initialNodeCount: initialNodesPerZone(pool.minNodes, REGIONAL_ZONE_COUNT, pool.maxNodes),
             autoscaling: { totalMinNodeCount: pool.minNodes, totalMaxNodeCount: pool.maxNodes, locationPolicy: "BALANCED" },
+            // The nodes follow the control plane: a `kubernetesVersion` bump upgrades the control
+            // plane (minMasterVersion), then this pool to the version it now runs. The cluster's
+            // NO_MINOR_UPGRADES exclusion holds back automatic minor upgrades only, for control
+            // plane and nodes alike; a version set here is a manual upgrade, which exclusions do
+            // not block. Without it the pool stays on the old minor until that minor's end of
+            // support. The full version the control plane runs (never a fuzzy `1.35`, which the
+            // provider reads back as a permanent diff) also brings the nodes to the control plane's
+            // patch on the next `pulumi up` if auto-upgrade has not yet. Auto-upgrade stays on: a
+            // release channel requires it. Sources, checked 2026-12-07: pulumi-gcp 9.37
+            // container.NodePool `version`; GKE "Maintenance windows and exclusions" (scopes) and
+            // "Manually upgrading a cluster or node pool".
+            version: scope.cluster.masterVersion,
             management: { autoRepair: true, autoUpgrade: true },
             // Surge one node at a time and never take one away first: ingress and the app keep capacity.
             upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },

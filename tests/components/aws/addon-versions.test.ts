@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { EKS_ADDON_VERSIONS, EKS_ADDONS, eksAddonVersion } from "../../../components/aws/addon-versions";
+import { addonStepProblem, EKS_ADDON_VERSIONS, EKS_ADDONS, eksAddonVersion } from "../../../components/aws/addon-versions";
 import { CALENDARS, supportPhase } from "../../../facts/versions";
 
 /** Every minor EKS still creates on the calendar's checkedOn date, extended-only ones included. */
@@ -38,6 +38,22 @@ describe("EKS add-on versions", () => {
                 assert.ok(cmp(lower, higher) <= 0, `${addon}: ${minors[i - 1]} has ${lower}, ${minors[i]} has ${higher}`);
             }
         }
+    });
+
+    it("is a sequence EKS accepts on every kubernetesVersion bump: no downgrade, the VPC CNI one minor at a time", () => {
+        const minors = Object.keys(EKS_ADDON_VERSIONS).sort((a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]));
+        const problems = minors.slice(1).flatMap((minor, i) =>
+            EKS_ADDONS.map((addon) => addonStepProblem(addon, eksAddonVersion(minors[i] ?? "", addon), eksAddonVersion(minor, addon))).filter((p) => p !== undefined).map((p) => `${minors[i]} -> ${minor}: ${p}`),
+        );
+        assert.deepEqual(problems, []);
+    });
+
+    it("names a skipped VPC CNI minor and a downgrade of any add-on; other add-ons may skip minors", () => {
+        assert.match(addonStepProblem("vpc-cni", "v1.21.1-eksbuild.1", "v1.23.0-eksbuild.1") ?? "", /vpc-cni v1\.21\.1-eksbuild\.1 -> v1\.23\.0-eksbuild\.1 skips a minor/);
+        assert.match(addonStepProblem("vpc-cni", "v1.22.3-eksbuild.1", "v2.0.0-eksbuild.1") ?? "", /skips a minor/);
+        assert.equal(addonStepProblem("vpc-cni", "v1.21.1-eksbuild.1", "v1.22.3-eksbuild.1"), undefined);
+        assert.match(addonStepProblem("coredns", "v1.12.4-eksbuild.1", "v1.12.1-eksbuild.9") ?? "", /downgrade/);
+        assert.equal(addonStepProblem("coredns", "v1.12.4-eksbuild.1", "v1.14.3-eksbuild.16"), undefined);
     });
 
     it("ignores a patch version and refuses a minor with no row, naming the ones pinned", () => {

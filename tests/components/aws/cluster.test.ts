@@ -11,15 +11,16 @@ import {
     type EksClusterArgs,
     validateEksClusterArgs,
 } from "../../../components/aws/cluster";
-import { nlbAddressAnnotations, subnetLayout } from "../../../components/aws/network";
-import { autoNamedNodeGroup, childUrn, desiredNodeCount, nodeGroupScaling, splitAcrossZones } from "../../../components/aws/nodes/managed";
+import { DEFAULT_ELASTIC_IP_QUOTA, elasticIpsNeeded, nlbAddressAnnotations, subnetLayout } from "../../../components/aws/network";
+import { autoNamedNodeGroup, childUrn, desiredNodeCount, nodeGroupScaling, releaseVersionParameter, splitAcrossZones } from "../../../components/aws/nodes/managed";
 import { AUTO_MODE_NETWORK_POLICY } from "../../../components/aws/nodes/auto";
-import { nodeModeSwitchProblem, refuseNodeModeSwitch } from "../../../components/aws/nodes/guard";
+import { nodeModeGuard, nodeModeSwitchProblem } from "../../../components/aws/nodes/guard";
+import { runPreflight } from "../../../components/cluster/preflight";
 import * as aws from "../../../components/aws/target";
 import { eksAddonVersion } from "../../../components/aws/addon-versions";
 import { awsStorageFacts } from "../../../components/aws/facts";
 import { CLUSTER_AUTOSCALER_NODES, KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES } from "../../../components/cluster/contract";
-import { irsaTrustPolicy } from "../../../components/aws/iam";
+import { awsPartition, irsaTrustPolicy } from "../../../components/aws/iam";
 import { mapConfigSource, readConfig, type AwsConfig } from "../../../config";
 import { isSecret, mockCall, mockState, type RecordedResource, type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
 
@@ -131,12 +132,12 @@ describe("EksCluster", () => {
     });
 
     describe("network", () => {
-        it("creates an awsx VPC across 3 zones with a NAT gateway per zone, private and public subnets", async () => {
+        it("creates an awsx VPC across 3 zones with one NAT gateway, private and public subnets", async () => {
             const { resources } = await runProgram(() => new EksCluster("eks", args()));
             const vpc = resources.one("awsx:ec2:Vpc", "eks-vpc");
             assert.equal(vpc.inputs.numberOfAvailabilityZones, 3);
             assert.equal(vpc.inputs.cidrBlock, "10.0.0.0/16");
-            assert.deepEqual(vpc.inputs.natGateways, { strategy: "OnePerAz" });
+            assert.deepEqual(vpc.inputs.natGateways, { strategy: "Single" });
             assert.equal(vpc.inputs.subnetStrategy, "Auto");
             assert.equal(vpc.inputs.availabilityZoneCidrMask, 18);
             assert.deepEqual(vpc.inputs.subnetSpecs, [
@@ -145,6 +146,25 @@ describe("EksCluster", () => {
             ]);
             assert.equal(vpc.inputs.enableDnsHostnames, true);
             assert.match(vpc.parent, /platform:aws:EksCluster::eks$/);
+        });
+
+        it("gives every zone its own NAT gateway with natGateways perZone", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args({ network: { natGateways: "perZone" } })));
+            assert.deepEqual(resources.one("awsx:ec2:Vpc", "eks-vpc").inputs.natGateways, { strategy: "OnePerAz" });
+        });
+
+        it("counts the Elastic IPs the stack needs: the defaults fit a fresh account's quota of 5", () => {
+            const config = (values: Record<string, string>): AwsConfig => readConfig(mapConfigSource({ "platform:cloud": "aws", "aws:region": "eu-west-1", ...values })) as AwsConfig;
+            // One NAT gateway plus one address per public subnet.
+            assert.equal(elasticIpsNeeded(config({})), 4);
+            assert.ok(elasticIpsNeeded(config({})) <= DEFAULT_ELASTIC_IP_QUOTA);
+            assert.equal(elasticIpsNeeded(config({ "platform:natGateways": "perZone" })), 6);
+            assert.equal(elasticIpsNeeded(config({ "platform:availabilityZones": "6", "platform:natGateways": "perZone" })), 12);
+            assert.equal(elasticIpsNeeded(config({ "platform:availabilityZones": "6", "platform:staticIngressAddresses": "false" })), 1);
+            // An existing network's NAT is not the stack's.
+            const existing = { "platform:vpcId": EXISTING.vpcId, "platform:publicSubnetIds": JSON.stringify(EXISTING.publicSubnetIds), "platform:privateSubnetIds": JSON.stringify(EXISTING.privateSubnetIds) };
+            assert.equal(elasticIpsNeeded(config(existing)), 2);
+            assert.equal(elasticIpsNeeded(config({ ...existing, "platform:staticIngressAddresses": "false" })), 0);
         });
 
         it("follows the configured zone count and CIDR", async () => {
@@ -354,6 +374,23 @@ describe("EksCluster", () => {
                 assert.match(lt.id, /eks-nodes/);
                 assert.equal(g.inputs.enableIMDSv2, undefined, "pulumi-eks's IMDSv2 switch sets hop limit 2");
             }
+        });
+
+        it("runs the newest recommended AMI release of the minor and architecture (SSM), so an up patches the nodes", async () => {
+            mockCall("aws:ssm/getParameter:getParameter", (a) => ({ name: a.inputs.name, insecureValue: `release-of:${String(a.inputs.name)}`, value: "x" }));
+            const { resources } = await runProgram(() => new EksCluster("eks", args()));
+            for (const g of nodeGroups(resources)) {
+                assert.equal(g.inputs.releaseVersion, "release-of:/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/release_version");
+            }
+            assert.equal(releaseVersionParameter("1.36", "m7g.large"), "/aws/service/eks/optimized-ami/1.36/amazon-linux-2023/arm64/standard/recommended/release_version");
+        });
+
+        it("boots every node from an encrypted 20 GiB gp3 root volume, whatever the account's EBS default", async () => {
+            const { resources } = await runProgram(() => new EksCluster("eks", args()));
+            const template = resources.one("aws:ec2/launchTemplate:LaunchTemplate", "eks-nodes");
+            assert.deepEqual(template.inputs.blockDeviceMappings, [
+                { deviceName: "/dev/xvda", ebs: { volumeType: "gp3", volumeSize: 20, encrypted: "true", deleteOnTermination: "true" } },
+            ]);
         });
 
         it("splits a total across zones exactly, the remainder to the first zones", () => {
@@ -675,6 +712,37 @@ describe("aws target", () => {
         assert.equal(result.loadBalancer.address.loadBalancerIP, undefined);
     });
 
+    it("protects the cluster from deletion while protectData is on, and encrypts Secrets with secretsKmsKey when set", async () => {
+        const key = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        const on = (await runProgram(() => aws.target("aws", awsConfig({ "platform:secretsKmsKey": key })))).resources.one("eks:index:Cluster").inputs;
+        assert.equal(on.deletionProtection, true);
+        assert.equal(on.encryptionConfigKeyArn, key);
+        const off = (await runProgram(() => aws.target("aws", awsConfig({ "platform:protectData": "false" })))).resources.one("eks:index:Cluster").inputs;
+        assert.equal(off.deletionProtection, false);
+        assert.equal(off.encryptionConfigKeyArn, undefined);
+    });
+
+    it("writes every AWS-owned policy ARN in the region's partition (aws-cn, aws-us-gov), none in another", async () => {
+        for (const [region, partition] of [["cn-north-1", "aws-cn"], ["us-gov-west-1", "aws-us-gov"], ["eu-west-1", "aws"]] as const) {
+            const admin = `arn:${partition}:iam::123456789012:role/ops`;
+            const { resources } = await runProgram(() => aws.target("aws", awsConfig({ "aws:region": region, "platform:clusterAdmins": JSON.stringify([admin]) })));
+            const arns = resources.ofType(ATTACHMENT).map((a) => String(a.inputs.policyArn));
+            const entries = resources.one("eks:index:Cluster").inputs.accessEntries as Record<string, AccessEntrySpec>;
+            arns.push(...Object.values(entries).flatMap((e) => Object.values(e.accessPolicies).map((p) => p.policyArn)));
+            assert.ok(arns.length >= 6, `${region}: ${arns.length} ARNs`);
+            for (const arn of arns) assert.ok(arn.startsWith(`arn:${partition}:`), `${region}: ${arn}`);
+        }
+        assert.equal(awsPartition("us-isob-east-1"), "aws-iso-b");
+        assert.equal(awsPartition("us-iso-east-1"), "aws-iso");
+    });
+
+    it("staticIngressAddresses false: no Elastic IPs, and the NLB keeps its own addresses (no claim on the Service)", async () => {
+        const { result, resources } = await runProgram(() => aws.target("aws", awsConfig({ "platform:staticIngressAddresses": "false" })));
+        assert.deepEqual(resources.ofType("aws:ec2/eip:Eip"), []);
+        assert.equal(result.loadBalancer.address, undefined);
+        assert.equal(result.loadBalancer.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
+    });
+
     it("lifts the addresses' protection with protectData, and gives an existing VPC one address per public subnet", async () => {
         const { resources } = await runProgram(() =>
             aws.target(
@@ -891,15 +959,17 @@ describe("EKS Auto Mode (platform:nodeMode auto)", () => {
             const clusters: Record<string, boolean> = { [CLUSTER_NAME]: false, "someone-else": true };
             mockCall("aws:eks/getClusters:getClusters", () => ({ names: Object.keys(clusters) }));
             mockCall("aws:eks/getCluster:getCluster", (a) => ({ name: a.inputs.name, computeConfigs: [{ enabled: clusters[String(a.inputs.name)] }] }));
+            // A guard: platform:preflight off does not skip it.
+            const guard = (config: AwsConfig, name: string) => runPreflight([nodeModeGuard(config, name)], { mode: "off", warn: () => undefined });
             const { resources } = await runProgram(async () => {
-                await assert.rejects(refuseNodeModeSwitch(autoConfig(), CLUSTER_NAME), /platform:nodeMode: "auto" cannot be applied to the running EKS cluster platform-test, which runs managed node groups/);
-                await refuseNodeModeSwitch(autoConfig({ "platform:nodeMode": "managed" }), CLUSTER_NAME);
+                await assert.rejects(guard(autoConfig(), CLUSTER_NAME), /platform:nodeMode: "auto" cannot be applied to the running EKS cluster platform-test, which runs managed node groups/);
+                await guard(autoConfig({ "platform:nodeMode": "managed" }), CLUSTER_NAME);
                 // Another stack's cluster in the account is not this stack's business.
-                await refuseNodeModeSwitch(autoConfig(), "platform-fresh");
+                await guard(autoConfig(), "platform-fresh");
             });
             assert.equal(resources.all.length, 0);
             clusters[CLUSTER_NAME] = true;
-            await runProgram(() => assert.rejects(refuseNodeModeSwitch(autoConfig({ "platform:nodeMode": "managed" }), CLUSTER_NAME), /which runs EKS Auto Mode/));
+            await runProgram(() => assert.rejects(guard(autoConfig({ "platform:nodeMode": "managed" }), CLUSTER_NAME), /which runs EKS Auto Mode/));
         });
     });
 });

@@ -44,6 +44,13 @@ describe("EfsSharedStorage", () => {
         assert.equal(unprotected.resources.one("aws:efs/fileSystem:FileSystem").protect, false);
     });
 
+    it("turns EFS automatic backups on by default (API-made file systems start without), and off with backups false", async () => {
+        const on = (await runProgram(() => new EfsSharedStorage("shared", args()))).resources.one("aws:efs/backupPolicy:BackupPolicy");
+        assert.deepEqual(on.inputs, { fileSystemId: "shared-fs-id", backupPolicy: { status: "ENABLED" } });
+        const off = (await runProgram(() => new EfsSharedStorage("shared", args({ backups: false })))).resources.one("aws:efs/backupPolicy:BackupPolicy");
+        assert.deepEqual(off.inputs.backupPolicy, { status: "DISABLED" });
+    });
+
     it("admits NFS (tcp/2049) from the nodes' security group only", async () => {
         const { resources } = await runProgram(() => new EfsSharedStorage("shared", args()));
         const sg = resources.one("aws:ec2/securityGroup:SecurityGroup");

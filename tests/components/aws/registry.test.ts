@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
 import { AppImage } from "../../../components/workloads/app-image";
-import { EcrRegistry, registryServer, untaggedExpiryPolicy } from "../../../components/aws/registry";
+import { EcrRegistry, registryServer, lifecyclePolicy } from "../../../components/aws/registry";
 import { isSecret, mockCall, mockState, runProgram, valueOf } from "../../harness/mocks";
 
 const REGISTRY_ID = "123456789012";
@@ -34,7 +34,7 @@ describe("EcrRegistry", () => {
         assert.match(repo.parent, /platform:aws:EcrRegistry::images$/);
     });
 
-    it("expires untagged images after 7 days by default, on that repository", async () => {
+    it("expires untagged images after 7 days and tagged ones beyond the newest 30 by default, on that repository", async () => {
         const { resources } = await runProgram(() => new EcrRegistry("images"));
         const policy = resources.one("aws:ecr/lifecyclePolicy:LifecyclePolicy", "images-lifecycle");
         assert.equal(policy.inputs.repository, "images-repo");
@@ -46,15 +46,22 @@ describe("EcrRegistry", () => {
                     selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
                     action: { type: "expire" },
                 },
+                {
+                    rulePriority: 2,
+                    description: "Keep the newest 30 tagged images",
+                    selection: { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: 30 },
+                    action: { type: "expire" },
+                },
             ],
         });
     });
 
     it("takes another expiry and refuses a meaningless one before registering anything", async () => {
-        const { resources } = await runProgram(() => new EcrRegistry("images", { untaggedExpiryDays: 30 }));
-        const policy = JSON.parse(resources.one("aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy as string) as ReturnType<typeof untaggedExpiryPolicy>;
-        assert.deepEqual(policy, untaggedExpiryPolicy(30));
-        assert.throws(() => untaggedExpiryPolicy(0), /untaggedExpiryDays must be a whole number >= 1, got 0/);
+        const { resources } = await runProgram(() => new EcrRegistry("images", { untaggedExpiryDays: 30, keepTaggedImages: 5 }));
+        const policy = JSON.parse(resources.one("aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy as string) as ReturnType<typeof lifecyclePolicy>;
+        assert.deepEqual(policy, lifecyclePolicy(30, 5));
+        assert.throws(() => lifecyclePolicy(0, 5), /untaggedExpiryDays must be a whole number >= 1, got 0/);
+        assert.throws(() => lifecyclePolicy(7, 0), /keepTaggedImages must be a whole number >= 1, got 0/);
         const run = await runProgram(() => assert.throws(() => new EcrRegistry("bad", { untaggedExpiryDays: 1.5 }), /got 1.5/));
         assert.equal(run.resources.all.length, 0);
     });

@@ -17,6 +17,7 @@ import { AZURE_PIP_NAME_ANNOTATION, AZURE_PIP_RESOURCE_GROUP_ANNOTATION, azureSt
 import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, CLUSTER_AUTOSCALER_NODES } from "../../../components/cluster/contract";
 import { type AzureConfig, mapConfigSource, readConfig } from "../../../config";
 import { AKS_CA_DATA, AKS_INGRESS_IP, AKS_KUBECONFIG, AKS_SERVER, installAzureMocks as installSharedAzureMocks } from "../../harness/cloud-mocks";
+import { USER_TOKEN } from "./helpers";
 import { isSecret, mockCall, runProgram, valueOf } from "../../harness/mocks";
 
 const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
@@ -177,6 +178,19 @@ describe("AksCluster", () => {
         assert.ok(provider.dependsOn.includes(admin.urn));
     });
 
+    it("types the deployer's assignment User when a person deploys from a laptop", async () => {
+        mockCall("azure-native:authorization:getClientToken", () => ({ token: USER_TOKEN }));
+        const { resources } = await deployed();
+        assert.equal(resources.one(ROLE_ASSIGNMENT, "aks-deployer-admin").inputs.principalType, "User");
+    });
+
+    it("azure target: both deployer assignments (cluster admin, AcrPush) follow the deploying identity's type", async () => {
+        mockCall("azure-native:authorization:getClientToken", () => ({ token: USER_TOKEN }));
+        const { resources } = await runProgram(() => azure.target("platform", azureConfig()));
+        const types = resources.ofType(ROLE_ASSIGNMENT).filter((r) => r.inputs.principalId === "deployer").map((r) => [r.name, r.inputs.principalType]);
+        assert.deepEqual(types.sort(), [["platform-acr-acr-push", "User"], ["platform-aks-deployer-admin", "User"]]);
+    });
+
     it("gives clusterAdmins the admin role, clusterReaders the reader role, and both the cluster-user role for the kubeconfig", async () => {
         const { resources } = await deployed({ ...ARGS, clusterAdmins: [ADMIN_OID], clusterReaders: [READER_OID] });
         const byName = (n: string): Inputs => resources.one(ROLE_ASSIGNMENT, n).inputs;
@@ -246,11 +260,11 @@ describe("AKS decision helpers", () => {
         }
     });
 
-    it("the stored-version drift after AKS's forced upgrade is refused by config with the fix, before anything is sent", () => {
-        // 1.34's standard support ended 2026-11-30 (calendar); AKS then upgrades the cluster itself.
+    it("a minor past standard support is refused by config with the upgrade to make, before anything is sent", () => {
+        // 1.34's standard support ended 2026-11-30 (calendar); AKS leaves a running cluster on it.
         assert.throws(
             () => readConfig(mapConfigSource({ "platform:cloud": "azure", "azure-native:location": "westeurope", "platform:kubernetesVersion": "1.34" })),
-            /set platform:kubernetesVersion to the version it now runs/,
+            /set platform:kubernetesVersion to the oldest minor allowed above/,
         );
     });
 
@@ -416,6 +430,15 @@ describe("azure target", () => {
         assert.deepEqual(await valueOf(target.loadBalancer.address?.addresses), [AKS_INGRESS_IP]);
     });
 
+    it("keeps the ingress IP zone-redundant whatever subset of zones the pools use, so a zones change leaves it in place", async () => {
+        const ipZones = async (zones: string) =>
+            (await runProgram(() => azure.target("platform", azureConfig({ "platform:zones": zones })))).resources.one("azure-native:network:PublicIPAddress", "platform-ingress-ip").inputs.zones;
+        assert.deepEqual(await ipZones('["1"]'), ["1", "2", "3"]);
+        assert.deepEqual(await ipZones('["2","3"]'), ["1", "2", "3"]);
+        // A region without zones takes no zone-redundant IP: non-zonal.
+        assert.equal(await ipZones("[]"), undefined);
+    });
+
     it("builds the app image for linux/arm64 on Arm VM sizes, linux/amd64 otherwise", async () => {
         const arm = (await runProgram(() => azure.target("platform", azureConfig({ "platform:nodeSize": "Standard_D4ps_v5" })))).result;
         assert.equal(arm.registry.platform, "linux/arm64");
@@ -458,6 +481,7 @@ describe("azure target", () => {
         assert.deepEqual(workspace.inputs, { resourceGroupName: "platform-rg-1a2b3c4d", location: "westeurope", sku: { name: "PerGB2018" }, retentionInDays: 90 });
         const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster");
         assert.deepEqual(cluster.inputs.addonProfiles, {
+            azurepolicy: { enabled: false },
             omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: `${workspace.name}-id`, useAADAuth: "true" } },
         });
         assert.deepEqual(cluster.inputs.azureMonitorProfile, { metrics: { enabled: true } });
@@ -484,7 +508,7 @@ describe("azure target", () => {
         assert.equal(resources.ofType("azure-native:operationalinsights:Workspace").length, 0);
         assert.equal(resources.ofType("azure-native:monitor:DiagnosticSetting").length, 0);
         const cluster = resources.one(MANAGED_CLUSTER, "platform-aks-cluster").inputs;
-        assert.equal(cluster.addonProfiles, undefined);
+        assert.deepEqual(cluster.addonProfiles, { azurepolicy: { enabled: false } });
         assert.equal(cluster.azureMonitorProfile, undefined);
         assert.equal(target.observability, undefined);
     });

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { checkKubernetesVersion } from "../../../facts/versions";
 import {
     AKS_BUILT_IN_CLASSES,
     aksNodePlatform,
@@ -108,5 +109,21 @@ describe("azure facts", () => {
             }
             assert.throws(() => aksNodePlatform("m6i.large"), /not an Azure VM size/);
         });
+    });
+});
+
+describe("AKS support calendar wording", () => {
+    const today = new Date("2026-12-07T00:00:00Z");
+    const refusal = (version: string): string =>
+        checkKubernetesVersion({ cloud: "azure", version, controller: "gateway", controllerExplicit: true, extendedSupport: false, today }).error ?? "";
+
+    it("tells the owner of a running cluster past standard support that AKS has not moved it, and how to upgrade", () => {
+        // 1.34 left standard support on 2026-11-30 (long-term support only); 1.31 is gone.
+        for (const version of ["1.34", "1.31"]) {
+            const error = refusal(version);
+            assert.match(error, /If the cluster already exists, it still runs this minor, unsupported: AKS upgrades it by itself only once the minor leaves platform support/);
+            assert.match(error, /set platform:kubernetesVersion to the oldest minor allowed above/);
+            assert.doesNotMatch(error, /has moved it/);
+        }
     });
 });

@@ -10,10 +10,15 @@ import {
     exchangeRequestBody,
     roleDefinitionId,
 } from "../../../components/azure/registry";
+import { APP_TOKEN, USER_TOKEN, entraToken } from "./helpers";
+import { principalTypeFromToken } from "../../../components/azure/deployer";
 import { isSecret, mockCall, mockState, runProgram, valueOf } from "../../harness/mocks";
 
 const REGISTRY = "azure-native:containerregistry:Registry";
 
+
+/** The token the mocked getClientToken returns. */
+let token = "";
 /** Entra token reads (getClientToken) and exchanges seen while a program ran. */
 let tokenReads = 0;
 let exchanges: [string, string, string][] = [];
@@ -28,6 +33,7 @@ describe("AzureContainerRegistry", () => {
     beforeEach(() => {
         tokenReads = 0;
         exchanges = [];
+        token = APP_TOKEN;
         mockState(REGISTRY, (args) => ({
             name: args.inputs.registryName,
             loginServer: `${String(args.inputs.registryName)}.azurecr.io`,
@@ -35,7 +41,7 @@ describe("AzureContainerRegistry", () => {
         mockState("random:index/randomString:RandomString", () => ({ result: "k3x9q2m7" }));
         mockCall("azure-native:authorization:getClientToken", () => {
             tokenReads++;
-            return { token: "entra-arm-token" };
+            return { token };
         });
         mockCall("azure-native:authorization:getClientConfig", () => ({
             subscriptionId: "sub-1",
@@ -65,8 +71,9 @@ describe("AzureContainerRegistry", () => {
         assert.match(registry.parent, /platform:azure:ContainerRegistry::acr$/);
     });
 
-    it("grants AcrPush on this registry to the identity that deploys", async () => {
-        const { resources, result } = await runProgram(() => new AzureContainerRegistry("acr", { resourceGroupName: "rg" }));
+    it("grants AcrPush on this registry to the identity that deploys, typed as its token says: a service principal in CI", async () => {
+        token = APP_TOKEN;
+        const { resources, result } = await runProgram(() => new AzureContainerRegistry("acr", { resourceGroupName: "rg" }), { preview: true });
         const push = resources.one("azure-native:authorization:RoleAssignment", "acr-acr-push");
         assert.deepEqual(push.inputs, {
             principalId: "deployer",
@@ -75,12 +82,19 @@ describe("AzureContainerRegistry", () => {
             scope: "acr-registry-id",
         });
         assert.equal(result.pullAssignment, undefined);
-        const local = await runProgram(() => new AzureContainerRegistry("acr", { resourceGroupName: "rg", deployerPrincipalType: "User" }));
-        assert.equal(local.resources.one("azure-native:authorization:RoleAssignment", "acr-acr-push").inputs.principalType, "User");
+    });
+
+    it("types AcrPush for a person who deploys from a laptop as User (ARM refuses a mismatched type)", async () => {
+        token = USER_TOKEN;
+        const { resources } = await runProgram(() => new AzureContainerRegistry("acr", { resourceGroupName: "rg" }), { preview: true });
+        assert.equal(resources.one("azure-native:authorization:RoleAssignment", "acr-acr-push").inputs.principalType, "User");
+        const given = await runProgram(() => new AzureContainerRegistry("acr", { resourceGroupName: "rg", deployerPrincipalType: "ServicePrincipal" }));
+        assert.equal(given.resources.one("azure-native:authorization:RoleAssignment", "acr-acr-push").inputs.principalType, "ServicePrincipal");
     });
 
     it("pushes with the deployer's Entra token exchanged for a registry token, after AcrPush exists", async () => {
-        const { result: acr } = await runProgram(() => new AzureContainerRegistry("acr", { resourceGroupName: "rg", tokenExchange: fakeExchange }));
+        token = "entra-arm-token";
+        const { result: acr } = await runProgram(() => new AzureContainerRegistry("acr", { resourceGroupName: "rg", tokenExchange: fakeExchange, deployerPrincipalType: "ServicePrincipal" }));
         const creds = acr.imageRegistry.credentials ?? assert.fail("no credentials");
         assert.equal(await valueOf(creds.server), "acrk3x9q2m7.azurecr.io");
         assert.equal(tokenReads, 0, "nothing is read until a push asks");
@@ -92,7 +106,8 @@ describe("AzureContainerRegistry", () => {
     });
 
     it("reads and exchanges no token in a preview of the image; a deployment does both once", async () => {
-        const program = () => new AppImage("app", { registry: new AzureContainerRegistry("acr", { resourceGroupName: "rg", tokenExchange: fakeExchange }).imageRegistry });
+        token = "entra-arm-token";
+        const program = () => new AppImage("app", { registry: new AzureContainerRegistry("acr", { resourceGroupName: "rg", tokenExchange: fakeExchange, deployerPrincipalType: "ServicePrincipal" }).imageRegistry });
         const preview = await runProgram(program, { preview: true });
         assert.equal(tokenReads, 0);
         assert.deepEqual(exchanges, []);
@@ -142,6 +157,15 @@ describe("AzureContainerRegistry", () => {
 });
 
 describe("registry decision helpers", () => {
+    it("principalTypeFromToken: idtyp where Entra sets it, else scopes mean a person; a non-JWT is refused", () => {
+        assert.equal(principalTypeFromToken(USER_TOKEN), "User");
+        assert.equal(principalTypeFromToken(APP_TOKEN), "ServicePrincipal");
+        // A managed identity's token: app-only, no idtyp in older token versions.
+        assert.equal(principalTypeFromToken(entraToken({ roles: [] })), "ServicePrincipal");
+        assert.equal(principalTypeFromToken(entraToken({ scp: "user_impersonation" })), "User");
+        assert.throws(() => principalTypeFromToken("opaque"), /not a JWT: cannot tell whether a person or a service principal deploys/);
+    });
+
     it("acrRegistryName keeps only lower-case letters and digits and stays within 50 characters", () => {
         assert.equal(acrRegistryName("platform-acr", "AB12cd34"), "platformacrab12cd34");
         const long = acrRegistryName("x".repeat(80), "k3x9q2m7");

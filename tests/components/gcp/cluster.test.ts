@@ -333,17 +333,11 @@ describe("GkeCluster", () => {
     });
 
     describe("node service account", () => {
-        it("gets exactly the least-privilege roles, in the cluster's project", () => {
+        it("gets GKE's own minimum node role (CIS GKE 5.2.1) and nothing else project-wide, in the cluster's project", () => {
             const members = resources.ofType("gcp:projects/iAMMember:IAMMember");
             assert.deepEqual(
                 members.map((m) => m.inputs.role).sort(),
-                [
-                    "roles/artifactregistry.reader",
-                    "roles/logging.logWriter",
-                    "roles/monitoring.metricWriter",
-                    "roles/monitoring.viewer",
-                    "roles/stackdriver.resourceMetadata.writer",
-                ],
+                ["roles/container.defaultNodeServiceAccount"],
             );
             for (const m of members) {
                 assert.equal(m.inputs.project, PROJECT_ID);
@@ -491,13 +485,8 @@ describe("GKE decision functions", () => {
     });
 
     it("names role bindings after the role", () => {
-        assert.deepEqual(NODE_SERVICE_ACCOUNT_ROLES.map(roleSuffix), [
-            "logging-logwriter",
-            "monitoring-metricwriter",
-            "monitoring-viewer",
-            "stackdriver-resourcemetadata-writer",
-            "artifactregistry-reader",
-        ]);
+        assert.deepEqual(NODE_SERVICE_ACCOUNT_ROLES.map(roleSuffix), ["container-defaultnodeserviceaccount"]);
+        assert.equal(roleSuffix("roles/logging.logWriter"), "logging-logwriter");
     });
 });
 

@@ -70,13 +70,14 @@ describe("AppNamespace", () => {
         ]);
     });
 
-    it("on GKE also lets DNS reach NodeLocal DNSCache, which answers on the node at 169.254.20.10", async () => {
+    it("on GKE also lets DNS reach NodeLocal DNSCache (169.254.20.10) and Cloud DNS's resolver (169.254.169.254) on the node", async () => {
         const dns = await dnsPolicy(GKE_DNS);
         const [rule] = dns?.spec.egress ?? [];
         assert.deepEqual(rule.to, [
             { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } },
             { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "node-local-dns" } } },
             { ipBlock: { cidr: "169.254.20.10/32" } },
+            { ipBlock: { cidr: "169.254.169.254/32" } },
         ]);
         assert.deepEqual(rule.ports, [
             { protocol: "UDP", port: 53 },

@@ -226,7 +226,7 @@ export function readConfig(source: ConfigSource, options: ReadOptions = {}): Pla
         const name = full.slice("platform:".length);
         if (PLATFORM_KEYS.includes(name)) continue;
         const guess = closestKey(name);
-        problems.push(`${full}: is not a setting of this program${guess ? `; did you mean platform:${guess}?` : "."} See README "Configuration reference" for every key.`);
+        problems.push(`${full}: is not a setting of this program${guess ? `; did you mean platform:${guess}?` : "."} See docs/configuration.md for every key.`);
     }
     const isSet = (name: KeyName): boolean => {
         const value = source.get(...split(name));

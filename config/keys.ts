@@ -741,7 +741,7 @@ export const KEYS = {
         clouds: ALL,
         kind: CRON_SCHEDULE,
         default: { value: "0 3 * * *" },
-        doc: "when the Postgres logical backup runs (see [Postgres backups](#postgres-backups)); `none`: no backup CronJob, no backups volume",
+        doc: "when the Postgres logical backup runs (see [Postgres backups](operations.md#postgres-backups)); `none`: no backup CronJob, no backups volume",
     }),
     postgresBackupKeep: key({ namespace: "platform", at: "workloads.postgresBackupKeep", clouds: ALL, kind: integer(1, 365), default: { value: 7 }, doc: "backup sets kept on the backups volume (the newest)" }),
     postgresBackupStorageSize: key({

@@ -1,7 +1,7 @@
 /**
- * README's configuration reference, rendered from the key declarations. README holds the rendered
- * table between two markers; `npm run docs:config` rewrites it and tests/config/reference.test.ts
- * fails when README and the declarations differ (a key, its clouds, type, default or bounds).
+ * The configuration reference, rendered from the key declarations. docs/configuration.md holds the
+ * rendered table between two markers; `npm run docs:config` rewrites it and tests/config/reference.test.ts
+ * fails when the page and the declarations differ (a key, its clouds, type, default or bounds).
  */
 import { CALENDARS, CONTROLLER_SUPPORT, type ManagedCloud, defaultKubernetesVersion, supportPhase } from "../facts/versions";
 import { KEYS, type KeyDecl, type KeyName, defaultDocOf, fullName } from "./keys";
@@ -64,11 +64,11 @@ export function renderVersionReference(): string {
 function replaceBlock(text: string, startMarker: string, endMarker: string, body: string): string {
     const start = text.indexOf(startMarker);
     const end = text.indexOf(endMarker);
-    if (start < 0 || end < start) throw new Error(`README.md has no ${startMarker} ... ${endMarker} block`);
+    if (start < 0 || end < start) throw new Error(`docs/configuration.md has no ${startMarker} ... ${endMarker} block`);
     return `${text.slice(0, start + startMarker.length)}\n${body}\n${text.slice(end)}`;
 }
 
-/** README with its generated blocks (configuration reference, Kubernetes versions) rendered anew. */
+/** docs/configuration.md with its generated blocks (configuration reference, Kubernetes versions) rendered anew. */
 export function withRenderedReference(readme: string): string {
     const withKeys = replaceBlock(readme, REFERENCE_START, REFERENCE_END, renderConfigReference());
     return replaceBlock(withKeys, VERSIONS_START, VERSIONS_END, renderVersionReference());

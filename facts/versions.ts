@@ -153,7 +153,7 @@ function controllerProblem(controller: IngressController, version: string, minor
     );
     const fix =
         failing.includes("nginx") && controllerSupports("gateway", minor)
-            ? `set platform:ingressController to gateway (see README, "Migrating from nginx to gateway")`
+            ? `set platform:ingressController to gateway (see docs/gateway.md, "Runbook: nginx → gateway on a running stack")`
             : failing.includes("gateway") && controllerSupports("nginx", minor) && minor <= CONTROLLER_SUPPORT.nginx.max
               ? `choose platform:kubernetesVersion 1.${CONTROLLER_SUPPORT.gateway.min} or later for gateway`
               : `choose a platform:kubernetesVersion the controller supports`;

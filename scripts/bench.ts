@@ -5,7 +5,7 @@
  *
  *   npm run bench [-- --runs 5]
  *
- * Target (README): evaluating a stack costs no more than 1.3x loading its SDKs.
+ * Target (docs/performance.md): evaluating a stack costs no more than 1.3x loading its SDKs.
  */
 import { execFileSync } from "node:child_process";
 import * as os from "node:os";

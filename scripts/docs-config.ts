@@ -1,20 +1,21 @@
 /**
- * `npm run docs:config`: rewrite README's configuration reference from config/keys.ts.
- * `npm run docs:config -- --check` exits 1 instead when README is out of date.
+ * `npm run docs:config`: rewrite docs/configuration.md's generated tables (the keys from
+ * config/keys.ts, the Kubernetes versions from facts/versions.ts).
+ * `npm run docs:config -- --check` exits 1 instead when the page is out of date.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withRenderedReference } from "../config/reference";
 
-const path = join(__dirname, "..", "README.md");
-const readme = readFileSync(path, "utf8");
-const rendered = withRenderedReference(readme);
+const path = join(__dirname, "..", "docs", "configuration.md");
+const page = readFileSync(path, "utf8");
+const rendered = withRenderedReference(page);
 if (process.argv.includes("--check")) {
-    if (rendered !== readme) {
-        console.error("README.md's configuration reference is out of date: run npm run docs:config");
+    if (rendered !== page) {
+        console.error("docs/configuration.md's configuration reference is out of date: run npm run docs:config");
         process.exit(1);
     }
-} else if (rendered !== readme) {
+} else if (rendered !== page) {
     writeFileSync(path, rendered);
-    console.log("README.md: configuration reference rewritten");
+    console.log("docs/configuration.md: configuration reference rewritten");
 }

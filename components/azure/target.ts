@@ -102,7 +102,7 @@ export interface DataGroup {
  * (retainOnDelete): deleting a group deletes every disk in it. A destroy therefore leaves it, and
  * a later `up` of the same stack would make a new one beside it: `platform:dataResourceGroup`
  * names the kept group instead, which the stack then only reads (it is not the stack's to delete),
- * so new disks, snapshots and the ingress IP land beside the retained disks (README: "Coming back
+ * so new disks, snapshots and the ingress IP land beside the retained disks (docs/azure.md: "Coming back
  * after a destroy on Azure").
  */
 function dataResourceGroup(name: string, config: AzureConfig): DataGroup {

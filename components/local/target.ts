@@ -31,7 +31,7 @@ export function target(name: string, config: LocalConfig): ClusterTarget {
         // kind, minikube and Docker Desktop run CoreDNS labelled k8s-app=kube-dns.
         dns: KUBE_DNS,
         registry: localRegistry(name, settings, provider),
-        // The user's own cluster: a destroy takes cert-manager's CRDs too (README: what remains).
+        // The user's own cluster: a destroy takes cert-manager's CRDs too (docs/local.md: what remains).
         keepCrdsOnDestroy: false,
         dependsOn: [],
     };

@@ -2,7 +2,7 @@
  * Logical backups of Postgres: a CronJob in the server's own image runs
  * `postgres-backup/backup.sh` (pg_dump, custom format, of every database) onto a backups volume
  * of the Retain class and keeps the newest N sets; `postgres-backup/restore.sh` is mounted beside
- * it for the restore runbook (README). Before either, the pod's init container runs
+ * it for the restore runbook (docs/operations.md). Before either, the pod's init container runs
  * `postgres-backup/pgpass.sh`, which writes libpq's password file from the mounted Secret: no
  * password in the environment or on a command line, and any Job copied from the CronJob (the
  * runbook's) authenticates the same way. The scripts are files in the repository, tested against a

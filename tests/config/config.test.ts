@@ -539,10 +539,10 @@ describe("config", () => {
     describe("unknown keys", () => {
         it("are errors that suggest the key that was meant", () => {
             assert.deepEqual(problems({ ...AWS, "platform:minNode": "3" }), [
-                'platform:minNode: is not a setting of this program; did you mean platform:minNodes? See README "Configuration reference" for every key.',
+                'platform:minNode: is not a setting of this program; did you mean platform:minNodes? See docs/configuration.md for every key.',
             ]);
             assert.deepEqual(problems({ ...AWS, "platform:colour": "blue" }), [
-                'platform:colour: is not a setting of this program. See README "Configuration reference" for every key.',
+                'platform:colour: is not a setting of this program. See docs/configuration.md for every key.',
             ]);
         });
 

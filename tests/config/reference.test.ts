@@ -5,12 +5,12 @@ import { CLOUDS, KEYS, type KeyName } from "../../config";
 import { type KeyDecl, defaultDocOf } from "../../config/keys";
 import { REFERENCE_END, REFERENCE_START, renderConfigReference, withRenderedReference } from "../../config/reference";
 
-const README = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+const PAGE = readFileSync(join(__dirname, "..", "..", "docs", "configuration.md"), "utf8");
 
-describe("README configuration reference", () => {
+describe("configuration reference (docs/configuration.md)", () => {
     it("is exactly the table rendered from config/keys.ts (run npm run docs:config after changing a key)", () => {
-        assert.ok(README.includes(REFERENCE_START) && README.includes(REFERENCE_END), "README keeps the generated block's markers");
-        assert.equal(withRenderedReference(README), README, "README.md's configuration reference is out of date: run npm run docs:config");
+        assert.ok(PAGE.includes(REFERENCE_START) && PAGE.includes(REFERENCE_END), "docs/configuration.md keeps the generated block's markers");
+        assert.equal(withRenderedReference(PAGE), PAGE, "docs/configuration.md's configuration reference is out of date: run npm run docs:config");
     });
 
     it("has one row per key, naming its clouds, type, default and bounds", () => {

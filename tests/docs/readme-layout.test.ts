@@ -1,5 +1,5 @@
 /**
- * README's "Layout" block is the map a new engineer reads first, so it must match the tree: every
+ * The "Layout" block of docs/architecture.md is the map a new engineer reads first, so it must match the tree: every
  * path it names exists, and every folder of components/ and facts/ is on it. In the block,
  * `<cloud>` stands for each managed cloud, and bare file names after a folder are in that folder.
  */
@@ -9,10 +9,10 @@ import * as path from "node:path";
 import { MANAGED_CLOUDS } from "../../config";
 import { REPO_ROOT } from "../harness/project-files";
 
-/** The lines of the first code block after README's `### Layout` heading. */
+/** The lines of the first code block after the page's `## Layout` heading. */
 export function layoutLines(readme: string): string[] {
-    const at = readme.indexOf("\n### Layout\n");
-    assert.ok(at >= 0, "README has a ### Layout section");
+    const at = readme.indexOf("\n## Layout\n");
+    assert.ok(at >= 0, "docs/architecture.md has a ## Layout section");
     const open = readme.indexOf("\n```\n", at);
     const close = readme.indexOf("\n```\n", open + 1);
     assert.ok(open > at && close > open, "the Layout section has a code block");
@@ -36,10 +36,10 @@ export function namedPaths(line: string): string[] {
     return paths.flatMap(expand);
 }
 
-const README = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+const PAGE = fs.readFileSync(path.join(REPO_ROOT, "docs", "architecture.md"), "utf8");
 
-describe("README layout", () => {
-    const lines = layoutLines(README);
+describe("layout in docs/architecture.md", () => {
+    const lines = layoutLines(PAGE);
 
     it("names only paths that exist (folders as folders)", () => {
         const named = lines.flatMap(namedPaths);

@@ -2,7 +2,7 @@
  * Stack outputs: none is ever undefined (Pulumi drops such an output with a warning on every run,
  * "Undefined value (kubeconfig) will not show as a stack output"); what a target does not offer is
  * the string `none`, or the key is absent where the thing does not run (the gateway outputs). Every
- * output key is in README's Outputs table.
+ * output key is in docs/outputs.md's table.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -10,10 +10,9 @@ import * as path from "node:path";
 import { EXAMPLE_STACK_OF, REPO_ROOT, runStack } from "../../scripts/plan-lib";
 import { valueOf } from "../harness/mocks";
 
-/** The output names README's Outputs table documents (its first column, split at commas). */
+/** The output names docs/outputs.md's table documents (its first column, split at commas). */
 function documentedOutputs(): Set<string> {
-    const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("\n## Outputs\n"), readme.indexOf("\n## ", readme.indexOf("\n## Outputs\n") + 1));
+    const section = fs.readFileSync(path.join(REPO_ROOT, "docs", "outputs.md"), "utf8");
     const names = [...section.matchAll(/^\| (`[^|]+`) \|/gm)].flatMap((m) => [...m[1].matchAll(/`([^`]+)`/g)].map((n) => n[1]));
     return new Set(names);
 }
@@ -29,7 +28,7 @@ const CASES: [string, string, Record<string, string>][] = [
 
 describe("stack outputs", () => {
     for (const [label, stack, extra] of CASES) {
-        it(`${label}: every output has a value, and README's Outputs table names it`, async () => {
+        it(`${label}: every output has a value, and docs/outputs.md's table names it`, async () => {
             const { outputs } = await runStack(stack, extra);
             const entries = Object.entries(outputs);
             assert.ok(entries.length >= 8, entries.map(([k]) => k).join(", "));

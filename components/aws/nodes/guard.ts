@@ -26,7 +26,7 @@ export function nodeModeSwitchProblem(clusterName: string, live: NodeMode | unde
     return (
         `platform:nodeMode: "${wanted}" cannot be applied to the running EKS cluster ${clusterName}, which runs ${running.guard.runs}: ` +
         `its volumes (Postgres's among them) were made by ${running.facts.blockStorage.provisioner}, which ${EKS_NODE_MODES[wanted].guard.attachedBy} cannot attach. ` +
-        `Keep it with: pulumi config set platform:nodeMode ${live}; to move, see README "Changing nodeMode on AWS" (a new stack and a restore, or AWS's volume migration by hand)`
+        `Keep it with: pulumi config set platform:nodeMode ${live}; to move, see docs/aws.md "Changing nodeMode on AWS" (a new stack and a restore, or AWS's volume migration by hand)`
     );
 }
 

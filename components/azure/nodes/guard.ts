@@ -41,7 +41,7 @@ export function aksNodeModeSwitchProblem(live: NodeMode | undefined, wanted: Nod
             : "node auto-provisioning's nodes (Postgres's among them) must be drained and its NodePools deleted before it can be turned off";
     return (
         `platform:nodeMode: "${wanted}" cannot be applied to the running AKS cluster, which runs nodeMode ${live}: ${why}. ` +
-        `Keep it with: pulumi config set platform:nodeMode ${live}; to move, see README "Changing nodeMode on AKS"`
+        `Keep it with: pulumi config set platform:nodeMode ${live}; to move, see docs/azure.md "Changing nodeMode on AKS"`
     );
 }
 

@@ -950,7 +950,7 @@ describe("EKS Auto Mode (platform:nodeMode auto)", () => {
         it("is refused both ways, naming the key, the driver that made the volumes and how to keep the mode", () => {
             assert.equal(
                 nodeModeSwitchProblem("platform-prod", "managed", "auto"),
-                'platform:nodeMode: "auto" cannot be applied to the running EKS cluster platform-prod, which runs managed node groups: its volumes (Postgres\'s among them) were made by ebs.csi.aws.com, which Auto Mode cannot attach. Keep it with: pulumi config set platform:nodeMode managed; to move, see README "Changing nodeMode on AWS" (a new stack and a restore, or AWS\'s volume migration by hand)',
+                'platform:nodeMode: "auto" cannot be applied to the running EKS cluster platform-prod, which runs managed node groups: its volumes (Postgres\'s among them) were made by ebs.csi.aws.com, which Auto Mode cannot attach. Keep it with: pulumi config set platform:nodeMode managed; to move, see docs/aws.md "Changing nodeMode on AWS" (a new stack and a restore, or AWS\'s volume migration by hand)',
             );
             assert.match(nodeModeSwitchProblem("platform-prod", "auto", "managed") ?? "", /runs EKS Auto Mode: .* made by ebs\.csi\.eks\.amazonaws\.com, which the EBS CSI driver cannot attach\. Keep it with: pulumi config set platform:nodeMode auto;/);
         });

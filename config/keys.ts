@@ -363,7 +363,7 @@ export const KEYS = {
         clouds: MANAGED,
         kind: integer(1, 100),
         default: { value: 2 },
-        doc: "autoscaling minimum (total nodes); GKE starts each of its 3 zones with ceil(minNodes/3) nodes (at least 1, at most floor(maxNodes/3)), so 2 starts as 3 nodes and 4 as 6",
+        doc: "autoscaling minimum (total nodes); GKE starts each of its 3 zones with ceil(minNodes/3) nodes (at least 1, at most floor(maxNodes/3)): 2 starts as 3 nodes; 4 as 6 when maxNodes ≥ 6, else as 3 (the default maxNodes 5), below minNodes at creation",
     }),
     maxNodes: key({
         namespace: "platform",

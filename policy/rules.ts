@@ -39,7 +39,7 @@ export { INGRESS_NGINX_CHART };
 export const GATEWAY_PROXY = { namespace: ENVOY_GATEWAY_NAMESPACE, name: ENVOY_PROXY_NAME } as const;
 export const ENVOY_GATEWAY_CONTROLLER = ENVOY_GATEWAY_CONTROLLER_NAME;
 /**
- * Chart 4.15.1 (controller 1.15.1) fixes the 2026 injection CVEs; see docs/facts.md. The policy's own
+ * Chart 4.15.1 (controller 1.15.1) fixes the 2026 injection CVEs (docs/gateway.md, "ingress-nginx is retired"; sources in facts/versions.ts). The policy's own
  * floor, not the platform's pin (components/entry-points/ingress-nginx.ts): a pin may move past it.
  */
 export const MIN_INGRESS_NGINX_CHART = "4.15.1";

@@ -44,6 +44,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Warn this many days before standard support ends (issue 17). */
 export const WARNING_DAYS = 90;
 
+/**
+ * How many days after its `checkedOn` date a calendar is trusted without a word. Clouds add a minor
+ * about every four months and retire one as often, so past this the refusals, warnings and the
+ * default minor this code derives may no longer match the cloud: every preview says so.
+ */
+export const STALE_CALENDAR_DAYS = 90;
+
 /** Minor number of a `1.N` string, or undefined when the format is wrong. */
 export function parseMinor(version: string): number | undefined {
     const m = /^1\.(0|[1-9][0-9]*)$/.exec(version.trim());
@@ -209,7 +216,17 @@ export function checkKubernetesVersion(a: VersionCheck): VersionVerdict {
 
     const controllerError = controllerProblem(a.controller, a.version, minor);
     if (controllerError !== undefined) return { error: controllerError, warnings: [] };
-    return { warnings: supportWarnings(a, calendar, entry, phase) };
+    return { warnings: [...supportWarnings(a, calendar, entry, phase), ...staleCalendarWarning(a.cloud, a.today)] };
+}
+
+/** The warning that the running code's calendar for `cloud` was checked more than STALE_CALENDAR_DAYS before `today`. */
+export function staleCalendarWarning(cloud: ManagedCloud, today: Date): string[] {
+    const calendar: SupportCalendar = CALENDARS[cloud];
+    const age = Math.round((utcDay(today) - dayStart(calendar.checkedOn)) / DAY_MS);
+    if (age <= STALE_CALENDAR_DAYS) return [];
+    return [
+        `this code's ${calendar.service} support calendar was checked on ${calendar.checkedOn}, ${age} days ago: ${calendar.service} may have added or retired minors since, so the allowed minors, the warnings and the default minor may be out of date; update the platform, or check the minor against ${calendar.sources[0] ?? `${calendar.service}'s release calendar`}`,
+    ];
 }
 
 /** The warnings for an accepted minor: billed extended support, or standard support ending soon. */

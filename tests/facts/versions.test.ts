@@ -281,3 +281,25 @@ describe("checkKubernetesVersion: warnings before the end of standard support", 
         }
     });
 });
+
+describe("checkKubernetesVersion: a calendar older than 90 days", () => {
+    it("warns on every preview once the code's calendar is more than 90 days old, naming the check date and the age", () => {
+        // 2026-12-01 + 90 days = 2027-03-01: still trusted that day, stale the next. 1.36 stays in
+        // standard support past both dates on every cloud, so the stale warning is the only one.
+        for (const cloud of CLOUDS) {
+            const onDay90 = check({ cloud, version: "1.36", controller: "gateway", controllerExplicit: true, today: new Date("2027-03-01T23:00:00Z") });
+            assert.deepEqual(onDay90.warnings, [], cloud);
+            const onDay91 = check({ cloud, version: "1.36", controller: "gateway", controllerExplicit: true, today: new Date("2027-03-02T00:00:00Z") });
+            assert.equal(onDay91.warnings.length, 1, cloud);
+            const service = CALENDARS[cloud].service;
+            assert.match(onDay91.warnings[0], new RegExp(`^this code's ${service} support calendar was checked on 2026-12-01, 91 days ago: .*update the platform`));
+        }
+    });
+
+    it("comes after the support warnings, which stay first", () => {
+        const w = check({ cloud: "aws", version: "1.35", today: new Date("2027-03-20T00:00:00Z") }).warnings;
+        assert.equal(w.length, 2);
+        assert.match(w[0], /^Kubernetes 1\.35 leaves standard support on EKS on 2027-03-27/);
+        assert.match(w[1], /support calendar was checked on 2026-12-01, 109 days ago/);
+    });
+});

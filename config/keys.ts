@@ -2,8 +2,8 @@
  * Every config key the program reads, declared once: namespace, the clouds it applies to, its place
  * in `PlatformConfig`, its kind (type and validation), its default and one line of documentation.
  * Everything else derives from this table: `readConfig` (./index.ts) reads, validates and places
- * each value by it, ./types.ts derives `PlatformConfig`'s TypeScript shape from it, and README's
- * configuration reference is generated from it (`npm run docs:config`; tests/config/reference.test.ts
+ * each value by it, ./types.ts derives `PlatformConfig`'s TypeScript shape from it, and the
+ * configuration reference in docs/configuration.md is generated from it (`npm run docs:config`; tests/config/reference.test.ts
  * fails when they differ).
  *
  * Rules between keys (maxNodes >= minNodes, ...) are named functions in ./rules.ts.
@@ -69,9 +69,9 @@ export interface KeyDecl<T> {
     /** One kind, or one per cloud (node sizes, principals, log retention differ by cloud). */
     readonly kind: Kind<T> | ((cloud: Cloud) => Kind<T>);
     readonly default: Default<NoInfer<T>>;
-    /** README "default" column; for a `value` default it may be left out (the value, as code). */
+    /** docs/configuration.md "default" column; for a `value` default it may be left out (the value, as code). */
     readonly defaultDoc?: string;
-    /** README "meaning" column: what it does, and any rule it takes part in. */
+    /** docs/configuration.md "meaning" column: what it does, and any rule it takes part in. */
     readonly doc: string;
     /**
      * A credential: it must be set with `pulumi config set --secret` (a plain-text value is refused,
@@ -91,7 +91,7 @@ function key<T, const D extends Default<T>, const A extends string, const S exte
     return decl as KeyDecl<T> & { readonly default: D; readonly at: A; readonly secret: S };
 }
 
-/** README's "default" column of a key: its prose, or its plain value as code. */
+/** The configuration reference's "default" column of a key: its prose, or its plain value as code. */
 export function defaultDocOf(decl: KeyDecl<unknown>): string {
     if (decl.defaultDoc !== undefined) return decl.defaultDoc;
     if (!("value" in decl.default)) throw new Error(`config/keys.ts: a key at ${decl.at} needs a defaultDoc`);

@@ -1,13 +1,13 @@
 /**
  * The kinds of value a config key can hold. Each kind parses one trimmed string (Pulumi hands the
  * program every value as text; structured values such as lists arrive as JSON) and describes itself
- * for README's configuration reference, so the table and the validation cannot drift apart.
+ * for the configuration reference (docs/configuration.md), so the table and the validation cannot drift apart.
  */
 
 export type Parsed<T> = { value: T } | { problem: string };
 
 export interface Kind<T> {
-    /** README "type" column, e.g. `integer 1–100` or `` `ssd` \| `premium` ``. */
+    /** docs/configuration.md "type" column, e.g. `integer 1–100` or `` `ssd` \| `premium` ``. */
     readonly type: string;
     /** A value, or what is wrong with it (without the `namespace:key: ` prefix). */
     parse(raw: string): Parsed<T>;

@@ -1,7 +1,9 @@
 /**
  * README and the pages under docs/ link to each other and into the repository: every relative link
  * must reach a file that exists, and a `#anchor` must name a heading of its page, so a moved section
- * or a renamed file fails here instead of leaving a reader at a dead end.
+ * or a renamed file fails here instead of leaving a reader at a dead end. The program's own messages
+ * and comments that send a reader to a page (`see docs/aws.md "Changing nodeMode on AWS"`) are held to
+ * the same: the page exists and has that text.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -70,6 +72,21 @@ function readRepoPath(repoPath: string): string | undefined {
     return fs.statSync(full).isDirectory() ? "" : fs.readFileSync(full, "utf8");
 }
 
+/** The program's source files: what a user sees in messages, and what a maintainer reads. */
+function sourceFiles(): string[] {
+    return ["components", "config", "facts", "stacks", "policy", "scripts"].flatMap((top) =>
+        fs
+            .readdirSync(path.join(REPO_ROOT, top), { recursive: true, encoding: "utf8" })
+            .filter((f) => f.endsWith(".ts"))
+            .map((f) => path.posix.join(top, f.split(path.sep).join("/"))),
+    );
+}
+
+/** Each `docs/<page>.md "<text>"` (or `docs/<page>.md, "<text>"`) a source cites, with the page and the text. */
+export function pageCitations(source: string): { page: string; text: string }[] {
+    return [...source.matchAll(/(docs\/[a-z-]+\.md)[,:]? \\?"([^"\\]+)\\?"/g)].map((m) => ({ page: m[1], text: m[2].replace(/\s*\n\s*(?:\*\s*|\/\/\s*)?/g, " ") }));
+}
+
 describe("links in README and docs/", () => {
     it("every relative link reaches a file, and every #anchor a heading of its page", () => {
         const problems: string[] = [];
@@ -85,6 +102,21 @@ describe("links in README and docs/", () => {
         assert.deepEqual(problems, []);
     });
 
+    it("every page the program's messages and comments cite exists and has the text they quote", () => {
+        const problems: string[] = [];
+        let citations = 0;
+        for (const file of sourceFiles()) {
+            for (const { page, text } of pageCitations(fs.readFileSync(path.join(REPO_ROOT, file), "utf8"))) {
+                citations++;
+                const content = readRepoPath(page);
+                if (content === undefined) problems.push(`${file}: cites ${page}, which does not exist`);
+                else if (!content.replace(/\s+/g, " ").includes(text)) problems.push(`${file}: cites ${page} "${text}", which the page does not have`);
+            }
+        }
+        assert.ok(citations >= 4, `read ${citations} citations: the pattern no longer matches the sources`);
+        assert.deepEqual(problems, []);
+    });
+
     it("reads anchors and links as GitHub does", () => {
         assert.equal(headingAnchor("Local cluster (the default `dev` stack)"), "local-cluster-the-default-dev-stack");
         assert.equal(headingAnchor("GKE day-two changes (what `pulumi preview` shows)"), "gke-day-two-changes-what-pulumi-preview-shows");
@@ -96,5 +128,9 @@ describe("links in README and docs/", () => {
         assert.equal(brokenLink("docs/a.md", "../README.md#r", read), undefined);
         assert.match(brokenLink("docs/a.md", "README.md", read) ?? "", /docs\/README.md does not exist/);
         assert.match(brokenLink("README.md", "docs/a.md#gone", read) ?? "", /has no heading #gone/);
+        assert.deepEqual(pageCitations('see docs/aws.md "Changing nodeMode" or (docs/gateway.md, "Runbook\n     * on") \\"x\\"'), [
+            { page: "docs/aws.md", text: "Changing nodeMode" },
+            { page: "docs/gateway.md", text: "Runbook on" },
+        ]);
     });
 });

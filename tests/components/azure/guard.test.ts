@@ -29,7 +29,7 @@ describe("AKS node-mode guard", () => {
     it("refuses managed → auto and auto → managed on a running cluster, with the way out", async () => {
         await assert.rejects(refuseAksNodeModeSwitch("auto", () => Promise.resolve(snapshot({ mode: "Manual" }))), (e: Error) => {
             assert.match(e.message, /platform:nodeMode: "auto" cannot be applied to the running AKS cluster, which runs nodeMode managed: AKS refuses node auto-provisioning while the cluster autoscaler runs/);
-            assert.match(e.message, /pulumi config set platform:nodeMode managed; to move, see docs/azure.md "Changing nodeMode on AKS"/);
+            assert.match(e.message, /pulumi config set platform:nodeMode managed; to move, see docs\/azure\.md "Changing nodeMode on AKS"/);
             return true;
         });
         await assert.rejects(refuseAksNodeModeSwitch("managed", () => Promise.resolve(snapshot({ mode: "Auto", defaultNodePools: "Auto" }))), /which runs nodeMode auto: node auto-provisioning's nodes/);

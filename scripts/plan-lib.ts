@@ -11,7 +11,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { dump, load } from "js-yaml";
 import type { PlatformOutputs } from "../components/cluster/contract";
-import { type Cloud, mapConfigSource, readConfig } from "../config";
+import { type Cloud, KEYS, mapConfigSource, readConfig } from "../config";
 import { deployStack } from "../stacks";
 import { installCloudMocks } from "../tests/harness/cloud-mocks";
 import { runProgram, type RecordedResource, type ResourceSet } from "../tests/harness/mocks";
@@ -84,6 +84,31 @@ export function parseStackConfig(yamlText: string): StackConfig {
         }
     }
     return { values, secretKeys };
+}
+
+/** Keys declared secret in config/keys.ts (`platform:postgresPassword`), by their full name. */
+const DECLARED_SECRETS: ReadonlySet<string> = new Set(
+    Object.entries(KEYS)
+        .filter(([, d]) => "secret" in d && d.secret === true)
+        .map(([name]) => (name.includes(":") ? name : `platform:${name}`)),
+);
+
+/**
+ * What the offline plan does with each `secure:` value of a stack file, which it cannot decrypt: a
+ * key declared secret gets a stand-in that passes its checks and is shown as "[secret]"; any other
+ * key's value decides what is built, so a stand-in would plan something the stack never builds.
+ */
+export function secureValueReport(stack: string, secretKeys: readonly string[]): { notes: string[]; problems: string[] } {
+    const notes: string[] = [];
+    const problems: string[] = [];
+    for (const key of secretKeys) {
+        if (DECLARED_SECRETS.has(key)) {
+            notes.push(`${key} is secret (secure:) in Pulumi.${stack}.yaml: the offline plan cannot decrypt it, uses a stand-in and shows it as ${REDACTED}`);
+        } else {
+            problems.push(`${key} is encrypted (secure:) in Pulumi.${stack}.yaml, and the offline plan cannot decrypt it; it is not a credential, so set it in plain text: pulumi config set ${key} <value>`);
+        }
+    }
+    return { notes, problems };
 }
 
 export function stackFile(stack: string, root = REPO_ROOT): string {
@@ -265,6 +290,8 @@ export async function runStack(stack: string, extra: Record<string, string> = {}
     const file = stackFile(stack, root);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(root, file)}; stacks here: ${exampleStacks(root).join(", ")}`);
     const parsed = parseStackConfig(fs.readFileSync(file, "utf8"));
+    const secure = secureValueReport(stack, parsed.secretKeys.filter((k) => !(k in extra)));
+    if (secure.problems.length > 0) throw new Error(secure.problems.join("\n"));
     const values = { ...parsed.values, ...extra };
     // Provider SDKs read their own namespaces (aws:region, gcp:project) from Pulumi's config.
     pulumi.runtime.setAllConfig(values, parsed.secretKeys);

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DIAGRAMS_DOC, SAMPLES_DOC, renderDiagramsDoc, renderSamplesDoc } from "../../scripts/docs-samples";
 import { pictureOf } from "../../scripts/diagram";
-import { GOLDEN_DIR, INVENTORY_FILE, type PlanResource } from "../../scripts/plan-lib";
+import { GOLDEN_DIR, INVENTORY_FILE, type PlanResource, exampleStacks } from "../../scripts/plan-lib";
 
 const inventory = (stack: string): PlanResource[] => JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, stack, INVENTORY_FILE), "utf8")) as PlanResource[];
 
@@ -57,5 +57,31 @@ describe("architecture picture: read from the inventory", () => {
         const p = pictureOf(withoutBackups);
         assert.equal(p.backups, undefined);
         assert.equal(p.autoscaler, undefined);
+    });
+});
+
+describe("docs/costs.md: the monthly cost table", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "costs.md"), "utf8");
+    const table = doc.slice(doc.indexOf("## Monthly cost of each example stack"), doc.indexOf("\nSources"));
+    const sources = new Set([...doc.matchAll(/^(\d+)\. /gm)].map((m) => m[1]));
+
+    it("has one row per example stack, first on the page", () => {
+        assert.equal(/^## .*/m.exec(doc)?.[0], "## Monthly cost of each example stack", "the table is the page's first section");
+        const rows = [...table.matchAll(/^\| `([^`]+)`/gm)].map((m) => m[1]);
+        assert.deepEqual(rows.sort(), exampleStacks().sort());
+    });
+
+    it("gives every dollar figure a listed source, and a source without a date is marked unverified", () => {
+        for (const row of table.split("\n").filter((l) => /^\| `/.test(l))) {
+            for (const cell of row.split("|").slice(2, -2)) {
+                if (!/\$\d/.test(cell)) continue;
+                const refs = [...cell.matchAll(/\[(\d+)/g)].map((m) => m[1]);
+                assert.ok(refs.length > 0, `no source for: ${cell.trim()}`);
+                for (const r of refs) assert.ok(sources.has(r), `source [${r}] is not listed`);
+            }
+        }
+        for (const line of doc.split("\n").filter((l) => /^\d+\. /.test(l))) {
+            assert.match(line, /late 2026|2026-\d\d-\d\d|unverified/i, line);
+        }
     });
 });

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parseBenchArgs } from "../../scripts/bench";
 import { parsePlanArgs } from "../../scripts/plan";
 import { parsePlanDiffArgs } from "../../scripts/plan-diff";
-import { INVENTORY_FILE, secureValueReport } from "../../scripts/plan-lib";
+import { INVENTORY_FILE, runStack, secureValueReport } from "../../scripts/plan-lib";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -86,6 +86,16 @@ describe("helper scripts refuse bad arguments and missing inputs", () => {
         assertRefused(runScript("eval-stack.ts", ["evaluate", "local", "nonsense"]), /^eval-stack: expected namespace:key=value settings .* got: nonsense$/);
     });
 
+    it("npm test and npm run setup take no arguments rather than ignoring them", () => {
+        for (const [script, pattern] of [
+            ["test.sh", /^npm test takes no arguments \(got: nonsense\)/],
+            ["setup.sh", /^npm run setup takes no arguments \(got: nonsense\)/],
+        ] as const) {
+            const r = spawnSync("bash", [`scripts/${script}`, "nonsense"], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+            assertRefused({ status: r.status, stderr: r.stderr.trim() }, pattern);
+        }
+    });
+
     it("docs:config and docs:permissions refuse an unknown argument instead of rewriting the document", () => {
         assertRefused(runScript("docs-config.ts", ["--chek"]), /^docs:config: unknown argument --chek; usage:/);
         assertRefused(runScript("docs-permissions.ts", ["nonsense"]), /^docs:permissions: unknown argument nonsense; usage:/);
@@ -97,6 +107,19 @@ describe("offline plan: secure: values in a stack file", () => {
         const r = secureValueReport("dev", ["platform:postgresPassword"]);
         assert.deepEqual(r.problems, []);
         assert.deepEqual(r.notes, ["platform:postgresPassword is secret (secure:) in Pulumi.dev.yaml: the offline plan cannot decrypt it, uses a stand-in and shows it as [secret]"]);
+    });
+
+    it("refuses to plan a stack file whose non-credential key is encrypted, naming the key instead of a placeholder", async () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "secure-stack-"));
+        try {
+            fs.writeFileSync(path.join(root, "Pulumi.x.yaml"), "config:\n  platform:cloud: local\n  platform:ingressController:\n    secure: v1:abc\n");
+            await assert.rejects(runStack("x", {}, root), (e: Error) => {
+                assert.equal(e.message, "platform:ingressController is encrypted (secure:) in Pulumi.x.yaml, and the offline plan cannot decrypt it; it is not a credential, so set it in plain text: pulumi config set platform:ingressController <value>");
+                return true;
+            });
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
     });
 
     it("refuses an encrypted value of a key that decides what is built, naming the key and the fix", () => {

@@ -10,6 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KEYS, type KeyDecl, type KeyName, SECTIONS, type Values, fullName } from "./keys";
 import type { Parsed } from "./kinds";
+import { type DeclaredKeys, closest, namespaceFindings } from "./namespaces";
 import { RULES } from "./rules";
 import { CLOUDS, type Cloud, type PlatformConfig } from "./types";
 
@@ -90,26 +91,14 @@ export const PLATFORM_KEYS: readonly string[] = (Object.keys(KEYS) as KeyName[])
 
 /** The known key closest to a misspelt one, if any is close (edits <= max(1, a quarter of its length)). */
 export function closestKey(key: string): string | undefined {
-    const distance = (a: string, b: string): number => {
-        const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-        for (let i = 1; i <= a.length; i++) {
-            let diagonal = row[0];
-            row[0] = i;
-            for (let j = 1; j <= b.length; j++) {
-                const above = row[j];
-                row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-                diagonal = above;
-            }
-        }
-        return row[b.length];
-    };
-    let best: { key: string; d: number } | undefined;
-    for (const known of PLATFORM_KEYS) {
-        const d = distance(key, known);
-        if (d <= Math.max(1, Math.floor(known.length / 4)) && (!best || d < best.d)) best = { key: known, d };
-    }
-    return best?.key;
+    return closest(key, PLATFORM_KEYS);
 }
+
+/** The declared keys as the namespace checks need them. */
+const DECLARED: DeclaredKeys = {
+    platform: PLATFORM_KEYS,
+    provider: Object.fromEntries((Object.keys(KEYS) as KeyName[]).filter((k) => k.includes(":")).map((k) => [k, KEYS[k].clouds])),
+};
 
 let clock: () => Date = () => new Date();
 /**
@@ -221,20 +210,15 @@ export function readConfig(source: ConfigSource, options: ReadOptions = {}): Pla
     const cloud = cloudRaw as Cloud;
     const problems: string[] = [];
 
-    for (const full of source.keys()) {
-        if (!full.startsWith("platform:")) continue;
-        const name = full.slice("platform:".length);
-        if (PLATFORM_KEYS.includes(name)) continue;
-        const guess = closestKey(name);
-        problems.push(`${full}: is not a setting of this program${guess ? `; did you mean platform:${guess}?` : "."} See docs/configuration.md for every key.`);
-    }
+    const namespaces = namespaceFindings(source.keys(), cloud, DECLARED);
+    problems.push(...namespaces.problems);
     const isSet = (name: KeyName): boolean => {
         const value = source.get(...split(name));
         return value !== undefined && value.trim() !== "";
     };
     for (const name of ALL_KEYS) {
         const { clouds } = decl(name);
-        if (!clouds.includes(cloud) && isSet(name) && !name.includes(":")) {
+        if (!clouds.includes(cloud) && isSet(name)) {
             problems.push(`${fullName(name)}: applies only when platform:cloud is ${clouds.join(" or ")} (this stack is ${cloud}); remove it with: pulumi config rm ${fullName(name)}`);
         }
     }
@@ -246,7 +230,7 @@ export function readConfig(source: ConfigSource, options: ReadOptions = {}): Pla
         if (p) problems.push(p);
     }
 
-    const warnings: string[] = [];
+    const warnings: string[] = [...namespaces.warnings];
     const context = { cloud, isSet, today: options.today ?? clock() };
     for (const rule of RULES) {
         if (!rule.clouds.includes(cloud)) continue;

@@ -260,17 +260,15 @@ const nodeSizeKind = (cloud: Cloud): Kind<string> =>
     cloud === "local" ? text(/.*/, "") : text(NODE_SIZE[cloud].pattern, NODE_SIZE[cloud].expected);
 
 /** The customer-managed key each cloud's Secrets encryption takes. */
-export const SECRETS_KMS_KEY: { [c in Exclude<Cloud, "local">]: { pattern: RegExp; what: string } } = {
+export const SECRETS_KMS_KEY: { [c in "aws" | "gcp"]: { pattern: RegExp; what: string } } = {
     // EKS encryptionConfig takes a symmetric key's ARN in the cluster's region (EKS user guide, enable-kms, checked 2026-12-07).
     aws: { pattern: /^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:[0-9]{12}:key\/[0-9a-f-]{36}$/, what: "a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
     // GKE databaseEncryption.keyName: projects/P/locations/L/keyRings/R/cryptoKeys/K (GKE encrypting-secrets, checked 2026-12-07).
     gcp: { pattern: /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/, what: "a Cloud KMS key such as projects/my-project/locations/europe-west1/keyRings/platform/cryptoKeys/secrets" },
-    // AKS azureKeyVaultKms.keyId: a key identifier with its version (AKS use-kms-etcd-encryption, checked 2026-12-07).
-    azure: { pattern: /^https:\/\/[a-zA-Z0-9-]{3,24}\.vault\.azure\.net\/keys\/[a-zA-Z0-9-]{1,127}\/[0-9a-f]{32}$/, what: "a versioned Key Vault key id such as https://my-vault.vault.azure.net/keys/secrets/0123456789abcdef0123456789abcdef" },
 };
 
 const secretsKmsKeyKind = (cloud: Cloud): Kind<string> =>
-    cloud === "local" ? text(/.*/, "") : text(SECRETS_KMS_KEY[cloud].pattern, SECRETS_KMS_KEY[cloud].what, "key id");
+    cloud === "aws" || cloud === "gcp" ? text(SECRETS_KMS_KEY[cloud].pattern, SECRETS_KMS_KEY[cloud].what, "key id") : text(/.*/, "");
 
 /** Defaults a baseline would choose: nights at the weekend, long enough for a surge upgrade of a small pool. */
 const GKE_DEFAULT_WINDOW: MaintenanceWindow = { days: ["SA", "SU"], start: "01:00", hours: 6 };
@@ -386,11 +384,12 @@ export const KEYS = {
     secretsKmsKey: key({
         namespace: "platform",
         at: "cluster.secretsKmsKey",
-        clouds: MANAGED,
+        // AKS (Key Vault KMS with its own identity and key access) is not built yet: refused there until it is.
+        clouds: ["aws", "gcp"],
         kind: secretsKmsKeyKind,
         default: { unset: true },
         defaultDoc: "unset: Secrets encrypted at rest with the cloud's own keys",
-        doc: "customer-managed key for envelope encryption of Kubernetes Secrets: a KMS key ARN (EKS), a Cloud KMS crypto key (GKE), a versioned Key Vault key id (AKS)",
+        doc: "customer-managed key for envelope encryption of Kubernetes Secrets: a KMS key ARN (EKS; can be added to a running cluster, never changed or removed), a Cloud KMS crypto key in gcp:region (GKE)",
     }),
     maintenanceWindow: key({
         namespace: "platform",

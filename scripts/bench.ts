@@ -26,9 +26,24 @@ function median(xs: number[]): number {
     return s[Math.floor(s.length / 2)];
 }
 
+/** `--runs N` (default 5), or why the arguments make no sense. */
+export function parseBenchArgs(argv: readonly string[]): { runs: number } | { problem: string } {
+    if (argv.length === 0) return { runs: 5 };
+    const runs = Number(argv[1]);
+    if (argv[0] !== "--runs" || argv.length !== 2 || !Number.isInteger(runs) || runs < 1 || runs > 50) {
+        return { problem: `expected nothing or --runs <1-50>, got: ${argv.join(" ")}; usage: npm run bench [-- --runs 5]` };
+    }
+    return { runs };
+}
+
 function main(): void {
-    const runsArg = process.argv.indexOf("--runs");
-    const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+    const parsed = parseBenchArgs(process.argv.slice(2));
+    if ("problem" in parsed) {
+        console.error(`bench: ${parsed.problem}`);
+        process.exitCode = 2;
+        return;
+    }
+    const { runs } = parsed;
     console.log(`node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; median of ${runs} fresh processes each\n`);
     const header = "| stack | load SDKs: ms | load SDKs: peak MB | evaluate: ms | evaluate: peak MB | resources | time ratio | memory ratio |";
     const rows = [header, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"];
@@ -50,4 +65,4 @@ function main(): void {
     console.log(`\nworst time ratio ${worst.toFixed(2)}x (target <= ${TARGET_RATIO}x): ${worst <= TARGET_RATIO ? "met" : "NOT met"}`);
 }
 
-main();
+if (require.main === module) main();

@@ -7,6 +7,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { withRenderedReference } from "../config/reference";
 
+const extra = process.argv.slice(2).filter((a) => a !== "--check");
+if (extra.length > 0) {
+    console.error(`docs:config: unknown argument ${extra.join(" ")}; usage: npm run docs:config [-- --check]`);
+    process.exit(2);
+}
 const path = join(__dirname, "..", "docs", "configuration.md");
 const page = readFileSync(path, "utf8");
 const rendered = withRenderedReference(page);

@@ -16,6 +16,11 @@ export const ALL_PERMISSIONS: readonly CloudPermissions[] = [AWS_PERMISSIONS, GC
 export const DELIVERY_DOC = join(__dirname, "..", "docs", "delivery.md");
 
 if (require.main === module) {
+    const extra = process.argv.slice(2).filter((a) => a !== "--check");
+    if (extra.length > 0) {
+        console.error(`docs:permissions: unknown argument ${extra.join(" ")}; usage: npm run docs:permissions [-- --check]`);
+        process.exit(2);
+    }
     const doc = readFileSync(DELIVERY_DOC, "utf8");
     const rendered = withRenderedPermissions(doc, ALL_PERMISSIONS);
     if (process.argv.includes("--check")) {

@@ -49,7 +49,11 @@ function loadedPulumiPackages(): string[] {
 async function main(): Promise<void> {
     const [mode, cloudArg, ...settings] = process.argv.slice(2);
     if ((mode !== "load" && mode !== "evaluate") || !(CLOUDS as readonly string[]).includes(cloudArg)) {
-        throw new Error(`usage: tsx scripts/eval-stack.ts load|evaluate ${CLOUDS.join("|")}`);
+        throw new Error(`usage: tsx scripts/eval-stack.ts load|evaluate ${CLOUDS.join("|")} [key=value ...]`);
+    }
+    const malformed = settings.filter((kv) => !/^[A-Za-z0-9_-]+:[^=]+=/.test(kv));
+    if (mode === "load" ? settings.length > 0 : malformed.length > 0) {
+        throw new Error(`expected namespace:key=value settings after "evaluate <cloud>", got: ${(mode === "load" ? settings : malformed).join(" ")}`);
     }
     const cloud = cloudArg as Cloud;
     let resources: number | undefined;
@@ -75,7 +79,8 @@ if (require.main === module) {
     main().then(
         () => process.exit(0),
         (e: unknown) => {
-            console.error(e);
+            // One line: the config and usage errors are the user's; a stack trace helps no one there.
+            console.error(`eval-stack: ${e instanceof Error ? e.message.split("\n").join("; ") : String(e)}`);
             process.exit(1);
         },
     );

@@ -59,7 +59,7 @@ export function parseMutationArgs(argv: readonly string[]): MutationArgs {
         const a = argv[i];
         if (a === "--spec") {
             const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new Error(`--spec needs a test file or glob\n${USAGE}`);
+            if (v === undefined || v.startsWith("--")) throw new Error(`--spec needs a test file or glob; ${USAGE}`);
             args.spec.push(v);
         } else if (a === "--all-tests") {
             args.allTests = true;
@@ -71,7 +71,7 @@ export function parseMutationArgs(argv: readonly string[]): MutationArgs {
             args.files.push(a);
         }
     }
-    if (args.files.length === 0) throw new Error(`name at least one file to mutate\n${USAGE}`);
+    if (args.files.length === 0) throw new Error(`name at least one file to mutate; ${USAGE}`);
     return args;
 }
 

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { dump, load } from "js-yaml";
 import type { PlatformOutputs } from "../components/cluster/contract";
-import { type Cloud, mapConfigSource, readConfig } from "../config";
+import { type Cloud, KEYS, mapConfigSource, readConfig } from "../config";
 import { deployStack } from "../stacks";
 import { installCloudMocks } from "../tests/harness/cloud-mocks";
 import { runProgram, type RecordedResource, type ResourceSet } from "../tests/harness/mocks";
@@ -84,6 +84,31 @@ export function parseStackConfig(yamlText: string): StackConfig {
         }
     }
     return { values, secretKeys };
+}
+
+/** Keys declared secret in config/keys.ts (`platform:postgresPassword`), by their full name. */
+const DECLARED_SECRETS: ReadonlySet<string> = new Set(
+    Object.entries(KEYS)
+        .filter(([, d]) => "secret" in d && d.secret === true)
+        .map(([name]) => (name.includes(":") ? name : `platform:${name}`)),
+);
+
+/**
+ * What the offline plan does with each `secure:` value of a stack file, which it cannot decrypt: a
+ * key declared secret gets a stand-in that passes its checks and is shown as "[secret]"; any other
+ * key's value decides what is built, so a stand-in would plan something the stack never builds.
+ */
+export function secureValueReport(stack: string, secretKeys: readonly string[]): { notes: string[]; problems: string[] } {
+    const notes: string[] = [];
+    const problems: string[] = [];
+    for (const key of secretKeys) {
+        if (DECLARED_SECRETS.has(key)) {
+            notes.push(`${key} is secret (secure:) in Pulumi.${stack}.yaml: the offline plan cannot decrypt it, uses a stand-in and shows it as ${REDACTED}`);
+        } else {
+            problems.push(`${key} is encrypted (secure:) in Pulumi.${stack}.yaml, and the offline plan cannot decrypt it; it is not a credential, so set it in plain text: pulumi config set ${key} <value>`);
+        }
+    }
+    return { notes, problems };
 }
 
 export function stackFile(stack: string, root = REPO_ROOT): string {
@@ -265,6 +290,8 @@ export async function runStack(stack: string, extra: Record<string, string> = {}
     const file = stackFile(stack, root);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(root, file)}; stacks here: ${exampleStacks(root).join(", ")}`);
     const parsed = parseStackConfig(fs.readFileSync(file, "utf8"));
+    const secure = secureValueReport(stack, parsed.secretKeys.filter((k) => !(k in extra)));
+    if (secure.problems.length > 0) throw new Error(secure.problems.join("\n"));
     const values = { ...parsed.values, ...extra };
     // Provider SDKs read their own namespaces (aws:region, gcp:project) from Pulumi's config.
     pulumi.runtime.setAllConfig(values, parsed.secretKeys);
@@ -407,6 +434,24 @@ export function ignoredByPulumi(path: string, ignoreChanges: readonly string[]):
     return ignoreChanges.some((p) => path === `inputs.${p}` || path.startsWith(`inputs.${p}.`) || path.startsWith(`inputs.${p}[`));
 }
 
+/**
+ * A dependency list compared as a set: `before` holds the URNs dropped, `after` those added. Order
+ * and position are noise (one new dependency shifts every later index), and Pulumi's preview shows
+ * no step for a changed dependency list: it changes only the order of operations.
+ */
+export function dependencyChange(before: readonly string[] = [], after: readonly string[] = []): FieldChange[] {
+    const dropped = before.filter((u) => !after.includes(u)).sort();
+    const added = after.filter((u) => !before.includes(u)).sort();
+    return dropped.length + added.length === 0 ? [] : [{ path: DEPENDS_ON, before: dropped, after: added }];
+}
+
+export const DEPENDS_ON = "dependsOn";
+
+/** Whether a change touches only the dependency list: nothing changes in the cloud. */
+export function dependencyOnly(r: ResourceChange): boolean {
+    return r.changes.every((c) => c.path === DEPENDS_ON);
+}
+
 export function diffPlans(base: PlanSnapshot, head: PlanSnapshot): PlanDiff {
     const before = new Map(base.resources.map((r) => [r.urn, r]));
     const after = new Map(head.resources.map((r) => [r.urn, r]));
@@ -420,7 +465,9 @@ export function diffPlans(base: PlanSnapshot, head: PlanSnapshot): PlanDiff {
         const { urn: _v, ...newRest } = r;
         void _u;
         void _v;
-        const changes = diffValues(oldRest, newRest).filter((c) => !ignoredByPulumi(c.path, r.ignoreChanges ?? []));
+        const { dependsOn: oldDeps, ...oldFields } = oldRest;
+        const { dependsOn: newDeps, ...newFields } = newRest;
+        const changes = [...dependencyChange(oldDeps, newDeps), ...diffValues(oldFields, newFields).filter((c) => !ignoredByPulumi(c.path, r.ignoreChanges ?? []))];
         if (changes.length > 0) diff.changed.push({ urn, type: r.type, name: r.name, changes });
         else diff.unchanged++;
     }
@@ -463,23 +510,109 @@ export function changeWarnings(r: ResourceChange): string[] {
     return found;
 }
 
+/** The warnings of a change that mean Pulumi deletes the object and creates it again. */
+export function replacementReasons(r: ResourceChange): string[] {
+    return changeWarnings(r).filter((w) => / replaced\b|is replaced/.test(w));
+}
+
+/** The URN an alias of `r` stands for (`name=…;type=…;parent=<urn>`; empty fields keep r's own). */
+export function aliasUrn(r: Pick<PlanResource, "name" | "type" | "parent">, alias: string): string | undefined {
+    const field = (k: string) => new RegExp(`(?:^|;)${k}=([^;]*)`).exec(alias)?.[1] ?? "";
+    const parent = field("parent") || r.parent;
+    const parts = parent.split("::");
+    if (parts.length < 4) return undefined;
+    return `${parts[0]}::${parts[1]}::${parts[2]}$${field("type") || r.type}::${field("name") || r.name}`;
+}
+
+export interface UrnMove {
+    from: PlanResource;
+    to: PlanResource;
+    /** An alias of the new URN names the old one: Pulumi keeps the object. */
+    aliased: boolean;
+}
+
+/**
+ * Resources that left one URN for another of the same type and name (a new parent or a rename):
+ * without an alias naming the old URN Pulumi deletes the object and creates it again.
+ */
+export function urnMoves(d: Pick<PlanDiff, "added" | "removed">): UrnMove[] {
+    const moves: UrnMove[] = [];
+    for (const to of d.added) {
+        const aliases = to.aliases.map((a) => aliasUrn(to, a));
+        const from = d.removed.find((r) => aliases.includes(r.urn)) ?? d.removed.find((r) => r.type === to.type && r.name === to.name);
+        if (from && !moves.some((m) => m.from === from)) moves.push({ from, to, aliased: aliases.includes(from.urn) });
+    }
+    return moves;
+}
+
+/** The parts of a diff as a reviewer reads them: what only moved in the dependency graph is folded. */
+interface DiffParts {
+    added: PlanResource[];
+    removed: PlanResource[];
+    moved: UrnMove[];
+    replaced: ResourceChange[];
+    updated: ResourceChange[];
+    dependencyOnly: ResourceChange[];
+}
+
+function partsOf(d: PlanDiff): DiffParts {
+    const moved = urnMoves(d);
+    return {
+        added: d.added.filter((r) => !moved.some((m) => m.to === r)),
+        removed: d.removed.filter((r) => !moved.some((m) => m.from === r)),
+        moved,
+        replaced: d.changed.filter((r) => !dependencyOnly(r) && replacementReasons(r).length > 0),
+        updated: d.changed.filter((r) => !dependencyOnly(r) && replacementReasons(r).length === 0),
+        dependencyOnly: d.changed.filter(dependencyOnly),
+    };
+}
+
+const item = (r: { type: string; name: string }) => `\`${r.type}\` **${r.name}**`;
+const urnName = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
+
+function changeLines(r: ResourceChange): string[] {
+    return r.changes.map((c) => {
+        if (c.path !== DEPENDS_ON) return `  - \`${c.path}\`: ${show(c.before)} → ${show(c.after)}`;
+        const [dropped, added] = [c.before, c.after] as [string[], string[]];
+        const list = (sign: string, urns: string[]) => (urns.length === 0 ? [] : [`${sign} ${urns.map(urnName).join(", ")}`]);
+        return `  - \`${DEPENDS_ON}\` (order only): ${[...list("+", added), ...list("−", dropped)].join("; ")}`;
+    });
+}
+
+function headline(p: DiffParts, unchanged: number): string {
+    const replace = p.replaced.length + p.moved.filter((m) => !m.aliased).length;
+    const folded = p.dependencyOnly.length > 0 ? `, ${p.dependencyOnly.length} with only their dependency list changed (folded)` : "";
+    return `**${p.added.length} to add, ${p.removed.length} to remove, ${p.updated.length} to change, ${replace} to replace**${folded}, ${unchanged} unchanged.`;
+}
+
 /** A markdown report of a diff (for a PR comment or a terminal). */
 export function renderDiff(d: PlanDiff, title: string): string {
     const lines = [`### ${title}`, ""];
     if (!hasChanges(d)) return [...lines, `No changes (${d.unchanged} resources).`, ""].join("\n");
-    lines.push(`**${d.added.length} to add, ${d.removed.length} to remove, ${d.changed.length} to change**, ${d.unchanged} unchanged.`, "");
-    const item = (r: { type: string; name: string }) => `\`${r.type}\` **${r.name}**`;
-    if (d.added.length > 0) lines.push("#### Added", ...d.added.map((r) => `- ${item(r)}`), "");
-    if (d.removed.length > 0) {
-        lines.push("#### Removed", ...d.removed.map((r) => `- ${item(r)}${r.protect ? " ⚠️ protected: the update will fail until protect is lifted" : ""}`), "");
+    const p = partsOf(d);
+    lines.push(headline(p, d.unchanged), "");
+    if (p.added.length > 0) lines.push("#### Added", ...p.added.map((r) => `- ${item(r)}`), "");
+    if (p.removed.length > 0) {
+        lines.push("#### Removed", ...p.removed.map((r) => `- ${item(r)}${r.protect ? " ⚠️ protected: the update will fail until protect is lifted" : ""}`), "");
     }
-    if (d.changed.length > 0) {
-        lines.push("#### Changed");
-        for (const r of d.changed) {
-            lines.push(`- ${item(r)}${changeWarnings(r).map((w) => ` ⚠️ ${w}`).join("")}`);
-            for (const c of r.changes) lines.push(`  - \`${c.path}\`: ${show(c.before)} → ${show(c.after)}`);
-        }
+    const replacedMoves = p.moved.filter((m) => !m.aliased);
+    if (p.replaced.length + replacedMoves.length > 0) {
+        lines.push("#### Replaced (deleted, then created again)");
+        for (const m of replacedMoves) lines.push(`- ${item(m.to)} ⚠️ its URN changed and no alias names the old one${m.from.protect ? "; protected: the update will fail" : ""}`, `  - from \`${m.from.urn}\``);
+        for (const r of p.replaced) lines.push(`- ${item(r)}${changeWarnings(r).map((w) => ` ⚠️ ${w}`).join("")}`, ...changeLines(r));
         lines.push("");
+    }
+    if (p.updated.length > 0) {
+        lines.push("#### Changed");
+        for (const r of p.updated) lines.push(`- ${item(r)}${changeWarnings(r).map((w) => ` ⚠️ ${w}`).join("")}`, ...changeLines(r));
+        lines.push("");
+    }
+    const aliased = p.moved.filter((m) => m.aliased);
+    if (aliased.length > 0) lines.push("#### Moved (an alias keeps the object)", ...aliased.map((m) => `- ${item(m.to)} from \`${m.from.urn}\``), "");
+    if (p.dependencyOnly.length > 0) {
+        lines.push("<details><summary>" + `${p.dependencyOnly.length} resources with only their dependency list changed: no change in the cloud, only the order of operations</summary>`, "");
+        for (const r of p.dependencyOnly) lines.push(`- ${item(r)}`, ...changeLines(r));
+        lines.push("", "</details>", "");
     }
     if (d.outputs.length > 0) {
         lines.push("#### Stack outputs", ...d.outputs.map((c) => `- \`${c.path}\`: ${show(c.before)} → ${show(c.after)}`), "");

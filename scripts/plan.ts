@@ -7,9 +7,10 @@
  * No Pulumi CLI, credentials or cluster: the stack is evaluated under mocks (scripts/plan-lib.ts).
  */
 import * as path from "node:path";
-import { GOLDEN_DIR, evaluateStack, exampleStacks, writePlan } from "./plan-lib";
+import * as fs from "node:fs";
+import { GOLDEN_DIR, evaluateStack, exampleStacks, parseStackConfig, secureValueReport, stackFile, writePlan } from "./plan-lib";
 
-const USAGE = "usage: npm run plan -- <stack> [--out <dir>]\n       npm run plan:update-golden [-- <stack>...]";
+const USAGE = "usage: npm run plan -- <stack> [--out <dir>] | npm run plan:update-golden [-- <stack>...]";
 
 export interface PlanArgs {
     mode: "plan" | "update-golden";
@@ -23,16 +24,16 @@ export function parsePlanArgs(argv: readonly string[], known: readonly string[])
     const updateGolden = args.includes("--update-golden");
     const outAt = args.indexOf("--out");
     const out = outAt >= 0 ? args[outAt + 1] : undefined;
-    if (outAt >= 0 && (out === undefined || out.startsWith("--"))) throw new Error(`--out needs a directory\n${USAGE}`);
+    if (outAt >= 0 && (out === undefined || out.startsWith("--"))) throw new Error(`--out needs a directory; ${USAGE}`);
     const stacks = args.filter((a, i) => !a.startsWith("--") && !(outAt >= 0 && i === outAt + 1));
     const unknown = args.filter((a) => a.startsWith("--") && a !== "--out" && a !== "--update-golden");
-    if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(", ")}\n${USAGE}`);
-    for (const s of stacks) if (!known.includes(s)) throw new Error(`unknown stack "${s}"; expected one of: ${known.join(", ")}\n${USAGE}`);
+    if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(", ")}; ${USAGE}`);
+    for (const s of stacks) if (!known.includes(s)) throw new Error(`unknown stack "${s}"; expected one of: ${known.join(", ")}; ${USAGE}`);
     if (updateGolden) {
-        if (out !== undefined) throw new Error(`--update-golden writes tests/golden/<stack>; it takes no --out\n${USAGE}`);
+        if (out !== undefined) throw new Error(`--update-golden writes tests/golden/<stack>; it takes no --out; ${USAGE}`);
         return { mode: "update-golden", stacks: stacks.length > 0 ? stacks : [...known] };
     }
-    if (stacks.length !== 1) throw new Error(`expected exactly one stack\n${USAGE}`);
+    if (stacks.length !== 1) throw new Error(`expected exactly one stack; ${USAGE}`);
     return { mode: "plan", stacks, out };
 }
 
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
     const args = parsePlanArgs(process.argv.slice(2), exampleStacks());
     for (const stack of args.stacks) {
         const dir = args.mode === "update-golden" ? path.join(GOLDEN_DIR, stack) : path.resolve(args.out ?? path.join(".plan", stack));
+        const { secretKeys } = parseStackConfig(fs.readFileSync(stackFile(stack), "utf8"));
+        for (const note of secureValueReport(stack, secretKeys).notes) console.error(note);
         const plan = await evaluateStack(stack);
         writePlan(plan, dir);
         console.log(`${stack}: ${plan.resources.length} resources, ${Object.keys(plan.manifests).length} manifests -> ${path.relative(process.cwd(), dir) || "."}`);
@@ -51,7 +54,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
     main().catch((e: unknown) => {
-        console.error(e instanceof Error ? e.message : String(e));
+        console.error(`plan: ${e instanceof Error ? e.message.trim() : String(e)}`);
         process.exitCode = 1;
     });
 }

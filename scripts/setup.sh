@@ -12,6 +12,10 @@
 # Run as root or with sudo available. Running it again only redoes what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "$#" -gt 0 ]; then
+    echo "npm run setup takes no arguments (got: $*); it prepares the whole machine" >&2
+    exit 2
+fi
 
 APT_PACKAGES=(
     # npm test: the app's tests (a real redis-server) and the compose check

@@ -4,6 +4,10 @@
 # and printed after the unit tests so the two logs do not interleave. Exits non-zero if any fails.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+if [ "$#" -gt 0 ]; then
+    echo "npm test takes no arguments (got: $*); run one test file with: bash scripts/use-node.sh mocha <file>" >&2
+    exit 2
+fi
 # The project's Node first on PATH (.tools/node when setup installed it), so every step below --
 # npm included -- runs on it even when `npm test` was started by an older machine Node.
 # shellcheck source=scripts/use-node.sh

@@ -9,15 +9,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DisruptionFacts } from "../cluster/contract";
 import {
-    CREDENTIALS_DIGEST_ANNOTATION,
-    dataClaimTemplate,
+    dataStatefulSetSpec,
     ephemeralStorage,
     memoryQuantity,
     passwordSecret,
     type ScratchVolume,
     scratchVolume,
     secretFileVolume,
-    singleReplicaPodAnnotations,
 } from "./stateful-data";
 import { claimSizePatch, FIRST_CLAIM_TEMPLATE_SIZE, statefulSetClaimName } from "./claim-growth";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, STATEFUL_DATA_LABEL, workloadLabels } from "../platform/workload-security";
@@ -350,22 +348,15 @@ export class Postgres extends pulumi.ComponentResource {
             name,
             {
                 metadata: { name, namespace: args.namespace, labels: { ...labels, [STATEFUL_DATA_LABEL]: "true" } },
-                spec: {
-                    replicas: 1,
-                    // The Service's name as a plain string: a preview never sees it unknown.
-                    serviceName: name,
-                    selector: { matchLabels: labels },
-                    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-                    template: {
-                        // Its emptyDirs need no listing: never-disrupt already keeps the autoscaler away.
-                        metadata: {
-                            labels,
-                            annotations: { ...singleReplicaPodAnnotations(args.disruption), [CREDENTIALS_DIGEST_ANNOTATION]: secret.digest },
-                        },
-                        spec: postgresPodSpec(args.version, secret),
-                    },
-                    volumeClaimTemplates: [dataClaimTemplate(labels, args.storageClassName, args.storageSize)],
-                },
+                spec: dataStatefulSetSpec({
+                    name,
+                    labels,
+                    disruption: args.disruption,
+                    credentialsDigest: secret.digest,
+                    podSpec: postgresPodSpec(args.version, secret),
+                    storageClassName: args.storageClassName,
+                    storageSize: args.storageSize,
+                }),
             },
             // The template keeps the size the claim was made with: `storageSize` grows the live claim.
             { parent: this, protect: args.protectData, dependsOn: [secret.resource, service], ignoreChanges: [FIRST_CLAIM_TEMPLATE_SIZE] },

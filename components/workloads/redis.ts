@@ -6,14 +6,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { DisruptionFacts } from "../cluster/contract";
 import {
-    CREDENTIALS_DIGEST_ANNOTATION,
-    dataClaimTemplate,
+    dataStatefulSetSpec,
     ephemeralStorage,
     passwordSecret,
     type ScratchVolume,
     scratchVolume,
     secretFileVolume,
-    singleReplicaPodAnnotations,
 } from "./stateful-data";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, workloadLabels } from "../platform/workload-security";
 
@@ -168,22 +166,15 @@ export class Redis extends pulumi.ComponentResource {
             name,
             {
                 metadata: { name, namespace: args.namespace, labels },
-                spec: {
-                    replicas: 1,
-                    // The headless Service's name as a plain string (see services()).
-                    serviceName: name,
-                    selector: { matchLabels: labels },
-                    // Deleting or scaling down the StatefulSet never deletes the data.
-                    persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
-                    template: {
-                        metadata: {
-                            labels,
-                            annotations: { ...singleReplicaPodAnnotations(args.disruption), [CREDENTIALS_DIGEST_ANNOTATION]: secret.digest },
-                        },
-                        spec: this.podSpec(secret),
-                    },
-                    volumeClaimTemplates: [dataClaimTemplate(labels, args.storageClassName, args.storageSize)],
-                },
+                spec: dataStatefulSetSpec({
+                    name,
+                    labels,
+                    disruption: args.disruption,
+                    credentialsDigest: secret.digest,
+                    podSpec: this.podSpec(secret),
+                    storageClassName: args.storageClassName,
+                    storageSize: args.storageSize,
+                }),
             },
             { parent: this, protect: args.protectData, dependsOn: [secret.resource] },
         );

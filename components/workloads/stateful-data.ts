@@ -130,6 +130,39 @@ export function singleReplicaPodAnnotations(disruption: DisruptionFacts): Record
     return { ...disruption.neverDisrupt };
 }
 
+/** What a one-replica data StatefulSet is made of (Redis, Postgres). */
+export interface DataStatefulSetArgs {
+    /** Also the governing Service's name. */
+    name: string;
+    labels: Record<string, string>;
+    disruption: DisruptionFacts;
+    /** The password's digest (never the password): a new password rolls the pod. */
+    credentialsDigest: pulumi.Input<string>;
+    podSpec: k8s.types.input.core.v1.PodSpec;
+    storageClassName: pulumi.Input<string>;
+    storageSize: string;
+}
+
+/**
+ * The spec of a one-replica data StatefulSet. The governing Service is named as a plain string, so
+ * a preview never sees it unknown (an unknown would plan a replacement, which protection refuses);
+ * deleting or scaling down the StatefulSet never deletes the claim; the pod carries the target's
+ * never-disrupt annotations.
+ */
+export function dataStatefulSetSpec(a: DataStatefulSetArgs): k8s.types.input.apps.v1.StatefulSetSpec {
+    return {
+        replicas: 1,
+        serviceName: a.name,
+        selector: { matchLabels: a.labels },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
+        template: {
+            metadata: { labels: a.labels, annotations: { ...singleReplicaPodAnnotations(a.disruption), [CREDENTIALS_DIGEST_ANNOTATION]: a.credentialsDigest } },
+            spec: a.podSpec,
+        },
+        volumeClaimTemplates: [dataClaimTemplate(a.labels, a.storageClassName, a.storageSize)],
+    };
+}
+
 /** A memory quantity as Kubernetes writes it back: whole GiB in Gi, else Mi (so `1Gi` stays `1Gi`). */
 export function memoryQuantity(mi: number): string {
     return mi % 1024 === 0 ? `${mi / 1024}Gi` : `${mi}Mi`;

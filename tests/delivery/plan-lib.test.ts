@@ -303,7 +303,7 @@ describe("offline plan: what reviewers and the goldens rely on", () => {
         assert.match(md, /#### Removed\n- `kubernetes:apps\/v1:Deployment` \*\*gone\*\*\n/, "not protected: no warning");
         assert.match(md, /#### Stack outputs\n- `old`: `"'tick'"` → \(unset\)\n- `url`: `"a"` → `"x{116}\.\.\.`\n/);
         assert.doesNotMatch(md, /#### Changed/);
-        assert.match(renderDiff(diffPlans({ resources: [], outputs: {} }, { resources: [], outputs: { o: 1 } }), "t"), /0 to add, 0 to remove, 0 to change\*\*, 0 unchanged\.\n\n#### Stack outputs/);
+        assert.match(renderDiff(diffPlans({ resources: [], outputs: {} }, { resources: [], outputs: { o: 1 } }), "t"), /0 to add, 0 to remove, 0 to change, 0 to replace\*\*, 0 unchanged\.\n\n#### Stack outputs/);
     });
 });
 
@@ -399,5 +399,58 @@ describe("offline plan: command line", () => {
         assert.throws(() => parsePlanArgs(["dev", "--force"], stacks), /unknown option --force/);
         assert.throws(() => parsePlanArgs([], stacks), /expected exactly one stack/);
         assert.throws(() => parsePlanArgs(["dev", "--out"], stacks), /--out needs a directory/);
+    });
+});
+
+describe("offline plan: the diff folds what the cloud never sees and counts replacements apart", () => {
+    const dep = (name: string) => `urn:pulumi:test::platform::kubernetes:core/v1:Namespace::${name}`;
+    const service = (name: string, inputs: Record<string, unknown>, extra: Partial<PlanResource> = {}) =>
+        resource(name, inputs, { type: "kubernetes:core/v1:Service", urn: `urn:pulumi:test::platform::kubernetes:core/v1:Service::${name}`, ...extra });
+
+    it("folds a resource whose only change is its dependency list, naming what was added and dropped", () => {
+        const md = renderDiff(
+            diffPlans(
+                { resources: [resource("app", { a: 1 }, { dependsOn: [dep("old"), dep("kept")] })], outputs: {} },
+                { resources: [resource("app", { a: 1 }, { dependsOn: [dep("kept"), dep("new")] })], outputs: {} },
+            ),
+            "t",
+        );
+        assert.match(md, /\*\*0 to add, 0 to remove, 0 to change, 0 to replace\*\*, 1 with only their dependency list changed \(folded\), 0 unchanged\./);
+        assert.match(md, /<details><summary>1 resources with only their dependency list changed[^\n]*\n\n- `kubernetes:apps\/v1:Deployment` \*\*app\*\*\n {2}- `dependsOn` \(order only\): \+ new; − old\n/);
+        assert.doesNotMatch(md, /#### Changed/);
+    });
+
+    it("reads a reordered dependency list as no change", () => {
+        const d = diffPlans(
+            { resources: [resource("app", {}, { dependsOn: [dep("a"), dep("b")] })], outputs: {} },
+            { resources: [resource("app", {}, { dependsOn: [dep("b"), dep("a")] })], outputs: {} },
+        );
+        assert.equal(d.changed.length, 0);
+        assert.equal(d.unchanged, 1);
+    });
+
+    it("counts a change the API server refuses as a replacement, apart from the updates", () => {
+        const md = renderDiff(
+            diffPlans(
+                { resources: [service("svc", { spec: { clusterIP: "10.0.0.1" } }), resource("app", { replicas: 1 })], outputs: {} },
+                { resources: [service("svc", { spec: { clusterIP: "10.0.0.2" } }), resource("app", { replicas: 2 })], outputs: {} },
+            ),
+            "t",
+        );
+        assert.match(md, /\*\*0 to add, 0 to remove, 1 to change, 1 to replace\*\*, 0 unchanged\./);
+        assert.match(md, /#### Replaced \(deleted, then created again\)\n- `kubernetes:core\/v1:Service` \*\*svc\*\* ⚠️ clusterIP is immutable/);
+        assert.match(md, /#### Changed\n- `kubernetes:apps\/v1:Deployment` \*\*app\*\*\n/);
+    });
+
+    it("counts a resource that moved to another URN without an alias as a replacement, and one with an alias as kept", () => {
+        const parent = "urn:pulumi:test::platform::platform:index:Old::old";
+        const from = resource("db", {}, { urn: "urn:pulumi:test::platform::platform:index:Old$kubernetes:apps/v1:Deployment::db", parent });
+        const to = resource("db", {}, { urn: "urn:pulumi:test::platform::platform:index:New$kubernetes:apps/v1:Deployment::db", parent: "urn:pulumi:test::platform::platform:index:New::new" });
+        const unaliased = renderDiff(diffPlans({ resources: [from], outputs: {} }, { resources: [to], outputs: {} }), "t");
+        assert.match(unaliased, /\*\*0 to add, 0 to remove, 0 to change, 1 to replace\*\*/);
+        assert.match(unaliased, /\*\*db\*\* ⚠️ its URN changed and no alias names the old one/);
+        const aliased = renderDiff(diffPlans({ resources: [from], outputs: {} }, { resources: [{ ...to, aliases: [`name=;type=;parent=${parent}`] }], outputs: {} }), "t");
+        assert.match(aliased, /\*\*0 to add, 0 to remove, 0 to change, 0 to replace\*\*/);
+        assert.match(aliased, /#### Moved \(an alias keeps the object\)\n- `kubernetes:apps\/v1:Deployment` \*\*db\*\* from/);
     });
 });

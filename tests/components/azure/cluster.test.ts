@@ -17,7 +17,7 @@ import { AZURE_PIP_NAME_ANNOTATION, AZURE_PIP_RESOURCE_GROUP_ANNOTATION, azureSt
 import { KARPENTER_DO_NOT_DISRUPT, KARPENTER_NODES, CLUSTER_AUTOSCALER_NODES } from "../../../components/cluster/contract";
 import { type AzureConfig, mapConfigSource, readConfig } from "../../../config";
 import { AKS_CA_DATA, AKS_INGRESS_IP, AKS_KUBECONFIG, AKS_SERVER, installAzureMocks as installSharedAzureMocks } from "../../harness/cloud-mocks";
-import { USER_TOKEN } from "./helpers";
+import { CLUSTER_ARGS as ARGS, USER_TOKEN } from "./helpers";
 import { isSecret, mockCall, runProgram, valueOf } from "../../harness/mocks";
 
 const MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster";
@@ -40,17 +40,6 @@ function installAzureMocks(): void {
     });
 }
 
-const ARGS: AksClusterArgs = {
-    resourceGroupName: "rg",
-    location: "westeurope",
-    kubernetesVersion: "1.34",
-    nodeSize: "Standard_D4s_v5",
-    minNodes: 3,
-    maxNodes: 7,
-    upgradeChannel: "patch",
-    nodeOsUpgradeChannel: "SecurityPatch",
-    env: {},
-};
 
 function azureConfig(extra: Record<string, string> = {}): AzureConfig {
     const config = readConfig(mapConfigSource({ "platform:cloud": "azure", "azure-native:location": "westeurope", ...extra }));

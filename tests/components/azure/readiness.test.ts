@@ -1,21 +1,11 @@
 import * as assert from "node:assert/strict";
-import { AksCluster, type AksClusterArgs } from "../../../components/azure/cluster";
+import { AksCluster } from "../../../components/azure/cluster";
 import { AKS_AAD_SERVER_ID } from "../../../components/azure/access";
 import { type AccessReviewTarget, CLUSTER_ACCESS_POLL, pollAccess, reviewAllows, setAccessWait } from "../../../components/azure/access-review";
 import { AKS_CA_DATA, AKS_SERVER, installAzureMocks } from "../../harness/cloud-mocks";
 import { mockCall, runProgram, valueOf } from "../../harness/mocks";
+import { CLUSTER_ARGS as ARGS } from "./helpers";
 
-const ARGS: AksClusterArgs = {
-    resourceGroupName: "rg",
-    location: "westeurope",
-    kubernetesVersion: "1.34",
-    nodeSize: "Standard_D4s_v5",
-    minNodes: 3,
-    maxNodes: 7,
-    upgradeChannel: "patch",
-    nodeOsUpgradeChannel: "SecurityPatch",
-    env: {},
-};
 
 describe("waiting for the deployer's cluster role", () => {
     let reviews: AccessReviewTarget[] = [];

@@ -19,6 +19,10 @@
 # packages the image ships, uvloop and httptools included (set PYTHON=... for another Python).
 # Every process it starts is stopped on exit (trap), also on Ctrl-C or error.
 set -euo pipefail
+if [ "$#" -gt 0 ]; then
+    echo "bench:app: takes no arguments (got: $*); set DURATION, CONNECTIONS, UVICORN_ARGS or BENCH_OUT instead" >&2
+    exit 2
+fi
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 APP_DIR=$(cd "$HERE/.." && pwd)

@@ -86,12 +86,13 @@ describe("helper scripts refuse bad arguments and missing inputs", () => {
         assertRefused(runScript("eval-stack.ts", ["evaluate", "local", "nonsense"]), /^eval-stack: expected namespace:key=value settings .* got: nonsense$/);
     });
 
-    it("npm test and npm run setup take no arguments rather than ignoring them", () => {
+    it("npm test, npm run setup and npm run bench:app take no arguments rather than ignoring them", () => {
         for (const [script, pattern] of [
-            ["test.sh", /^npm test takes no arguments \(got: nonsense\)/],
-            ["setup.sh", /^npm run setup takes no arguments \(got: nonsense\)/],
+            ["scripts/test.sh", /^npm test takes no arguments \(got: nonsense\)/],
+            ["scripts/setup.sh", /^npm run setup takes no arguments \(got: nonsense\)/],
+            ["app/bench/bench.sh", /^bench:app: takes no arguments \(got: nonsense\)/],
         ] as const) {
-            const r = spawnSync("bash", [`scripts/${script}`, "nonsense"], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+            const r = spawnSync("bash", [script, "nonsense"], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
             assertRefused({ status: r.status, stderr: r.stderr.trim() }, pattern);
         }
     });

@@ -51,6 +51,8 @@ SDK_PROVIDER_VERSION=$(sed -n 's/^ *"version": "\([^"]*\)".*/\1/p' node_modules/
 export GOMODCACHE="$CACHE/go/mod" GOCACHE="$CACHE/go/build" GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 export GOPROXY=${GOPROXY:-https://proxy.golang.org}
 LOGS="$CACHE/logs"
+# Everything the built set depends on; toolchain.json records it.
+KEY="pulumi $PULUMI_VERSION; kubernetes ${KUBE_VERSIONS[*]}; kwok $KWOK_VERSION; provider $PROVIDER_MODULE_VERSION as $SDK_PROVIDER_VERSION"
 
 minor_of() { local v=${1#v}; v=${v#*.}; echo "${v%%.*}"; }  # v1.36.3 -> 36
 staging_of() { echo "v0.${1#v1.}"; }                       # v1.36.3 -> v0.36.3
@@ -225,6 +227,9 @@ install_plugin() {
         resource kubernetes "$SDK_PROVIDER_VERSION" \
         --file "$CACHE/pulumi-resource-kubernetes-v$PROVIDER_VERSION/pulumi-resource-kubernetes" >"$LOGS/plugin.log" 2>&1 ||
         { echo "e2e-toolchain: installing the kubernetes plugin FAILED; see $LOGS/plugin.log" >&2; return 1; }
+    # The install copied the binary: link it to the built one instead (160 MB).
+    ln -f "$CACHE/pulumi-resource-kubernetes-v$PROVIDER_VERSION/pulumi-resource-kubernetes" \
+        "$dir.tmp/plugins/resource-kubernetes-v$SDK_PROVIDER_VERSION/pulumi-resource-kubernetes"
     rm -rf "$dir" && mv "$dir.tmp" "$dir"
     echo "installed the kubernetes provider v$PROVIDER_VERSION as plugin v$SDK_PROVIDER_VERSION"
 }
@@ -238,6 +243,7 @@ write_manifest() {
     done
     cat >"$CACHE/toolchain.json.tmp" <<EOF
 {
+  "key": "$KEY",
   "pulumiRoot": "$CACHE/pulumi-$PULUMI_VERSION",
   "pulumiVersion": "$PULUMI_VERSION",
   "pluginHome": "$CACHE/plugins-kubernetes-$SDK_PROVIDER_VERSION-from-v$PROVIDER_VERSION",
@@ -251,11 +257,28 @@ EOF
     mv "$CACHE/toolchain.json.tmp" "$CACHE/toolchain.json"
 }
 
+# Whether toolchain.json was written for exactly these versions and everything it names exists:
+# then nothing is to be done, and Go (and the network) is not even asked.
+manifest_current() {
+    local f="$CACHE/toolchain.json" p
+    [ -f "$f" ] && grep -qF "\"key\": \"$KEY\"," "$f" || return 1
+    for p in $(grep -o '"/[^"]*"' "$f" | tr -d '"'); do [ -e "$p" ] || return 1; done
+}
+
+# Go's module and build caches (about 17 GB after a cold build) are only needed to build: gone
+# once everything is built, unless E2E_KEEP_GO_CACHE=1 (a version bump then rebuilds less).
+drop_go_caches() {
+    [ "${E2E_KEEP_GO_CACHE:-0}" = 1 ] && return 0
+    [ -d "$CACHE/go" ] || return 0
+    go clean -cache -modcache && rm -rf "$CACHE/go"
+}
+
 main() {
-    command -v go >/dev/null || { echo "e2e-toolchain: Go is needed (go.dev/dl or Debian's golang-1.26)" >&2; exit 1; }
     mkdir -p "$CACHE" "$LOGS"
     exec 9>"$CACHE/.lock"
     flock 9  # a second run waits for the first instead of building the same thing twice
+    manifest_current && exit 0
+    command -v go >/dev/null || { echo "e2e-toolchain: Go is needed (go.dev/dl or Debian's golang-1.26)" >&2; exit 1; }
     local entries=() missing=() e name
     mapfile -t entries < <(plan)
     for e in "${entries[@]}"; do
@@ -278,6 +301,7 @@ main() {
     [ "$failed" -eq 0 ] || exit 1
     install_plugin
     write_manifest
+    drop_go_caches
     [ ${#missing[@]} -eq 0 ] || echo "e2e toolchain built in $(($(date +%s) - start))s ($CACHE)"
 }
 

@@ -14,8 +14,11 @@ import { parseAllDocuments } from "yaml";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
-/** Files that only this repository's own tests read (the offline plan's snapshots). */
-const NOT_READ_BY_TOOLS = [/^tests\/golden\//, /(^|\/)node_modules\//];
+/**
+ * Files that only this repository's own tests read (the offline plan's snapshots), and the e2e's
+ * stub charts' templates: Go templates that render to YAML, which the e2e checks by rendering them.
+ */
+const NOT_READ_BY_TOOLS = [/^tests\/golden\//, /(^|\/)node_modules\//, /^tests\/e2e\/stub-charts\/[^/]+\/templates\//];
 
 /**
  * Every `*.yml`/`*.yaml` file git knows of, tracked or new but not ignored, so a file added later is

@@ -1,0 +1,162 @@
+/**
+ * What the platform e2e asserts about a deployed (or destroyed) local stack, read from the API
+ * server and the engine: the stack configuration it runs with, the operations a preview plans,
+ * the readiness and admission of every workload, secrets kept out of state and pod specs, and
+ * what a destroy leaves behind.
+ */
+import * as assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import * as path from "node:path";
+import type { ConfigMap, EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import { E2E_CONTEXT } from "./harness/cluster";
+import type { KubeClient, KubeObject } from "./harness/kube-client";
+
+export type Controller = "gateway" | "nginx";
+
+export interface Target {
+    /** Kubernetes minor of the control plane. */
+    version: string;
+    /** The entry point the stack starts with. */
+    controller: Controller;
+}
+
+/** Gateway on the newest minor (which ingress-nginx does not support), nginx on the one before. */
+export const TARGETS: readonly Target[] = [
+    { version: "1.36", controller: "gateway" },
+    { version: "1.35", controller: "nginx" },
+];
+
+/** A prebuilt image pinned by digest: no build, no docker provider; kwok never pulls it. */
+export const APP_IMAGE = `registry.invalid/platform/visit-counter@sha256:${"5e".repeat(32)}`;
+
+export const STUB_CHARTS = path.join(__dirname, "stub-charts");
+
+/** The chart-source override (`platform:chartSources`): every chart the local stack installs, from its stub (directory = chart name). */
+export function chartSources(): Record<string, string> {
+    return {
+        "ingress-nginx": path.join(STUB_CHARTS, "ingress-nginx"),
+        "cert-manager": path.join(STUB_CHARTS, "cert-manager"),
+        "envoy-gateway": path.join(STUB_CHARTS, "gateway-helm"),
+        "envoy-gateway-crds": path.join(STUB_CHARTS, "gateway-crds-helm"),
+    };
+}
+
+export interface Passwords {
+    postgres: string;
+    redis: string;
+}
+
+export function newPasswords(): Passwords {
+    return { postgres: randomBytes(18).toString("base64url"), redis: randomBytes(18).toString("base64url") };
+}
+
+/**
+ * The e2e stack: local target on the e2e context (not `kind-*`, so no `kind load`), a prebuilt
+ * image, brought passwords and local charts, so it needs no provider but kubernetes.
+ */
+export function e2eStackConfig(target: Target, kubeconfig: string, passwords: Passwords): ConfigMap {
+    return {
+        "platform:cloud": { value: "local" },
+        "platform:kubeContext": { value: E2E_CONTEXT },
+        "platform:kubeconfigPath": { value: kubeconfig },
+        "platform:ingressController": { value: target.controller },
+        "platform:appImage": { value: APP_IMAGE },
+        "platform:postgresPassword": { value: passwords.postgres, secret: true },
+        "platform:redisPassword": { value: passwords.redis, secret: true },
+        "platform:chartSources": { value: JSON.stringify(chartSources()) },
+        "platform:postgresBackupStorageSize": { value: "2Gi" },
+    };
+}
+
+/** One planned operation: `op` on the resource of `type` named `name` (the URN's last part). */
+export interface PlannedStep {
+    op: string;
+    type: string;
+    name: string;
+}
+
+/** Collects the steps of an operation from its engine events. */
+export function stepRecorder(): { onEvent: (e: EngineEvent) => void; steps: PlannedStep[] } {
+    const steps: PlannedStep[] = [];
+    return {
+        steps,
+        onEvent: (e: EngineEvent) => {
+            const m = e.resourcePreEvent?.metadata;
+            if (m === undefined || m.op === "same" || m.op === "read") return;
+            steps.push({ op: m.op, type: m.type, name: m.urn.split("::").pop() ?? m.urn });
+        },
+    };
+}
+
+const DESTRUCTIVE = new Set(["delete", "replace", "create-replacement", "delete-replaced", "discard", "discard-replaced"]);
+
+/** The steps that delete or replace something. */
+export function destructiveSteps(steps: readonly PlannedStep[]): PlannedStep[] {
+    return steps.filter((s) => DESTRUCTIVE.has(s.op));
+}
+
+export function describeSteps(steps: readonly PlannedStep[]): string {
+    return steps.map((s) => `${s.op} ${s.type} ${s.name}`).join("\n") || "(none)";
+}
+
+/** Every workload in `namespaces` has all its replicas ready (what kwok reports once they are scheduled). */
+export async function assertWorkloadsReady(client: KubeClient, namespaces: readonly string[]): Promise<void> {
+    for (const ns of namespaces) {
+        for (const kind of ["deployments", "statefulsets"]) {
+            for (const w of await client.list(`/apis/apps/v1/namespaces/${ns}/${kind}`)) {
+                const want = Number(w.spec?.replicas ?? 1);
+                assert.equal(Number(w.status?.readyReplicas ?? 0), want, `${kind} ${ns}/${w.metadata.name}: ready ${String(w.status?.readyReplicas)}/${want}`);
+            }
+        }
+    }
+}
+
+/** No controller was refused a pod (Pod Security admission, quota, ...): its FailedCreate events. */
+export async function assertNoRefusedPods(client: KubeClient): Promise<void> {
+    const refused = (await client.list("/api/v1/events")).filter((e) => e.reason === "FailedCreate");
+    assert.deepEqual(
+        refused.map((e) => `${String((e.involvedObject as { name?: string }).name)}: ${String(e.message)}`),
+        [],
+        "controllers could not create pods",
+    );
+}
+
+/** The zones the pods matching `selector` in `ns` were scheduled into. */
+export async function zonesOf(client: KubeClient, ns: string, selector: string): Promise<string[]> {
+    const nodes = new Map((await client.list("/api/v1/nodes")).map((n) => [n.metadata.name, n.metadata.labels?.["topology.kubernetes.io/zone"] ?? "?"]));
+    const pods = await client.list(`/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(selector)}`);
+    return pods.map((p) => nodes.get(String(p.spec?.nodeName)) ?? "unscheduled");
+}
+
+interface Container {
+    name: string;
+    command?: string[];
+    args?: string[];
+    env?: { name: string; value?: string }[];
+}
+
+/** Plain-text places in a pod spec where a secret must never be: env values, commands, args. */
+export function plainTextOf(pod: KubeObject): string[] {
+    const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
+    return [...(spec.containers ?? []), ...(spec.initContainers ?? [])].flatMap((c) => [...(c.command ?? []), ...(c.args ?? []), ...(c.env ?? []).map((e) => e.value ?? "")]);
+}
+
+/** Neither password appears in the state export or in any pod's env values, commands or args. */
+export async function assertSecretsKept(stack: Stack, client: KubeClient, passwords: Passwords): Promise<void> {
+    const exported = JSON.stringify(await stack.exportStack());
+    for (const [name, value] of Object.entries(passwords)) {
+        assert.ok(!exported.includes(value), `the ${name} password is in plain text in pulumi stack export`);
+    }
+    for (const pod of await client.list("/api/v1/pods")) {
+        const plain = plainTextOf(pod).join("\n");
+        for (const [name, value] of Object.entries(passwords)) {
+            assert.ok(!plain.includes(value), `the ${name} password is in plain text in pod ${pod.metadata.namespace}/${pod.metadata.name}'s spec`);
+        }
+    }
+}
+
+/** The number of resources in the stack's state. */
+export async function stateResourceCount(stack: Stack): Promise<number> {
+    const deployment = (await stack.exportStack()).deployment as { resources?: unknown[] };
+    return deployment.resources?.length ?? 0;
+}

@@ -8,6 +8,7 @@ import { DECOY_CONTEXT, E2E_CONTEXT, E2E_NODES, fakeNodeObject, kubeconfigDocume
 import { engineEnv } from "./harness/engine";
 import type { KubeObject } from "./harness/kube-client";
 import { leafExtensions } from "./harness/pki";
+import { CLAIM_PATCH_TYPE, skipClaimPatchAwait } from "./harness/provider-skew";
 import { controlPlane, parseToolchain, type Toolchain } from "./harness/toolchain";
 import { provisionDecision, quantityBytes, reclaimDecision, resizeDecision, SELECTED_NODE, storageClassFacts, type StorageClassFacts } from "./fixtures/fake-provisioner";
 import { ENTRY_POINT_ADDRESS, gatewayStatus, httpRouteStatus, ingressStatus, upToDate } from "./fixtures/status-writer";
@@ -169,5 +170,14 @@ describe("e2e harness", () => {
         assert.equal(controlPlane(tc, "1.36").bin, "/c/kube-v1.36.3");
         assert.throws(() => controlPlane(tc, "1.3"), /no Kubernetes 1\.3 in the e2e toolchain/);
         assert.throws(() => parseToolchain(JSON.stringify({ ...manifest, kwok: undefined }), "toolchain.json"), /toolchain\.json: no "kwok"/);
+    });
+});
+
+describe("e2e provider-skew workaround", () => {
+    it("skips the await of claim patches only, keeping their other annotations", () => {
+        const opts = {};
+        const patched = skipClaimPatchAwait({ type: CLAIM_PATCH_TYPE, name: "postgres-data-size", props: { metadata: { name: "data-postgres-0", annotations: { "pulumi.com/patchForce": "true" } } }, opts, custom: true });
+        assert.deepEqual(patched?.props.metadata, { name: "data-postgres-0", annotations: { "pulumi.com/patchForce": "true", "pulumi.com/skipAwait": "true" } });
+        assert.equal(skipClaimPatchAwait({ type: "kubernetes:core/v1:PersistentVolumeClaim", name: "x", props: {}, opts, custom: true }), undefined);
     });
 });

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import type { ConfigMap, EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { E2E_CONTEXT } from "./harness/cluster";
 import type { KubeClient, KubeObject } from "./harness/kube-client";
+import { waitFor } from "./harness/processes";
 
 export type Controller = "gateway" | "nginx";
 
@@ -99,16 +100,37 @@ export function describeSteps(steps: readonly PlannedStep[]): string {
     return steps.map((s) => `${s.op} ${s.type} ${s.name}`).join("\n") || "(none)";
 }
 
-/** Every workload in `namespaces` has all its replicas ready (what kwok reports once they are scheduled). */
-export async function assertWorkloadsReady(client: KubeClient, namespaces: readonly string[]): Promise<void> {
+/** The workloads in `namespaces` whose replicas are not all ready, as `kind ns/name ready/wanted`. */
+export async function unreadyWorkloads(client: KubeClient, namespaces: readonly string[]): Promise<string[]> {
+    const unready: string[] = [];
     for (const ns of namespaces) {
         for (const kind of ["deployments", "statefulsets"]) {
             for (const w of await client.list(`/apis/apps/v1/namespaces/${ns}/${kind}`)) {
                 const want = Number(w.spec?.replicas ?? 1);
-                assert.equal(Number(w.status?.readyReplicas ?? 0), want, `${kind} ${ns}/${w.metadata.name}: ready ${String(w.status?.readyReplicas)}/${want}`);
+                const ready = Number(w.status?.readyReplicas ?? 0);
+                if (ready !== want) unready.push(`${kind} ${ns}/${w.metadata.name} ${ready}/${want}`);
             }
         }
     }
+    return unready;
+}
+
+/**
+ * Every workload in `namespaces` gets all its replicas ready within `timeoutMs` (kwok reports a
+ * pod ready about a second after it is scheduled; an autoscaler may still be adding some).
+ */
+export async function assertWorkloadsReady(client: KubeClient, namespaces: readonly string[], timeoutMs = 60_000): Promise<void> {
+    let last: string[] = [];
+    const ready = await waitFor(
+        "workloads ready",
+        async () => {
+            last = await unreadyWorkloads(client, namespaces);
+            return last.length === 0 ? true : undefined;
+        },
+        timeoutMs,
+        500,
+    ).catch(() => false);
+    assert.ok(ready, `not ready: ${last.join(", ")}`);
 }
 
 /** No controller was refused a pod (Pod Security admission, quota, ...): its FailedCreate events. */
@@ -119,6 +141,15 @@ export async function assertNoRefusedPods(client: KubeClient): Promise<void> {
         [],
         "controllers could not create pods",
     );
+}
+
+/** Whether the Deployment whose pods match `selector` in `ns` spreads them over zones (a topology spread constraint on the zone label). */
+export async function spreadsOverZones(client: KubeClient, ns: string, selector: string): Promise<boolean> {
+    const deployments = await client.list(`/apis/apps/v1/namespaces/${ns}/deployments?labelSelector=${encodeURIComponent(selector)}`);
+    return deployments.some((d) => {
+        const pod = (d.spec?.template as { spec?: { topologySpreadConstraints?: { topologyKey: string }[] } } | undefined)?.spec;
+        return (pod?.topologySpreadConstraints ?? []).some((c) => c.topologyKey === "topology.kubernetes.io/zone");
+    });
 }
 
 /** The zones the pods matching `selector` in `ns` were scheduled into. */

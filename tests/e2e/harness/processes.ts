@@ -1,7 +1,7 @@
 /**
- * The cluster's server processes: started with their output in a log file, each pid written to
- * `<runDir>/pids` (scripts/e2e.sh ends whatever is left there when the test process itself dies),
- * and stopped in reverse order of start.
+ * The cluster's server processes: started with their output in a log file and stopped in reverse
+ * order of start. (When the test process itself dies, scripts/e2e.sh ends whatever names the run's
+ * directory on its command line.)
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -33,7 +33,6 @@ export class ProcessGroup {
         const child = spawn(bin, args, { stdio: ["ignore", fd, fd], env });
         fs.closeSync(fd);
         if (child.pid === undefined) throw new Error(`${name}: could not start ${bin}`);
-        fs.appendFileSync(path.join(this.runDir, "pids"), `${child.pid}\n`);
         const entry = { name, child, log };
         this.started.push(entry);
         return entry;

@@ -31,6 +31,9 @@ KWOK_VERSION=v0.8.0
 PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199
 PROVIDER_VERSION=4.25.0
 CONTROL_PLANE="kube-apiserver kube-controller-manager kube-scheduler"
+# The newest `go` line among the modules (github.com/pulumi/pulumi/pkg/v3 v3.276.0: go 1.26.6);
+# GOTOOLCHAIN=local below, so an older Go fails instead of fetching a toolchain.
+MIN_GO=1.26.6
 
 CACHE=${PLATFORM_E2E_CACHE:-/var/cache/platform-e2e}
 JOBS=${E2E_BUILD_JOBS:-2}
@@ -278,7 +281,12 @@ main() {
     exec 9>"$CACHE/.lock"
     flock 9  # a second run waits for the first instead of building the same thing twice
     manifest_current && exit 0
-    command -v go >/dev/null || { echo "e2e-toolchain: Go is needed (go.dev/dl or Debian's golang-1.26)" >&2; exit 1; }
+    local have
+    have=$(go env GOVERSION 2>/dev/null | sed 's/^go//') || have=""
+    if [ -z "$have" ] || [ "$(printf '%s\n' "$MIN_GO" "$have" | sort -V | head -n1)" != "$MIN_GO" ]; then
+        echo "e2e-toolchain: Go $MIN_GO or newer is needed to build the toolchain, found ${have:-none}" >&2
+        exit 1
+    fi
     local entries=() missing=() e name
     mapfile -t entries < <(plan)
     for e in "${entries[@]}"; do

@@ -8,10 +8,12 @@ import { DECOY_CONTEXT, E2E_CONTEXT, E2E_NODES, fakeNodeObject, kubeconfigDocume
 import { engineEnv } from "./harness/engine";
 import type { KubeObject } from "./harness/kube-client";
 import { leafExtensions } from "./harness/pki";
+import { isClusterNoise, leftBehind } from "./harness/inventory";
 import { CLAIM_PATCH_TYPE, skipClaimPatchAwait } from "./harness/provider-skew";
 import { controlPlane, parseToolchain, type Toolchain } from "./harness/toolchain";
 import { provisionDecision, quantityBytes, reclaimDecision, resizeDecision, SELECTED_NODE, storageClassFacts, type StorageClassFacts } from "./fixtures/fake-provisioner";
 import { ENTRY_POINT_ADDRESS, gatewayStatus, httpRouteStatus, ingressStatus, upToDate } from "./fixtures/status-writer";
+import { destructiveSteps, expectedLeftovers, leftoverMismatch, plainTextOf } from "./platform-checks";
 
 const PROVISIONER = "rancher.io/local-path";
 
@@ -179,5 +181,40 @@ describe("e2e provider-skew workaround", () => {
         const patched = skipClaimPatchAwait({ type: CLAIM_PATCH_TYPE, name: "postgres-data-size", props: { metadata: { name: "data-postgres-0", annotations: { "pulumi.com/patchForce": "true" } } }, opts, custom: true });
         assert.deepEqual(patched?.props.metadata, { name: "data-postgres-0", annotations: { "pulumi.com/patchForce": "true", "pulumi.com/skipAwait": "true" } });
         assert.equal(skipClaimPatchAwait({ type: "kubernetes:core/v1:PersistentVolumeClaim", name: "x", props: {}, opts, custom: true }), undefined);
+    });
+});
+
+describe("e2e platform checks", () => {
+    it("expects exactly the two Retain volumes, and with the gateway its CRDs too, nothing else", () => {
+        const pvs = ["PersistentVolume pvc-1", "PersistentVolume pvc-2"];
+        const crd = "apiextensions.k8s.io/CustomResourceDefinition gateways.gateway.networking.k8s.io";
+        assert.equal(leftoverMismatch([...pvs, crd], expectedLeftovers("gateway")), undefined);
+        assert.match(leftoverMismatch(pvs, expectedLeftovers("gateway")) ?? "", /CRDs: 0 left, expected at least one/);
+        assert.match(leftoverMismatch([pvs[0]], expectedLeftovers("nginx")) ?? "", /volumes: 1 left, expected 2/);
+        assert.match(leftoverMismatch([...pvs, "PersistentVolumeClaim apps/data-postgres-0"], expectedLeftovers("nginx")) ?? "", /not expected: PersistentVolumeClaim apps\/data-postgres-0/);
+        assert.match(leftoverMismatch([...pvs, "apiextensions.k8s.io/CustomResourceDefinition certificates.cert-manager.io"], expectedLeftovers("gateway")) ?? "", /not expected: .*certificates\.cert-manager\.io/);
+    });
+
+    it("counts what the cluster makes by itself as noise, and objects of the stack as left behind", () => {
+        const before = ["Namespace default"];
+        const after = [...before, "Event apps/x.1", "coordination.k8s.io/Lease kube-node-lease/e2e-node-a", "ConfigMap apps/kube-root-ca.crt", "PersistentVolume pvc-1", "ConfigMap apps/settings"];
+        assert.deepEqual(leftBehind(before, after), ["PersistentVolume pvc-1", "ConfigMap apps/settings"]);
+        assert.equal(isClusterNoise("ServiceAccount apps/visit-counter"), false);
+    });
+
+    it("calls deletes and replacements destructive, creates and updates not", () => {
+        const steps = ["create", "update", "delete", "replace", "create-replacement", "delete-replaced"].map((op) => ({ op, type: "t", name: op }));
+        assert.deepEqual(
+            destructiveSteps(steps).map((s) => s.op),
+            ["delete", "replace", "create-replacement", "delete-replaced"],
+        );
+    });
+
+    it("looks for secrets in env values, commands and args of every container", () => {
+        const pod: KubeObject = {
+            metadata: { name: "p" },
+            spec: { initContainers: [{ name: "i", args: ["--pw=s3"] }], containers: [{ name: "c", command: ["run"], env: [{ name: "A", value: "s1" }, { name: "B", valueFrom: {} }] }] },
+        };
+        assert.deepEqual(plainTextOf(pod), ["run", "s1", "", "--pw=s3"]);
     });
 });

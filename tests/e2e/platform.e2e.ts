@@ -27,6 +27,8 @@ import {
     describeSteps,
     destructiveSteps,
     e2eStackConfig,
+    expectedLeftovers,
+    leftoverMismatch,
     newPasswords,
     type Passwords,
     stateResourceCount,
@@ -50,37 +52,6 @@ const PLATFORM_NAMESPACES: Record<Controller, string[]> = {
     gateway: ["apps", "cert-manager", "envoy-gateway-system"],
     nginx: ["apps", "cert-manager", "ingress-nginx"],
 };
-
-export interface Leftover {
-    what: string;
-    pattern: RegExp;
-    /** Exactly this many; undefined: at least one. */
-    count?: number;
-}
-
-/**
- * README's "What `pulumi destroy` leaves on a local cluster", as far as it can be seen here: the
- * Postgres data and backups volumes (`platform-retain`, Retain) released with their data, their
- * claims gone with the namespace; with the gateway, its CRDs (the CRDs chart is retainOnDelete).
- * The stub CRDs chart has its own number of CRDs, so their count is not the real chart's. Not
- * seen here: cert-manager's leader-election Leases (no controller runs) and the volumes'
- * directories on the nodes.
- */
-export function expectedLeftovers(controller: Controller): Leftover[] {
-    const volumes: Leftover = { what: "the Postgres data and backups volumes", pattern: /^PersistentVolume pvc-/, count: 2 };
-    if (controller === "nginx") return [volumes];
-    return [volumes, { what: "the Gateway API and Envoy Gateway CRDs", pattern: /^apiextensions\.k8s\.io\/CustomResourceDefinition [a-z]+\.(gateway\.networking\.k8s\.io|gateway\.envoyproxy\.io)$/ }];
-}
-
-/** What differs between the objects left and the expected leftovers, or undefined. */
-export function leftoverMismatch(left: readonly InventoryKey[], expected: readonly Leftover[]): string | undefined {
-    const problems = left.filter((k) => !expected.some((e) => e.pattern.test(k))).map((k) => `not expected: ${k}`);
-    for (const e of expected) {
-        const n = left.filter((k) => e.pattern.test(k)).length;
-        if (e.count === undefined ? n === 0 : n !== e.count) problems.push(`${e.what}: ${n} left, expected ${e.count ?? "at least one"}`);
-    }
-    return problems.length === 0 ? undefined : problems.join("; ");
-}
 
 /** kubectl on the e2e cluster's context, as a user would run it. */
 async function kubectl(scenario: Scenario, args: string[]): Promise<string> {

@@ -198,7 +198,7 @@ describe("workflows: every file", () => {
     }
 });
 
-/** The commands `.ci/run` runs after its preamble: the same two the README gives. */
+/** The commands `.ci/run` runs after its preamble: the same ones the README gives. */
 const CI_COMMANDS = fs
     .readFileSync(path.join(ROOT, ".ci/run"), "utf8")
     .split("\n")
@@ -207,7 +207,7 @@ const CI_COMMANDS = fs
 
 describe(".ci/run", () => {
     it("runs exactly the set-up and test commands README.md gives", () => {
-        assert.deepEqual(CI_COMMANDS, ["bash scripts/setup.sh", "npm test"]);
+        assert.deepEqual(CI_COMMANDS, ["bash scripts/setup.sh", "npm test", "npm run test:e2e"]);
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
         const at = readme.indexOf("\n## Run the tests\n");
         assert.ok(at >= 0, "README has a ## Run the tests section");

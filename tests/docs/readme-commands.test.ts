@@ -61,7 +61,7 @@ export function configSets(markdown: string, file: string): ConfigExample[] {
 describe("commands shown in README and docs/", () => {
     it("every `npm run <script>` exists in package.json", () => {
         for (const file of DOCS) {
-            for (const m of text(file).matchAll(/npm run ([a-z][a-z:-]*)/g)) {
+            for (const m of text(file).matchAll(/npm run ([a-z][a-z0-9:-]*)/g)) {
                 assert.ok(m[1] in scripts, `${file}: npm run ${m[1]} is not a script in package.json`);
             }
         }

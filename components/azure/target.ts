@@ -10,7 +10,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { AzureConfig } from "../../config";
 import { KUBE_DNS, type ClusterTarget } from "../cluster/contract";
 import type { PreflightCheck } from "../cluster/preflight";
-import { AKS_ROLES } from "./access";
+import { AKS_ROLES, AKS_TEAM_ACCESS } from "./access";
 import { AksCluster } from "./cluster";
 import { deployerPrincipalType } from "./deployer";
 import { azureLoadBalancer, azureStorageFacts } from "./facts";
@@ -56,6 +56,7 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
         apiAllowedCidrs: config.cluster.apiAllowedCidrs,
         clusterAdmins: config.cluster.clusterAdmins,
         clusterReaders: config.cluster.clusterReaders,
+        teams: config.teams,
         deployerPrincipalType: deployer,
         logAnalyticsWorkspaceId: workspaces?.logAnalytics.id,
     });
@@ -83,6 +84,7 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
         // CoreDNS pods in both node modes.
         dns: KUBE_DNS,
         registry: registry.imageRegistry,
+        teamAccess: AKS_TEAM_ACCESS,
         observability: workspaces ? observability(workspaces, aks) : undefined,
         // The pool, the pull assignment and the data-group access too: a pod scheduled before
         // AcrPull lands sits in ImagePullBackOff, a claim before the role fails to provision.

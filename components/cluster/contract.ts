@@ -288,6 +288,29 @@ export interface ImageDelivery {
     deliver(image: BuiltImage): pulumi.Output<string>;
 }
 
+/** A subject of a Kubernetes RoleBinding (rbac.authorization.k8s.io/v1). */
+export interface RbacSubject {
+    kind: "User" | "Group";
+    name: string;
+    apiGroup: "rbac.authorization.k8s.io";
+}
+
+/** A team as the cluster layer needs it: its name (its namespace's) and its editors as configured. */
+export interface TeamGrant {
+    name: string;
+    editors: readonly string[];
+}
+
+/**
+ * How a team's editors are given `edit` in its namespace. The neutral layer binds the `edit`
+ * ClusterRole there to `subjects(team)` (no RoleBinding where that is empty); whatever the cloud
+ * needs besides (an EKS access entry, an Azure role assignment) the target creates itself, from the
+ * same `platform:teams`, when it builds the cluster.
+ */
+export interface TeamAccess {
+    subjects(team: TeamGrant): RbacSubject[];
+}
+
 /** What every target (`components/<cloud>/target.ts`) hands the cloud-neutral layer. */
 export interface ClusterTarget {
     cloud: Cloud;
@@ -301,6 +324,8 @@ export interface ClusterTarget {
     /** Where pods resolve names, for the DNS egress rule of every default-deny namespace. */
     dns: DnsFacts;
     registry: ImageRegistry;
+    /** How `platform:teams`' editors become RBAC subjects on this cluster. */
+    teamAccess: TeamAccess;
     /**
      * Where the cloud's own logs and metrics for this cluster are (log group names, workspace id,
      * console links), for the `observability` output; undefined where there are none (local, or

@@ -9,6 +9,7 @@ import type { EntryPoint } from "../components/entry-points/contract";
 import { EnvoyGateway, SECONDARY_NODE_PORTS } from "../components/entry-points/envoy-gateway";
 import { IngressNginx, NODE_PORTS } from "../components/entry-points/ingress-nginx";
 import { AppNamespace } from "../components/platform/namespace";
+import { Team } from "../components/apps/team";
 import { Postgres } from "../components/workloads/postgres";
 import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/workloads/postgres-backup";
 import { Redis } from "../components/workloads/redis";
@@ -58,7 +59,7 @@ function buildEntryPoints(target: ClusterTarget, config: PlatformConfig, k8sOpts
                   replicas: config.ingress.replicas,
                   domain: config.tls.domain,
                   clusterIssuer: clusterIssuerName(config.tls),
-                  routeNamespaces: [APP_NAMESPACE],
+                  routeNamespaces: [APP_NAMESPACE, ...config.teams.map((t) => t.name)],
                   chartSources: config.chartSources,
                   // Beside nginx on a NodePort cluster, nginx keeps the mapped ports.
                   nodePorts: nginx ? SECONDARY_NODE_PORTS : NODE_PORTS,
@@ -68,6 +69,14 @@ function buildEntryPoints(target: ClusterTarget, config: PlatformConfig, k8sOpts
         : undefined;
     const ordered = plan.primary === "nginx" ? [nginx, gateway] : [gateway, nginx];
     return { entryPoints: ordered.filter((e) => e !== undefined), gateway, resources: [nginx, gateway].filter((e) => e !== undefined) };
+}
+
+/**
+ * A namespace per `platform:teams` entry, with its quota and its editors' `edit` role; the entry
+ * point routes to them (the Gateway's listeners admit their namespaces, buildEntryPoints).
+ */
+function deployTeams(target: ClusterTarget, config: PlatformConfig, k8sOpts: K8sOpts): Team[] {
+    return config.teams.map((team) => new Team(`team-${team.name}`, { team, dns: target.dns, access: target.teamAccess }, k8sOpts));
 }
 
 /**
@@ -142,6 +151,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
     );
 
     const namespace = new AppNamespace("apps", { name: APP_NAMESPACE, dns: target.dns }, k8sOpts);
+    const teams = deployTeams(target, config, k8sOpts);
     const appOpts = { ...k8sOpts, dependsOn: [...target.dependsOn, namespace, storage] };
     const { redis } = buildDataServices(target, config, storage, namespace, appOpts);
 

@@ -98,6 +98,35 @@ export interface AppRequests {
     persistentVolumeClaims?: number;
 }
 
+/** The part of an App's arguments that decides what it asks of a quota (structurally `AppArgs`). */
+export interface AppQuotaShape {
+    replicas?: number;
+    autoscaling?: { maxReplicas: number };
+    resources: { requests: { cpu: string; memory: string } };
+    volumes?: readonly { size: string }[];
+    scratch?: readonly { sizeMi: number; memory?: boolean }[];
+}
+
+/**
+ * What an App asks of its team's quota at most: its largest replica count plus a rolling update's
+ * surge (a Deployment's default `maxSurge` is 25%, rounded up: Kubernetes "Deployments", checked
+ * 2026-12-07), each at its requests, one Service, and its claims. `replicas` defaults to 2, as `App`'s.
+ */
+export function appQuotaRequests(name: string, args: AppQuotaShape): AppRequests {
+    const most = args.autoscaling?.maxReplicas ?? args.replicas ?? 2;
+    const volumes = args.volumes ?? [];
+    const storageMi = volumes.reduce((s, v) => s + (quantityValue(v.size) ?? 0) / 2 ** 20, 0);
+    return {
+        name,
+        podCpu: args.resources.requests.cpu,
+        podMemory: args.resources.requests.memory,
+        pods: most + Math.ceil(most / 4),
+        storage: `${Math.ceil(storageMi)}Mi`,
+        services: 1,
+        persistentVolumeClaims: volumes.length,
+    };
+}
+
 /**
  * What is wrong with fitting `apps` into the team's quota, one line per exceeded resource, naming
  * the team, what the apps ask in total and what the quota allows; empty when they fit. A quota

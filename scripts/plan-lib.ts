@@ -14,7 +14,9 @@ import type { PlatformOutputs } from "../components/cluster/contract";
 import { type Cloud, KEYS, mapConfigSource, readConfig } from "../config";
 import { deployStack } from "../stacks";
 import { installCloudMocks } from "../tests/harness/cloud-mocks";
-import { runProgram, type RecordedResource, type ResourceSet } from "../tests/harness/mocks";
+import { mockState, runProgram, type RecordedResource, type ResourceSet } from "../tests/harness/mocks";
+import type { PlatformContract } from "../components/apps/contract";
+import { APP_STACK_PROJECT, type AppStackOutputs, appStack } from "../examples/app-stack/app-stack";
 
 export const REDACTED = "[secret]";
 /** Secrets shorter than this are not searched for inside longer strings (too many false hits). */
@@ -317,6 +319,49 @@ export async function evaluateStack(stack: string, root = REPO_ROOT, extra: Reco
     );
     const normalized = normalizePaths(redacted, root) as typeof redacted;
     return { stack, resources: normalized.resources, outputs: normalized.outputs, manifests: renderManifests(normalized.resources) };
+}
+
+/** The example app stack (examples/app-stack/), planned on the `dev` platform stack's real contract. */
+export const APP_STACK_DIR = path.join(REPO_ROOT, "examples", "app-stack");
+/** Its golden set's name under tests/golden/: the app stack's `dev` stack. */
+export const APP_STACK_GOLDEN = "app-stack-dev";
+
+export interface AppStackRun {
+    values: Record<string, string>;
+    contract: PlatformContract;
+    outputs: AppStackOutputs;
+    resources: ResourceSet;
+}
+
+/**
+ * Runs examples/app-stack's `Pulumi.<stack>.yaml` under the mocks, on what the platform's own
+ * `platformStack` example stack really exports: that stack is evaluated first (with
+ * `platformExtra`), and its `platformContract` is what the app stack's StackReference reads.
+ * `contractOverride` replaces it (a contract of another version, say).
+ */
+export async function runAppStack(
+    options: { stack?: string; platformStack?: string; platformExtra?: Record<string, string>; appExtra?: Record<string, string>; contractOverride?: (c: PlatformContract) => unknown } = {},
+): Promise<AppStackRun> {
+    const platform = await runStack(options.platformStack ?? EXAMPLE_STACK_OF.local, options.platformExtra ?? {});
+    const contract = await new Promise<PlatformContract>((resolve) => platform.outputs.platformContract.apply((c) => resolve(c)));
+    const exported = options.contractOverride ? options.contractOverride(contract) : contract;
+    const secret = await pulumi.isSecret(platform.outputs.platformContract);
+    // A StackReference is read as a resource whose `outputs` are the other stack's outputs.
+    mockState("pulumi:pulumi:StackReference", () => ({ outputs: { platformContract: exported }, secretOutputNames: secret ? ["platformContract"] : [] }));
+    const file = path.join(APP_STACK_DIR, `Pulumi.${options.stack ?? "dev"}.yaml`);
+    const values = { ...parseStackConfig(fs.readFileSync(file, "utf8")).values, ...(options.appExtra ?? {}) };
+    const get = (key: string): string | undefined => values[`${APP_STACK_PROJECT}:${key}`];
+    const { result, resources } = await runProgram(() => appStack(get));
+    return { values, contract, outputs: result, resources };
+}
+
+/** The example app stack's redacted, deterministic plan (its golden set is `APP_STACK_GOLDEN`). */
+export async function evaluateAppStack(root = REPO_ROOT): Promise<Plan> {
+    const { outputs: result, resources } = await runAppStack();
+    const outputs = await resolveOutputs(result);
+    const redacted = redactPlan(resources.all.filter((r) => !r.read), outputs, []);
+    const normalized = normalizePaths(redacted, root) as typeof redacted;
+    return { stack: APP_STACK_GOLDEN, resources: normalized.resources, outputs: normalized.outputs, manifests: renderManifests(normalized.resources) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -76,11 +76,13 @@ function envOf(raw: string | undefined, problems: string[]): Record<string, stri
 }
 
 /** The app stack's config from `get` (Pulumi's config of this project, or a map in tests). */
-export function readAppStackConfig(get: (key: string) => string | undefined): AppStackConfig {
+export function readAppStackConfig(read: (key: string) => string | undefined): AppStackConfig {
     const problems: string[] = [];
+    // An empty value is an unset one (`pulumi config set app-stack:host ""`).
+    const get = (key: string): string | undefined => read(key)?.trim() || undefined;
     const required = (key: string, pattern: RegExp, expected: string): string => {
-        const v = get(key)?.trim();
-        if (v === undefined || v === "") problems.push(`${APP_STACK_PROJECT}:${key}: is required; expected ${expected}. Set it with: pulumi config set ${APP_STACK_PROJECT}:${key} <value>`);
+        const v = get(key);
+        if (v === undefined) problems.push(`${APP_STACK_PROJECT}:${key}: is required; expected ${expected}. Set it with: pulumi config set ${APP_STACK_PROJECT}:${key} <value>`);
         else if (!pattern.test(v)) problems.push(`${APP_STACK_PROJECT}:${key}: "${v}" is not valid; expected ${expected}`);
         return v ?? "";
     };
@@ -89,7 +91,7 @@ export function readAppStackConfig(get: (key: string) => string | undefined): Ap
     const image = required("image", /./, "an image pinned by digest such as registry.example.com/shop/web@sha256:<64 hex digits>");
     const imageProblem = image === "" ? undefined : appImageProblem(image);
     if (imageProblem !== undefined) problems.push(`${APP_STACK_PROJECT}:image: ${imageProblem}`);
-    const name = get("name")?.trim() ?? "hello";
+    const name = get("name") ?? "hello";
     if (!DNS_LABEL.test(name)) problems.push(`${APP_STACK_PROJECT}:name: "${name}" is not a DNS label`);
     const replicas = integerIn(get("replicas"), 2, 1, 100, "replicas", problems);
     const config: AppStackConfig = {
@@ -177,4 +179,16 @@ export function deployAppStack(config: AppStackConfig, contract: PlatformContrac
     const provider = new k8s.Provider("platform", providerArgs(contract, config));
     const app = new App(config.name, args, { provider });
     return { url: app.url, namespace: team.namespace, image: config.image };
+}
+
+/**
+ * The whole program: config from `get`, the platform stack's contract through a StackReference
+ * (its details, not an Output: the version is checked before anything is registered, and only the
+ * kubeconfig stays secret, though the output is secret as a whole on the clouds), then the app.
+ */
+export async function appStack(get: (key: string) => string | undefined): Promise<AppStackOutputs> {
+    const config = readAppStackConfig(get);
+    const platform = new pulumi.StackReference(config.platformStack);
+    const details = await platform.getOutputDetails("platformContract");
+    return deployAppStack(config, contractFrom(config.platformStack, details.value ?? details.secretValue));
 }

@@ -51,13 +51,17 @@ export function renderDiagramsDoc(stacks: readonly string[] = goldenStacks()): s
         "traffic or images; dotted ones are what serves a part (storage, certificates, scaling, telemetry).",
         "",
     ];
-    for (const target of TARGETS) {
-        lines.push(`## ${TARGET_TITLE[target]}`, "");
-        for (const stack of stacksOf(target, stacks)) {
+    const section = (title: string, members: readonly string[]): void => {
+        lines.push(`## ${title}`, "");
+        for (const stack of members) {
             const rs = inventory(stack);
             lines.push(`### \`${stack}\` (${rs.length} resources)`, "", renderDiagram(pictureOf(rs)), "");
         }
-    }
+    };
+    for (const target of TARGETS) section(TARGET_TITLE[target], stacksOf(target, stacks));
+    // Golden sets of no target's: the example app stack (examples/app-stack/, on the dev stack).
+    const others = stacks.filter((s) => !TARGETS.some((t) => stacksOf(t, stacks).includes(s)));
+    if (others.length > 0) section("App stacks", others);
     return `${lines.join("\n").trimEnd()}\n`;
 }
 

@@ -16,7 +16,7 @@ import { deployStack } from "../stacks";
 import { installCloudMocks } from "../tests/harness/cloud-mocks";
 import { mockState, runProgram, type RecordedResource, type ResourceSet } from "../tests/harness/mocks";
 import type { PlatformContract } from "../components/apps/contract";
-import { APP_STACK_PROJECT, type AppStackOutputs, appStack } from "../examples/app-stack/app-stack";
+import type { AppStackOutputs } from "../examples/app-stack/app-stack";
 
 export const REDACTED = "[secret]";
 /** Secrets shorter than this are not searched for inside longer strings (too many false hits). */
@@ -350,8 +350,10 @@ export async function runAppStack(
     mockState("pulumi:pulumi:StackReference", () => ({ outputs: { platformContract: exported }, secretOutputNames: secret ? ["platformContract"] : [] }));
     const file = path.join(APP_STACK_DIR, `Pulumi.${options.stack ?? "dev"}.yaml`);
     const values = { ...parseStackConfig(fs.readFileSync(file, "utf8")).values, ...(options.appExtra ?? {}) };
-    const get = (key: string): string | undefined => values[`${APP_STACK_PROJECT}:${key}`];
-    const { result, resources } = await runProgram(() => appStack(get));
+    // Loaded here: the platform's plans and tests never load the example (nor it the App).
+    const example = await import("../examples/app-stack/app-stack");
+    const get = (key: string): string | undefined => values[`${example.APP_STACK_PROJECT}:${key}`];
+    const { result, resources } = await runProgram(() => example.appStack(get));
     return { values, contract, outputs: result, resources };
 }
 

@@ -348,8 +348,12 @@ export interface ClusterTarget {
 /** The value of an output for something this target does not offer (e.g. `storageClasses.shared`). */
 export const NOT_OFFERED = "none";
 
-/** The outputs every stack exports, whatever the cloud. */
-export interface PlatformOutputs {
+/**
+ * The outputs every stack exports, whatever the cloud. `Contract` is the `platformContract`
+ * output's type (components/apps/contract.ts `PlatformContract`, which imports this module, so it
+ * is named where the stack is composed).
+ */
+export interface PlatformOutputs<Contract = unknown> {
     cloud: Cloud;
     /**
      * The admin kubeconfig (secret) on the clouds; `none` on a local cluster, whose kubeconfig the
@@ -371,4 +375,6 @@ export interface PlatformOutputs {
     storageClasses: pulumi.Output<Record<StorageRole, string>>;
     /** Where to look for the cloud's logs and metrics, or `none`. */
     observability: pulumi.Output<Record<string, string> | typeof NOT_OFFERED>;
+    /** What an app stack needs of this platform, versioned; secret as a whole where it holds a kubeconfig. */
+    platformContract: pulumi.Output<Contract>;
 }

@@ -13,7 +13,9 @@ import { Postgres } from "../components/workloads/postgres";
 import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/workloads/postgres-backup";
 import { Redis } from "../components/workloads/redis";
 import { PlatformStorage } from "../components/platform/storage";
-import { VISIT_COUNTER_CLIENT_LABELS, VisitCounter } from "../components/workloads/visit-counter";
+import { VISIT_COUNTER_CLIENT_LABELS, visitCounter } from "../components/workloads/visit-counter";
+import { appPlatformData, routeDependencies } from "../components/apps/platform-data";
+import type { AppPlatform } from "../components/apps/contract";
 import type { AppImageSource } from "../components/workloads/image-source";
 import type { IngressControllerChoice, PlatformConfig } from "../config";
 
@@ -123,6 +125,22 @@ function buildDataServices(target: ClusterTarget, config: PlatformConfig, storag
     return { redis };
 }
 
+/** The platform as data, for the `App`s of this stack: the same an app stack reads from the `platformContract` output. */
+function platformData(target: ClusterTarget, config: PlatformConfig, entryPoints: EntryPoint[], certManager: CertManager): AppPlatform {
+    return appPlatformData({
+        entryPoints,
+        tls: {
+            clusterIssuer: certManager.clusterIssuerName,
+            enabled: certManager.tlsEnabled,
+            acmeHttp01: issuerKind(config.tls) === "acme",
+            ...(config.tls.domain !== undefined ? { domain: config.tls.domain } : {}),
+        },
+        storage: target.storage,
+        nodes: target.nodes,
+        dns: target.dns,
+    });
+}
+
 /**
  * Everything on the cluster. `image` makes or names the visit-counter image (a build pushed to the
  * target's registry, or `platform:appImage`): loaded by the caller, so a prebuilt image loads no
@@ -151,7 +169,8 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
     // URN, so moving it here rebuilds and pushes nothing.
     const imageName = image("visit-counter-image", { aliases: [{ parent: pulumi.createUrn("visit-counter", "platform:index:VisitCounter") }] });
 
-    const app = new VisitCounter(
+    const platform = platformData(target, config, entryPoints, certManager);
+    const app = visitCounter(
         "visit-counter",
         {
             namespace: namespace.name,
@@ -159,14 +178,9 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
             replicas: config.workloads.appReplicas,
             maxReplicas: config.workloads.appMaxReplicas,
             redis: redis.connection,
-            ingress: {
-                entryPoints,
-                host: config.tls.domain,
-                clusterIssuer: certManager.clusterIssuerName,
-                tls: certManager.tlsEnabled,
-                acmeHttp01: issuerKind(config.tls) === "acme",
-            },
-            disruption: target.nodes.disruption,
+            platform,
+            host: config.tls.domain,
+            routesDependOn: routeDependencies(entryPoints),
         },
         { ...appOpts, dependsOn: [...appOpts.dependsOn, certManager, ...entryPointResources] },
     );

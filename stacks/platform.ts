@@ -10,6 +10,7 @@ import { EnvoyGateway, SECONDARY_NODE_PORTS } from "../components/entry-points/e
 import { IngressNginx, NODE_PORTS } from "../components/entry-points/ingress-nginx";
 import { AppNamespace } from "../components/platform/namespace";
 import { Postgres } from "../components/workloads/postgres";
+import { postgresDatabaseClients } from "../components/workloads/postgres-database";
 import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/workloads/postgres-backup";
 import { Redis } from "../components/workloads/redis";
 import { PlatformStorage } from "../components/platform/storage";
@@ -73,6 +74,15 @@ function buildEntryPoints(target: ClusterTarget, config: PlatformConfig, k8sOpts
 }
 
 /**
+ * Who Postgres admits, by `app.kubernetes.io/name`: the pods `platform:postgresClients` names (kept
+ * as it was: it admits pods and creates nothing), each app with a database of its own
+ * (`PostgresDatabase`, used as an `App`'s `uses.postgres`) and that database's Job, and the backup.
+ */
+export function postgresClientNames(keyClients: readonly string[], databaseApps: readonly string[], backup: boolean): string[] {
+    return [...keyClients, ...databaseApps.flatMap(postgresDatabaseClients), ...(backup ? [POSTGRES_BACKUP_APP] : [])];
+}
+
+/**
  * Redis and Postgres, with the backup when scheduled. Access is granted here, where both ends are
  * known: the servers import no client's labels.
  */
@@ -99,7 +109,7 @@ function buildDataServices(target: ClusterTarget, config: PlatformConfig, storag
             storageClassName: storage.retainClassName,
             storageSize: workloads.postgresStorageSize,
             version: workloads.postgresVersion,
-            clients: [...workloads.postgresClients, ...(backupSchedule === "none" ? [] : [POSTGRES_BACKUP_APP])],
+            clients: postgresClientNames(workloads.postgresClients, [], backupSchedule !== "none"),
             protectData: workloads.protectData,
             password: workloads.postgresPassword,
             disruption: target.nodes.disruption,

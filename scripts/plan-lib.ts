@@ -280,7 +280,7 @@ export const EXAMPLE_STACK_OF: Record<Cloud, string> = { local: "dev", aws: "aws
 export interface StackRun {
     values: Record<string, string>;
     secretKeys: string[];
-    outputs: PlatformOutputs;
+    outputs: PlatformOutputs<PlatformContract>;
     resources: ResourceSet;
 }
 

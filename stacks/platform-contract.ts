@@ -17,24 +17,31 @@ export interface PlatformContractParts {
 }
 
 /**
- * The contract as one output. The kubeconfig makes the whole value a secret (Pulumi marks secrets
- * per output): `pulumi stack output platformContract --show-secrets` shows it, and an app stack
- * reads it with `StackReference.getOutputDetails`, keeping only the kubeconfig secret. The
- * registry is `none` where nothing is pushed (a local engine's images).
+ * The contract as one stack output whose fields are each an output: only the kubeconfig is secret.
+ * Pulumi keeps a secret nested in an output's value where it is (`pulumi stack output
+ * platformContract` shows the rest, the kubeconfig as [secret]); wrapped whole in one `Output`, the
+ * secret would cover the entry points and teams too. An app stack reads the value with
+ * `StackReference.getOutputDetails`. The registry is `none` where nothing is pushed (a local
+ * engine's images).
  */
-export function platformContract(parts: PlatformContractParts): pulumi.Output<PlatformContract> {
+export type PlatformContractOutput = { readonly [K in keyof PlatformContract]-?: pulumi.Output<PlatformContract[K]> };
+
+export function platformContract(parts: PlatformContractParts): PlatformContractOutput {
     const { platform } = parts;
-    const registry = parts.registry.credentials === undefined ? CONTRACT_NONE : parts.registry.repository;
-    const kubeconfig = parts.kubeconfig === undefined ? pulumi.output(CONTRACT_NONE) : pulumi.secret(parts.kubeconfig);
-    return pulumi.output({
-        version: PLATFORM_CONTRACT_VERSION,
-        kubeconfig,
-        entryPoints: platform.entryPoints,
-        tls: platform.tls,
-        storageClasses: platform.storageClasses,
-        registry,
-        nodes: platform.nodes,
-        dns: platform.dns,
-        teams: [...parts.teams],
-    });
+    return {
+        version: pulumi.output(PLATFORM_CONTRACT_VERSION),
+        kubeconfig: parts.kubeconfig === undefined ? pulumi.output(CONTRACT_NONE) : pulumi.secret(parts.kubeconfig),
+        entryPoints: pulumi.output(platform.entryPoints),
+        tls: pulumi.output(platform.tls),
+        storageClasses: pulumi.output(platform.storageClasses),
+        registry: parts.registry.credentials === undefined ? pulumi.output(CONTRACT_NONE) : pulumi.output(parts.registry.repository),
+        nodes: pulumi.output(platform.nodes),
+        dns: pulumi.output(platform.dns),
+        teams: pulumi.output([...parts.teams]),
+    };
+}
+
+/** The contract's value, as a stack reads it back (secret as a whole when the kubeconfig is). */
+export function contractValue(output: PlatformContractOutput): pulumi.Output<PlatformContract> {
+    return pulumi.output(output) as pulumi.Output<PlatformContract>;
 }

@@ -10,8 +10,7 @@ import { EnvoyGateway, SECONDARY_NODE_PORTS } from "../components/entry-points/e
 import { IngressNginx, NODE_PORTS } from "../components/entry-points/ingress-nginx";
 import { AppNamespace } from "../components/platform/namespace";
 import { Team } from "../components/apps/team";
-import type { PlatformContract } from "../components/apps/contract";
-import { platformContract } from "./platform-contract";
+import { type PlatformContractOutput, platformContract } from "./platform-contract";
 import { Postgres } from "../components/workloads/postgres";
 import { postgresDatabaseClients } from "../components/workloads/postgres-database";
 import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/workloads/postgres-backup";
@@ -167,7 +166,7 @@ function platformData(target: ClusterTarget, config: PlatformConfig, entryPoints
  * target's registry, or `platform:appImage`): loaded by the caller, so a prebuilt image loads no
  * build SDK.
  */
-export function deployPlatform(target: ClusterTarget, config: PlatformConfig, image: AppImageSource): PlatformOutputs<PlatformContract> {
+export function deployPlatform(target: ClusterTarget, config: PlatformConfig, image: AppImageSource): PlatformOutputs<PlatformContractOutput> {
     const k8sOpts = { provider: target.provider, dependsOn: target.dependsOn };
     const storage = new PlatformStorage("storage", { storage: target.storage }, k8sOpts);
     const { entryPoints, gateway, resources: entryPointResources } = buildEntryPoints(target, config, k8sOpts);

@@ -54,9 +54,7 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
         governance: { imageCleaner: config.azure.imageCleaner, azurePolicy: config.azure.azurePolicy, defenderForContainers: config.azure.defenderForContainers },
         availabilityZones: config.azure.zones,
         apiAllowedCidrs: config.cluster.apiAllowedCidrs,
-        clusterAdmins: config.cluster.clusterAdmins,
-        clusterReaders: config.cluster.clusterReaders,
-        teams: config.teams,
+        clusterAdmins: config.cluster.clusterAdmins, clusterReaders: config.cluster.clusterReaders, teams: config.teams,
         deployerPrincipalType: deployer,
         logAnalyticsWorkspaceId: workspaces?.logAnalytics.id,
     });

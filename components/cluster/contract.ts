@@ -375,6 +375,6 @@ export interface PlatformOutputs<Contract = unknown> {
     storageClasses: pulumi.Output<Record<StorageRole, string>>;
     /** Where to look for the cloud's logs and metrics, or `none`. */
     observability: pulumi.Output<Record<string, string> | typeof NOT_OFFERED>;
-    /** What an app stack needs of this platform, versioned; secret as a whole where it holds a kubeconfig. */
-    platformContract: pulumi.Output<Contract>;
+    /** What an app stack needs of this platform, versioned; its kubeconfig field is secret. */
+    platformContract: Contract;
 }

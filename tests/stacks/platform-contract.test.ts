@@ -5,7 +5,7 @@ import { type AppPlatform, PLATFORM_CONTRACT_VERSION, checkContractVersion, disr
 import { CLUSTER_AUTOSCALER_DISRUPTION, KUBE_DNS } from "../../components/cluster/contract";
 import { teamFacts } from "../../components/apps/team";
 import { DEFAULT_TEAM_QUOTA } from "../../config/teams";
-import { platformContract } from "../../stacks/platform-contract";
+import { contractValue, platformContract } from "../../stacks/platform-contract";
 import { isSecret, runProgram, valueOf } from "../harness/mocks";
 
 const PLATFORM: AppPlatform = {
@@ -22,7 +22,7 @@ describe("platformContract", () => {
         const { result } = await runProgram(() =>
             platformContract({ platform: PLATFORM, kubeconfig: undefined, registry: { repository: "visit-counter" }, teams: TEAMS }),
         );
-        const contract = await valueOf(result);
+        const contract = await valueOf(contractValue(result));
         assert.equal(contract.version, PLATFORM_CONTRACT_VERSION);
         assert.doesNotThrow(() => checkContractVersion(contract));
         assert.deepEqual(contract.entryPoints, [{ kind: "ingress", ingressClassName: "nginx", dataPlanePeer: { podSelector: { matchLabels: { app: "nginx" } } }, endpoint: "lb.example.com" }]);
@@ -33,13 +33,14 @@ describe("platformContract", () => {
 
     it("says none for a local cluster's kubeconfig and a registry nothing is pushed to", async () => {
         const { result } = await runProgram(() => platformContract({ platform: PLATFORM, kubeconfig: undefined, registry: { repository: "visit-counter" }, teams: [] }));
-        const contract = await valueOf(result);
+        const contract = await valueOf(contractValue(result));
+        assert.equal(await isSecret(contractValue(result)), false);
         assert.equal(contract.kubeconfig, "none");
         assert.equal(contract.registry, "none");
         assert.deepEqual(contract.teams, []);
     });
 
-    it("keeps a cloud's kubeconfig secret, and names the repository images are pushed to", async () => {
+    it("keeps a cloud's kubeconfig secret, and only it, and names the repository images are pushed to", async () => {
         const { result } = await runProgram(() =>
             platformContract({
                 platform: PLATFORM,
@@ -48,8 +49,9 @@ describe("platformContract", () => {
                 teams: [],
             }),
         );
-        assert.equal(await isSecret(result), true);
-        const contract = await valueOf(result);
+        assert.equal(await isSecret(result.kubeconfig), true);
+        for (const field of ["version", "entryPoints", "tls", "storageClasses", "registry", "nodes", "dns", "teams"] as const) assert.equal(await isSecret(result[field]), false, field);
+        const contract = await valueOf(contractValue(result));
         assert.equal(contract.kubeconfig, "apiVersion: v1");
         assert.equal(contract.registry, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-app");
     });

@@ -27,11 +27,12 @@ describe("Postgres create-database Job script (real PostgreSQL 18)", function ()
         fs.writeFileSync(f, content, { mode: 0o400 });
         return f;
     };
-    const createDatabase = (rolePassword: string) =>
+    const createDatabase = (rolePassword: string, extra: Record<string, string> = {}) =>
         run("bash", [SCRIPT], {
             PATH: `${PG_BIN}:${process.env.PATH ?? "/usr/bin:/bin"}`,
             PGHOST: "127.0.0.1",
             PGPORT: String(port),
+            ...extra,
             PGPASSFILE: path.join(work, "pgpass"),
             ADMIN_PASSWORD_FILE: file(`admin-${Math.random()}`, `${ADMIN}\n`),
             ROLE_PASSWORD_FILE: file(`role-${Math.random()}`, `${rolePassword}\n`),
@@ -78,6 +79,13 @@ describe("Postgres create-database Job script (real PostgreSQL 18)", function ()
         assert.equal(roles, "order_service|f|f|f");
         const owner = check(psqlAs("postgres", ADMIN, "postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'order_service'"), "owner").trim();
         assert.equal(owner, "order_service");
+    });
+
+    it("waits for a server that is not up yet, then fails naming it", async () => {
+        const nobody = await freePort();
+        const r = createDatabase(SECOND, { PGPORT: String(nobody), PG_WAIT_SECONDS: "2" });
+        assert.notEqual(r.status, 0);
+        assert.match(r.stderr, new RegExp(`the server at 127\\.0\\.0\\.1:${nobody} is not accepting connections`));
     });
 
     it("keeps other roles out of the app's database", () => {

@@ -214,3 +214,16 @@ export function checkContractVersion(data: { version?: unknown }): void {
         );
     }
 }
+
+/**
+ * The contract as an app stack reads it from the platform stack's output (a StackReference's
+ * value): refused unless it is an object of this version, so a mismatch fails before anything is
+ * registered.
+ */
+export function readPlatformContract(value: unknown): PlatformContract {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        throw new PlatformContractError(`the platform stack's platformContract is ${JSON.stringify(value)}, not an object: is the platform stack deployed with a version that exports it?`);
+    }
+    checkContractVersion(value as { version?: unknown });
+    return value as PlatformContract;
+}

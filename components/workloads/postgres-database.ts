@@ -99,6 +99,8 @@ export interface PostgresDatabaseArgs {
     /** The app's name: the role and database are it with `-` as `_`. */
     app: string;
     postgres: PostgresConnection;
+    /** The Postgres component: the Job starts once its server is ready. Default: none (the script still waits for the server). */
+    server?: pulumi.Resource;
     /** Postgres's namespace: where the Job and its copy of the password run. */
     postgresNamespace: pulumi.Input<string>;
     /** The app's namespace: where the Secret it mounts is. */
@@ -150,7 +152,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
                     },
                 },
             },
-            { parent: this, dependsOn: [jobSecret, egress, args.postgres.passwordSecret.resource] },
+            // Pulumi waits for a Job to complete (or fail) like any resource it awaits, 10 minutes by
+            // default (the batch/v1 Job reference of @pulumi/kubernetes, checked 2026-12-07): the app
+            // that depends on it starts once its database exists.
+            { parent: this, dependsOn: [jobSecret, egress, args.postgres.passwordSecret.resource, ...(args.server ? [args.server] : [])] },
         );
 
         this.connection = {

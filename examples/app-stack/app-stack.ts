@@ -10,7 +10,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { App } from "../../components/apps/app";
-import { CONTRACT_NONE, type PlatformContract, type TeamFacts, checkContractVersion } from "../../components/apps/contract";
+import { CONTRACT_NONE, type PlatformContract, type TeamFacts, readPlatformContract } from "../../components/apps/contract";
 import { appQuotaRequests, checkQuota } from "../../components/apps/team";
 import { appImageProblem } from "../../config/keys";
 
@@ -121,15 +121,11 @@ export function readAppStackConfig(read: (key: string) => string | undefined): A
  * used: missing (the platform stack predates it, or was never deployed) or of another version.
  */
 export function contractFrom(platformStack: string, value: unknown): PlatformContract {
-    if (typeof value !== "object" || value === null) {
-        throw new AppStackError([`${platformStack} has no platformContract output: deploy a platform stack of this repository's version first (pulumi up there), or check ${APP_STACK_PROJECT}:platformStack`]);
-    }
     try {
-        checkContractVersion(value as { version?: unknown });
+        return readPlatformContract(value);
     } catch (e) {
         throw new AppStackError([`${platformStack}: ${e instanceof Error ? e.message : String(e)}`]);
     }
-    return value as PlatformContract;
 }
 
 /** The team the app runs in, or a refusal naming the teams the platform has. */

@@ -63,7 +63,7 @@ describe("examples/app-stack", function () {
     });
 
     it("refuses a platform stack without the contract, a team it does not declare, and an app over the team's quota", async () => {
-        assert.match(await refusal(runAppStack({ contractOverride: () => undefined })), /has no platformContract output/);
+        assert.match(await refusal(runAppStack({ contractOverride: () => undefined })), /^organization\/platform\/dev: the platform stack's platformContract is undefined, not an object/);
         assert.match(await refusal(runAppStack({ appExtra: { "app-stack:team": "blog" } })), /app-stack:team: "blog" is not a team of organization\/platform\/dev \(teams: shop\)/);
         const small = { "platform:teams": JSON.stringify([{ name: "shop", quota: { cpu: "200m" } }]) };
         assert.match(await refusal(runAppStack({ platformExtra: small })), /team "shop": hello request 250m of cpu at their largest scale, above the team's quota of 200m/);

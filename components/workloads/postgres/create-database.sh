@@ -15,6 +15,7 @@
 #   ROLE_PASSWORD_FILE       the app role's mounted password
 #   APP_ROLE, APP_DATABASE   the names to create
 #   PGPASSFILE               where to write libpq's password file
+#   PG_WAIT_SECONDS          how long to wait for the server to accept connections (default 300)
 set -euo pipefail
 umask 077
 
@@ -28,6 +29,14 @@ escape() {
     local v=${1//\\/\\\\}
     printf '%s' "${v//:/\\:}"
 }
+# On a new stack the server may still be starting: wait for it (up to PG_WAIT_SECONDS, default 300)
+# rather than spend the Job's retries on a refused connection.
+deadline=$((SECONDS + ${PG_WAIT_SECONDS:-300}))
+until pg_isready -q; do
+    [ "$SECONDS" -lt "$deadline" ] || die "the server at ${PGHOST:-localhost}:${PGPORT:-5432} is not accepting connections"
+    sleep 2
+done
+
 admin=$(<"$ADMIN_PASSWORD_FILE")
 printf '*:*:*:postgres:%s\n' "$(escape "$admin")" >"$PGPASSFILE"
 chmod 600 "$PGPASSFILE"

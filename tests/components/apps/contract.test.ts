@@ -8,9 +8,11 @@ import {
     dnsFromData,
     PLATFORM_CONTRACT_VERSION,
     PlatformContractError,
+    readPlatformContract,
     type PlatformContract,
 } from "../../../components/apps/contract";
-import { appPlatformData, routeDependencies } from "../../../components/apps/platform-data";
+import { appPlatformData, platformContractOutput, routeDependencies } from "../../../components/apps/platform-data";
+import { isSecret, valueOf } from "../../harness/mocks";
 import { CLUSTER_AUTOSCALER_DISRUPTION, KARPENTER_DISRUPTION, KUBE_DNS, type DisruptionFacts } from "../../../components/cluster/contract";
 import { AUTO_MODE_DNS } from "../../../components/aws/facts";
 import { GKE_DNS } from "../../../components/gcp/facts";
@@ -69,7 +71,18 @@ describe("the platform contract's data", () => {
         assert.deepEqual(JSON.parse(JSON.stringify(whole)), whole);
     });
 
+    it("resolves into one output an app stack reads back as the same data, secret with the kubeconfig", async () => {
+        const live = contract({ entryPoints: [{ ...contract().entryPoints[0], endpoint: pulumi.output("203.0.113.10") as unknown as string }] });
+        const teams = [{ name: "shop", namespace: "team-shop", quota: { cpu: "4", memory: "8Gi", storage: "50Gi" } }];
+        const output = platformContractOutput(live, { kubeconfig: pulumi.secret("apiVersion: v1"), registry: "registry.example.com/team", teams });
+        const value = await valueOf(output);
+        assert.deepEqual(readPlatformContract(JSON.parse(JSON.stringify(value))), contract({ kubeconfig: "apiVersion: v1", teams }));
+        assert.equal(await isSecret(output), true);
+    });
+
     it("refuses a contract of another version, naming both", () => {
+        assert.throws(() => readPlatformContract(undefined), /platformContract is undefined, not an object/);
+        assert.throws(() => readPlatformContract({ version: 0 }), /version 0/);
         assert.doesNotThrow(() => checkContractVersion({ version: PLATFORM_CONTRACT_VERSION }));
         assert.throws(() => checkContractVersion({ version: 2 }), /version 2; this program reads version 1/);
         assert.throws(() => checkContractVersion({}), /version undefined/);

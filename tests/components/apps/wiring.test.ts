@@ -47,7 +47,7 @@ function deployAll() {
             },
             { provider },
         );
-        const database = new PostgresDatabase("orders-db", { app: "orders", postgres: postgres.connection, postgresNamespace: ns.name, appNamespace: ns.name }, { provider });
+        const database = new PostgresDatabase("orders-db", { app: "orders", postgres: postgres.connection, server: postgres, postgresNamespace: ns.name, appNamespace: ns.name }, { provider });
         return new App("orders", minimalArgs({ namespace: ns.name, uses: { redis: redis.connection, postgres: database.connection } }), { provider });
     });
 }
@@ -81,6 +81,7 @@ describe("App uses Redis and a Postgres database of its own", () => {
         const jobEgress = policyNamed(resources, "orders-db-allow-postgres-egress");
         assert.deepEqual(jobEgress.spec.podSelector.matchLabels, job.spec.template.metadata.labels);
         assert.deepEqual(jobEgress.spec.egress[0].to, [{ podSelector: { matchLabels: postgresPods } }]);
+        assert.ok(resources.one("kubernetes:batch/v1:Job").dependsOn.some((u) => u.endsWith("kubernetes:apps/v1:StatefulSet::postgres")), "the Job waits for the server");
     });
 
     it("gets where both are and their password files, mounted read-only; a new password rolls the pods", async () => {

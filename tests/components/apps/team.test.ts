@@ -176,3 +176,32 @@ describe("teams in the platform stack", () => {
         assert.deepEqual(await policyViolations(resources), []);
     });
 });
+
+describe("teams through each cloud's target", () => {
+    const binding = (resources: Awaited<ReturnType<typeof runStack>>["resources"]) =>
+        (resources.one(BINDING).inputs as { subjects: { kind: string; name: string }[] }).subjects.map((s) => `${s.kind}/${s.name}`);
+
+    it("aws: the editor's access entry carries the team's group, which the RoleBinding names", async () => {
+        const dev = "arn:aws:iam::123456789012:role/shop-dev";
+        const { resources } = await runStack(EXAMPLE_STACK_OF.aws, { "platform:teams": JSON.stringify([{ name: "shop", editors: [dev] }]) });
+        const entries = Object.values(resources.one("eks:index:Cluster").inputs.accessEntries as Record<string, { principalArn: string; kubernetesGroups?: string[] }>);
+        assert.deepEqual(entries.find((e) => e.principalArn === dev)?.kubernetesGroups, ["platform-team-shop"]);
+        assert.deepEqual(binding(resources), ["Group/platform-team-shop"]);
+    });
+
+    it("gcp: the RoleBinding names the Google members by email", async () => {
+        const { resources } = await runStack(EXAMPLE_STACK_OF.gcp, { "platform:teams": JSON.stringify([{ name: "shop", editors: ["user:ana@example.com"] }]) });
+        assert.deepEqual(binding(resources), ["User/ana@example.com"]);
+    });
+
+    it("azure: RBAC Writer at the namespace's scope, and no RoleBinding", async () => {
+        const editor = "0f0e0d0c-0b0a-0908-0706-050403020100";
+        const { resources } = await runStack(EXAMPLE_STACK_OF.azure, { "platform:teams": JSON.stringify([{ name: "shop", editors: [editor] }]) });
+        assert.equal(resources.ofType(BINDING).length, 0);
+        const writers = resources
+            .ofType("azure-native:authorization:RoleAssignment")
+            .map((r) => r.inputs as { scope: string; roleDefinitionId: string; principalId: string })
+            .filter((a) => a.roleDefinitionId.endsWith(AKS_ROLES.writer));
+        assert.deepEqual(writers.map((w) => [w.principalId, w.scope.endsWith("/namespaces/shop")]), [[editor, true]]);
+    });
+});

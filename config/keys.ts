@@ -839,7 +839,7 @@ export const KEYS = {
         clouds: MANAGED,
         kind: boolean,
         default: { value: false },
-        doc: "immutable backups: nobody, the stack's own deployer included, can delete or overwrite a set before postgresBackupRetentionDays (S3 Object Lock in compliance mode, a GCS retention policy, an Azure container immutability policy); on a running stack the store is not replaced: see [object lock](operations.md#object-lock)",
+        doc: "immutable backups: a set cannot be deleted or overwritten before postgresBackupRetentionDays (S3 Object Lock in governance mode, an unlocked GCS retention policy, an unlocked Azure container immutability policy: only a principal allowed to lift the lock can); turned on or off in place, never replacing the store; see [object lock](operations.md#object-lock)",
     }),
     postgresPassword: key({
         namespace: "platform",

@@ -11,6 +11,7 @@ import type { AzureConfig } from "../../config";
 import { KUBE_DNS, type ClusterTarget } from "../cluster/contract";
 import type { PreflightCheck } from "../cluster/preflight";
 import { AKS_ROLES } from "./access";
+import { BlobBackupStore } from "./backup-store";
 import { AksCluster } from "./cluster";
 import { deployerPrincipalType } from "./deployer";
 import { azureLoadBalancer, azureStorageFacts } from "./facts";
@@ -84,6 +85,16 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
         dns: KUBE_DNS,
         registry: registry.imageRegistry,
         observability: workspaces ? observability(workspaces, aks) : undefined,
+        backupStore: (request) =>
+            new BlobBackupStore(`${name}-backups`, {
+                request,
+                dataResourceGroupName: dataGroup.name,
+                dataLocation: dataGroup.location,
+                resourceGroupName: group.name,
+                location: group.location,
+                zones: config.azure.zones,
+                oidcIssuerUrl: aks.oidcIssuerUrl,
+            }).facts,
         // The pool, the pull assignment and the data-group access too: a pod scheduled before
         // AcrPull lands sits in ImagePullBackOff, a claim before the role fails to provision.
         dependsOn: [aks.cluster, ...(aks.userPool ? [aks.userPool] : []), dataAccess, ...(registry.pullAssignment ? [registry.pullAssignment] : [])],

@@ -333,6 +333,9 @@ export interface BackupStoreFacts {
     dependsOn: pulumi.Resource[];
 }
 
+/** The prefix under the bucket or container the sets go to, on every target. */
+export const BACKUP_STORE_PREFIX = "postgres";
+
 /** Private address ranges (RFC 1918): pods, Services and nodes, never a cloud's public store endpoint. */
 export const PRIVATE_IPV4_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
 

@@ -6,12 +6,10 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type { LocalSettings } from "../../config";
-import type { BackupStoreFacts, BackupStoreRequest } from "../cluster/contract";
+import { BACKUP_STORE_PREFIX, type BackupStoreFacts, type BackupStoreRequest } from "../cluster/contract";
 
 export type LocalBackupStoreSettings = NonNullable<LocalSettings["backupStore"]>;
 
-/** The prefix under the bucket the sets go to, on every target. */
-export const BACKUP_PREFIX = "postgres";
 
 /**
  * Egress to the endpoint: its address and port where the endpoint is an IPv4 address; its port to
@@ -31,7 +29,7 @@ export function endpointEgress(endpoint: string): k8s.types.input.networking.v1.
  * the bucket.
  */
 export function localBackupStore(settings: LocalBackupStoreSettings, _request: BackupStoreRequest): BackupStoreFacts {
-    const path = `${settings.bucket}/${BACKUP_PREFIX}`;
+    const path = `${settings.bucket}/${BACKUP_STORE_PREFIX}`;
     return {
         rcloneEnv: {
             RCLONE_CONFIG_STORE_TYPE: "s3",
@@ -39,6 +37,8 @@ export function localBackupStore(settings: LocalBackupStoreSettings, _request: B
             RCLONE_CONFIG_STORE_ENDPOINT: settings.endpoint,
             RCLONE_CONFIG_STORE_ENV_AUTH: "false",
             RCLONE_CONFIG_STORE_NO_CHECK_BUCKET: "true",
+            // The key may be write-only: a 200 to the PUT is the check.
+            RCLONE_CONFIG_STORE_NO_HEAD: "true",
         },
         path,
         location: `${settings.endpoint}/${path}`,

@@ -30,10 +30,9 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { BACKUP_STORE_PREFIX, type BackupStoreFacts, type BackupStoreRequest, PUBLIC_HTTPS_EGRESS } from "../cluster/contract";
+import { STORAGE_BLOB_DATA_CONTRIBUTOR } from "./facts";
 import { roleDefinitionId } from "./registry";
 
-/** Storage Blob Data Contributor (Azure built-in roles reference, checked 2026-12-07). */
-export const STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
 export const BACKUP_CONTAINER = "postgres-backups";
 /** Days a deleted blob or container can be restored (soft delete); Cloud Storage's default too. */
 export const SOFT_DELETE_DAYS = 7;

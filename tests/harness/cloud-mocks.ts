@@ -252,7 +252,7 @@ const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
 function armAnswer(url: URL): unknown {
     const path = url.pathname;
     if (/^\/subscriptions\/[^/]+\/providers$/.test(path)) {
-        const namespaces = ["ContainerService", "Compute", "Network", "ContainerRegistry", "Storage", "OperationalInsights", "Insights", "Monitor", "AlertsManagement"];
+        const namespaces = ["ContainerService", "Compute", "Network", "ContainerRegistry", "Storage", "ManagedIdentity", "OperationalInsights", "Insights", "Monitor", "AlertsManagement"];
         return { value: namespaces.map((n) => ({ namespace: `Microsoft.${n}`, registrationState: "Registered" })) };
     }
     if (path.endsWith("/providers/Microsoft.Compute/skus")) {

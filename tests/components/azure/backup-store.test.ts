@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { backupAccountName, backupAccountSku, STORAGE_BLOB_DATA_CONTRIBUTOR } from "../../../components/azure/backup-store";
+import { backupAccountName, backupAccountSku } from "../../../components/azure/backup-store";
+import { STORAGE_BLOB_DATA_CONTRIBUTOR } from "../../../components/azure/facts";
 import { MOCK_SUBSCRIPTION } from "../../harness/cloud-mocks";
 import type { ResourceSet } from "../../harness/mocks";
 import { backupEgress, backupPod, backupPodLabels, backupServiceAccount, stackWith, uploadEnv } from "../cluster/backup-store-helpers";

@@ -21,19 +21,23 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_STORE_PREFIX, type BackupStoreFacts, type BackupStoreRequest, PUBLIC_HTTPS_EGRESS } from "../cluster/contract";
-import { workloadPool } from "./facts";
+import { CLOUD_DNS_RESOLVER_ADDRESS, workloadPool } from "./facts";
 
 /** Create objects only: no get, list or delete (Cloud Storage IAM roles reference, checked 2026-12-07). */
 export const GCS_UPLOAD_ROLE = "roles/storage.objectCreator";
 /**
- * Where pods on GKE get their Workload Identity tokens: the GKE metadata server on the node, at
- * 169.254.169.254:80, and with GKE Dataplane V2 also 169.254.169.252:988. A NetworkPolicy that
- * denies egress must allow both (GKE Workload Identity docs, "Limitations", as remembered: the page
- * was not in the searchable copy on 2026-12-07; tektoncd/operator#4000 allows the same two peers).
+ * Where pods on GKE get their Workload Identity tokens: the GKE metadata server on the node. With
+ * GKE Dataplane V2 pods reach it at 169.254.169.254 on 80 and 8080; with Calico network policy
+ * (GKE 1.21 and later) at 169.254.169.252 on 987 and 988. A NetworkPolicy that denies egress must
+ * allow the profile the cluster runs; both are allowed, so a change of dataplane breaks nothing.
+ * Sources, checked 2026-12-07: public NetworkPolicies for Workload Identity on GKE that pair the
+ * addresses and ports this way (searched for `169.254.169.252/32`: several repositories' egress
+ * policies and their notes); the GKE Workload Identity page itself was not in the searchable copy.
+ * 169.254.169.254 is also the Cloud DNS resolver (facts.ts), there on port 53 only.
  */
 export const GKE_METADATA_EGRESS = [
-    { to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }] },
-    { to: [{ ipBlock: { cidr: "169.254.169.252/32" } }], ports: [{ protocol: "TCP", port: 988 }] },
+    { to: [{ ipBlock: { cidr: `${CLOUD_DNS_RESOLVER_ADDRESS}/32` } }], ports: [80, 8080].map((port) => ({ protocol: "TCP", port })) },
+    { to: [{ ipBlock: { cidr: "169.254.169.252/32" } }], ports: [987, 988].map((port) => ({ protocol: "TCP", port })) },
 ];
 
 /** The IAM principal of a Kubernetes ServiceAccount in the project's Workload Identity pool. */

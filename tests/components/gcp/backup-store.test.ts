@@ -56,8 +56,8 @@ describe("the backup store on Google Cloud", () => {
         assert.equal(env.BACKUP_STORE_PATH, `${BUCKET}/postgres`);
         const egress = backupEgress(resources);
         assert.deepEqual(egress.slice(3), [
-            { to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }] },
-            { to: [{ ipBlock: { cidr: "169.254.169.252/32" } }], ports: [{ protocol: "TCP", port: 988 }] },
+            { to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }, { protocol: "TCP", port: 8080 }] },
+            { to: [{ ipBlock: { cidr: "169.254.169.252/32" } }], ports: [{ protocol: "TCP", port: 987 }, { protocol: "TCP", port: 988 }] },
         ]);
         assert.deepEqual(egress[2].ports, [{ protocol: "TCP", port: 443 }]);
     });

@@ -5,11 +5,7 @@
  * 2026-12-07: a dozen repositories pin `rclone/rclone:1.75.1@sha256:45401ad7…`, e.g. in Dockerfiles
  * and backup scripts of Oct–Nov 2026); no 1.76 pin was found. The image is Alpine with `sh`, and its
  * entrypoint is replaced by the job's command.
- */
-export const RCLONE_VERSION = "1.75.1";
-export const RCLONE_IMAGE = `rclone/rclone:${RCLONE_VERSION}@sha256:45401ad7410db1d67ffdb58e19059ad20b0d8e0285a60e38bbec55cc1019c7a5`;
-
-/**
+ *
  * The options the targets set on the `store` remote, each read from rclone's source (rclone/rclone
  * backend/*, checked 2026-12-07); rclone maps `RCLONE_CONFIG_<REMOTE>_<OPTION>` to a remote's option:
  * - s3: `env_auth` (the AWS SDK's default chain, which reads the IRSA web identity token), `provider`,
@@ -21,4 +17,5 @@ export const RCLONE_IMAGE = `rclone/rclone:${RCLONE_VERSION}@sha256:45401ad7410d
  * - azureblob: `env_auth` (azidentity's DefaultAzureCredential, whose chain includes workload
  *   identity), `account`, `no_check_container`.
  */
-export const RCLONE_REMOTE = "store";
+export const RCLONE_VERSION = "1.75.1";
+export const RCLONE_IMAGE = `rclone/rclone:${RCLONE_VERSION}@sha256:45401ad7410db1d67ffdb58e19059ad20b0d8e0285a60e38bbec55cc1019c7a5`;

@@ -184,8 +184,10 @@ export class S3BackupStore extends pulumi.ComponentResource {
      * overwritten for `retentionDays` by anyone without `s3:BypassGovernanceRetention` (the stack's
      * roles never get it). Enabled on the existing, versioned bucket in place: no new bucket, so
      * turning the key on in a running stack replaces nothing. Object Lock itself can never be turned
-     * off on a bucket; turning the key off removes the default retention only, and sets already
-     * uploaded stay locked until their date. Governance, not compliance: compliance cannot be lifted
+     * off on a bucket; turning the key off removes the default retention only (the resource's delete
+     * puts the configuration back with `ObjectLockEnabled` and no rule: terraform-provider-aws
+     * bucket_object_lock_configuration.go, checked 2026-12-07), and sets already uploaded stay locked
+     * until their date. Governance, not compliance: compliance cannot be lifted
      * or shortened by anyone, the account root included, so a mistyped retention would be billed to
      * its end; a user who wants it sets compliance by hand (docs/aws.md).
      */

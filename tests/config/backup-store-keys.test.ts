@@ -43,10 +43,13 @@ describe("backup store keys", () => {
         assert.match(problems({ ...GCP, "platform:postgresBackupObjectLock": "yes" })[0], /^platform:postgresBackupObjectLock: "yes" is not a boolean/);
     });
 
-    it("leaves a local stack on the volume only without an endpoint", () => {
+    it("leaves a local stack on the volume only without an endpoint, and refuses retention and lock there (the server's bucket is yours)", () => {
         const c = read(LOCAL);
         assert.ok(c.cloud === "local");
         assert.equal(c.local.backupStore, undefined);
+        assert.deepEqual(problems({ ...LOCAL, "platform:postgresBackupObjectLock": "true" }), [
+            "platform:postgresBackupObjectLock: applies only when platform:cloud is aws or gcp or azure (this stack is local); remove it with: pulumi config rm platform:postgresBackupObjectLock",
+        ]);
     });
 
     it("takes the whole local store, the keys as secrets", () => {

@@ -804,7 +804,7 @@ export const KEYS = {
         kind: list("app names (the app.kubernetes.io/name label of the client pods)", LABEL_VALUE),
         default: { value: [] },
         defaultDoc: "none",
-        doc: "pods allowed to reach Postgres, by `app.kubernetes.io/name`",
+        doc: "pods allowed to reach Postgres, by `app.kubernetes.io/name` (admits only; an `App` that uses Postgres gets a database and role of its own, granted by the composition root)",
     }),
     postgresBackupSchedule: key({
         namespace: "platform",

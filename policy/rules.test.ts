@@ -166,6 +166,10 @@ describe("claims-use-platform-storage-class", () => {
         assert.deepEqual(await violations(claimsUsePlatformStorage, TYPES.statefulSet, postgresStatefulSet("platform-retain")), []);
     });
 
+    it("accepts the shared (ReadWriteMany) class an app's volume may claim", async () => {
+        assert.deepEqual(await violations(claimsUsePlatformStorage, TYPES.pvc, { spec: { storageClassName: "platform-shared", accessModes: ["ReadWriteMany"] } }), []);
+    });
+
     it("flags a PVC without a class (the cluster default) or on a built-in class", async () => {
         assert.match((await violations(claimsUsePlatformStorage, TYPES.pvc, { metadata: { name: "x" }, spec: {} }))[0], /unset: the cluster default/);
         assert.match((await violations(claimsUsePlatformStorage, TYPES.pvc, { spec: { storageClassName: "gp2" } }))[0], /storageClassName gp2/);

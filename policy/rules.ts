@@ -10,15 +10,18 @@
 import type { ReportViolation, ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { ENVOY_GATEWAY_NAMESPACE, ENVOY_PROXY_NAME } from "../components/entry-points/envoy-gateway";
 import { CONTROLLER_SERVICE_NAME, INGRESS_NGINX_CHART, INGRESS_NGINX_NAMESPACE } from "../components/entry-points/ingress-nginx";
-import { GENERAL_STORAGE_CLASS, RETAIN_STORAGE_CLASS } from "../components/platform/storage";
+import { GENERAL_STORAGE_CLASS, RETAIN_STORAGE_CLASS, SHARED_STORAGE_CLASS } from "../components/platform/storage";
 import { STATEFUL_DATA_LABEL } from "../components/platform/workload-security";
 import { ENVOY_GATEWAY_CONTROLLER_NAME } from "../facts/gateway-versions";
 
 /** A policy whose single `validateResource` function tests can call directly. */
 export type PlatformPolicy = ResourceValidationPolicy & { validateResource: ResourceValidation };
 
-/** The platform's block StorageClasses (their owner is components/platform/storage.ts); nothing else may back a claim. */
-export const PLATFORM_STORAGE_CLASSES = [GENERAL_STORAGE_CLASS, RETAIN_STORAGE_CLASS] as const;
+/**
+ * The platform's StorageClasses (their owner is components/platform/storage.ts): the block classes
+ * and the shared (ReadWriteMany) one where the target offers it; nothing else may back a claim.
+ */
+export const PLATFORM_STORAGE_CLASSES = [GENERAL_STORAGE_CLASS, RETAIN_STORAGE_CLASS, SHARED_STORAGE_CLASS] as const;
 export { RETAIN_STORAGE_CLASS };
 
 /**

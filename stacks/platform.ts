@@ -10,10 +10,13 @@ import { EnvoyGateway, SECONDARY_NODE_PORTS } from "../components/entry-points/e
 import { IngressNginx, NODE_PORTS } from "../components/entry-points/ingress-nginx";
 import { AppNamespace } from "../components/platform/namespace";
 import { Postgres } from "../components/workloads/postgres";
+import { postgresDatabaseClients } from "../components/workloads/postgres-database";
 import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/workloads/postgres-backup";
 import { Redis } from "../components/workloads/redis";
 import { PlatformStorage } from "../components/platform/storage";
-import { VISIT_COUNTER_CLIENT_LABELS, VisitCounter } from "../components/workloads/visit-counter";
+import { VISIT_COUNTER_CLIENT_LABELS, visitCounter } from "../components/workloads/visit-counter";
+import { appPlatformData, routeDependencies } from "../components/apps/platform-data";
+import type { AppPlatform } from "../components/apps/contract";
 import type { AppImageSource } from "../components/workloads/image-source";
 import type { IngressControllerChoice, PlatformConfig } from "../config";
 
@@ -71,6 +74,15 @@ function buildEntryPoints(target: ClusterTarget, config: PlatformConfig, k8sOpts
 }
 
 /**
+ * Who Postgres admits, by `app.kubernetes.io/name`: the pods `platform:postgresClients` names (kept
+ * as it was: it admits pods and creates nothing), each app with a database of its own
+ * (`PostgresDatabase`, used as an `App`'s `uses.postgres`) and that database's Job, and the backup.
+ */
+export function postgresClientNames(keyClients: readonly string[], databaseApps: readonly string[], backup: boolean): string[] {
+    return [...keyClients, ...databaseApps.flatMap(postgresDatabaseClients), ...(backup ? [POSTGRES_BACKUP_APP] : [])];
+}
+
+/**
  * Redis and Postgres, with the backup when scheduled. Access is granted here, where both ends are
  * known: the servers import no client's labels.
  */
@@ -103,7 +115,7 @@ function buildDataServices(
             storageClassName: storage.retainClassName,
             storageSize: workloads.postgresStorageSize,
             version: workloads.postgresVersion,
-            clients: [...workloads.postgresClients, ...(backupSchedule === "none" ? [] : [POSTGRES_BACKUP_APP])],
+            clients: postgresClientNames(workloads.postgresClients, [], backupSchedule !== "none"),
             protectData: workloads.protectData,
             password: workloads.postgresPassword,
             disruption: target.nodes.disruption,
@@ -144,6 +156,22 @@ export function backupStoreRequest(config: PlatformConfig): BackupStoreRequest {
     };
 }
 
+/** The platform as data, for the `App`s of this stack: the same an app stack reads from the `platformContract` output. */
+function platformData(target: ClusterTarget, config: PlatformConfig, entryPoints: EntryPoint[], certManager: CertManager): AppPlatform {
+    return appPlatformData({
+        entryPoints,
+        tls: {
+            clusterIssuer: certManager.clusterIssuerName,
+            enabled: certManager.tlsEnabled,
+            acmeHttp01: issuerKind(config.tls) === "acme",
+            ...(config.tls.domain !== undefined ? { domain: config.tls.domain } : {}),
+        },
+        storage: target.storage,
+        nodes: target.nodes,
+        dns: target.dns,
+    });
+}
+
 /**
  * Everything on the cluster. `image` makes or names the visit-counter image (a build pushed to the
  * target's registry, or `platform:appImage`): loaded by the caller, so a prebuilt image loads no
@@ -172,7 +200,8 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
     // URN, so moving it here rebuilds and pushes nothing.
     const imageName = image("visit-counter-image", { aliases: [{ parent: pulumi.createUrn("visit-counter", "platform:index:VisitCounter") }] });
 
-    const app = new VisitCounter(
+    const platform = platformData(target, config, entryPoints, certManager);
+    const app = visitCounter(
         "visit-counter",
         {
             namespace: namespace.name,
@@ -180,14 +209,9 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
             replicas: config.workloads.appReplicas,
             maxReplicas: config.workloads.appMaxReplicas,
             redis: redis.connection,
-            ingress: {
-                entryPoints,
-                host: config.tls.domain,
-                clusterIssuer: certManager.clusterIssuerName,
-                tls: certManager.tlsEnabled,
-                acmeHttp01: issuerKind(config.tls) === "acme",
-            },
-            disruption: target.nodes.disruption,
+            platform,
+            host: config.tls.domain,
+            routesDependOn: routeDependencies(entryPoints),
         },
         { ...appOpts, dependsOn: [...appOpts.dependsOn, certManager, ...entryPointResources] },
     );

@@ -6,11 +6,12 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { EntryPointFacts } from "../apps/contract";
 
 /** Labels cert-manager puts on its HTTP-01 solver pods, and the port they answer on. */
 export const ACME_HTTP01_SOLVER = { podLabels: { "acme.cert-manager.io/http01-solver": "true" }, port: 8089 } as const;
 
-/** What a workload hands its entry point to be routed: one Service, on `/`, optionally under a host. */
+/** What a workload hands its entry point to be routed: one Service, under a path prefix, optionally under a host. */
 export interface AppRoute {
     /** Base name of the routing objects (the workload's own name, kept stable across releases). */
     name: string;
@@ -20,12 +21,21 @@ export interface AppRoute {
     servicePort: number;
     /** Public host name. Unset: path routing on the entry point's address only. */
     host?: string;
+    /** Path prefix routed to the Service. Default `/`. */
+    path?: string;
     /** Serve https with a cert-manager certificate and redirect http; only takes effect with a `host`. */
     tls: boolean;
     /** cert-manager ClusterIssuer of the certificate when `tls`. */
     clusterIssuer: pulumi.Input<string>;
     /** Certificates come from ACME HTTP-01 (the solver must be reachable through this entry point). */
     acmeHttp01: boolean;
+}
+
+/** Options of the routing objects: their parent (the workload), what they wait for, their aliases. */
+export interface RouteOptions {
+    parent: pulumi.Resource;
+    dependsOn?: readonly pulumi.Resource[];
+    aliases?: pulumi.Input<pulumi.URN | pulumi.Alias>[];
 }
 
 /** What cert-manager needs to issue certificates for the routes of an entry point. */
@@ -50,6 +60,13 @@ export interface EntryPoint {
     readonly dataPlanePeer: k8s.types.input.networking.v1.NetworkPolicyPeer;
     /** What cert-manager needs for this entry point (stacks/platform.ts hands it over as is). */
     readonly certManager: CertManagerNeeds;
+    /**
+     * The entry point as data (the platform contract's form): what routes an app from an app stack
+     * as from this program, with the same objects.
+     */
+    readonly facts: EntryPointFacts<pulumi.Output<string>>;
+    /** What routing objects must wait for (the Gateway API CRDs and the Gateway); none for nginx. */
+    readonly routeDependsOn: readonly pulumi.Resource[];
     /**
      * Creates the objects that route `route` through this entry point (an Ingress, or HTTPRoutes),
      * children of `parent` so their names stay the workload's; returns them for dependencies.

@@ -24,10 +24,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSources } from "../../config";
 import type { LoadBalancerFacts } from "../cluster/contract";
-import { type AppRoute, type CertManagerNeeds, type EntryPoint } from "./contract";
+import type { GatewayEntryPointFacts } from "../apps/contract";
+import { type AppRoute, type CertManagerNeeds, type EntryPoint, type RouteOptions } from "./contract";
 import { ENVOY_GATEWAY, ENVOY_GATEWAY_CONTROLLER_NAME, GATEWAY_API } from "../../facts/gateway-versions";
 import { chartLocation, type PinnedChart, RELEASE_POLICY } from "../platform/helm";
-import { NODE_PORTS, serviceReach } from "./ingress-nginx";
+import { NODE_PORTS, resourceOptions, serviceReach } from "./ingress-nginx";
 import { ADDON_NAMESPACE_LABELS } from "../platform/workload-security";
 
 export const ENVOY_GATEWAY_NAMESPACE = "envoy-gateway-system";
@@ -222,11 +223,25 @@ export interface HttpRouteShape {
     spec: Record<string, unknown>;
 }
 
+/** The section names of the platform Gateway's listeners, as the contract carries them. */
+export function gatewayListenerNames(https: boolean): { http: string; https?: string } {
+    return https ? { http: LISTENERS.http.name, https: LISTENERS.https.name } : { http: LISTENERS.http.name };
+}
+
 /**
- * The app's HTTPRoutes: the Ingress's routing (`/` prefix to the Service, under the host when
- * set); with TLS the app is served on the HTTPS listener and the HTTP listener redirects (as
- * nginx's ssl-redirect). cert-manager's HTTP-01 solver routes match their exact path, which takes
- * precedence over the redirect's `/` prefix (Gateway API route matching precedence).
+ * Whether a route is served on https: TLS asked for, a host, and an HTTPS listener to attach to
+ * (the Gateway has one only with `platform:domain`). Without a listener, an HTTPRoute on it would
+ * never be accepted.
+ */
+export function gatewayRouteTls(tls: boolean, host: string | undefined, listeners: { https?: string }): boolean {
+    return tls && host !== undefined && listeners.https !== undefined;
+}
+
+/**
+ * The app's HTTPRoutes: the Ingress's routing (the path prefix, default `/`, to the Service, under
+ * the host when set); with TLS the app is served on the HTTPS listener and the HTTP listener
+ * redirects (as nginx's ssl-redirect). cert-manager's HTTP-01 solver routes match their exact path,
+ * which takes precedence over the redirect's prefix (Gateway API route matching precedence).
  */
 export function httpRouteShapes(opts: {
     name: string;
@@ -234,20 +249,24 @@ export function httpRouteShapes(opts: {
     serviceName: string;
     servicePort: number;
     host: string | undefined;
+    /** Path prefix. Default `/`. */
+    path?: string;
     tls: boolean;
+    /** Section names of the listeners. Default the platform Gateway's, with its HTTPS listener. */
+    listeners?: { http: string; https?: string };
 }): HttpRouteShape[] {
+    const listeners = opts.listeners ?? gatewayListenerNames(true);
     const parent = (sectionName: string) => ({ group: GATEWAY_API_GROUP, kind: "Gateway", name: opts.gateway.name, namespace: opts.gateway.namespace, sectionName });
     const hostnames = opts.host === undefined ? {} : { hostnames: [opts.host] };
-    const prefix = { path: { type: "PathPrefix", value: "/" } };
+    const prefix = { path: { type: "PathPrefix", value: opts.path ?? "/" } };
     const toApp = { matches: [prefix], backendRefs: [{ group: "", kind: "Service", name: opts.serviceName, port: opts.servicePort }] };
-    const tls = opts.tls && opts.host !== undefined;
-    if (!tls) return [{ name: opts.name, spec: { parentRefs: [parent(LISTENERS.http.name)], ...hostnames, rules: [toApp] } }];
+    if (!gatewayRouteTls(opts.tls, opts.host, listeners)) return [{ name: opts.name, spec: { parentRefs: [parent(listeners.http)], ...hostnames, rules: [toApp] } }];
     return [
-        { name: opts.name, spec: { parentRefs: [parent(LISTENERS.https.name)], ...hostnames, rules: [toApp] } },
+        { name: opts.name, spec: { parentRefs: [parent(listeners.https as string)], ...hostnames, rules: [toApp] } },
         {
             name: `${opts.name}-https-redirect`,
             spec: {
-                parentRefs: [parent(LISTENERS.http.name)],
+                parentRefs: [parent(listeners.http)],
                 ...hostnames,
                 rules: [{ matches: [prefix], filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
             },
@@ -266,13 +285,17 @@ export function gatewayAcmeSolver(gateway: { name: string; namespace: string }):
     };
 }
 
-/** Routes `route` through the Gateway: HTTPRoutes in the app's namespace, children of `parent`. */
-export function routeThroughGateway(gateway: { name: string; namespace: string; dependsOn: pulumi.Resource[] }, route: AppRoute, parent: pulumi.Resource): pulumi.Resource[] {
+/**
+ * Routes `route` through a Gateway given as data: HTTPRoutes in the app's namespace, with `opts`
+ * (the parent; what they wait for: the CRDs and the Gateway, where this program makes them).
+ */
+export function routeThroughGateway(gateway: Pick<GatewayEntryPointFacts<unknown>, "gatewayName" | "gatewayNamespace" | "listeners">, route: AppRoute, opts: RouteOptions): pulumi.Resource[] {
+    const ref = { name: gateway.gatewayName, namespace: gateway.gatewayNamespace };
     const shapes = pulumi.output(route.serviceName).apply((serviceName) =>
-        httpRouteShapes({ name: route.name, gateway, serviceName, servicePort: route.servicePort, host: route.host, tls: route.tls }),
+        httpRouteShapes({ name: route.name, gateway: ref, serviceName, servicePort: route.servicePort, host: route.host, path: route.path, tls: route.tls, listeners: gateway.listeners }),
     );
-    // The names are known without the outputs: one route, or two with TLS and a host.
-    const names = route.tls && route.host !== undefined ? [route.name, `${route.name}-https-redirect`] : [route.name];
+    // The names are known without the outputs: one route, or two when it is served on https.
+    const names = gatewayRouteTls(route.tls, route.host, gateway.listeners) ? [route.name, `${route.name}-https-redirect`] : [route.name];
     return names.map(
         (name, i) =>
             new k8s.apiextensions.CustomResource(
@@ -284,7 +307,7 @@ export function routeThroughGateway(gateway: { name: string; namespace: string; 
                     spec: shapes.apply((s) => s[i].spec),
                 },
                 // The HTTPRoute CRD comes with the gateway's CRDs.
-                { parent, dependsOn: gateway.dependsOn },
+                { ...resourceOptions(opts), dependsOn: [...(opts.dependsOn ?? [])] },
             ),
     );
 }
@@ -294,20 +317,32 @@ export function gatewayEntryPoint(gateway: {
     name: string;
     namespace: string;
     dependsOn: pulumi.Resource[];
+    /** Whether the Gateway has its HTTPS listener (`platform:domain` set). Default true. */
+    https?: boolean;
     /** What installs the Gateway API CRDs, which cert-manager must start after. Default none (tests). */
     crds?: pulumi.Resource[];
     endpoint: pulumi.Output<string>;
     address: pulumi.Output<string[]>;
 }): EntryPoint {
-    return {
-        endpoint: gateway.endpoint,
-        address: gateway.address,
+    const facts: GatewayEntryPointFacts<pulumi.Output<string>> = {
+        kind: "gateway",
+        gatewayName: gateway.name,
+        gatewayNamespace: gateway.namespace,
+        listeners: gatewayListenerNames(gateway.https ?? true),
         dataPlanePeer: {
             namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": gateway.namespace } },
             podSelector: { matchLabels: dataPlanePodLabels(gateway) },
         },
+        endpoint: gateway.endpoint,
+    };
+    return {
+        endpoint: gateway.endpoint,
+        address: gateway.address,
+        dataPlanePeer: facts.dataPlanePeer,
         certManager: { acmeHttp01Solver: gatewayAcmeSolver(gateway), gatewayApi: true, startAfter: gateway.crds ?? [] },
-        routeApp: (route, parent) => routeThroughGateway(gateway, route, parent),
+        facts,
+        routeDependsOn: gateway.dependsOn,
+        routeApp: (route, parent) => routeThroughGateway(facts, route, { parent, dependsOn: gateway.dependsOn }),
     };
 }
 
@@ -346,6 +381,8 @@ export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint
     readonly address: pulumi.Output<string[]>;
     readonly dataPlanePeer: k8s.types.input.networking.v1.NetworkPolicyPeer;
     readonly certManager: CertManagerNeeds;
+    readonly facts: EntryPoint["facts"];
+    readonly routeDependsOn: readonly pulumi.Resource[];
     readonly routeApp: EntryPoint["routeApp"];
     readonly namespace: pulumi.Output<string>;
     /** The Gateway API and Envoy Gateway CRDs: whatever creates their kinds depends on this. */
@@ -383,9 +420,18 @@ export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint
         this.endpoint = reach.endpoint;
         this.address = reach.address;
 
-        const entryPoint = gatewayEntryPoint({ ...gatewayRef, dependsOn: [this.crds, this.gateway], crds: [this.crds], endpoint: this.endpoint, address: this.address });
+        const entryPoint = gatewayEntryPoint({
+            ...gatewayRef,
+            dependsOn: [this.crds, this.gateway],
+            https: Boolean(args.domain),
+            crds: [this.crds],
+            endpoint: this.endpoint,
+            address: this.address,
+        });
         this.dataPlanePeer = entryPoint.dataPlanePeer;
         this.certManager = entryPoint.certManager;
+        this.facts = entryPoint.facts;
+        this.routeDependsOn = entryPoint.routeDependsOn;
         this.routeApp = entryPoint.routeApp;
 
         this.registerOutputs({ endpoint: this.endpoint, address: this.address, namespace: this.namespace });

@@ -14,7 +14,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource } from "../../config";
 import type { LoadBalancerFacts } from "../cluster/contract";
-import { ACME_HTTP01_SOLVER, type AppRoute, type CertManagerNeeds, type EntryPoint } from "./contract";
+import type { IngressEntryPointFacts, PeerData } from "../apps/contract";
+import { ACME_HTTP01_SOLVER, type AppRoute, type CertManagerNeeds, type EntryPoint, type RouteOptions } from "./contract";
 import { chartLocation, type PinnedChart, RELEASE_POLICY } from "../platform/helm";
 import { ADDON_NAMESPACE_LABELS } from "../platform/workload-security";
 
@@ -217,13 +218,15 @@ export function ingressShape(opts: {
     serviceName: string;
     servicePort: number;
     host: string | undefined;
+    /** Path prefix. Default `/`. */
+    path?: string;
     tls: boolean;
     clusterIssuer: string;
     tlsSecretName: string;
 }): IngressShape {
     const paths = [
         {
-            path: "/",
+            path: opts.path ?? "/",
             pathType: "Prefix",
             backend: { service: { name: opts.serviceName, port: { number: opts.servicePort } } },
         },
@@ -246,19 +249,24 @@ export function ingressShape(opts: {
 }
 
 /**
- * Routes `route` through ingress-nginx: an Ingress of the nginx class, plus (with ACME HTTP-01) a
- * policy admitting the controller to cert-manager's solver pods, which cert-manager starts in the
- * Ingress's namespace, under its default-deny policy.
+ * Routes `route` through an ingress-nginx entry point given as data: an Ingress of its class, plus
+ * (with ACME HTTP-01) a policy admitting the controller to cert-manager's solver pods, which
+ * cert-manager starts in the Ingress's namespace, under its default-deny policy.
  */
-export function routeThroughNginx(
-    controller: { className: pulumi.Input<string>; peer: k8s.types.input.networking.v1.NetworkPolicyPeer },
-    route: AppRoute,
-    parent: pulumi.Resource,
-): pulumi.Resource[] {
+export function routeThroughNginx(controller: Pick<IngressEntryPointFacts<unknown>, "ingressClassName" | "dataPlanePeer">, route: AppRoute, opts: RouteOptions): pulumi.Resource[] {
     const shape = pulumi
-        .all([controller.className, route.clusterIssuer, route.serviceName])
-        .apply(([className, clusterIssuer, serviceName]) =>
-            ingressShape({ className, serviceName, servicePort: route.servicePort, host: route.host, tls: route.tls, clusterIssuer, tlsSecretName: `${route.name}-tls` }),
+        .all([route.clusterIssuer, route.serviceName])
+        .apply(([clusterIssuer, serviceName]) =>
+            ingressShape({
+                className: controller.ingressClassName,
+                serviceName,
+                servicePort: route.servicePort,
+                host: route.host,
+                path: route.path,
+                tls: route.tls,
+                clusterIssuer,
+                tlsSecretName: `${route.name}-tls`,
+            }),
         );
     const created: pulumi.Resource[] = [
         new k8s.networking.v1.Ingress(
@@ -267,51 +275,64 @@ export function routeThroughNginx(
                 metadata: { name: route.name, namespace: route.namespace, labels: route.labels, annotations: shape.annotations },
                 spec: shape.spec,
             },
-            { parent },
+            resourceOptions(opts),
         ),
     ];
-    if (route.acmeHttp01) {
-        created.push(
-            new k8s.networking.v1.NetworkPolicy(
-                `${route.name}-allow-acme-solver`,
-                {
-                    metadata: { name: `${route.name}-allow-acme-solver`, namespace: route.namespace, labels: route.labels },
-                    spec: {
-                        podSelector: { matchLabels: ACME_HTTP01_SOLVER.podLabels },
-                        policyTypes: ["Ingress"],
-                        ingress: [{ from: [controller.peer], ports: [{ protocol: "TCP", port: ACME_HTTP01_SOLVER.port }] }],
-                    },
-                },
-                { parent },
-            ),
-        );
-    }
+    if (route.acmeHttp01) created.push(acmeSolverPolicy(controller.dataPlanePeer, route, opts));
     return created;
 }
 
+/** The routing options as a resource's options. */
+export function resourceOptions(opts: RouteOptions): pulumi.CustomResourceOptions {
+    return { parent: opts.parent, ...(opts.dependsOn && opts.dependsOn.length > 0 ? { dependsOn: [...opts.dependsOn] } : {}), ...(opts.aliases ? { aliases: opts.aliases } : {}) };
+}
+
+/** Admits the controller to cert-manager's HTTP-01 solver pods in the route's namespace. */
+function acmeSolverPolicy(peer: PeerData, route: AppRoute, opts: RouteOptions): k8s.networking.v1.NetworkPolicy {
+    return new k8s.networking.v1.NetworkPolicy(
+        `${route.name}-allow-acme-solver`,
+        {
+            metadata: { name: `${route.name}-allow-acme-solver`, namespace: route.namespace, labels: route.labels },
+            spec: {
+                podSelector: { matchLabels: ACME_HTTP01_SOLVER.podLabels },
+                policyTypes: ["Ingress"],
+                ingress: [{ from: [peer], ports: [{ protocol: "TCP", port: ACME_HTTP01_SOLVER.port }] }],
+            },
+        },
+        resourceOptions(opts),
+    );
+}
+
 /** The controller pods, and only those: both selectors in one peer. */
-export function nginxControllerPeer(namespace: pulumi.Input<string>, podLabels: pulumi.Input<Record<string, string>>): k8s.types.input.networking.v1.NetworkPolicyPeer {
+export function nginxControllerPeer(namespace: string, podLabels: Readonly<Record<string, string>>): PeerData {
     return {
         namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
-        podSelector: { matchLabels: podLabels },
+        podSelector: { matchLabels: { ...podLabels } },
     };
 }
 
 /** The entry point of an ingress-nginx controller, apart from the chart (tests build it directly). */
 export function ingressNginxEntryPoint(controller: {
-    className: pulumi.Input<string>;
-    namespace: pulumi.Input<string>;
-    podLabels: pulumi.Input<Record<string, string>>;
+    className: string;
+    namespace: string;
+    podLabels: Readonly<Record<string, string>>;
     endpoint: pulumi.Output<string>;
     address: pulumi.Output<string[]>;
 }): EntryPoint {
-    const peer = nginxControllerPeer(controller.namespace, controller.podLabels);
+    const facts: IngressEntryPointFacts<pulumi.Output<string>> = {
+        kind: "ingress",
+        ingressClassName: controller.className,
+        dataPlanePeer: nginxControllerPeer(controller.namespace, controller.podLabels),
+        endpoint: controller.endpoint,
+    };
     return {
         endpoint: controller.endpoint,
         address: controller.address,
-        dataPlanePeer: peer,
+        dataPlanePeer: facts.dataPlanePeer,
         certManager: { acmeHttp01Solver: { http01: { ingress: { ingressClassName: controller.className } } }, gatewayApi: false, startAfter: [] },
-        routeApp: (route, parent) => routeThroughNginx({ className: controller.className, peer }, route, parent),
+        facts,
+        routeDependsOn: [],
+        routeApp: (route, parent) => routeThroughNginx(facts, route, { parent }),
     };
 }
 
@@ -328,6 +349,8 @@ export interface IngressNginxArgs {
 export class IngressNginx extends pulumi.ComponentResource implements EntryPoint {
     readonly dataPlanePeer: k8s.types.input.networking.v1.NetworkPolicyPeer;
     readonly certManager: CertManagerNeeds;
+    readonly facts: EntryPoint["facts"];
+    readonly routeDependsOn: readonly pulumi.Resource[] = [];
     readonly routeApp: EntryPoint["routeApp"];
     /** `nginx`. */
     readonly ingressClassName: pulumi.Output<string>;
@@ -381,15 +404,18 @@ export class IngressNginx extends pulumi.ComponentResource implements EntryPoint
         this.endpoint = reach.endpoint;
         this.address = reach.address;
 
+        // The class, namespace and labels are fixed names: the routes and policies of an app stack,
+        // which knows them only as data, name the same ones.
         const entryPoint = ingressNginxEntryPoint({
-            className: this.ingressClassName,
-            namespace: this.namespace,
+            className: INGRESS_CLASS_NAME,
+            namespace: INGRESS_NGINX_NAMESPACE,
             podLabels: this.controllerPodLabels,
             endpoint: this.endpoint,
             address: this.address,
         });
         this.dataPlanePeer = entryPoint.dataPlanePeer;
         this.certManager = entryPoint.certManager;
+        this.facts = entryPoint.facts;
         this.routeApp = entryPoint.routeApp;
 
         this.registerOutputs({ ingressClassName: this.ingressClassName, namespace: this.namespace, controllerPodLabels: this.controllerPodLabels, endpoint: this.endpoint, address: this.address });

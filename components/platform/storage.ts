@@ -90,6 +90,12 @@ export function offeredRoles(facts: StorageFacts): StorageRole[] {
     return STORAGE_ROLES.filter((role) => facts.classes[role] !== undefined);
 }
 
+/** The class name of each role the facts offer, `none` for the others (the `storageClasses` output's values). */
+export function storageClassNames(facts: StorageFacts): Record<StorageRole, string> {
+    const offered = offeredRoles(facts);
+    return Object.fromEntries(STORAGE_ROLES.map((role) => [role, offered.includes(role) ? STORAGE_CLASS_NAMES[role] : NOT_OFFERED])) as Record<StorageRole, string>;
+}
+
 /**
  * Refuses facts whose built-in classes include one of our names (since @pulumi/kubernetes 4.29 that
  * create fails with AlreadyExists, and before it Pulumi silently adopted, and on destroy deleted,

@@ -28,9 +28,17 @@ describe("stack: gcp dependency graph", () => {
         const waits = lineage(resources, image).flatMap((r) => r.dependsOn.map((urn) => `${r.name} -> ${urn}`));
         const late = waits.filter((w) => /(gcp:container|kubernetes:|platform:index:(IngressNginx|CertManager|PlatformStorage|AppNamespace|Redis|Postgres))/.test(w));
         assert.deepEqual(late, []);
-        assert.ok(!lineage(resources, image).some((r) => r.type === "platform:index:VisitCounter"), "the image must not be a child of the app, which waits for the add-ons");
+        assert.ok(!lineage(resources, image).some((r) => r.type === "platform:index:App" || r.type === "platform:index:VisitCounter"), "the image must not be a child of the app, which waits for the add-ons");
         // It does depend on the registry: the repository URL is an output of the Artifact Registry repository.
         assert.match(String(image.inputs.imageName), /^europe-west1-docker\.pkg\.dev\/.+\/platform\/visit-counter:[0-9a-f]{16}$/);
+    });
+
+    it("keeps the visit counter's URNs from before it was an App (aliases, so nothing is replaced)", () => {
+        const app = resources.one("platform:index:App", "visit-counter");
+        assert.deepEqual(app.aliases, ["name=;type=platform:index:VisitCounter;parent="]);
+        const children = resources.all.filter((r) => r.parent === app.urn);
+        assert.ok(children.length >= 6);
+        for (const child of children) assert.ok(child.aliases.includes("name=;type=;parent=urn:pulumi:test::platform::platform:index:VisitCounter::visit-counter"), `${child.type} ${child.name}`);
     });
 
     it("keeps the image's URN from when it was the app's child (an alias, so nothing is rebuilt)", () => {

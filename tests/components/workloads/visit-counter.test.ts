@@ -9,7 +9,10 @@ import { gatewayEntryPoint } from "../../../components/entry-points/envoy-gatewa
 import { ingressNginxEntryPoint } from "../../../components/entry-points/ingress-nginx";
 import { Redis } from "../../../components/workloads/redis";
 import { CREDENTIALS_DIGEST_ANNOTATION } from "../../../components/workloads/stateful-data";
-import { APP_SCRATCH_VOLUMES, appUrl, ingressShape, VISIT_COUNTER_CLIENT_LABELS, VisitCounter, type VisitCounterArgs } from "../../../components/workloads/visit-counter";
+import { APP_SCRATCH_VOLUMES, appUrl, ingressShape, VISIT_COUNTER_CLIENT_LABELS, visitCounter, type VisitCounterArgs } from "../../../components/workloads/visit-counter";
+import { appPlatformData, routeDependencies } from "../../../components/apps/platform-data";
+import type { EntryPoint } from "../../../components/entry-points/contract";
+import type { DisruptionFacts } from "../../../components/cluster/contract";
 import { type ResourceSet, runProgram, valueOf } from "../../harness/mocks";
 import { as, container as containerOf, deployment, HARDENED_CONTAINER_SECURITY, statefulSet, volumeOwnerPodSecurity } from "../../harness/objects";
 import { mockPasswords, passwordOf, plainOccurrences, secretOccurrences } from "../../harness/passwords";
@@ -25,13 +28,43 @@ const LOCAL_REGISTRY: ImageRegistry = { repository: "platform/visit-counter", pl
 const REDIS_LABELS = { "app.kubernetes.io/name": "redis", "app.kubernetes.io/instance": "redis" };
 const CONTROLLER_LABELS = { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" };
 
-type IngressOverrides = Partial<VisitCounterArgs["ingress"]>;
+/** How the visit counter is routed: the entry points (primary first), its host and the platform's TLS. */
+interface IngressOverrides {
+    entryPoints?: EntryPoint[];
+    host?: string;
+    clusterIssuer?: pulumi.Input<string>;
+    tls?: boolean;
+    acmeHttp01?: boolean;
+}
+
+/** The platform data the composition root builds, from the entry points and TLS settings given. */
+function platformOf(ingress: Required<Pick<IngressOverrides, "entryPoints" | "clusterIssuer" | "tls">> & IngressOverrides, disruption: DisruptionFacts = CLUSTER_AUTOSCALER_DISRUPTION) {
+    return appPlatformData({
+        entryPoints: ingress.entryPoints,
+        tls: { clusterIssuer: ingress.clusterIssuer, enabled: ingress.tls, acmeHttp01: ingress.acmeHttp01 ?? false, ...(ingress.host ? { domain: ingress.host } : {}) },
+        storage: { classes: { general: STORAGE, retain: { ...STORAGE, reclaimPolicy: "Retain" }, shared: undefined }, builtInClasses: [], makeDefault: false },
+        nodes: { disruption },
+        dns: KUBE_DNS,
+    });
+}
+const STORAGE = { provisioner: "rancher.io/local-path", parameters: {}, reclaimPolicy: "Delete" as const, allowVolumeExpansion: false, volumeBindingMode: "WaitForFirstConsumer" as const, accessModes: ["ReadWriteOnce" as const] };
+
+/** The visit counter as stacks/platform.ts builds it. */
+function build(args: Omit<VisitCounterArgs, "platform" | "host" | "routesDependOn">, ingress: Required<Pick<IngressOverrides, "entryPoints" | "clusterIssuer" | "tls">> & IngressOverrides, disruption?: DisruptionFacts, opts?: pulumi.ComponentResourceOptions) {
+    return visitCounter(
+        "visit-counter",
+        { ...args, platform: platformOf(ingress, disruption), host: ingress.host, routesDependOn: routeDependencies(ingress.entryPoints) },
+        opts,
+    );
+}
+
+type Extra = Partial<Pick<VisitCounterArgs, "replicas" | "maxReplicas">> & { disruption?: DisruptionFacts };
 
 const nginxEntryPoint = (endpoint = "203.0.113.10") =>
     ingressNginxEntryPoint({
-        className: pulumi.output("nginx"),
-        namespace: pulumi.output("ingress-nginx"),
-        podLabels: pulumi.output(CONTROLLER_LABELS),
+        className: "nginx",
+        namespace: "ingress-nginx",
+        podLabels: CONTROLLER_LABELS,
         endpoint: pulumi.output(endpoint),
         address: pulumi.output([endpoint]),
     });
@@ -40,16 +73,15 @@ const REDIS_PASSWORD_DIGEST = "0123456789abcdef0123456789abcdef";
 const gatewayPoint = (endpoint = "198.51.100.7") =>
     gatewayEntryPoint({ ...GATEWAY, dependsOn: [], endpoint: pulumi.output(endpoint), address: pulumi.output([endpoint]) });
 
-function deploy(ingress: IngressOverrides = {}, extra: Partial<VisitCounterArgs> = {}) {
+function deploy(ingress: IngressOverrides = {}, extra: Extra = {}) {
     return runProgram(() => {
         const provider = new k8s.Provider("k8s", { context: "kind-kind" });
-        return new VisitCounter(
-            "visit-counter",
+        return build(
             {
                 namespace: "apps",
                 image: new AppImage("visit-counter-image", { registry: LOCAL_REGISTRY }).imageName,
-                replicas: 2,
-                maxReplicas: 10,
+                replicas: extra.replicas ?? 2,
+                maxReplicas: extra.maxReplicas ?? 10,
                 redis: {
                     host: pulumi.output("redis-rw.apps.svc"),
                     port: 6379,
@@ -61,16 +93,9 @@ function deploy(ingress: IngressOverrides = {}, extra: Partial<VisitCounterArgs>
                     },
                     podLabels: REDIS_LABELS,
                 },
-                ingress: {
-                    entryPoints: [nginxEntryPoint()],
-                    host: "app.example.com",
-                    clusterIssuer: pulumi.output("letsencrypt"),
-                    tls: true,
-                    ...ingress,
-                },
-                disruption: CLUSTER_AUTOSCALER_DISRUPTION,
-                ...extra,
             },
+            { entryPoints: [nginxEntryPoint()], host: "app.example.com", clusterIssuer: pulumi.output("letsencrypt"), tls: true, ...ingress },
+            extra.disruption,
             { provider },
         );
     });
@@ -288,7 +313,7 @@ describe("VisitCounter", () => {
         for (const ingress of [{}, { host: undefined, tls: false }]) {
             const { resources } = await deploy(ingress);
             // The Redis Secret is the test's own fixture, not the app's.
-            const objects = resources.kubernetesObjects().filter((o) => o.parent.includes("VisitCounter"));
+            const objects = resources.kubernetesObjects().filter((o) => o.parent.includes("platform:index:App"));
             assert.equal(objects.length, 7);
             for (const o of objects) {
                 const obj = as<{ metadata: out.meta.v1.ObjectMeta; spec?: { type?: string } }>(o);
@@ -387,21 +412,16 @@ describe("the workloads together", () => {
                 { namespace: ns.name, storageClassName: "retain", storageSize: "20Gi", version: "18.1", clients: [], protectData: true, disruption: CLUSTER_AUTOSCALER_DISRUPTION },
                 { provider },
             );
-            return new VisitCounter(
-                "visit-counter",
+            return build(
                 {
                     namespace: ns.name,
                     image: new AppImage("visit-counter-image", { registry: LOCAL_REGISTRY }).imageName,
                     replicas: 2,
                     maxReplicas: 10,
                     redis: redis.connection,
-                    ingress: {
-                        entryPoints: [nginxEntryPoint("localhost")],
-                        clusterIssuer: "selfsigned",
-                        tls: false,
-                    },
-                    disruption: CLUSTER_AUTOSCALER_DISRUPTION,
                 },
+                { entryPoints: [nginxEntryPoint("localhost")], clusterIssuer: "selfsigned", tls: false },
+                CLUSTER_AUTOSCALER_DISRUPTION,
                 { provider },
             );
         });

@@ -6,9 +6,10 @@
  * and workload identity on from creation, components/azure/cluster.ts).
  *
  * The identity gets the built-in Storage Blob Data Contributor on the container only. Azure has no
- * built-in write-only data role, and a custom one needs `Microsoft.Authorization/roleDefinitions/
+ * built-in write-only data role; a custom one needs `Microsoft.Authorization/roleDefinitions/
  * write`, which the documented deployer grant (Contributor and Role Based Access Control
- * Administrator) does not include. What the identity could do beyond writing is bounded: it is
+ * Administrator) does not include; and rclone's azureblob backend reads a blob's properties back
+ * after writing it (its `Update`), so the upload needs blob read there anyway. What the identity could do beyond writing is bounded: it is
  * this one container, versioning keeps a replaced or deleted set as a version, and blob and
  * container soft delete keep what is deleted for 7 days.
  *

@@ -11,6 +11,7 @@
 import { type IngressController, defaultIngressController, defaultKubernetesVersion } from "../facts/versions";
 import { validateCronSchedule } from "./cron";
 import { type MaintenanceWindow, maintenanceWindowKind } from "./maintenance";
+import { type TeamConfig, teamsKind } from "./teams";
 import {
     ACME_SERVERS,
     AKS_NODE_OS_UPGRADE_CHANNELS,
@@ -312,6 +313,18 @@ const principalsKind = (cloud: Cloud): Kind<string[]> =>
     cloud === "local"
         ? list("principals", /.*/)
         : list("principals", (v) => (PRINCIPAL[cloud].pattern.test(v) ? undefined : `is not ${PRINCIPAL[cloud].what}`));
+
+/**
+ * Who may be named on a local cluster: Kubernetes user and group names as the cluster's
+ * authenticator (client certificates, a static token file, an OIDC issuer) reports them.
+ */
+export const LOCAL_PRINCIPAL = { pattern: /^(user|group):[A-Za-z0-9@._:+-]+$/, what: "a Kubernetes user or group such as user:ana or group:shop-devs" } as const;
+
+/** Editors of a team: the cloud's principals (as `clusterAdmins`), or a local cluster's user and group names. */
+const teamsKeyKind = (cloud: Cloud): Kind<TeamConfig[]> => {
+    const principal = cloud === "local" ? LOCAL_PRINCIPAL : PRINCIPAL[cloud];
+    return teamsKind("principals", (v) => (principal.pattern.test(v) ? undefined : `is not ${principal.what}`));
+};
 
 const retentionKind = (cloud: Cloud): Kind<number> =>
     cloud === "azure"
@@ -869,6 +882,16 @@ export const KEYS = {
         default: { unset: true },
         defaultDoc: "unset: app/ is built and pushed to the cluster's registry",
         doc: "run a prebuilt visit-counter image instead of building app/; pinned by digest (a tag alone is refused: tags move)",
+    }),
+
+    teams: key({
+        namespace: "platform",
+        at: "teams",
+        clouds: ALL,
+        kind: teamsKeyKind,
+        default: { value: [] },
+        defaultDoc: "none",
+        doc: "application teams, each a namespace of its own (see [Add your service](add-your-service.md)): `name` (a DNS label, not a platform namespace), `editors` given `edit` there (clusterAdmins' formats; local: `user:<name>`/`group:<name>`), `quota` (`cpu` 2, `memory` 4Gi, `storage` 20Gi, `pods` 30, `services` 10, `persistentVolumeClaims` 5 when left out)",
     }),
 
     // Delivery

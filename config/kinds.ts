@@ -145,3 +145,82 @@ export function stringMap<K extends string, V>(
         },
     };
 }
+
+/** One field of a `record`: its kind, and the value it takes when the object leaves it out (else it is required). */
+export interface FieldKind<T> {
+    readonly kind: Kind<T>;
+    readonly default?: T;
+}
+export type FieldKinds<T> = { readonly [K in keyof T]-?: FieldKind<T[K]> };
+
+/** A JSON value as the text a field's kind parses: strings as they are, anything else as JSON. */
+function fieldText(v: unknown): string {
+    return typeof v === "string" ? v.trim() : JSON.stringify(v);
+}
+
+function parseJson(raw: string): unknown {
+    try {
+        return JSON.parse(raw);
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * A JSON object with fixed, typed fields (structured config: `pulumi config set --path
+ * 'platform:key.field' value`, or a YAML mapping in the stack file, both handed over as JSON). Each
+ * field is parsed by its own kind, so the message names the field; a field not declared is refused
+ * with the ones that are; a left-out field takes its default or is refused as missing.
+ */
+export function record<T>(what: string, fields: FieldKinds<T>): Kind<T> {
+    const names = Object.keys(fields) as (keyof T & string)[];
+    return {
+        type: `JSON object ${what} {${names.join(", ")}}`,
+        parse(raw) {
+            const parsed = parseJson(raw);
+            if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { problem: `${raw} is not valid; expected a JSON object ${what} with ${names.join(", ")}` };
+            const given = parsed as Record<string, unknown>;
+            const bad = Object.keys(given)
+                .filter((k) => !(names as string[]).includes(k))
+                .map((k) => `"${k}" is not a field (expected ${names.join(", ")})`);
+            const result: Partial<T> = {};
+            for (const name of names) {
+                const field = fields[name] as FieldKind<T[typeof name]>;
+                if (!(name in given)) {
+                    if (field.default === undefined) bad.push(`${name} is missing`);
+                    else result[name] = field.default;
+                    continue;
+                }
+                const p = field.kind.parse(fieldText(given[name]));
+                if ("value" in p) result[name] = p.value;
+                else bad.push(`${name}: ${p.problem}`);
+            }
+            return bad.length > 0 ? { problem: bad.join("; ") } : { value: result as T };
+        },
+    };
+}
+
+/**
+ * A JSON list of `record`s. Each item's problems are prefixed with its position (and its `name`
+ * field, where it has one); `check` then judges the list as a whole (duplicates, reserved names)
+ * and returns what is wrong with it. `[]` is accepted.
+ */
+export function records<T>(what: string, item: Kind<T>, check: (items: readonly T[]) => string[] = () => []): Kind<T[]> {
+    return {
+        type: `JSON list of ${what}: ${item.type.replace(/^JSON object /, "")}`,
+        parse(raw) {
+            const parsed = parseJson(raw);
+            if (!Array.isArray(parsed)) return { problem: `${raw} is not valid; expected a JSON list of ${what}` };
+            const items: T[] = [];
+            const bad: string[] = [];
+            parsed.forEach((v, i) => {
+                const label = typeof v === "object" && v !== null && typeof (v as Record<string, unknown>).name === "string" ? `[${i}] "${String((v as Record<string, unknown>).name)}"` : `[${i}]`;
+                const p = item.parse(JSON.stringify(v));
+                if ("value" in p) items.push(p.value);
+                else bad.push(`${label}: ${p.problem}`);
+            });
+            bad.push(...check(items));
+            return bad.length > 0 ? { problem: bad.join("; ") } : { value: items };
+        },
+    };
+}

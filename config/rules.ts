@@ -245,7 +245,12 @@ export const RULES: readonly Rule[] = [
                     .filter((m) => m.startsWith("group:"))
                     .map((m) => `${fullName(k)}: "${m}" is a group, and GKE sees groups only with Google Groups for RBAC; set platform:gkeSecurityGroup gke-security-groups@<your domain> (with this group a member of it), or name its users instead`),
             );
-            return { problems };
+            const teamGroups = v.teams.flatMap((t) =>
+                t.editors
+                    .filter((m) => m.startsWith("group:"))
+                    .map((m) => `platform:teams: "${t.name}" names "${m}", a group, and GKE sees groups only with Google Groups for RBAC; set platform:gkeSecurityGroup gke-security-groups@<your domain> (with this group a member of it), or name its users instead`),
+            );
+            return { problems: [...problems, ...teamGroups] };
         },
     },
 ];

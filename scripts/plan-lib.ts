@@ -14,7 +14,10 @@ import type { PlatformOutputs } from "../components/cluster/contract";
 import { type Cloud, KEYS, mapConfigSource, readConfig } from "../config";
 import { deployStack } from "../stacks";
 import { installCloudMocks } from "../tests/harness/cloud-mocks";
-import { runProgram, type RecordedResource, type ResourceSet } from "../tests/harness/mocks";
+import { mockState, runProgram, type RecordedResource, type ResourceSet } from "../tests/harness/mocks";
+import type { PlatformContract } from "../components/apps/contract";
+import { type PlatformContractOutput, contractValue } from "../stacks/platform-contract";
+import type { AppStackOutputs } from "../examples/app-stack/app-stack";
 
 export const REDACTED = "[secret]";
 /** Secrets shorter than this are not searched for inside longer strings (too many false hits). */
@@ -260,16 +263,36 @@ export function renderManifests(resources: readonly PlanResource[]): Record<stri
 // ---------------------------------------------------------------------------------------------
 // Evaluation
 
-async function resolveOutputs(result: unknown): Promise<Record<string, { value: unknown; secret: boolean }>> {
-    const out: Record<string, { value: unknown; secret: boolean }> = {};
-    if (!isRecord(result)) return out;
+async function resolveOne(v: unknown): Promise<{ value: unknown; secret: boolean }> {
+    const o: pulumi.Output<unknown> = pulumi.output(v as pulumi.Input<unknown>);
+    const value = await new Promise<unknown>((resolve) => o.apply((x) => resolve(x)));
+    return { value, secret: await pulumi.isSecret(o) };
+}
+
+/**
+ * The stack outputs resolved. An output that is a record of outputs (`platformContract`) keeps its
+ * secrets where they are, as the engine does: each secret field is shown as "[secret]" and its text
+ * returned in `secrets`, so it is redacted wherever else it appears.
+ */
+async function resolveOutputs(result: unknown): Promise<{ outputs: Record<string, { value: unknown; secret: boolean }>; secrets: string[] }> {
+    const outputs: Record<string, { value: unknown; secret: boolean }> = {};
+    const secrets: string[] = [];
+    if (!isRecord(result)) return { outputs, secrets };
     for (const [key, v] of Object.entries(result)) {
         if (v === undefined) continue;
-        const o = pulumi.output(v);
-        const value = await new Promise<unknown>((resolve) => o.apply((x) => resolve(x)));
-        out[key] = { value, secret: await pulumi.isSecret(o) };
+        if (!isRecord(v) || pulumi.Output.isInstance(v)) {
+            outputs[key] = await resolveOne(v);
+            continue;
+        }
+        const fields: Record<string, unknown> = {};
+        for (const [field, f] of Object.entries(v)) {
+            const r = await resolveOne(f);
+            if (r.secret) secrets.push(...stringLeaves(r.value));
+            fields[field] = r.secret ? REDACTED : r.value;
+        }
+        outputs[key] = { value: fields, secret: false };
     }
-    return out;
+    return { outputs, secrets };
 }
 
 /** The example stack file of each target (`Pulumi.<stack>.yaml`). */
@@ -278,7 +301,7 @@ export const EXAMPLE_STACK_OF: Record<Cloud, string> = { local: "dev", aws: "aws
 export interface StackRun {
     values: Record<string, string>;
     secretKeys: string[];
-    outputs: PlatformOutputs;
+    outputs: PlatformOutputs<PlatformContractOutput>;
     resources: ResourceSet;
 }
 
@@ -308,15 +331,58 @@ export async function runStack(stack: string, extra: Record<string, string> = {}
  */
 export async function evaluateStack(stack: string, root = REPO_ROOT, extra: Record<string, string> = {}): Promise<Plan> {
     const { values, secretKeys, outputs: result, resources } = await runStack(stack, extra, root);
-    const outputs = await resolveOutputs(result);
+    const { outputs, secrets } = await resolveOutputs(result);
     const recorded = resources.all.filter((r) => !r.read);
-    const redacted = redactPlan(
-        recorded,
-        outputs,
-        secretKeys.map((k) => values[k]),
-    );
+    const redacted = redactPlan(recorded, outputs, [...secretKeys.map((k) => values[k]), ...secrets]);
     const normalized = normalizePaths(redacted, root) as typeof redacted;
     return { stack, resources: normalized.resources, outputs: normalized.outputs, manifests: renderManifests(normalized.resources) };
+}
+
+/** The example app stack (examples/app-stack/), planned on the `dev` platform stack's real contract. */
+export const APP_STACK_DIR = path.join(REPO_ROOT, "examples", "app-stack");
+/** Its golden set's name under tests/golden/: the app stack's `dev` stack. */
+export const APP_STACK_GOLDEN = "app-stack-dev";
+
+export interface AppStackRun {
+    values: Record<string, string>;
+    contract: PlatformContract;
+    outputs: AppStackOutputs;
+    resources: ResourceSet;
+}
+
+/**
+ * Runs examples/app-stack's `Pulumi.<stack>.yaml` under the mocks, on what the platform's own
+ * `platformStack` example stack really exports: that stack is evaluated first (with
+ * `platformExtra`), and its `platformContract` is what the app stack's StackReference reads.
+ * `contractOverride` replaces it (a contract of another version, say).
+ */
+export async function runAppStack(
+    options: { stack?: string; platformStack?: string; platformExtra?: Record<string, string>; appExtra?: Record<string, string>; contractOverride?: (c: PlatformContract) => unknown } = {},
+): Promise<AppStackRun> {
+    const platform = await runStack(options.platformStack ?? EXAMPLE_STACK_OF.local, options.platformExtra ?? {});
+    const value = contractValue(platform.outputs.platformContract);
+    const contract = await new Promise<PlatformContract>((resolve) => value.apply((c) => resolve(c)));
+    const exported = options.contractOverride ? options.contractOverride(contract) : contract;
+    // The engine names an output holding a secret anywhere in its value among the secret ones.
+    const secret = await pulumi.isSecret(value);
+    // A StackReference is read as a resource whose `outputs` are the other stack's outputs.
+    mockState("pulumi:pulumi:StackReference", () => ({ outputs: { platformContract: exported }, secretOutputNames: secret ? ["platformContract"] : [] }));
+    const file = path.join(APP_STACK_DIR, `Pulumi.${options.stack ?? "dev"}.yaml`);
+    const values = { ...parseStackConfig(fs.readFileSync(file, "utf8")).values, ...(options.appExtra ?? {}) };
+    // Loaded here: the platform's plans and tests never load the example (nor it the App).
+    const example = await import("../examples/app-stack/app-stack");
+    const get = (key: string): string | undefined => values[`${example.APP_STACK_PROJECT}:${key}`];
+    const { result, resources } = await runProgram(() => example.appStack(get));
+    return { values, contract, outputs: result, resources };
+}
+
+/** The example app stack's redacted, deterministic plan (its golden set is `APP_STACK_GOLDEN`). */
+export async function evaluateAppStack(root = REPO_ROOT): Promise<Plan> {
+    const { outputs: result, resources } = await runAppStack();
+    const { outputs, secrets } = await resolveOutputs(result);
+    const redacted = redactPlan(resources.all.filter((r) => !r.read), outputs, secrets);
+    const normalized = normalizePaths(redacted, root) as typeof redacted;
+    return { stack: APP_STACK_GOLDEN, resources: normalized.resources, outputs: normalized.outputs, manifests: renderManifests(normalized.resources) };
 }
 
 // ---------------------------------------------------------------------------------------------

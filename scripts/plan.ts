@@ -8,7 +8,7 @@
  */
 import * as path from "node:path";
 import * as fs from "node:fs";
-import { GOLDEN_DIR, evaluateStack, exampleStacks, parseStackConfig, secureValueReport, stackFile, writePlan } from "./plan-lib";
+import { APP_STACK_GOLDEN, GOLDEN_DIR, evaluateAppStack, evaluateStack, exampleStacks, parseStackConfig, secureValueReport, stackFile, writePlan } from "./plan-lib";
 
 const USAGE = "usage: npm run plan -- <stack> [--out <dir>] | npm run plan:update-golden [-- <stack>...]";
 
@@ -37,15 +37,20 @@ export function parsePlanArgs(argv: readonly string[], known: readonly string[])
     return { mode: "plan", stacks, out };
 }
 
+async function evaluatePlatformStack(stack: string): Promise<Awaited<ReturnType<typeof evaluateStack>>> {
+    const { secretKeys } = parseStackConfig(fs.readFileSync(stackFile(stack), "utf8"));
+    for (const note of secureValueReport(stack, secretKeys).notes) console.error(note);
+    return evaluateStack(stack);
+}
+
 async function main(): Promise<void> {
     // Evaluation that never settles would let node exit quietly with 0: fail unless we get to the end.
     process.exitCode = 1;
-    const args = parsePlanArgs(process.argv.slice(2), exampleStacks());
+    // The example app stack is one more set, planned on the dev platform stack's contract.
+    const args = parsePlanArgs(process.argv.slice(2), [...exampleStacks(), APP_STACK_GOLDEN]);
     for (const stack of args.stacks) {
         const dir = args.mode === "update-golden" ? path.join(GOLDEN_DIR, stack) : path.resolve(args.out ?? path.join(".plan", stack));
-        const { secretKeys } = parseStackConfig(fs.readFileSync(stackFile(stack), "utf8"));
-        for (const note of secureValueReport(stack, secretKeys).notes) console.error(note);
-        const plan = await evaluateStack(stack);
+        const plan = stack === APP_STACK_GOLDEN ? await evaluateAppStack() : await evaluatePlatformStack(stack);
         writePlan(plan, dir);
         console.log(`${stack}: ${plan.resources.length} resources, ${Object.keys(plan.manifests).length} manifests -> ${path.relative(process.cwd(), dir) || "."}`);
     }

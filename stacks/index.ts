@@ -5,6 +5,7 @@
  * @pulumi/eks or @pulumi/azure-native (start-up time, memory and plugins it does not need).
  */
 import type { ClusterTarget, PlatformOutputs } from "../components/cluster/contract";
+import type { PlatformContractOutput } from "./platform-contract";
 import { type PreflightCheck, runPreflight } from "../components/cluster/preflight";
 import { loadAppImageSource } from "../components/workloads/image-source";
 import type { PlatformConfig } from "../config";
@@ -58,7 +59,7 @@ export interface DeployOptions {
     cloudOnly?: boolean;
 }
 
-export async function deployStack(config: PlatformConfig, options: DeployOptions = {}): Promise<PlatformOutputs> {
+export async function deployStack(config: PlatformConfig, options: DeployOptions = {}): Promise<PlatformOutputs<PlatformContractOutput>> {
     const selected = await load(config);
     await runPreflight(selected.preflight(), { mode: config.preflight, cloudOnly: options.cloudOnly ?? false });
     const target = selected.target();

@@ -9,6 +9,8 @@ import type { EntryPoint } from "../components/entry-points/contract";
 import { EnvoyGateway, SECONDARY_NODE_PORTS } from "../components/entry-points/envoy-gateway";
 import { IngressNginx, NODE_PORTS } from "../components/entry-points/ingress-nginx";
 import { AppNamespace } from "../components/platform/namespace";
+import { Team } from "../components/apps/team";
+import { type PlatformContractOutput, platformContract } from "./platform-contract";
 import { Postgres } from "../components/workloads/postgres";
 import { postgresDatabaseClients } from "../components/workloads/postgres-database";
 import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/workloads/postgres-backup";
@@ -61,7 +63,7 @@ function buildEntryPoints(target: ClusterTarget, config: PlatformConfig, k8sOpts
                   replicas: config.ingress.replicas,
                   domain: config.tls.domain,
                   clusterIssuer: clusterIssuerName(config.tls),
-                  routeNamespaces: [APP_NAMESPACE],
+                  routeNamespaces: [APP_NAMESPACE, ...config.teams.map((t) => t.name)],
                   chartSources: config.chartSources,
                   // Beside nginx on a NodePort cluster, nginx keeps the mapped ports.
                   nodePorts: nginx ? SECONDARY_NODE_PORTS : NODE_PORTS,
@@ -71,6 +73,14 @@ function buildEntryPoints(target: ClusterTarget, config: PlatformConfig, k8sOpts
         : undefined;
     const ordered = plan.primary === "nginx" ? [nginx, gateway] : [gateway, nginx];
     return { entryPoints: ordered.filter((e) => e !== undefined), gateway, resources: [nginx, gateway].filter((e) => e !== undefined) };
+}
+
+/**
+ * A namespace per `platform:teams` entry, with its quota and its editors' `edit` role; the entry
+ * point routes to them (the Gateway's listeners admit their namespaces, buildEntryPoints).
+ */
+function deployTeams(target: ClusterTarget, config: PlatformConfig, k8sOpts: K8sOpts): Team[] {
+    return config.teams.map((team) => new Team(`team-${team.name}`, { team, dns: target.dns, access: target.teamAccess }, k8sOpts));
 }
 
 /**
@@ -177,7 +187,7 @@ function platformData(target: ClusterTarget, config: PlatformConfig, entryPoints
  * target's registry, or `platform:appImage`): loaded by the caller, so a prebuilt image loads no
  * build SDK.
  */
-export function deployPlatform(target: ClusterTarget, config: PlatformConfig, image: AppImageSource): PlatformOutputs {
+export function deployPlatform(target: ClusterTarget, config: PlatformConfig, image: AppImageSource): PlatformOutputs<PlatformContractOutput> {
     const k8sOpts = { provider: target.provider, dependsOn: target.dependsOn };
     const storage = new PlatformStorage("storage", { storage: target.storage }, k8sOpts);
     const { entryPoints, gateway, resources: entryPointResources } = buildEntryPoints(target, config, k8sOpts);
@@ -191,6 +201,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
     );
 
     const namespace = new AppNamespace("apps", { name: APP_NAMESPACE, dns: target.dns }, k8sOpts);
+    const teams = deployTeams(target, config, k8sOpts);
     const appOpts = { ...k8sOpts, dependsOn: [...target.dependsOn, namespace, storage] };
     const { redis, backupStore } = buildDataServices(target, config, storage, namespace, appOpts);
 
@@ -228,5 +239,6 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
         storageClasses: storage.classNames,
         backupStore,
         observability: target.observability === undefined ? pulumi.output(NOT_OFFERED) : pulumi.output(target.observability),
+        platformContract: platformContract({ platform, kubeconfig: target.kubeconfig, registry: target.registry, teams: teams.map((t) => t.facts) }),
     };
 }

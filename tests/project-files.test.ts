@@ -18,6 +18,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CLOUDS, ConfigError, PLATFORM_KEYS, mapConfigSource, readConfig } from "../config";
+import { readAppStackConfig } from "../examples/app-stack/app-stack";
 import {
     REPO_ROOT,
     YamlFileError,
@@ -373,6 +374,51 @@ describe("example stack files", () => {
                     throw e;
                 }
             });
+        });
+    }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The example app stack: a project of its own (examples/app-stack/), held to the same references
+
+describe("examples/app-stack/Pulumi.yaml and its stack files", () => {
+    const dir = "examples/app-stack";
+    const project = (): Record<string, unknown> => {
+        const parsed = readYamlFile(`${dir}/Pulumi.yaml`);
+        assert.ok(isRecord(parsed), "expected a mapping at the top level");
+        return parsed;
+    };
+
+    it("has only attributes the project reference defines, each of its type, with name, runtime, main and description", () => {
+        const problems: string[] = [];
+        for (const [key, value] of Object.entries(project())) {
+            const check = PROJECT_ATTRIBUTES[key];
+            if (!check) problems.push(`unknown attribute "${key}"`);
+            else if (!check(value)) problems.push(`${key}: ${JSON.stringify(value)} is not of the type the reference gives`);
+        }
+        for (const required of ["name", "runtime", "main", "description"]) if (!(required in project())) problems.push(`${required} is required here`);
+        assert.deepEqual(problems, []);
+        assert.equal(project().name, "app-stack");
+    });
+
+    it("runs on nodejs under tsx, resolved from the repository's node_modules, and its main exists", () => {
+        const runtime = project().runtime as Record<string, unknown>;
+        assert.equal(runtime.name, "nodejs");
+        const options = runtime.options as Record<string, unknown>;
+        for (const [key, value] of Object.entries(options)) assert.ok(NODEJS_OPTIONS[key]?.(value), `runtime.options.${key}`);
+        assert.equal(options.typescript, false);
+        assert.match(String(options.nodeargs), /--import[ =]tsx\b/);
+        assert.ok(fs.existsSync(path.join(REPO_ROOT, dir, String(project().main))));
+    });
+
+    for (const file of fs.readdirSync(path.join(REPO_ROOT, dir)).filter((f) => /^Pulumi\.[A-Za-z0-9_.-]+\.yaml$/.test(f) && f !== "Pulumi.yaml")) {
+        it(`${file} sets only app-stack: keys, which the app stack reads without a problem`, () => {
+            const doc = readYamlFile(`${dir}/${file}`);
+            assert.ok(isRecord(doc) && isRecord(doc.config), "config: must be a mapping");
+            assert.deepEqual(Object.keys(doc).filter((k) => !STACK_ATTRIBUTES.includes(k)), []);
+            const values = stackValues(doc.config);
+            assert.deepEqual(Object.keys(values).filter((k) => !/^app-stack:[A-Za-z]+$/.test(k)), []);
+            assert.doesNotThrow(() => readAppStackConfig((k) => values[`app-stack:${k}`]));
         });
     }
 });

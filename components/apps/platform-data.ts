@@ -1,13 +1,13 @@
 /**
  * The platform contract's data built from the live platform: what the platform stack hands its
- * own `App`s, and what its `platformContract` output is made of. An app stack gets the same data
- * from that output.
+ * own `App`s, and what its `platformContract` output (stacks/platform-contract.ts) is made of. An
+ * app stack gets the same data from that output.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { DnsFacts, NodeFacts, StorageFacts } from "../cluster/contract";
 import type { EntryPoint } from "../entry-points/contract";
 import { storageClassNames } from "../platform/storage";
-import { type AppPlatform, disruptionData, dnsData, type EntryPointFacts, PLATFORM_CONTRACT_VERSION, type PlatformContract, type TeamFacts, type TlsFacts } from "./contract";
+import { type AppPlatform, disruptionData, dnsData, type EntryPointFacts, type TlsFacts } from "./contract";
 
 export interface LivePlatform {
     /** The entry points that run, the primary first. */
@@ -32,33 +32,4 @@ export function appPlatformData(live: LivePlatform): AppPlatform {
 /** What each kind of entry point's routes wait for (the Gateway API CRDs and the Gateway), for `App.routesDependOn`. */
 export function routeDependencies(entryPoints: readonly Pick<EntryPoint, "facts" | "routeDependsOn">[]): Partial<Record<EntryPointFacts["kind"], readonly pulumi.Resource[]>> {
     return Object.fromEntries(entryPoints.map((e) => [e.facts.kind, e.routeDependsOn]));
-}
-
-/**
- * The `platformContract` stack output: the apps' data with the endpoints and issuer resolved, and
- * what only an app stack needs (the kubeconfig, the registry, the teams). One output, secret as a
- * whole when the kubeconfig is.
- */
-export function platformContractOutput(
-    platform: AppPlatform,
-    rest: { kubeconfig: pulumi.Input<string>; registry: pulumi.Input<string>; teams: readonly TeamFacts[] },
-): pulumi.Output<PlatformContract> {
-    return pulumi
-        .all([
-            pulumi.all(platform.entryPoints.map((e) => pulumi.output(e.endpoint).apply((endpoint) => ({ ...e, endpoint })))),
-            pulumi.output(platform.tls.clusterIssuer),
-            pulumi.output(rest.kubeconfig),
-            pulumi.output(rest.registry),
-        ])
-        .apply(([entryPoints, clusterIssuer, kubeconfig, registry]): PlatformContract => ({
-            version: PLATFORM_CONTRACT_VERSION,
-            kubeconfig,
-            entryPoints: entryPoints as EntryPointFacts[],
-            tls: { ...platform.tls, clusterIssuer },
-            storageClasses: { ...platform.storageClasses },
-            registry,
-            nodes: platform.nodes,
-            dns: platform.dns,
-            teams: rest.teams.map((t) => ({ ...t })),
-        }));
 }

@@ -14,6 +14,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { ClusterSettings } from "../../config";
+import type { TeamAccess, TeamGrant } from "../cluster/contract";
 import { eksAddonVersion, type EksAddon } from "./addon-versions";
 import { awsPartition, inPartition } from "./iam";
 import { eksNetwork, validateEksNetworkArgs, type EksNetwork, type EksNetworkArgs } from "./network";
@@ -37,26 +38,55 @@ export const EKS_ACCESS_POLICIES = {
 
 export interface AccessEntrySpec {
     principalArn: string;
-    accessPolicies: { [key: string]: { policyArn: string; accessScope: { type: "cluster" } } };
+    accessPolicies?: { [key: string]: { policyArn: string; accessScope: { type: "cluster" } } };
+    /** Kubernetes groups the principal is put in: a team's `edit` RoleBinding names its group. */
+    kubernetesGroups?: string[];
 }
 
 /**
- * EKS access entries for `platform:clusterAdmins` and `platform:clusterReaders`, keyed by a hash of
- * the principal, so reordering the lists changes nothing. The deployer is admin already
- * (bootstrapClusterCreatorAdminPermissions); EKS allows one entry per principal, so a principal in
- * both lists is refused.
+ * The Kubernetes group of a team's editors on EKS. An access entry's groups are matched by name by
+ * RoleBindings (EKS API CreateAccessEntry `kubernetesGroups`; names starting `system:` are refused;
+ * checked 2026-12-07), so the team's RoleBinding in its namespace is what authorizes them, as on
+ * the other clouds.
  */
-export function accessEntries(admins: readonly string[], readers: readonly string[], partition = "aws"): Record<string, AccessEntrySpec> {
+export function eksTeamGroup(team: string): string {
+    return `platform-team-${team}`;
+}
+
+/** The RBAC subject of a team on EKS: its group, when it names an editor. */
+export const EKS_TEAM_ACCESS: TeamAccess = {
+    subjects: (team) => (team.editors.length === 0 ? [] : [{ kind: "Group", name: eksTeamGroup(team.name), apiGroup: "rbac.authorization.k8s.io" }]),
+};
+
+const entryKey = (kind: string, arn: string): string => `${kind}-${createHash("sha256").update(arn).digest("hex").slice(0, 10)}`;
+
+/**
+ * EKS access entries for `platform:clusterAdmins`, `platform:clusterReaders` and the editors of
+ * `platform:teams`, keyed by a hash of the principal, so reordering the lists changes nothing. The
+ * deployer is admin already (bootstrapClusterCreatorAdminPermissions). EKS allows one entry per
+ * principal ARN (CreateAccessEntry: "You can't specify the same ARN in more than one access entry",
+ * checked 2026-12-07): a principal in both admin lists is refused, and a team editor's groups go on
+ * its admin or reader entry where it has one, else on one entry of its own holding every team's group.
+ */
+export function accessEntries(admins: readonly string[], readers: readonly string[], partition = "aws", teams: readonly TeamGrant[] = []): Record<string, AccessEntrySpec> {
     const both = admins.filter((a) => readers.includes(a));
     if (both.length > 0) {
         throw new pulumi.RunError(`platform:clusterAdmins and platform:clusterReaders both name ${both.join(", ")}; EKS allows one access entry per principal: keep it in one list`);
     }
-    const key = (kind: string, arn: string): string => `${kind}-${createHash("sha256").update(arn).digest("hex").slice(0, 10)}`;
+    const groups = new Map<string, string[]>();
+    for (const team of teams) for (const arn of team.editors) groups.set(arn, [...(groups.get(arn) ?? []), eksTeamGroup(team.name)].sort());
+    const withGroups = (arn: string): Pick<AccessEntrySpec, "kubernetesGroups"> => (groups.has(arn) ? { kubernetesGroups: groups.get(arn) } : {});
     const entry = (arn: string, role: keyof typeof EKS_ACCESS_POLICIES): AccessEntrySpec => ({
         principalArn: arn,
         accessPolicies: { [role]: { policyArn: inPartition(EKS_ACCESS_POLICIES[role], partition), accessScope: { type: "cluster" } } },
+        ...withGroups(arn),
     });
-    return Object.fromEntries([...admins.map((a) => [key("admin", a), entry(a, "admin")]), ...readers.map((r) => [key("reader", r), entry(r, "view")])]);
+    const editorsOnly = [...groups.keys()].filter((arn) => !admins.includes(arn) && !readers.includes(arn));
+    return Object.fromEntries([
+        ...admins.map((a) => [entryKey("admin", a), entry(a, "admin")]),
+        ...readers.map((r) => [entryKey("reader", r), entry(r, "view")]),
+        ...editorsOnly.map((e) => [entryKey("editor", e), { principalArn: e, ...withGroups(e) }]),
+    ]);
 }
 
 /**
@@ -126,6 +156,8 @@ export interface EksClusterArgs {
     /** EKS deletion protection, like the data (`platform:protectData`). Default false. */
     protectData?: boolean;
     network: EksNetworkArgs;
+    /** `platform:teams`: their editors get access entries in their teams' groups. Default none. */
+    teams?: readonly TeamGrant[];
 }
 
 export class EksCluster extends pulumi.ComponentResource {
@@ -222,7 +254,7 @@ export class EksCluster extends pulumi.ComponentResource {
                 ...(settings.secretsKmsKey === undefined ? {} : { encryptionConfigKeyArn: settings.secretsKmsKey }),
                 // Unset keeps EKS's open endpoint (config warns on every preview).
                 ...(settings.apiAllowedCidrs === undefined ? {} : { publicAccessCidrs: settings.apiAllowedCidrs }),
-                accessEntries: accessEntries(settings.clusterAdmins, settings.clusterReaders, this.partition),
+                accessEntries: accessEntries(settings.clusterAdmins, settings.clusterReaders, this.partition, args.teams ?? []),
                 vpcId: this.network.vpcId,
                 privateSubnetIds: this.network.privateSubnetIds,
                 // The mode's own: Auto Mode on, or the node groups' kube-proxy and the public subnets.

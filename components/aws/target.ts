@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AwsConfig } from "../../config";
 import type { ClusterTarget } from "../cluster/contract";
 import type { PreflightCheck } from "../cluster/preflight";
-import { controlPlaneLogGroupName, EksCluster, eksClusterName } from "./cluster";
+import { controlPlaneLogGroupName, EKS_TEAM_ACCESS, EksCluster, eksClusterName } from "./cluster";
 import { clusterChangeGuard } from "./cluster-guard";
 import { S3BackupStore } from "./backup-store";
 import { EfsSharedStorage } from "./efs";
@@ -47,6 +47,7 @@ export function target(name: string, config: AwsConfig): ClusterTarget {
         region: config.aws.region,
         forceUpgrade: config.aws.forceUpgrade,
         protectData: config.workloads.protectData,
+        teams: config.teams,
         network: { availabilityZones: config.aws.availabilityZones, vpcCidr: config.aws.vpcCidr, natGateways: config.aws.natGateways, existingVpc: config.aws.existingVpc },
     });
     const address = config.aws.staticIngressAddresses
@@ -69,6 +70,7 @@ export function target(name: string, config: AwsConfig): ClusterTarget {
         nodes: mode.facts.nodes,
         dns: mode.facts.dns,
         registry: registry.registry,
+        teamAccess: EKS_TEAM_ACCESS,
         observability: observability(name, cluster, config),
         backupStore: (request) =>
             new S3BackupStore(`${name}-backups`, { request, region: config.aws.region, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer }).facts,

@@ -6,6 +6,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as pulumi from "@pulumi/pulumi";
+import type { TeamAccess, TeamGrant } from "../cluster/contract";
 import type { DeployerPrincipalType } from "./deployer";
 import { roleDefinitionId } from "./registry";
 
@@ -24,7 +25,27 @@ export const AKS_ROLES = {
      * backup and disk pools); a custom role is the way to narrow it further.
      */
     contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    /**
+     * Azure Kubernetes Service RBAC Writer: read/write most objects in a namespace, not roles or
+     * role bindings; Kubernetes' `edit` (built-in roles list, checked 2026-12-07). Assigned at the
+     * scope `<cluster id>/namespaces/<namespace>` it is confined to that namespace (AKS "Use Azure
+     * RBAC for Kubernetes authorization", checked 2026-12-07).
+     */
+    writer: "a7ffa36f-339b-4b5c-8bdf-e2c188b2c0eb",
 } as const;
+
+/**
+ * A team's editors on AKS get Azure RBAC at the namespace's scope, not a Kubernetes RoleBinding: a
+ * principal here is an Entra object id, and which Kubernetes subject one maps to depends on what it
+ * is (a group is named by its object id, a user by its UPN, AKS "Use Kubernetes RBAC with Entra ID",
+ * checked 2026-12-07), which config cannot tell; a role assignment takes any principal type by id.
+ */
+export const AKS_TEAM_ACCESS: TeamAccess = { subjects: () => [] };
+
+/** The ARM scope of one namespace of a cluster, where Azure RBAC for Kubernetes takes a role assignment. */
+export function namespaceScope(clusterId: string, namespace: string): string {
+    return `${clusterId}/namespaces/${namespace}`;
+}
 
 /** The decoded first kubeconfig from `listManagedClusterUserCredentials` (the API returns base64). */
 export function decodeKubeconfig(creds: containerservice.ListManagedClusterUserCredentialsResult): string {
@@ -97,6 +118,8 @@ export interface ClusterAccessArgs {
     clusterReaders: readonly string[];
     /** Entra type of the deploying identity (`deployerPrincipalType()`). */
     deployerPrincipalType: pulumi.Input<DeployerPrincipalType>;
+    /** `platform:teams`: each editor gets RBAC Writer in its team's namespace. Default none. */
+    teams?: readonly TeamGrant[];
 }
 
 /**
@@ -125,7 +148,18 @@ export function grantClusterAccess(
     };
     grant("admin", AKS_ROLES.clusterAdmin, args.clusterAdmins);
     grant("reader", AKS_ROLES.reader, args.clusterReaders);
-    grant("user", AKS_ROLES.clusterUser, [...new Set([...args.clusterAdmins, ...args.clusterReaders])]);
+    const editors = (args.teams ?? []).flatMap((t) => t.editors);
+    // One cluster-user assignment per principal: Azure refuses a second one (RoleAssignmentExists).
+    grant("user", AKS_ROLES.clusterUser, [...new Set([...args.clusterAdmins, ...args.clusterReaders, ...editors])]);
+    for (const team of args.teams ?? []) {
+        for (const principal of team.editors) {
+            new authorization.RoleAssignment(
+                `${name}-team-${team.name}-${principal}`,
+                { scope: cluster.id.apply((id) => namespaceScope(id, team.name)), roleDefinitionId: role(AKS_ROLES.writer), principalId: principal },
+                opts,
+            );
+        }
+    }
     return deployer;
 }
 

@@ -12,6 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AzureSettings, NodeMode } from "../../config";
 import type { MaintenanceWindow } from "../../config/maintenance";
+import type { TeamGrant } from "../cluster/contract";
 import { grantClusterAccess, kubeloginKubeconfigs, kubeloginMode } from "./access";
 import { type DeployerPrincipalType, deployerPrincipalType } from "./deployer";
 import { AKS_OS_SKU } from "./facts";
@@ -177,6 +178,8 @@ export interface AksClusterArgs {
     clusterAdmins?: readonly string[];
     /** Entra object ids given the RBAC Reader role. Default none. */
     clusterReaders?: readonly string[];
+    /** `platform:teams`: their editors get RBAC Writer in their namespaces. Default none. */
+    teams?: readonly TeamGrant[];
     /** Entra type of the deploying identity. Default: read from its token (`deployerPrincipalType()`). */
     deployerPrincipalType?: pulumi.Input<DeployerPrincipalType>;
     /** The environment that decides kubelogin's login mode for the provider. Default `process.env`. */
@@ -232,7 +235,7 @@ export class AksCluster extends pulumi.ComponentResource {
         this.deployerAdmin = grantClusterAccess(
             name,
             this.cluster,
-            { clusterAdmins: args.clusterAdmins ?? [], clusterReaders: args.clusterReaders ?? [], deployerPrincipalType: args.deployerPrincipalType ?? deployerPrincipalType({ parent: this }) },
+            { clusterAdmins: args.clusterAdmins ?? [], clusterReaders: args.clusterReaders ?? [], teams: args.teams ?? [], deployerPrincipalType: args.deployerPrincipalType ?? deployerPrincipalType({ parent: this }) },
             client,
             { parent: this },
         );

@@ -10,7 +10,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { AzureConfig } from "../../config";
 import { type BackupStoreFacts, type BackupStoreRequest, KUBE_DNS, type ClusterTarget } from "../cluster/contract";
 import type { PreflightCheck } from "../cluster/preflight";
-import { AKS_ROLES } from "./access";
+import { AKS_ROLES, AKS_TEAM_ACCESS } from "./access";
 import { BlobBackupStore } from "./backup-store";
 import { AksCluster } from "./cluster";
 import { deployerPrincipalType } from "./deployer";
@@ -52,8 +52,7 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
         governance: { imageCleaner: config.azure.imageCleaner, azurePolicy: config.azure.azurePolicy, defenderForContainers: config.azure.defenderForContainers },
         availabilityZones: config.azure.zones,
         apiAllowedCidrs: config.cluster.apiAllowedCidrs,
-        clusterAdmins: config.cluster.clusterAdmins,
-        clusterReaders: config.cluster.clusterReaders,
+        clusterAdmins: config.cluster.clusterAdmins, clusterReaders: config.cluster.clusterReaders, teams: config.teams,
         deployerPrincipalType: deployer,
         logAnalyticsWorkspaceId: workspaces?.logAnalytics.id,
     });
@@ -81,6 +80,7 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
         // CoreDNS pods in both node modes.
         dns: KUBE_DNS,
         registry: registry.imageRegistry,
+        teamAccess: AKS_TEAM_ACCESS,
         observability: workspaces ? observability(workspaces, aks) : undefined,
         backupStore: (request) => backupStore(name, request, { group, dataGroup, aks, zones: config.azure.zones }),
         // The pool, the pull assignment and the data-group access too: a pod scheduled before

@@ -349,6 +349,29 @@ export const PUBLIC_HTTPS_EGRESS: k8s.types.input.networking.v1.NetworkPolicyEgr
     ports: [{ protocol: "TCP", port: 443 }],
 };
 
+/** A subject of a Kubernetes RoleBinding (rbac.authorization.k8s.io/v1). */
+export interface RbacSubject {
+    kind: "User" | "Group";
+    name: string;
+    apiGroup: "rbac.authorization.k8s.io";
+}
+
+/** A team as the cluster layer needs it: its name (its namespace's) and its editors as configured. */
+export interface TeamGrant {
+    name: string;
+    editors: readonly string[];
+}
+
+/**
+ * How a team's editors are given `edit` in its namespace. The neutral layer binds the `edit`
+ * ClusterRole there to `subjects(team)` (no RoleBinding where that is empty); whatever the cloud
+ * needs besides (an EKS access entry, an Azure role assignment) the target creates itself, from the
+ * same `platform:teams`, when it builds the cluster.
+ */
+export interface TeamAccess {
+    subjects(team: TeamGrant): RbacSubject[];
+}
+
 /** What every target (`components/<cloud>/target.ts`) hands the cloud-neutral layer. */
 export interface ClusterTarget {
     cloud: Cloud;
@@ -362,6 +385,8 @@ export interface ClusterTarget {
     /** Where pods resolve names, for the DNS egress rule of every default-deny namespace. */
     dns: DnsFacts;
     registry: ImageRegistry;
+    /** How `platform:teams`' editors become RBAC subjects on this cluster. */
+    teamAccess: TeamAccess;
     /**
      * Where the cloud's own logs and metrics for this cluster are (log group names, workspace id,
      * console links), for the `observability` output; undefined where there are none (local, or
@@ -390,8 +415,12 @@ export interface ClusterTarget {
 /** The value of an output for something this target does not offer (e.g. `storageClasses.shared`). */
 export const NOT_OFFERED = "none";
 
-/** The outputs every stack exports, whatever the cloud. */
-export interface PlatformOutputs {
+/**
+ * The outputs every stack exports, whatever the cloud. `Contract` is the `platformContract`
+ * output's type (components/apps/contract.ts `PlatformContract`, which imports this module, so it
+ * is named where the stack is composed).
+ */
+export interface PlatformOutputs<Contract = unknown> {
     cloud: Cloud;
     /**
      * The admin kubeconfig (secret) on the clouds; `none` on a local cluster, whose kubeconfig the
@@ -415,4 +444,6 @@ export interface PlatformOutputs {
     backupStore: pulumi.Output<string>;
     /** Where to look for the cloud's logs and metrics, or `none`. */
     observability: pulumi.Output<Record<string, string> | typeof NOT_OFFERED>;
+    /** What an app stack needs of this platform, versioned; its kubeconfig field is secret. */
+    platformContract: Contract;
 }

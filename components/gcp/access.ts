@@ -13,11 +13,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-export interface RbacSubject {
-    kind: "User" | "Group";
-    name: string;
-    apiGroup: "rbac.authorization.k8s.io";
-}
+import type { RbacSubject, TeamAccess } from "../cluster/contract";
+
+export type { RbacSubject } from "../cluster/contract";
 
 /**
  * `user:ana@example.com` -> User `ana@example.com`; `serviceAccount:ci@p.iam.gserviceaccount.com`
@@ -32,6 +30,12 @@ export function gkeRbacSubject(member: string): RbacSubject {
     }
     return { kind: kind === "group" ? "Group" : "User", name: email, apiGroup: "rbac.authorization.k8s.io" };
 }
+
+/**
+ * A team's editors on GKE: the same members as clusterAdmins, bound by their email (no cloud
+ * resource: GKE authenticates them as they are; config refuses `group:` without Google Groups for RBAC).
+ */
+export const GKE_TEAM_ACCESS: TeamAccess = { subjects: (team) => team.editors.map(gkeRbacSubject) };
 
 /** The bindings the platform owns: stable names, one per built-in role. */
 export const GKE_ACCESS_BINDINGS = {

@@ -3,7 +3,7 @@
  * Docker Desktop): its storage provisioners and how its entry point is reached. Pure data.
  */
 import type { LocalSettings } from "../../config";
-import { blockStorageClasses, type LoadBalancerFacts, type StorageClassFacts, type StorageFacts } from "../cluster/contract";
+import { blockStorageClasses, type LoadBalancerFacts, type RbacSubject, type StorageClassFacts, type StorageFacts, type TeamAccess } from "../cluster/contract";
 
 /** Built-in classes of kind (`standard`), minikube (`standard`) and Docker Desktop (`hostpath`). */
 export const LOCAL_BUILT_IN_CLASSES = ["standard", "hostpath"] as const;
@@ -92,3 +92,16 @@ export function kindClusterOf(kubeContext: string): string | undefined {
     const m = /^kind-(.+)$/.exec(kubeContext);
     return m ? m[1] : undefined;
 }
+
+/**
+ * `user:<name>` -> User, `group:<name>` -> Group: on a cluster the user brings, the names are what
+ * its authenticator reports (a client certificate's CN and O, a token file's user and groups, an
+ * OIDC claim). Config has validated the format (config/keys.ts, LOCAL_PRINCIPAL).
+ */
+export function localRbacSubject(principal: string): RbacSubject {
+    const m = /^(user|group):(.+)$/.exec(principal);
+    if (!m) throw new Error(`"${principal}" is not a Kubernetes user or group; expected user:<name> or group:<name>`);
+    return { kind: m[1] === "group" ? "Group" : "User", name: m[2], apiGroup: "rbac.authorization.k8s.io" };
+}
+
+export const LOCAL_TEAM_ACCESS: TeamAccess = { subjects: (team) => team.editors.map(localRbacSubject) };

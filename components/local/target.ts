@@ -8,7 +8,7 @@ import type { LocalConfig } from "../../config";
 import { CLUSTER_AUTOSCALER_NODES, KUBE_DNS, type ClusterTarget } from "../cluster/contract";
 import type { PreflightCheck } from "../cluster/preflight";
 import { localBackupStore } from "./backup-store";
-import { localLoadBalancer, localStorageFacts } from "./facts";
+import { LOCAL_TEAM_ACCESS, localLoadBalancer, localStorageFacts } from "./facts";
 import { localRegistry } from "./registry";
 import { localPreflight } from "./preflight";
 
@@ -33,6 +33,7 @@ export function target(name: string, config: LocalConfig): ClusterTarget {
         // kind, minikube and Docker Desktop run CoreDNS labelled k8s-app=kube-dns.
         dns: KUBE_DNS,
         registry: localRegistry(name, settings, provider),
+        teamAccess: LOCAL_TEAM_ACCESS,
         // The user's own cluster: a destroy takes cert-manager's CRDs too (docs/local.md: what remains).
         keepCrdsOnDestroy: false,
         // Only with platform:postgresBackupS3Endpoint (and its bucket and keys): else the volume only.

@@ -5,7 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { GOLDEN_DIR, evaluateStack, exampleStacks, goldenMismatch, planFiles, readPlanFiles } from "../../scripts/plan-lib";
+import { APP_STACK_GOLDEN, GOLDEN_DIR, evaluateAppStack, evaluateStack, exampleStacks, goldenMismatch, planFiles, readPlanFiles } from "../../scripts/plan-lib";
 
 describe("golden offline plans", function () {
     this.timeout(120_000);
@@ -18,4 +18,11 @@ describe("golden offline plans", function () {
             assert.equal(mismatch, undefined, mismatch);
         });
     }
+
+    it(`the example app stack (on the dev stack's contract) matches tests/golden/${APP_STACK_GOLDEN}`, async () => {
+        const current = planFiles(await evaluateAppStack());
+        const golden = readPlanFiles(path.join(GOLDEN_DIR, APP_STACK_GOLDEN));
+        const mismatch = goldenMismatch(APP_STACK_GOLDEN, golden, current);
+        assert.equal(mismatch, undefined, mismatch);
+    });
 });

@@ -135,9 +135,9 @@ for (const cloud of ["local", "aws", "gcp", "azure"] as const) {
                 inbound.ingress[0].from.map((p) => [p.namespaceSelector.matchLabels["kubernetes.io/metadata.name"], p.podSelector.matchLabels["gateway.envoyproxy.io/owning-gateway-name"]]),
                 [["envoy-gateway-system", "platform"]],
             );
-            // The app's Service route attaches only where the Gateway lets it.
+            // The app's Service route attaches only where the Gateway lets it: the platform's apps, and the teams (the local dev stack declares shop).
             const allowed = (spec(resources.one(T.gateway)) as { listeners: { allowedRoutes: { namespaces: { selector: { matchExpressions: { values: string[] }[] } } } }[] }).listeners[0].allowedRoutes;
-            assert.deepEqual(allowed.namespaces.selector.matchExpressions[0].values, ["apps", "envoy-gateway-system"]);
+            assert.deepEqual(allowed.namespaces.selector.matchExpressions[0].values, ["apps", "envoy-gateway-system", ...(cloud === "local" ? ["shop"] : [])]);
         });
 
         it("turns on cert-manager's Gateway API support after the gateway's CRDs, and exports the gateway as the entry point", async () => {

@@ -11,8 +11,7 @@ import {
     readPlatformContract,
     type PlatformContract,
 } from "../../../components/apps/contract";
-import { appPlatformData, platformContractOutput, routeDependencies } from "../../../components/apps/platform-data";
-import { isSecret, valueOf } from "../../harness/mocks";
+import { appPlatformData, routeDependencies } from "../../../components/apps/platform-data";
 import { CLUSTER_AUTOSCALER_DISRUPTION, KARPENTER_DISRUPTION, KUBE_DNS, type DisruptionFacts } from "../../../components/cluster/contract";
 import { AUTO_MODE_DNS } from "../../../components/aws/facts";
 import { GKE_DNS } from "../../../components/gcp/facts";
@@ -69,15 +68,6 @@ describe("the platform contract's data", () => {
         assert.deepEqual(Object.keys(routeDependencies([nginx, gateway])), ["ingress", "gateway"]);
         const whole: PlatformContract = contract();
         assert.deepEqual(JSON.parse(JSON.stringify(whole)), whole);
-    });
-
-    it("resolves into one output an app stack reads back as the same data, secret with the kubeconfig", async () => {
-        const live = contract({ entryPoints: [{ ...contract().entryPoints[0], endpoint: pulumi.output("203.0.113.10") as unknown as string }] });
-        const teams = [{ name: "shop", namespace: "team-shop", quota: { cpu: "4", memory: "8Gi", storage: "50Gi" } }];
-        const output = platformContractOutput(live, { kubeconfig: pulumi.secret("apiVersion: v1"), registry: "registry.example.com/team", teams });
-        const value = await valueOf(output);
-        assert.deepEqual(readPlatformContract(JSON.parse(JSON.stringify(value))), contract({ kubeconfig: "apiVersion: v1", teams }));
-        assert.equal(await isSecret(output), true);
     });
 
     it("refuses a contract of another version, naming both", () => {

@@ -728,7 +728,7 @@ describe("aws target", () => {
             const { resources } = await runProgram(() => aws.target("aws", awsConfig({ "aws:region": region, "platform:clusterAdmins": JSON.stringify([admin]) })));
             const arns = resources.ofType(ATTACHMENT).map((a) => String(a.inputs.policyArn));
             const entries = resources.one("eks:index:Cluster").inputs.accessEntries as Record<string, AccessEntrySpec>;
-            arns.push(...Object.values(entries).flatMap((e) => Object.values(e.accessPolicies).map((p) => p.policyArn)));
+            arns.push(...Object.values(entries).flatMap((e) => Object.values(e.accessPolicies ?? {}).map((p) => p.policyArn)));
             assert.ok(arns.length >= 6, `${region}: ${arns.length} ARNs`);
             for (const arn of arns) assert.ok(arn.startsWith(`arn:${partition}:`), `${region}: ${arn}`);
         }

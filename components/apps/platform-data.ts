@@ -3,7 +3,7 @@
  * own `App`s, and what its `platformContract` output (stacks/platform-contract.ts) is made of. An
  * app stack gets the same data from that output.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { DnsFacts, NodeFacts, StorageFacts } from "../cluster/contract";
 import type { EntryPoint } from "../entry-points/contract";
 import { storageClassNames } from "../platform/storage";

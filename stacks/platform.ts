@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CertManager, clusterIssuerName, issuerKind } from "../components/platform/cert-manager";
-import { type ClusterTarget, type LoadBalancerFacts, NOT_OFFERED, type PlatformOutputs } from "../components/cluster/contract";
+import { type BackupStoreRequest, type ClusterTarget, type LoadBalancerFacts, NOT_OFFERED, type PlatformOutputs } from "../components/cluster/contract";
 import type { EntryPoint } from "../components/entry-points/contract";
 import { EnvoyGateway, SECONDARY_NODE_PORTS } from "../components/entry-points/envoy-gateway";
 import { IngressNginx, NODE_PORTS } from "../components/entry-points/ingress-nginx";
@@ -96,7 +96,13 @@ export function postgresClientNames(keyClients: readonly string[], databaseApps:
  * Redis and Postgres, with the backup when scheduled. Access is granted here, where both ends are
  * known: the servers import no client's labels.
  */
-function buildDataServices(target: ClusterTarget, config: PlatformConfig, storage: PlatformStorage, namespace: AppNamespace, appOpts: K8sOpts): { redis: Redis } {
+function buildDataServices(
+    target: ClusterTarget,
+    config: PlatformConfig,
+    storage: PlatformStorage,
+    namespace: AppNamespace,
+    appOpts: K8sOpts,
+): { redis: Redis; backupStore: pulumi.Output<string> } {
     const { workloads } = config;
     const redis = new Redis(
         "redis",
@@ -126,23 +132,38 @@ function buildDataServices(target: ClusterTarget, config: PlatformConfig, storag
         },
         appOpts,
     );
-    if (backupSchedule !== "none") {
-        new PostgresBackup(
-            "postgres-backup",
-            {
-                namespace: namespace.name,
-                postgres: postgres.connection,
-                storageClassName: storage.retainClassName,
-                storageSize: workloads.postgresBackupStorageSize,
-                dns: target.dns,
-                schedule: backupSchedule,
-                keep: workloads.postgresBackupKeep,
-                protectData: workloads.protectData,
-            },
-            appOpts,
-        );
-    }
-    return { redis };
+    if (backupSchedule === "none") return { redis, backupStore: pulumi.output(NOT_OFFERED) };
+    const store = target.backupStore?.(backupStoreRequest(config));
+    new PostgresBackup(
+        BACKUP_NAME,
+        {
+            namespace: namespace.name,
+            postgres: postgres.connection,
+            storageClassName: storage.retainClassName,
+            storageSize: workloads.postgresBackupStorageSize,
+            dns: target.dns,
+            schedule: backupSchedule,
+            keep: workloads.postgresBackupKeep,
+            protectData: workloads.protectData,
+            store,
+        },
+        appOpts,
+    );
+    return { redis, backupStore: store === undefined ? pulumi.output(NOT_OFFERED) : pulumi.output(store.location) };
+}
+
+/** The backup job's component name: also its ServiceAccount's, which the store's identity trusts. */
+const BACKUP_NAME = "postgres-backup";
+
+/** What the backup job asks of the target's object store. */
+export function backupStoreRequest(config: PlatformConfig): BackupStoreRequest {
+    return {
+        namespace: APP_NAMESPACE,
+        serviceAccount: BACKUP_NAME,
+        retentionDays: config.workloads.postgresBackupRetentionDays,
+        objectLock: config.workloads.postgresBackupObjectLock,
+        protectData: config.workloads.protectData,
+    };
 }
 
 /** The platform as data, for the `App`s of this stack: the same an app stack reads from the `platformContract` output. */
@@ -182,7 +203,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
     const namespace = new AppNamespace("apps", { name: APP_NAMESPACE, dns: target.dns }, k8sOpts);
     const teams = deployTeams(target, config, k8sOpts);
     const appOpts = { ...k8sOpts, dependsOn: [...target.dependsOn, namespace, storage] };
-    const { redis } = buildDataServices(target, config, storage, namespace, appOpts);
+    const { redis, backupStore } = buildDataServices(target, config, storage, namespace, appOpts);
 
     // A build waits only for its registry (the repository is an output of it): it is built and
     // pushed while the cluster and add-ons come up, so a short-lived push token (GKE: about an
@@ -216,6 +237,7 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
         appUrl: app.url,
         appImage: app.imageName,
         storageClasses: storage.classNames,
+        backupStore,
         observability: target.observability === undefined ? pulumi.output(NOT_OFFERED) : pulumi.output(target.observability),
         platformContract: platformContract({ platform, kubeconfig: target.kubeconfig, registry: target.registry, teams: teams.map((t) => t.facts) }),
     };

@@ -28,7 +28,6 @@ const SECRET_KEY = "backup-test-secret/with+odd=characters";
 const BUCKET = "backups";
 const PREFIX = "prod/postgres";
 const STORE = `store:${BUCKET}/${PREFIX}/`;
-const SET_NAME = /^[0-9]{8}T[0-9]{6}\.[0-9]{3}Z$/;
 const USAGE = "usage: download.sh SET|latest DEST_DIR   (SET like 20261201T030000.123Z)\n";
 
 const sha256 = (file: string): string => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
@@ -132,7 +131,7 @@ describe("Postgres backups in an object store: upload.sh and download.sh (real S
         check(run("bash", [path.join(SCRIPTS, "pgpass.sh")], { PATH: process.env.PATH, POSTGRES_PASSWORD_FILE: secretFile, PGPASSFILE: pgpass, PGUSER: "postgres" }), "pgpass.sh");
 
         gwRoot = path.join(work, "s3");
-        fs.mkdirSync(path.join(gwRoot, BUCKET), { recursive: true });
+        fs.mkdirSync(gwRoot);
         s3Port = await freePort();
         const log = path.join(work, "versitygw.log");
         const out = fs.openSync(log, "w");
@@ -142,6 +141,7 @@ describe("Postgres backups in an object store: upload.sh and download.sh (real S
         });
         fs.closeSync(out);
         await waitForPort(s3Port, s3, log);
+        rclone(["mkdir", `store:${BUCKET}`]);
 
         creds = credentials("store-credentials", ACCESS_KEY, SECRET_KEY);
         backupDir = fs.mkdtempSync(path.join(work, "backups-"));

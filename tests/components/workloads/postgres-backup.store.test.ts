@@ -220,7 +220,7 @@ describe("Postgres backups in an object store: upload.sh and download.sh (real S
 
     const failures: Array<[string, () => Record<string, string>, RegExp]> = [
         ["wrong credentials", () => ({ BACKUP_STORE_CREDENTIALS_DIR: credentials("wrong-credentials", ACCESS_KEY, "not-the-secret") }), /SignatureDoesNotMatch/],
-        ["an unknown access key", () => ({ BACKUP_STORE_CREDENTIALS_DIR: credentials("unknown-key", "AKIANOSUCHKEY0000001", SECRET_KEY) }), /403|InvalidAccessKeyId|Access Denied/],
+        ["an unknown access key", () => ({ BACKUP_STORE_CREDENTIALS_DIR: credentials("unknown-key", "AKIANOSUCHKEY0000001", SECRET_KEY) }), /No user exists with the provided access key ID|InvalidAccessKeyId/],
         ["an unreachable store", () => ({ RCLONE_CONFIG_STORE_ENDPOINT: `http://127.0.0.1:${s3Port === 65535 ? s3Port - 1 : s3Port + 1}` }), /connection refused/],
     ];
     for (const [what, extra, cause] of failures) {

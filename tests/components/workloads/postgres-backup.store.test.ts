@@ -165,7 +165,15 @@ describe("Postgres backups in an object store: upload.sh and download.sh (real S
         fs.mkdirSync(path.join(backupDir, "20000101T000000.000Z"));
         fs.writeFileSync(path.join(backupDir, "20000101T000000.000Z", "app.dump"), "an older set");
         const requests = path.join(work, "upload-requests.log");
+        try {
+            uploadFirstSet(requests);
+        } finally {
+            fs.rmSync(partial, { recursive: true });
+            fs.rmSync(path.join(backupDir, "20000101T000000.000Z"), { recursive: true });
+        }
+    });
 
+    const uploadFirstSet = (requests: string): void => {
         const r = script("upload.sh", [], { RCLONE_LOG_FILE: requests, RCLONE_DUMP: "headers" });
         assert.equal(r.status, 0, r.stderr);
         assert.match(r.stdout, new RegExp(`^upload: uploaded set ${escape(firstSet)} to ${escape(STORE)}${escape(firstSet)}/ `, "m"));
@@ -183,9 +191,7 @@ describe("Postgres backups in an object store: upload.sh and download.sh (real S
         assert.deepEqual([...new Set(sent.map((s) => s.split(" ")[0]))], ["PUT"], sent.join("\n"));
         assert.equal(sent.at(-1), `PUT /${BUCKET}/${PREFIX}/${firstSet}/SHA256SUMS`);
         assert.doesNotMatch(fs.readFileSync(requests, "utf8") + r.stdout + r.stderr, new RegExp(escape(SECRET_KEY)), "the secret key is never printed");
-        fs.rmSync(partial, { recursive: true });
-        fs.rmSync(path.join(backupDir, "20000101T000000.000Z"), { recursive: true });
-    });
+    };
 
     it("never takes a set without its manifest for the latest, and refuses to download one by name", () => {
         // A newer set whose upload was cut short before the manifest.

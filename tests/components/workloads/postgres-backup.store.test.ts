@@ -18,7 +18,8 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { BUILD_COMMAND, RCLONE, VERSITYGW, findTool } from "../../../scripts/object-store-test-tools";
+import { toolsDirCandidates } from "../../../scripts/kube-score";
+import { BUILD_COMMAND, RCLONE, VERSITYGW, findTool, toolBinary } from "../../../scripts/object-store-test-tools";
 import { asRoot, check, freePort, initdb, NOBODY, PG_BIN, REPO, requirePostgresBinaries, run, serverBinDir, startServer, tree } from "./real-postgres";
 
 const SCRIPTS = path.join(REPO, "components", "workloads", "postgres-backup");
@@ -112,8 +113,8 @@ describe("Postgres backups in an object store: upload.sh and download.sh (real S
     before(async function () {
         requirePostgresBinaries();
         const tools = { rclone: findTool(RCLONE), versitygw: findTool(VERSITYGW) };
-        const missing = Object.entries(tools).filter(([, b]) => b === undefined).map(([n]) => n);
-        if (missing.length > 0) throw new Error(`no ${missing.join(" and ")} build (${RCLONE.version}, ${VERSITYGW.version}) in the tools cache: run ${BUILD_COMMAND}`);
+        const missing = [RCLONE, VERSITYGW].filter((t) => tools[t.name as keyof typeof tools] === undefined).map((t) => `${t.name} ${t.version}`);
+        if (missing.length > 0) throw new Error(`no ${missing.join(" or ")} in ${toolsDirCandidates().join(", ")}: run ${BUILD_COMMAND}`);
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pg-backup-store-test-"));
         if (asRoot) fs.chownSync(work, NOBODY, NOBODY);
         toolBin = path.join(work, "bin");
@@ -298,5 +299,26 @@ describe("Postgres backups in an object store: upload.sh and download.sh (real S
             assert.match(r.stderr.trim(), message, JSON.stringify(extra));
         }
         assert.deepEqual(storeTree(), storeBefore);
+    });
+});
+
+describe("the object-store test's tools (scripts/object-store-test-tools.ts)", () => {
+    it("are found only at the pinned version, in the first tools directory that has it", () => {
+        const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), "tools-a-")), fs.mkdtempSync(path.join(os.tmpdir(), "tools-b-"))];
+        try {
+            const fake = (dir: string, prints: string): string => {
+                const binary = toolBinary(dir, RCLONE);
+                fs.mkdirSync(path.dirname(binary), { recursive: true });
+                fs.writeFileSync(binary, `#!/bin/sh\necho '${prints}'\n`, { mode: 0o755 });
+                return binary;
+            };
+            assert.equal(findTool(RCLONE, dirs), undefined, "nothing built");
+            fake(dirs[0], "rclone v1.75.2");
+            assert.equal(findTool(RCLONE, dirs), undefined, "another version is not the pinned one");
+            const pinned = fake(dirs[1], `rclone ${RCLONE.version}`);
+            assert.equal(findTool(RCLONE, dirs), pinned);
+        } finally {
+            for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+        }
     });
 });

@@ -9,9 +9,9 @@
 # if and only if its manifest exists, and download.sh verifies every file against it.
 #
 # Write-only: every request is a PUT of a new object under a new set's prefix. Nothing is listed,
-# read, overwritten or deleted, in the store or here, so a PutObject-only identity (s3:PutObject,
-# roles/storage.objectCreator) suffices, and an object lock or retention policy never gets in the
-# way. A set name is the time backup.sh started (milliseconds), so each run writes a prefix no
+# overwritten or deleted, in the store or here, and on S3 and GCS nothing is read, so a
+# PutObject-only identity (s3:PutObject, roles/storage.objectCreator) suffices (Azure Blob: see
+# below), and an object lock or retention policy never gets in the way. A set name is the time backup.sh started (milliseconds), so each run writes a prefix no
 # earlier run wrote. Any failure exits non-zero with one `upload: FAILED:` line naming the store
 # path; an earlier set, here or in the store, is never touched.
 #
@@ -54,11 +54,12 @@ fi
 # - --no-check-dest (below): upload without listing the destination or HEADing each name;
 # - every destination ends in "/": the s3 backend otherwise HEADs the path once to learn whether
 #   it names a file (backend/s3/s3.go NewFs), which a PutObject-only identity may not do.
-# azureblob reads each blob's properties after writing it (backend/azureblob/azureblob.go Update),
-# so there the identity also needs blob read, never list or delete.
+# azureblob reads each blob's properties after writing it (backend/azureblob/azureblob.go Update,
+# and its NewFs reads the destination path's; no option turns that off: rclone/rclone#7027, open
+# on 2026-12-07), so there the identity also needs blob read, never list or delete.
 export RCLONE_CONFIG_STORE_NO_CHECK_BUCKET=true RCLONE_CONFIG_STORE_NO_CHECK_CONTAINER=true RCLONE_CONFIG_STORE_NO_HEAD=true
-# A dead or refusing store fails the run in about a minute, not after rclone's default of 3 full
-# retries with 10 low-level retries each.
+# A dead or refusing store fails the run within minutes (a refused connection: at once), not after
+# rclone's default of 3 full retries with 10 low-level retries each.
 export RCLONE_RETRIES=${RCLONE_RETRIES:-2} RCLONE_LOW_LEVEL_RETRIES=${RCLONE_LOW_LEVEL_RETRIES:-3}
 export RCLONE_CONTIMEOUT=${RCLONE_CONTIMEOUT:-15s}
 # No config file: the remote is the environment's, and the image's root filesystem is read-only.

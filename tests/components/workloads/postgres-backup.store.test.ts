@@ -249,7 +249,10 @@ describe("Postgres backups in an object store: upload.sh and download.sh (real S
 
     it("download refuses a set that does not match its manifest, and wrong credentials, creating nothing", () => {
         const set = backup();
+        const earlier = storeTree();
         check(script("upload.sh"), "upload.sh");
+        const after = storeTree();
+        assert.deepEqual(Object.fromEntries(Object.keys(earlier).map((k) => [k, after[k]])), earlier, "a new upload leaves the earlier sets in the store as they were");
         rclone(["rcat", `${STORE}${set}/app.dump`], "not the dump that was uploaded");
         const dest = freshDest("tampered");
         const r = script("download.sh", [set, dest]);

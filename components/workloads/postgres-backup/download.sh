@@ -28,6 +28,8 @@ set_re='^[0-9]{8}T[0-9]{6}\.[0-9]{3}Z$'
 [ $# -eq 2 ] || usage
 want=$1
 dest=$2
+# grep matches line by line: the case also refuses a name with a newline in it.
+case $want in *[!0-9TZ.]*) [ "$want" = latest ] || usage ;; esac
 [ "$want" = latest ] || printf '%s\n' "$want" | grep -Eq "$set_re" || usage
 [ -n "$dest" ] || usage
 if [ -e "$dest" ] || [ -L "$dest" ]; then
@@ -101,6 +103,5 @@ count=$(grep -c . "$work/SHA256SUMS")
 [ ! -d "$dest" ] || rmdir -- "$dest" || die "cannot replace the empty directory $dest"
 mv -- "$work" "$dest" || die "cannot rename $work to $dest"
 trap - EXIT
-chmod 700 "$dest"
 log "set $set: $count files verified against SHA256SUMS in $dest"
 log "restore a database with: restore.sh $dest/<database>.dump [DATABASE] (roles: $dest/globals.sql)"

@@ -269,7 +269,7 @@ describe("Postgres backups in an object store: upload.sh and download.sh (real S
 
     it("download refuses bad arguments with its usage line (exit 2) and a non-empty DEST_DIR (exit 1)", () => {
         const dest = freshDest("args");
-        for (const args of [[], ["latest"], ["latest", dest, "extra"], ["2026-12-01", dest], ["../20261201T030000.000Z", dest], ["20261201T030000.000Z/x", dest], ["latest", ""]]) {
+        for (const args of [[], ["latest"], ["latest", dest, "extra"], ["2026-12-01", dest], ["../20261201T030000.000Z", dest], ["20261201T030000.000Z/x", dest], ["20261201T030000.000Z\n../x", dest], ["latest", ""]]) {
             const r = script("download.sh", args);
             assert.equal(r.status, 2, JSON.stringify(args));
             assert.equal(r.stderr, USAGE, JSON.stringify(args));

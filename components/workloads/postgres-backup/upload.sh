@@ -80,11 +80,11 @@ files=$(cd "$set_dir" && for f in *; do [ -f "$f" ] && printf '%s\n' "$f"; done)
 # rclone's complaints, if any, go to stderr above the FAILED line.
 manifest=$(rclone hashsum sha256 --max-depth 1 "$set_dir") || die "cannot checksum $set_dir for $dest"
 manifest=$(printf '%s\n' "$manifest" | LC_ALL=C sort -k 2)
-[ "$(printf '%s\n' "$manifest" | wc -l)" -eq "$(printf '%s\n' "$files" | wc -l)" ] ||
-    die "the checksums of $set_dir do not cover its files; nothing uploaded to $dest"
+[ "$(printf '%s\n' "$manifest" | sed 's/^[0-9a-f]\{64\}  //')" = "$(printf '%s\n' "$files" | LC_ALL=C sort)" ] ||
+    die "the checksums of $set_dir do not name exactly its files; nothing uploaded to $dest"
 
-# rclone's own log lines (ERROR ...) stay on stderr, above the one FAILED line.
-# rclone's last complaint, without its date and level.
+# rclone's last complaint, without its date and level, for the FAILED line (its whole log goes to
+# stderr above it).
 last_error() {
     printf '%s\n' "$1" | grep -E 'ERROR|NOTICE|Failed|error' | tail -n 1 |
         sed -E 's#^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} [A-Z+0-9]+ *: ##'

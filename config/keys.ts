@@ -891,7 +891,7 @@ export const KEYS = {
         kind: teamsKeyKind,
         default: { value: [] },
         defaultDoc: "none",
-        doc: "application teams, each a namespace of its own (see [Add your service](add-your-service.md)): `name` (a DNS label, not a platform namespace), `editors` given `edit` there (clusterAdmins' formats; local: `user:<name>`/`group:<name>`), `quota` (`cpu` 2, `memory` 4Gi, `storage` 20Gi, `pods` 30, `services` 10, `persistentVolumeClaims` 5 when left out)",
+        doc: "application teams, each a namespace of its own (see [Add your service](add-your-service.md)): `name` (a DNS label, not a platform namespace), `editors` given `edit` there (clusterAdmins' formats; local: `user:<name>`/`group:<name>`), `quota` (`cpu` 2, `memory` 4Gi, `storage` 20Gi, `pods` 30, `services` 10, `persistentVolumeClaims` 5 when left out), `postgres` (`true`: a database of the team's own in the platform's Postgres; default false)",
     }),
 
     // Delivery

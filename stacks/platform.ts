@@ -11,16 +11,17 @@ import { IngressNginx, NODE_PORTS } from "../components/entry-points/ingress-ngi
 import { AppNamespace } from "../components/platform/namespace";
 import { Team } from "../components/apps/team";
 import { type PlatformContractOutput, platformContract } from "./platform-contract";
-import { Postgres } from "../components/workloads/postgres";
-import { postgresDatabaseClients } from "../components/workloads/postgres-database";
+import { Postgres, type PostgresNamespaceClient } from "../components/workloads/postgres";
+import { databaseJobName, databaseName, PostgresDatabase, postgresClientLabels, postgresDatabaseClients, teamDatabaseFacts } from "../components/workloads/postgres-database";
 import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/workloads/postgres-backup";
 import { Redis } from "../components/workloads/redis";
 import { PlatformStorage } from "../components/platform/storage";
 import { VISIT_COUNTER_CLIENT_LABELS, visitCounter } from "../components/workloads/visit-counter";
 import { appPlatformData, routeDependencies } from "../components/apps/platform-data";
-import type { AppPlatform } from "../components/apps/contract";
+import type { AppPlatform, TeamFacts } from "../components/apps/contract";
 import type { AppImageSource } from "../components/workloads/image-source";
 import type { IngressControllerChoice, PlatformConfig } from "../config";
+import type { TeamConfig } from "../config/teams";
 
 const APP_NAMESPACE = "apps";
 
@@ -84,12 +85,24 @@ function deployTeams(target: ClusterTarget, config: PlatformConfig, k8sOpts: K8s
 }
 
 /**
- * Who Postgres admits, by `app.kubernetes.io/name`: the pods `platform:postgresClients` names (kept
- * as it was: it admits pods and creates nothing), each app with a database of its own
- * (`PostgresDatabase`, used as an `App`'s `uses.postgres`) and that database's Job, and the backup.
+ * Who Postgres admits in its namespace, by `app.kubernetes.io/name`: the pods
+ * `platform:postgresClients` names (kept as it was: it admits pods and creates nothing), each app
+ * with a database of its own (`PostgresDatabase`, used as an `App`'s `uses.postgres`) and that
+ * database's Job, the Job of each team's database (its apps are admitted from their namespace:
+ * {@link teamPostgresClients}), and the backup.
  */
-export function postgresClientNames(keyClients: readonly string[], databaseApps: readonly string[], backup: boolean): string[] {
-    return [...keyClients, ...databaseApps.flatMap(postgresDatabaseClients), ...(backup ? [POSTGRES_BACKUP_APP] : [])];
+export function postgresClientNames(keyClients: readonly string[], databaseApps: readonly string[], backup: boolean, teamDatabases: readonly string[] = []): string[] {
+    return [...keyClients, ...databaseApps.flatMap(postgresDatabaseClients), ...teamDatabases.map(databaseJobName), ...(backup ? [POSTGRES_BACKUP_APP] : [])];
+}
+
+/** The teams that asked for a database of their own (`postgres: true`). */
+export function teamsWithDatabase(teams: readonly TeamConfig[]): TeamConfig[] {
+    return teams.filter((t) => t.postgres);
+}
+
+/** Who Postgres admits from the teams' namespaces: in each, the pods carrying its database's client label. */
+export function teamPostgresClients(teams: readonly TeamConfig[]): PostgresNamespaceClient[] {
+    return teamsWithDatabase(teams).map((t) => ({ namespace: t.name, labels: postgresClientLabels(databaseName(t.name)) }));
 }
 
 /**
@@ -102,7 +115,7 @@ function buildDataServices(
     storage: PlatformStorage,
     namespace: AppNamespace,
     appOpts: K8sOpts,
-): { redis: Redis; backupStore: pulumi.Output<string> } {
+): { redis: Redis; postgres: Postgres; backupStore: pulumi.Output<string> } {
     const { workloads } = config;
     const redis = new Redis(
         "redis",
@@ -125,14 +138,20 @@ function buildDataServices(
             storageClassName: storage.retainClassName,
             storageSize: workloads.postgresStorageSize,
             version: workloads.postgresVersion,
-            clients: postgresClientNames(workloads.postgresClients, [], backupSchedule !== "none"),
+            clients: postgresClientNames(
+                workloads.postgresClients,
+                [],
+                backupSchedule !== "none",
+                teamsWithDatabase(config.teams).map((t) => t.name),
+            ),
+            namespaceClients: teamPostgresClients(config.teams),
             protectData: workloads.protectData,
             password: workloads.postgresPassword,
             disruption: target.nodes.disruption,
         },
         appOpts,
     );
-    if (backupSchedule === "none") return { redis, backupStore: pulumi.output(NOT_OFFERED) };
+    if (backupSchedule === "none") return { redis, postgres, backupStore: pulumi.output(NOT_OFFERED) };
     const store = target.backupStore?.(backupStoreRequest(config));
     new PostgresBackup(
         BACKUP_NAME,
@@ -149,7 +168,26 @@ function buildDataServices(
         },
         appOpts,
     );
-    return { redis, backupStore: store === undefined ? pulumi.output(NOT_OFFERED) : pulumi.output(store.location) };
+    return { redis, postgres, backupStore: store === undefined ? pulumi.output(NOT_OFFERED) : pulumi.output(store.location) };
+}
+
+/**
+ * A database of its own for each team that asks (`postgres: true`): role and database in the
+ * platform's Postgres, created by a Job in Postgres's namespace, the password as a Secret in the
+ * team's. Postgres admits the Job and the team's client pods (buildDataServices); the team's facts
+ * in the platform contract carry the database, for its app stacks. Every team's facts, in order.
+ */
+function deployTeamDatabases(config: PlatformConfig, teams: readonly Team[], postgres: Postgres, namespace: AppNamespace, appOpts: K8sOpts): TeamFacts<pulumi.Input<string>>[] {
+    return config.teams.map((team, i) => {
+        const facts = teams[i].facts;
+        if (!team.postgres) return facts;
+        const database = new PostgresDatabase(
+            `team-${team.name}-db`,
+            { app: team.name, postgres: postgres.connection, server: postgres, postgresNamespace: namespace.name, appNamespace: teams[i].namespace },
+            appOpts,
+        );
+        return { ...facts, postgres: teamDatabaseFacts(database.connection, APP_NAMESPACE) };
+    });
 }
 
 /** The backup job's component name: also its ServiceAccount's, which the store's identity trusts. */
@@ -203,7 +241,8 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
     const namespace = new AppNamespace("apps", { name: APP_NAMESPACE, dns: target.dns }, k8sOpts);
     const teams = deployTeams(target, config, k8sOpts);
     const appOpts = { ...k8sOpts, dependsOn: [...target.dependsOn, namespace, storage] };
-    const { redis, backupStore } = buildDataServices(target, config, storage, namespace, appOpts);
+    const { redis, postgres, backupStore } = buildDataServices(target, config, storage, namespace, appOpts);
+    const teamFacts = deployTeamDatabases(config, teams, postgres, namespace, appOpts);
 
     // A build waits only for its registry (the repository is an output of it): it is built and
     // pushed while the cluster and add-ons come up, so a short-lived push token (GKE: about an
@@ -239,6 +278,6 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
         storageClasses: storage.classNames,
         backupStore,
         observability: target.observability === undefined ? pulumi.output(NOT_OFFERED) : pulumi.output(target.observability),
-        platformContract: platformContract({ platform, kubeconfig: target.kubeconfig, registry: target.registry, teams: teams.map((t) => t.facts) }),
+        platformContract: platformContract({ platform, kubeconfig: target.kubeconfig, registry: target.registry, teams: teamFacts }),
     };
 }

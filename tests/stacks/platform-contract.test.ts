@@ -15,7 +15,7 @@ const PLATFORM: AppPlatform = {
     nodes: { disruption: disruptionData(CLUSTER_AUTOSCALER_DISRUPTION) },
     dns: dnsData(KUBE_DNS),
 };
-const TEAMS = [teamFacts({ name: "shop", editors: [], quota: DEFAULT_TEAM_QUOTA })];
+const TEAMS = [teamFacts({ name: "shop", editors: [], quota: DEFAULT_TEAM_QUOTA, postgres: false })];
 
 describe("platformContract", () => {
     it("carries the version, the resolved facts and the teams as plain data", async () => {

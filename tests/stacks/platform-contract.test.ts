@@ -31,6 +31,24 @@ describe("platformContract", () => {
         assert.deepEqual(JSON.parse(JSON.stringify(contract)), contract, "plain data only");
     });
 
+    it("carries a team's database as plain data, its host resolved, in the same version (an added field)", async () => {
+        const postgres = {
+            host: pulumi.output("postgres.apps.svc"),
+            port: 5432,
+            database: "shop",
+            user: "shop",
+            passwordSecret: { name: "shop-postgres", key: "password" },
+            serverPeer: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "postgres" } } },
+            clientLabels: { "platform.example.com/postgres-client": "shop" },
+        };
+        const { result } = await runProgram(() => platformContract({ platform: PLATFORM, kubeconfig: undefined, registry: { repository: "visit-counter" }, teams: [{ ...TEAMS[0], postgres }] }));
+        const contract = await valueOf(contractValue(result));
+        assert.equal(contract.version, 1);
+        assert.equal(await isSecret(result.teams), false);
+        assert.deepEqual(contract.teams[0].postgres, { ...postgres, host: "postgres.apps.svc" });
+        assert.deepEqual(JSON.parse(JSON.stringify(contract)), contract, "plain data only");
+    });
+
     it("says none for a local cluster's kubeconfig and a registry nothing is pushed to", async () => {
         const { result } = await runProgram(() => platformContract({ platform: PLATFORM, kubeconfig: undefined, registry: { repository: "visit-counter" }, teams: [] }));
         const contract = await valueOf(contractValue(result));

@@ -138,12 +138,7 @@ function buildDataServices(
             storageClassName: storage.retainClassName,
             storageSize: workloads.postgresStorageSize,
             version: workloads.postgresVersion,
-            clients: postgresClientNames(
-                workloads.postgresClients,
-                [],
-                backupSchedule !== "none",
-                teamsWithDatabase(config.teams).map((t) => t.name),
-            ),
+            clients: postgresClientNames(workloads.postgresClients, [], backupSchedule !== "none", teamsWithDatabase(config.teams).map((t) => t.name)),
             namespaceClients: teamPostgresClients(config.teams),
             protectData: workloads.protectData,
             password: workloads.postgresPassword,

@@ -161,7 +161,13 @@ describe("credentials in container specs", () => {
         const config = readConfig(mapConfigSource(values, { secrets }));
         installCloudMocks(config.cloud);
         const { resources } = await runProgram(() => deployStack(config));
-        assert.deepEqual(resources.ofType(PASSWORD_TYPE), [], "the e2e stack runs without the random provider");
+        // The e2e stack runs without the random provider: it declares no team database, whose
+        // password is always generated (no key brings one); the dev stack's team shop has one.
+        assert.deepEqual(
+            resources.ofType(PASSWORD_TYPE).map((r) => r.name),
+            ["team-shop-db-password"],
+            "no random password but the team database's",
+        );
         assert.deepEqual(secretOccurrences(resources, postgres), ["kubernetes:core/v1:Secret/postgres-auth.stringData"]);
         assert.deepEqual(secretOccurrences(resources, redis), ["kubernetes:core/v1:Secret/redis-auth.stringData"]);
         for (const pw of [postgres, redis]) assert.deepEqual(plainOccurrences(resources, pw), [], `${pw} in plain text`);

@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { Postgres, postgresImage } from "../../../components/workloads/postgres";
+import { databaseJobName } from "../../../components/workloads/postgres-database";
 import { dnsEgressRule } from "../../../components/platform/namespace";
 import { BACKUP_SCRIPTS_DIR, backupScripts, POSTGRES_BACKUP_APP, PostgresBackup, validateBackupArgs } from "../../../components/workloads/postgres-backup";
 import { EXAMPLE_STACK_OF, runStack } from "../../../scripts/plan-lib";
@@ -199,14 +200,15 @@ describe("PostgresBackup in the platform", () => {
     it("is on by default, and Postgres admits the backup pods beside the configured clients", async () => {
         const { resources } = await platform({ "platform:postgresClients": '["billing"]' });
         assert.equal(cronJob(resources).spec.schedule, "0 3 * * *");
-        assert.deepEqual(clients(resources), ["billing", POSTGRES_BACKUP_APP]);
+        // The dev stack's team database's Job sits between the key's clients and the backup.
+        assert.deepEqual(clients(resources), ["billing", databaseJobName("shop"), POSTGRES_BACKUP_APP]);
     });
 
     it("platform:postgresBackupSchedule none creates no backup objects and admits no backup pods", async () => {
         const { resources } = await platform({ "platform:postgresBackupSchedule": "none", "platform:postgresClients": '["billing"]' });
         assert.deepEqual(resources.ofType("kubernetes:batch/v1:CronJob"), []);
         assert.deepEqual(resources.all.filter((r) => r.type === "platform:index:PostgresBackup"), []);
-        assert.deepEqual(clients(resources), ["billing"]);
+        assert.deepEqual(clients(resources), ["billing", databaseJobName("shop")]);
     });
 
     it("passes schedule, keep and the volume's size from config", async () => {

@@ -91,14 +91,21 @@ const quotaKind: Kind<TeamQuota> = record<TeamQuota>("quota", {
  */
 const RESERVED_DATABASE_NAMES: readonly string[] = ["postgres", "template0", "template1", "public", "none"];
 
+/** The database Job's name is the team's with this suffix (postgres-database.ts `databaseJobName`), a label value of at most 63 characters. */
+const JOB_SUFFIX = "-db-setup";
+export const MAX_DATABASE_TEAM_NAME_LENGTH = 63 - JOB_SUFFIX.length;
+
 /**
- * Why a team named `name` cannot have a database of its own, if it cannot. The name is the one
- * components/workloads/postgres-database.ts `databaseName` gives (`-` as `_`).
+ * Why a team named `name` cannot have a database of its own, if it cannot. The names are the ones
+ * components/workloads/postgres-database.ts gives: `databaseName` (`-` as `_`) and `databaseJobName`.
  */
 export function teamDatabaseProblem(name: string): string | undefined {
     const database = name.replace(/-/g, "_");
     if (RESERVED_DATABASE_NAMES.includes(database) || database.startsWith("pg_")) {
         return `"${name}" asks for postgres, but its database and role would be "${database}", which Postgres reserves or uses itself; choose another team name or leave postgres false`;
+    }
+    if (name.length > MAX_DATABASE_TEAM_NAME_LENGTH) {
+        return `"${name}" asks for postgres, but its database's Job "${name}${JOB_SUFFIX}" would be longer than a label's 63 characters; a team with a database has a name of at most ${MAX_DATABASE_TEAM_NAME_LENGTH}`;
     }
     return undefined;
 }

@@ -38,7 +38,7 @@ export interface AppStackConfig {
     /** Seconds the pod keeps serving after SIGTERM; 0 for an image without `sleep` (a scratch image). */
     preStopSleepSeconds: number;
     /** Use the team's Postgres database (`postgres: true` in the platform's `platform:teams`). Default false. */
-    usePostgres: boolean;
+    usePostgres?: boolean;
     /** On a local platform: the kubeconfig context the platform stack deploys to. */
     kubeContext?: string;
     kubeconfigPath?: string;

@@ -5,8 +5,8 @@ import { CLOUDWATCH_SERVICE_ACCOUNT } from "../../components/aws/observability";
 import { ENVOY_GATEWAY_NAMESPACE } from "../../components/entry-points/envoy-gateway";
 import { INGRESS_NGINX_NAMESPACE } from "../../components/entry-points/ingress-nginx";
 import { CLUSTER_DNS_NAMESPACE } from "../../components/cluster/contract";
-import { DEFAULT_TEAM_QUOTA, reservedTeamName, teamDatabaseProblem } from "../../config/teams";
-import { databaseName } from "../../components/workloads/postgres-database";
+import { DEFAULT_TEAM_QUOTA, MAX_DATABASE_TEAM_NAME_LENGTH, reservedTeamName, teamDatabaseProblem } from "../../config/teams";
+import { databaseJobName, databaseName } from "../../components/workloads/postgres-database";
 import { renderConfigReference } from "../../config/reference";
 import { AWS, AZURE, GCP, LOCAL, problems, read } from "./fixtures";
 
@@ -37,6 +37,10 @@ describe("platform:teams", () => {
             if (problem !== undefined) assert.match(problem, new RegExp(`would be "${databaseName(name)}"`), name);
         }
         assert.equal(teamDatabaseProblem("order-service"), undefined);
+        const longest = "a".repeat(MAX_DATABASE_TEAM_NAME_LENGTH);
+        assert.equal(teamDatabaseProblem(longest), undefined);
+        assert.equal(databaseJobName(longest).length, 63);
+        assert.match(teamDatabaseProblem(`${longest}b`) ?? "", /Job "a+b-db-setup" would be longer than a label's 63 characters/);
     });
 
     it("takes each cloud's principal format, the same as clusterAdmins", () => {
@@ -82,6 +86,7 @@ describe("platform:teams", () => {
         ["a database a template's", [{ name: "template1", postgres: true }], /would be "template1"/],
         ["a role Postgres reserves (pg_)", [{ name: "pg-shop", postgres: true }], /"pg-shop" asks for postgres, but its database and role would be "pg_shop"/],
         ["a role Postgres refuses (public)", [{ name: "public", postgres: true }], /would be "public"/],
+        ["a database for a name too long for its Job", [{ name: "a".repeat(55), postgres: true }], /a team with a database has a name of at most 54/],
         ["postgres that is not a boolean", [{ name: "shop", postgres: "yes" }], /\[0\] "shop": postgres: "yes" is not a boolean; expected true or false/],
         ["an object instead of a list", { name: "shop" }, /expected a JSON list of teams/],
     ];

@@ -318,7 +318,9 @@ export class PostgresBackup extends pulumi.ComponentResource {
      * The pod's own ServiceAccount, which the store's identity trusts (by name: the account is
      * `<namespace>/<name>`), and, for a store without workload identity, the Secret of its key pair.
      * No token is mounted by Kubernetes: the cloud's webhook projects its own audience-bound token
-     * (EKS, AKS) or the node's metadata server answers for the account (GKE).
+     * (EKS, AKS) or the node's metadata server answers for the account (GKE). The EKS webhook adds
+     * its projected token volume whatever `automountServiceAccountToken` says
+     * (aws/amazon-eks-pod-identity-webhook pkg/handler/handler.go, updatePodSpec; read 2026-12-07).
      */
     private uploadIdentity(
         name: string,

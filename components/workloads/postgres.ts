@@ -182,8 +182,10 @@ export interface PostgresNamespaceClient {
 
 /**
  * Ingress rules admitting the clients on 5432: the pods of Postgres's namespace by
- * `app.kubernetes.io/name`, then each other namespace's pods by its labels (a peer with both
- * selectors admits the pods matching both). No clients → no rule at all: a policy with an empty
+ * `app.kubernetes.io/name`, then each other namespace's pods by its labels: a peer with both
+ * selectors selects the pods matching podSelector in the namespaces matching namespaceSelector
+ * (NetworkPolicyPeer, networking.k8s.io/v1 API reference, checked 2026-12-07), and the namespace by
+ * the label the control plane sets to its name. No clients → no rule at all: a policy with an empty
  * `ingress` list admits nobody, which the namespace's default deny already does, and an `In`
  * expression with no values is rejected by the API server.
  */

@@ -100,6 +100,16 @@ describe("team editors per cloud", () => {
         assert.deepEqual(Object.keys(accessEntries([admin], [reader])), Object.keys(entries).filter((k) => !k.startsWith("editor-")));
     });
 
+    it("EKS: a reader or admin taken off every team is sent no groups, so its entry loses the team's group (and `edit`)", () => {
+        const reader = "arn:aws:iam::123456789012:role/audit";
+        const before = accessEntries([], [reader], "aws", [{ name: "shop", editors: [reader] }]);
+        const after = accessEntries([], [reader], "aws", [{ name: "shop", editors: [] }]);
+        // Same key: an update of the entry's groups, not a second entry for the principal.
+        assert.deepEqual(Object.keys(after), Object.keys(before));
+        // Explicitly empty, not left out: the provider keeps a left-out Optional+Computed value as it was.
+        assert.deepEqual(Object.values(after)[0].kubernetesGroups, []);
+    });
+
     it("AKS grants RBAC Writer at the team namespace's scope and the cluster-user role once per principal", async () => {
         installAzureMocks();
         const admin = "aaaaaaaa-0000-0000-0000-000000000001";

@@ -169,6 +169,12 @@ export interface TeamArgs {
     dns: DnsFacts;
     /** How the cluster names the editors (`ClusterTarget.teamAccess`). */
     access: TeamAccess;
+    /**
+     * `platform:protectData`: the namespace is `protect`ed, so taking the team out of
+     * `platform:teams` or renaming it (a new namespace, the old one deleted) is refused in the
+     * preview instead of deleting the apps and claims that app stacks put there. Default false.
+     */
+    protectData?: boolean;
 }
 
 export class Team extends pulumi.ComponentResource {
@@ -180,7 +186,7 @@ export class Team extends pulumi.ComponentResource {
     constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:index:Team", name, {}, opts);
         const team = args.team;
-        const ns = new AppNamespace(`${name}-namespace`, { name: team.name, dns: args.dns }, { parent: this });
+        const ns = new AppNamespace(`${name}-namespace`, { name: team.name, dns: args.dns, protect: args.protectData ?? false }, { parent: this });
         this.namespace = ns.name;
         this.facts = teamFacts(team);
         const labels = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };

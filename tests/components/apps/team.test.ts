@@ -59,6 +59,15 @@ describe("Team", () => {
         assert.equal(none.resources.ofType(BINDING).length, 0);
     });
 
+    it("protects its namespace with protectData, so removing or renaming the team is refused instead of deleting its apps' claims", async () => {
+        const kept = await runProgram(() => new Team("team-shop", { team: SHOP, dns: KUBE_DNS, access: LOCAL_TEAM_ACCESS, protectData: true }));
+        assert.equal(kept.resources.one(NS).protect, true);
+        // The namespace alone: its quota, limits, policies and binding change or go freely.
+        for (const r of kept.resources.kubernetesObjects().filter((o) => o.type !== NS)) assert.equal(r.protect, false, r.name);
+        const open = await runProgram(() => new Team("team-shop", { team: SHOP, dns: KUBE_DNS, access: LOCAL_TEAM_ACCESS }));
+        assert.equal(open.resources.one(NS).protect, false);
+    });
+
     it("keeps a container's default request inside a quota smaller than it", async () => {
         const tiny = { ...SHOP, quota: { ...DEFAULT_TEAM_QUOTA, cpu: "50m", memory: "64Mi" } };
         const { resources } = await runProgram(() => new Team("team-tiny", { team: tiny, dns: KUBE_DNS, access: LOCAL_TEAM_ACCESS }));
@@ -178,6 +187,12 @@ describe("teams in the platform stack", () => {
         const listeners = (gateway?.inputs.spec as { listeners: { allowedRoutes: { namespaces: { selector: { matchExpressions: { values: string[] }[] } } } }[] }).listeners;
         for (const l of listeners) for (const ns of ["shop", "blog", "apps"]) assert.ok(l.allowedRoutes.namespaces.selector.matchExpressions[0].values.includes(ns), ns);
         for (const r of resources.ofType(QUOTA)) assert.notEqual(r.provider, "", r.name);
+    });
+
+    it("protects the team namespaces as platform:protectData says", async () => {
+        const shop = (r: Awaited<ReturnType<typeof runStack>>["resources"]) => r.ofType(NS).find((n) => (n.inputs.metadata as { name?: string } | undefined)?.name === "shop");
+        assert.equal(shop((await runStack(EXAMPLE_STACK_OF.local, TEAMS)).resources)?.protect, true);
+        assert.equal(shop((await runStack(EXAMPLE_STACK_OF.local, { ...TEAMS, "platform:protectData": "false" })).resources)?.protect, false);
     });
 
     it("passes the schema and the policy pack", async () => {

@@ -39,6 +39,8 @@ export function teamFacts(team: TeamConfig): TeamFacts {
  * The ResourceQuota's `hard`: the team's requests and object counts, and no Service of type
  * LoadBalancer or NodePort: the platform's one load balancer is the entry point's (the policy pack
  * refuses others in the preview; this refuses them at admission too, for what a team applies itself).
+ * Every key is one the quota admission plugin counts (Kubernetes "Resource Quotas" and "Configure
+ * Quotas for API Objects", checked 2026-12-07).
  */
 export function teamQuotaHard(team: TeamConfig): Record<string, string> {
     const q = team.quota;
@@ -64,9 +66,11 @@ function smaller(a: string, b: string): string {
 
 /**
  * The LimitRange: a default request for containers that give none (a quota on requests refuses a
- * pod without them), no container beyond the team's whole quota (also its default limit, as
- * LimitRanger takes `max` for a missing limit; no smaller default limit, which would refuse a
- * container that requests more than it without setting a limit), and no claim beyond the storage quota.
+ * pod without them), no container beyond the team's whole quota (also its default limit: the API
+ * server defaults a Container item's missing `default` to its `max`, k8s.io/kubernetes
+ * pkg/apis/core/v1/defaults.go SetDefaults_LimitRangeItem, checked 2026-12-07; no smaller default
+ * limit, which would refuse a container that requests more than it without setting a limit), and
+ * no claim beyond the storage quota.
  */
 export function teamLimitRange(team: TeamConfig): k8s.types.input.core.v1.LimitRangeSpec {
     const q = team.quota;

@@ -176,7 +176,9 @@ export interface TeamArgs {
     /**
      * `platform:protectData`: the namespace is `protect`ed, so taking the team out of
      * `platform:teams` or renaming it (a new namespace, the old one deleted) is refused in the
-     * preview instead of deleting the apps and claims that app stacks put there. Default false.
+     * preview instead of deleting the apps and claims that app stacks put there (pulumi/pulumi
+     * DeleteStep.Apply refuses a protected delete in the preview too, checked 2026-12-07; with
+     * `--skip-preview` a rename's new namespace is made before the refusal). Default false.
      */
     protectData?: boolean;
 }

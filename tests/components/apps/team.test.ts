@@ -189,6 +189,15 @@ describe("teams in the platform stack", () => {
         for (const r of resources.ofType(QUOTA)) assert.notEqual(r.provider, "", r.name);
     });
 
+    it("with the gateway, gives `edit` HTTPRoutes (and `view` reading them), so a team's editors can route their apps", async () => {
+        const { resources } = await runStack(EXAMPLE_STACK_OF.local, { ...TEAMS, "platform:ingressController": "gateway" });
+        const roles = resources.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").map((r) => r.inputs as { metadata: { labels: Record<string, string> }; rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] });
+        const aggregatedTo = (role: string) => roles.filter((r) => r.metadata.labels[`rbac.authorization.k8s.io/aggregate-to-${role}`] === "true").flatMap((r) => r.rules);
+        const routes = (role: string) => aggregatedTo(role).filter((r) => r.apiGroups.includes("gateway.networking.k8s.io") && r.resources.includes("httproutes"));
+        for (const verb of ["create", "update", "patch", "delete"]) assert.ok(routes("edit").some((r) => r.verbs.includes(verb)), verb);
+        assert.deepEqual(routes("view").flatMap((r) => r.verbs).sort(), ["get", "list", "watch"]);
+    });
+
     it("protects the team namespaces as platform:protectData says", async () => {
         const shop = (r: Awaited<ReturnType<typeof runStack>>["resources"]) => r.ofType(NS).find((n) => (n.inputs.metadata as { name?: string } | undefined)?.name === "shop");
         assert.equal(shop((await runStack(EXAMPLE_STACK_OF.local, TEAMS)).resources)?.protect, true);

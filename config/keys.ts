@@ -585,8 +585,8 @@ export const KEYS = {
         clouds: ["gcp"],
         kind: text(/^gke-security-groups@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[a-z]{2,}$/, "the group gke-security-groups@<your domain>", "Google group"),
         default: { unset: true },
-        defaultDoc: "unset: `group:` members in clusterAdmins/clusterReaders are refused",
-        doc: "Google Groups for RBAC: `gke-security-groups@<domain>`, whose member groups may then be named as `group:` in clusterAdmins/clusterReaders",
+        defaultDoc: "unset: `group:` members in clusterAdmins/clusterReaders and teams' editors are refused",
+        doc: "Google Groups for RBAC: `gke-security-groups@<domain>`, whose member groups may then be named as `group:` in clusterAdmins/clusterReaders and teams' editors",
     }),
 
     // AKS

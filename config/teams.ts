@@ -52,10 +52,11 @@ export const PLATFORM_NAMESPACES: readonly string[] = [
     "ingress-nginx",
     "envoy-gateway-system",
     "cert-manager",
-    // CloudWatch's agent (EKS), Managed Prometheus (GKE).
+    // CloudWatch's agent (EKS), Managed Prometheus (GKE), kind's volume provisioner (local).
     "amazon-cloudwatch",
     "gmp-system",
     "gmp-public",
+    "local-path-storage",
 ];
 const RESERVED_PREFIXES = ["kube-", "gke-", "azure-", "aks-"] as const;
 

@@ -81,7 +81,7 @@ function buildEntryPoints(target: ClusterTarget, config: PlatformConfig, k8sOpts
  * point routes to them (the Gateway's listeners admit their namespaces, buildEntryPoints).
  */
 function deployTeams(target: ClusterTarget, config: PlatformConfig, k8sOpts: K8sOpts): Team[] {
-    return config.teams.map((team) => new Team(`team-${team.name}`, { team, dns: target.dns, access: target.teamAccess }, k8sOpts));
+    return config.teams.map((team) => new Team(`team-${team.name}`, { team, dns: target.dns, access: target.teamAccess, protectData: config.workloads.protectData }, k8sOpts));
 }
 
 /**

@@ -39,6 +39,8 @@ export function teamFacts(team: TeamConfig): TeamFacts {
  * The ResourceQuota's `hard`: the team's requests and object counts, and no Service of type
  * LoadBalancer or NodePort: the platform's one load balancer is the entry point's (the policy pack
  * refuses others in the preview; this refuses them at admission too, for what a team applies itself).
+ * Every key is one the quota admission plugin counts (Kubernetes "Resource Quotas" and "Configure
+ * Quotas for API Objects", checked 2026-12-07).
  */
 export function teamQuotaHard(team: TeamConfig): Record<string, string> {
     const q = team.quota;
@@ -64,9 +66,11 @@ function smaller(a: string, b: string): string {
 
 /**
  * The LimitRange: a default request for containers that give none (a quota on requests refuses a
- * pod without them), no container beyond the team's whole quota (also its default limit, as
- * LimitRanger takes `max` for a missing limit; no smaller default limit, which would refuse a
- * container that requests more than it without setting a limit), and no claim beyond the storage quota.
+ * pod without them), no container beyond the team's whole quota (also its default limit: the API
+ * server defaults a Container item's missing `default` to its `max`, k8s.io/kubernetes
+ * pkg/apis/core/v1/defaults.go SetDefaults_LimitRangeItem, checked 2026-12-07; no smaller default
+ * limit, which would refuse a container that requests more than it without setting a limit), and
+ * no claim beyond the storage quota.
  */
 export function teamLimitRange(team: TeamConfig): k8s.types.input.core.v1.LimitRangeSpec {
     const q = team.quota;
@@ -169,6 +173,14 @@ export interface TeamArgs {
     dns: DnsFacts;
     /** How the cluster names the editors (`ClusterTarget.teamAccess`). */
     access: TeamAccess;
+    /**
+     * `platform:protectData`: the namespace is `protect`ed, so taking the team out of
+     * `platform:teams` or renaming it (a new namespace, the old one deleted) is refused in the
+     * preview instead of deleting the apps and claims that app stacks put there (pulumi/pulumi
+     * DeleteStep.Apply refuses a protected delete in the preview too, checked 2026-12-07; with
+     * `--skip-preview` a rename's new namespace is made before the refusal). Default false.
+     */
+    protectData?: boolean;
 }
 
 export class Team extends pulumi.ComponentResource {
@@ -180,7 +192,7 @@ export class Team extends pulumi.ComponentResource {
     constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:index:Team", name, {}, opts);
         const team = args.team;
-        const ns = new AppNamespace(`${name}-namespace`, { name: team.name, dns: args.dns }, { parent: this });
+        const ns = new AppNamespace(`${name}-namespace`, { name: team.name, dns: args.dns, protect: args.protectData ?? false }, { parent: this });
         this.namespace = ns.name;
         this.facts = teamFacts(team);
         const labels = { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };

@@ -75,7 +75,11 @@ export function accessEntries(admins: readonly string[], readers: readonly strin
     }
     const groups = new Map<string, string[]>();
     for (const team of teams) for (const arn of team.editors) groups.set(arn, [...(groups.get(arn) ?? []), eksTeamGroup(team.name)].sort());
-    const withGroups = (arn: string): Pick<AccessEntrySpec, "kubernetesGroups"> => (groups.has(arn) ? { kubernetesGroups: groups.get(arn) } : {});
+    // Always sent, empty included: `kubernetesGroups` is Optional+Computed in the provider
+    // (terraform-provider-aws internal/service/eks/access_entry.go), and an Optional+Computed value
+    // left out keeps what the state holds (pulumi-terraform-bridge issue 2152, checked 2026-12-07).
+    // Left out, a reader taken off a team's editors would keep the team's group, and its `edit`.
+    const withGroups = (arn: string): Pick<AccessEntrySpec, "kubernetesGroups"> => ({ kubernetesGroups: groups.get(arn) ?? [] });
     const entry = (arn: string, role: keyof typeof EKS_ACCESS_POLICIES): AccessEntrySpec => ({
         principalArn: arn,
         accessPolicies: { [role]: { policyArn: inPartition(EKS_ACCESS_POLICIES[role], partition), accessScope: { type: "cluster" } } },

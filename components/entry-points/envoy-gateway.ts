@@ -367,6 +367,22 @@ export interface EnvoyGatewayArgs {
 }
 
 /** A chart published as an OCI artifact; in a Helm repository mirror it keeps its last path segment as its name. */
+/**
+ * ClusterRoles that add HTTPRoutes to Kubernetes' `edit` and `view` (and so to `admin`, which holds
+ * `edit`) through their aggregation labels; they bind no one themselves. The built-in roles hold no
+ * Gateway API kind (kubernetes/kubernetes issue 133048) and neither Envoy Gateway chart ships roles
+ * that add one (envoyproxy/gateway issue 9750, both open, checked 2026-12-07), so without these a
+ * team's editors (a RoleBinding to `edit`) could not create the HTTPRoutes their apps make.
+ * Aggregation: Kubernetes "Using RBAC Authorization", aggregated ClusterRoles, checked 2026-12-07.
+ */
+export function routeAggregatedRoles(): { name: string; labels: Record<string, string>; verbs: string[] }[] {
+    const read = ["get", "list", "watch"];
+    return [
+        { name: "platform-gateway-routes-edit", labels: { "rbac.authorization.k8s.io/aggregate-to-edit": "true" }, verbs: [...read, "create", "update", "patch", "delete", "deletecollection"] },
+        { name: "platform-gateway-routes-view", labels: { "rbac.authorization.k8s.io/aggregate-to-view": "true" }, verbs: read },
+    ];
+}
+
 function ociPinned(reference: string, version: string): PinnedChart {
     return { name: reference.slice(reference.lastIndexOf("/") + 1), version, home: { kind: "oci", chart: reference } };
 }
@@ -408,6 +424,13 @@ export class EnvoyGateway extends pulumi.ComponentResource implements EntryPoint
         this.crds = charts.crds;
         this.release = charts.release;
         this.gateway = this.createGateway(name, args, proxySpec, listeners);
+        for (const role of routeAggregatedRoles()) {
+            new k8s.rbac.v1.ClusterRole(
+                `${name}-${role.name}`,
+                { metadata: { name: role.name, labels: { ...role.labels, "app.kubernetes.io/managed-by": "pulumi" } }, rules: [{ apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: role.verbs }] },
+                { parent: this },
+            );
+        }
 
         // The gateway's data-plane Service is Envoy Gateway's: read it once the Gateway exists.
         const reach = serviceReach({

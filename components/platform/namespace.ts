@@ -39,6 +39,11 @@ export interface AppNamespaceArgs {
     name: string;
     /** Where the cluster's pods resolve names (`ClusterTarget.dns`): the one egress every pod keeps. */
     dns: DnsFacts;
+    /**
+     * Pulumi `protect` on the Namespace alone (its policies change freely): deleting a namespace
+     * deletes every object and claim in it, including ones other stacks made. Default: inherited.
+     */
+    protect?: boolean;
 }
 
 export class AppNamespace extends pulumi.ComponentResource {
@@ -56,7 +61,7 @@ export class AppNamespace extends pulumi.ComponentResource {
                     labels: { ...podSecurityLabels("restricted"), "app.kubernetes.io/part-of": PART_OF },
                 },
             },
-            { parent: this },
+            { parent: this, protect: args.protect },
         );
         this.name = ns.metadata.name;
 

@@ -100,7 +100,7 @@ describe("platform:teams", () => {
     }
 
     it("reserves every namespace the platform's components run in", () => {
-        for (const ns of ["apps", CERT_MANAGER_NAMESPACE, ENVOY_GATEWAY_NAMESPACE, INGRESS_NGINX_NAMESPACE, CLOUDWATCH_SERVICE_ACCOUNT.namespace, CLUSTER_DNS_NAMESPACE, "default"]) {
+        for (const ns of ["apps", CERT_MANAGER_NAMESPACE, ENVOY_GATEWAY_NAMESPACE, INGRESS_NGINX_NAMESPACE, CLOUDWATCH_SERVICE_ACCOUNT.namespace, CLUSTER_DNS_NAMESPACE, "default", "local-path-storage"]) {
             assert.notEqual(reservedTeamName(ns), undefined, ns);
         }
         assert.equal(reservedTeamName("shop"), undefined);

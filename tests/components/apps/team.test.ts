@@ -59,6 +59,15 @@ describe("Team", () => {
         assert.equal(none.resources.ofType(BINDING).length, 0);
     });
 
+    it("protects its namespace with protectData, so removing or renaming the team is refused instead of deleting its apps' claims", async () => {
+        const kept = await runProgram(() => new Team("team-shop", { team: SHOP, dns: KUBE_DNS, access: LOCAL_TEAM_ACCESS, protectData: true }));
+        assert.equal(kept.resources.one(NS).protect, true);
+        // The namespace alone: its quota, limits, policies and binding change or go freely.
+        for (const r of kept.resources.kubernetesObjects().filter((o) => o.type !== NS)) assert.equal(r.protect, false, r.name);
+        const open = await runProgram(() => new Team("team-shop", { team: SHOP, dns: KUBE_DNS, access: LOCAL_TEAM_ACCESS }));
+        assert.equal(open.resources.one(NS).protect, false);
+    });
+
     it("keeps a container's default request inside a quota smaller than it", async () => {
         const tiny = { ...SHOP, quota: { ...DEFAULT_TEAM_QUOTA, cpu: "50m", memory: "64Mi" } };
         const { resources } = await runProgram(() => new Team("team-tiny", { team: tiny, dns: KUBE_DNS, access: LOCAL_TEAM_ACCESS }));
@@ -98,6 +107,16 @@ describe("team editors per cloud", () => {
         assert.ok(of(reader)?.accessPolicies?.view);
         // The admin and reader entries keep their keys: a team never renames them.
         assert.deepEqual(Object.keys(accessEntries([admin], [reader])), Object.keys(entries).filter((k) => !k.startsWith("editor-")));
+    });
+
+    it("EKS: a reader or admin taken off every team is sent no groups, so its entry loses the team's group (and `edit`)", () => {
+        const reader = "arn:aws:iam::123456789012:role/audit";
+        const before = accessEntries([], [reader], "aws", [{ name: "shop", editors: [reader] }]);
+        const after = accessEntries([], [reader], "aws", [{ name: "shop", editors: [] }]);
+        // Same key: an update of the entry's groups, not a second entry for the principal.
+        assert.deepEqual(Object.keys(after), Object.keys(before));
+        // Explicitly empty, not left out: the provider keeps a left-out Optional+Computed value as it was.
+        assert.deepEqual(Object.values(after)[0].kubernetesGroups, []);
     });
 
     it("AKS grants RBAC Writer at the team namespace's scope and the cluster-user role once per principal", async () => {
@@ -168,6 +187,21 @@ describe("teams in the platform stack", () => {
         const listeners = (gateway?.inputs.spec as { listeners: { allowedRoutes: { namespaces: { selector: { matchExpressions: { values: string[] }[] } } } }[] }).listeners;
         for (const l of listeners) for (const ns of ["shop", "blog", "apps"]) assert.ok(l.allowedRoutes.namespaces.selector.matchExpressions[0].values.includes(ns), ns);
         for (const r of resources.ofType(QUOTA)) assert.notEqual(r.provider, "", r.name);
+    });
+
+    it("with the gateway, gives `edit` HTTPRoutes (and `view` reading them), so a team's editors can route their apps", async () => {
+        const { resources } = await runStack(EXAMPLE_STACK_OF.local, { ...TEAMS, "platform:ingressController": "gateway" });
+        const roles = resources.ofType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").map((r) => r.inputs as { metadata: { labels: Record<string, string> }; rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] });
+        const aggregatedTo = (role: string) => roles.filter((r) => r.metadata.labels[`rbac.authorization.k8s.io/aggregate-to-${role}`] === "true").flatMap((r) => r.rules);
+        const routes = (role: string) => aggregatedTo(role).filter((r) => r.apiGroups.includes("gateway.networking.k8s.io") && r.resources.includes("httproutes"));
+        for (const verb of ["create", "update", "patch", "delete"]) assert.ok(routes("edit").some((r) => r.verbs.includes(verb)), verb);
+        assert.deepEqual(routes("view").flatMap((r) => r.verbs).sort(), ["get", "list", "watch"]);
+    });
+
+    it("protects the team namespaces as platform:protectData says", async () => {
+        const shop = (r: Awaited<ReturnType<typeof runStack>>["resources"]) => r.ofType(NS).find((n) => (n.inputs.metadata as { name?: string } | undefined)?.name === "shop");
+        assert.equal(shop((await runStack(EXAMPLE_STACK_OF.local, TEAMS)).resources)?.protect, true);
+        assert.equal(shop((await runStack(EXAMPLE_STACK_OF.local, { ...TEAMS, "platform:protectData": "false" })).resources)?.protect, false);
     });
 
     it("passes the schema and the policy pack", async () => {

@@ -301,8 +301,8 @@ describe("EksCluster", () => {
             const { resources } = await runProgram(() => new EksCluster("eks", args({ cluster: { ...CLUSTER, clusterAdmins: [admin], clusterReaders: [reader] } })));
             const entries = Object.values(resources.one("eks:index:Cluster").inputs.accessEntries as Record<string, AccessEntrySpec>);
             assert.deepEqual(entries, [
-                { principalArn: admin, accessPolicies: { admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } } } },
-                { principalArn: reader, accessPolicies: { view: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", accessScope: { type: "cluster" } } } },
+                { principalArn: admin, accessPolicies: { admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } } }, kubernetesGroups: [] },
+                { principalArn: reader, accessPolicies: { view: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", accessScope: { type: "cluster" } } }, kubernetesGroups: [] },
             ]);
             // Keys follow the principal, not its position: reordering changes no resource.
             assert.deepEqual(Object.keys(accessEntries(["a", "b"], [])).sort(), Object.keys(accessEntries(["b", "a"], [])).sort());

@@ -178,9 +178,13 @@ export class BlobBackupStore extends pulumi.ComponentResource {
     /**
      * A container-level time-based retention policy, unlocked: no blob can be overwritten or deleted
      * before `retentionDays` after it was written, by anyone, until someone with the right to delete
-     * the policy removes it. Added to and removed from the existing container in place. Locking it is
-     * irreversible (the account then cannot be deleted until every blob is past it), a step left to a
-     * person (docs/azure.md).
+     * the policy removes it. Added to the existing container in place (the create or update call takes
+     * no ETag). Kept when the key is turned off or the stack destroyed (`retainOnDelete`): the
+     * provider's delete sends no `If-Match` ETag, which Azure requires to delete the policy, so it
+     * would fail with 412 "incorrect etag" (pulumi/pulumi-azure-native#2156, open; Storage REST
+     * "Blob Containers - Delete Immutability Policy": If-Match required; checked 2026-12-07). A person
+     * removes it (docs/azure.md). Locking it is irreversible (the account then cannot be deleted until
+     * every blob is past it), a step also left to a person.
      */
     private immutability(name: string, args: BlobBackupStoreArgs): storage.BlobContainerImmutabilityPolicy {
         return new storage.BlobContainerImmutabilityPolicy(
@@ -193,7 +197,7 @@ export class BlobBackupStore extends pulumi.ComponentResource {
                 immutabilityPeriodSinceCreationInDays: args.request.retentionDays,
                 allowProtectedAppendWrites: false,
             },
-            { parent: this },
+            { parent: this, retainOnDelete: true },
         );
     }
 

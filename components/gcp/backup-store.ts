@@ -49,25 +49,26 @@ export function workloadIdentityPrincipal(projectNumber: string, project: string
  * What the bucket keeps. Without a lock: versioning, so a replaced or deleted set stays as a
  * noncurrent version; live sets are deleted (made noncurrent) after `retentionDays`, noncurrent ones
  * `retentionDays` after they became so. With the lock: a retention policy instead, which Cloud
- * Storage refuses to combine with versioning (a retention policy keeps the one live version from
- * being replaced or deleted in the first place), and the live sets expire at its end.
+ * Storage refuses to combine with versioning ("Object versioning cannot be enabled on a bucket with
+ * a retention policy": Sonar rule S6412 citing the Cloud Storage docs, and
+ * google/exposure-notifications-verification-server#877; checked 2026-12-07), and the live sets
+ * expire at its end. The noncurrent rule stays with the lock: versions kept from before the key was
+ * turned on still expire.
  */
 export function gcsProtection(request: Pick<BackupStoreRequest, "retentionDays" | "objectLock">): Pick<gcp.storage.BucketArgs, "versioning" | "lifecycleRules" | "retentionPolicy"> {
     const days = request.retentionDays;
     const expireLive = { action: { type: "Delete" }, condition: { age: days, withState: "LIVE", matchesPrefixes: [`${BACKUP_STORE_PREFIX}/`] } };
+    const expireNoncurrent = { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: days, withState: "ARCHIVED", matchesPrefixes: [`${BACKUP_STORE_PREFIX}/`] } };
     if (request.objectLock) {
         return {
             versioning: { enabled: false },
             // Unlocked: it can be lifted or shortened by a storage admin. Locking it is irreversible
             // (the bucket then cannot be deleted until every object is past it), a step left to a person.
             retentionPolicy: { retentionPeriod: String(days * 86400), isLocked: false },
-            lifecycleRules: [expireLive],
+            lifecycleRules: [expireLive, expireNoncurrent],
         };
     }
-    return {
-        versioning: { enabled: true },
-        lifecycleRules: [expireLive, { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: days, withState: "ARCHIVED", matchesPrefixes: [`${BACKUP_STORE_PREFIX}/`] } }],
-    };
+    return { versioning: { enabled: true }, lifecycleRules: [expireLive, expireNoncurrent] };
 }
 
 /**

@@ -68,6 +68,8 @@ describe("the backup store on Google Cloud", () => {
         const bucket = locked.resources.one("gcp:storage/bucket:Bucket");
         assert.deepEqual(bucket.inputs.retentionPolicy, { retentionPeriod: "2592000", isLocked: false });
         assert.deepEqual(bucket.inputs.versioning, { enabled: false }, "Cloud Storage refuses a retention policy beside versioning");
+        const rules = bucket.inputs.lifecycleRules as { condition: { withState?: string } }[];
+        assert.deepEqual(rules.map((r) => r.condition.withState), ["LIVE", "ARCHIVED"], "versions kept from before the lock still expire");
         assert.equal(bucket.urn, resources.one("gcp:storage/bucket:Bucket").urn);
         assert.equal(bucket.inputs.location, "europe-west1", "no field that forces a new bucket changes");
     });

@@ -157,7 +157,11 @@ export class BlobBackupStore extends pulumi.ComponentResource {
         this.registerOutputs({ account: this.account.name, container: this.container.name, clientId: this.identity.clientId });
     }
 
-    /** Versioning, blob and container soft delete, and the lifecycle of the sets. */
+    /**
+     * Versioning, blob and container soft delete, and the lifecycle of the sets. Kept on destroy with
+     * the account (`retainOnDelete`), as the S3 bucket's settings are: the management policy's delete
+     * would remove the lifecycle from the kept account. They only ever change in place.
+     */
     private accountSettings(name: string, args: BlobBackupStoreArgs): pulumi.Resource[] {
         const base = { resourceGroupName: args.dataResourceGroupName, accountName: this.account.name };
         const blobService = new storage.BlobServiceProperties(
@@ -169,9 +173,13 @@ export class BlobBackupStore extends pulumi.ComponentResource {
                 deleteRetentionPolicy: { enabled: true, days: SOFT_DELETE_DAYS },
                 containerDeleteRetentionPolicy: { enabled: true, days: SOFT_DELETE_DAYS },
             },
-            { parent: this },
+            { parent: this, retainOnDelete: true },
         );
-        const lifecycle = new storage.ManagementPolicy(`${name}-lifecycle`, { ...base, managementPolicyName: "default", policy: blobLifecycle(args.request.retentionDays) }, { parent: this, dependsOn: [blobService] });
+        const lifecycle = new storage.ManagementPolicy(
+            `${name}-lifecycle`,
+            { ...base, managementPolicyName: "default", policy: blobLifecycle(args.request.retentionDays) },
+            { parent: this, dependsOn: [blobService], retainOnDelete: true },
+        );
         return [blobService, lifecycle];
     }
 

@@ -24,6 +24,18 @@ describe("the backup store on AWS", () => {
         assert.equal(backupStore, `s3://${BUCKET}/postgres`);
     });
 
+    it("keeps the bucket's settings on destroy too: the provider's delete would suspend versioning and strip the lifecycle, the policy and the public access block", () => {
+        const settings = [
+            "aws:s3/bucketVersioning:BucketVersioning",
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+            "aws:s3/bucketPolicy:BucketPolicy",
+        ];
+        for (const type of settings) assert.equal(resources.one(type).retainOnDelete, true, type);
+    });
+
     it("is versioned, encrypted, private, without ACLs, and expires every version after the retention days", () => {
         assert.deepEqual(input<{ versioningConfiguration: unknown }>(resources, "aws:s3/bucketVersioning:BucketVersioning").versioningConfiguration, { status: "Enabled" });
         const sse = input<{ rules: { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[] }>(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");

@@ -36,6 +36,9 @@ describe("the backup store on Azure", () => {
             version: { delete: { daysAfterCreationGreaterThan: 30 } },
         });
         assert.deepEqual(resources.ofType("azure-native:storage:BlobContainerImmutabilityPolicy"), []);
+        for (const type of ["azure-native:storage:BlobServiceProperties", "azure-native:storage:ManagementPolicy"]) {
+            assert.equal(resources.one(type).retainOnDelete, true, `${type} stays with the kept account on destroy`);
+        }
     });
 
     it("federates one identity with the backup ServiceAccount only, from the cluster's issuer", () => {

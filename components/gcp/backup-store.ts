@@ -86,6 +86,14 @@ export interface GcsBackupStoreArgs {
     request: BackupStoreRequest;
     project: string;
     region: string;
+    /**
+     * What creates the project's Workload Identity pool (the GKE cluster with Workload Identity on).
+     * The grant names a principal of that pool, and IAM refuses a binding to a pool that does not
+     * exist yet ("Error 400: Identity Pool does not exist (PROJECT.svc.id.goog)", on a project's
+     * first cluster: googleforgames/global-multiplayer-demo#39,
+     * terraform-google-modules/terraform-google-kubernetes-engine#916 and #301; checked 2026-12-07).
+     */
+    workloadPoolReady: pulumi.Resource[];
 }
 
 /**
@@ -114,7 +122,11 @@ export class GcsBackupStore extends pulumi.ComponentResource {
             { parent: this, protect: request.protectData, retainOnDelete: true },
         );
         const member = this.bucket.projectNumber.apply((n) => workloadIdentityPrincipal(String(n), args.project, request.namespace, request.serviceAccount));
-        const grant = new gcp.storage.BucketIAMMember(`${name}-upload`, { bucket: this.bucket.name, role: GCS_UPLOAD_ROLE, member }, { parent: this });
+        const grant = new gcp.storage.BucketIAMMember(
+            `${name}-upload`,
+            { bucket: this.bucket.name, role: GCS_UPLOAD_ROLE, member },
+            { parent: this, dependsOn: args.workloadPoolReady },
+        );
         this.facts = {
             rcloneEnv: GCS_RCLONE_ENV,
             path: pulumi.interpolate`${this.bucket.name}/${BACKUP_STORE_PREFIX}`,

@@ -42,6 +42,9 @@ describe("the backup store on Google Cloud", () => {
         // No Google service account to impersonate, so no annotation; the node's metadata server
         // answers for the pod's KSA.
         assert.deepEqual(backupServiceAccount(resources).metadata.annotations ?? {}, {});
+        // The principal's pool exists only once the project has a Workload Identity cluster.
+        const cluster = resources.one("gcp:container/cluster:Cluster");
+        assert.ok(grants[0].dependsOn.includes(cluster.urn), "the grant waits for the cluster that creates the pool");
         const otherBucketGrants = resources.all.filter((r) => r.type.startsWith("gcp:storage/bucketIAM") && r.inputs.member !== PRINCIPAL);
         assert.deepEqual(otherBucketGrants, [], "nothing else in the cluster is granted the bucket");
     });

@@ -22,9 +22,10 @@
  *   identity from AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE:
  *   backend/azureblob/auth/auth.go NewClient, `case opt.EnvAuth`), `account`, `no_check_container`.
  * With S3 Object Lock's default retention every PUT needs Content-MD5 (or a checksum header):
- * rclone sends Content-MD5 on a single-part upload when the source has an MD5 (a local file, or
- * rcat's buffered input) and on every multipart part (backend/s3/s3.go, UploadPartInput
- * `ContentMD5: &md5sum`).
+ * rclone sends Content-MD5 on a single-part upload when the source has an MD5 (a local file; the
+ * manifest through `rcat`, which turns input under --streaming-upload-cutoff into an in-memory
+ * object and copies that: fs/operations Rcat, "uploading instead of streaming") and on every
+ * multipart part (backend/s3/s3.go, UploadPartInput `ContentMD5: &md5sum`).
  */
 export const RCLONE_VERSION = "1.75.1";
 export const RCLONE_IMAGE = `rclone/rclone:${RCLONE_VERSION}@sha256:45401ad7410db1d67ffdb58e19059ad20b0d8e0285a60e38bbec55cc1019c7a5`;

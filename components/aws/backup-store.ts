@@ -168,9 +168,12 @@ export class S3BackupStore extends pulumi.ComponentResource {
         const opts = { parent: this, retainOnDelete: true };
         const bucket = this.bucket.id;
         const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, opts);
+        // No S3 Bucket Key: it only cuts the KMS calls of SSE-KMS ("Reducing the cost of SSE-KMS with
+        // Amazon S3 Bucket Keys", S3 user guide, checked 2026-12-07); with SSE-S3 it does nothing, and
+        // clients disagree on whether S3 even accepts it there (ansible amazon.aws#2735).
         const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-encryption`,
-            { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
+            { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
             opts,
         );
         const publicAccess = new aws.s3.BucketPublicAccessBlock(

@@ -39,7 +39,7 @@ describe("the backup store on AWS", () => {
     it("is versioned, encrypted, private, without ACLs, and expires every version after the retention days", () => {
         assert.deepEqual(input<{ versioningConfiguration: unknown }>(resources, "aws:s3/bucketVersioning:BucketVersioning").versioningConfiguration, { status: "Enabled" });
         const sse = input<{ rules: { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[] }>(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
-        assert.equal(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+        assert.deepEqual(sse.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }], "SSE-S3, without the SSE-KMS-only bucket key");
         const block = resources.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
         for (const k of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(block[k], true, k);
         assert.deepEqual(resources.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule, { objectOwnership: "BucketOwnerEnforced" });

@@ -852,7 +852,7 @@ export const KEYS = {
         clouds: MANAGED,
         kind: boolean,
         default: { value: false },
-        doc: "immutable backups: a set cannot be deleted or overwritten before postgresBackupRetentionDays (S3 Object Lock in governance mode, an unlocked GCS retention policy, an unlocked Azure container immutability policy: only a principal allowed to lift the lock can); turned on or off in place, never replacing the store; see [object lock](operations.md#object-lock)",
+        doc: "immutable backups: a set cannot be deleted or overwritten before postgresBackupRetentionDays (S3 Object Lock in governance mode, an unlocked GCS retention policy, an unlocked Azure container immutability policy: only a principal allowed to lift the lock can); turned on or off in place, never replacing the store (off keeps S3 Object Lock itself and Azure's policy: [object lock](operations.md#object-lock))",
     }),
     postgresPassword: key({
         namespace: "platform",

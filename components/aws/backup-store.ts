@@ -134,8 +134,9 @@ export class S3BackupStore extends pulumi.ComponentResource {
         const policy = new aws.s3.BucketPolicy(
             `${name}-policy`,
             { bucket: this.bucket.id, policy: pulumi.all([this.bucket.arn, this.role.arn]).apply(([bucket, role]) => JSON.stringify(s3BucketPolicy(bucket, role))) },
-            // After the public access block: a policy written first could be judged public.
-            { parent: this, dependsOn: settings },
+            // After the public access block: a policy written first could be judged public. Kept
+            // on destroy with the bucket, as its settings are (TLS only stays).
+            { parent: this, dependsOn: settings, retainOnDelete: true },
         );
         this.facts = {
             rcloneEnv: s3RcloneEnv(args.region),
@@ -159,12 +160,20 @@ export class S3BackupStore extends pulumi.ComponentResource {
      * by IAM and the bucket policy above.
      */
     private bucketSettings(name: string, request: BackupStoreRequest): pulumi.Resource[] {
-        const opts = { parent: this };
+        // Kept on destroy with the bucket: the provider's delete of a setting strips it from the kept
+        // bucket (BucketVersioning's delete suspends versioning, the others delete the lifecycle,
+        // the public access block and the ownership controls: terraform-provider-aws
+        // internal/service/s3/bucket_versioning.go resourceBucketVersioningDelete, checked
+        // 2026-12-07), so a destroy would leave the sets unprotected. They only ever change in place.
+        const opts = { parent: this, retainOnDelete: true };
         const bucket = this.bucket.id;
         const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, { bucket, versioningConfiguration: { status: "Enabled" } }, opts);
+        // No S3 Bucket Key: it only cuts the KMS calls of SSE-KMS ("Reducing the cost of SSE-KMS with
+        // Amazon S3 Bucket Keys", S3 user guide, checked 2026-12-07); with SSE-S3 it does nothing, and
+        // clients disagree on whether S3 even accepts it there (ansible amazon.aws#2735).
         const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-encryption`,
-            { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }] },
+            { bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
             opts,
         );
         const publicAccess = new aws.s3.BucketPublicAccessBlock(

@@ -157,7 +157,11 @@ export class BlobBackupStore extends pulumi.ComponentResource {
         this.registerOutputs({ account: this.account.name, container: this.container.name, clientId: this.identity.clientId });
     }
 
-    /** Versioning, blob and container soft delete, and the lifecycle of the sets. */
+    /**
+     * Versioning, blob and container soft delete, and the lifecycle of the sets. Kept on destroy with
+     * the account (`retainOnDelete`), as the S3 bucket's settings are: the management policy's delete
+     * would remove the lifecycle from the kept account. They only ever change in place.
+     */
     private accountSettings(name: string, args: BlobBackupStoreArgs): pulumi.Resource[] {
         const base = { resourceGroupName: args.dataResourceGroupName, accountName: this.account.name };
         const blobService = new storage.BlobServiceProperties(
@@ -169,18 +173,26 @@ export class BlobBackupStore extends pulumi.ComponentResource {
                 deleteRetentionPolicy: { enabled: true, days: SOFT_DELETE_DAYS },
                 containerDeleteRetentionPolicy: { enabled: true, days: SOFT_DELETE_DAYS },
             },
-            { parent: this },
+            { parent: this, retainOnDelete: true },
         );
-        const lifecycle = new storage.ManagementPolicy(`${name}-lifecycle`, { ...base, managementPolicyName: "default", policy: blobLifecycle(args.request.retentionDays) }, { parent: this, dependsOn: [blobService] });
+        const lifecycle = new storage.ManagementPolicy(
+            `${name}-lifecycle`,
+            { ...base, managementPolicyName: "default", policy: blobLifecycle(args.request.retentionDays) },
+            { parent: this, dependsOn: [blobService], retainOnDelete: true },
+        );
         return [blobService, lifecycle];
     }
 
     /**
      * A container-level time-based retention policy, unlocked: no blob can be overwritten or deleted
      * before `retentionDays` after it was written, by anyone, until someone with the right to delete
-     * the policy removes it. Added to and removed from the existing container in place. Locking it is
-     * irreversible (the account then cannot be deleted until every blob is past it), a step left to a
-     * person (docs/azure.md).
+     * the policy removes it. Added to the existing container in place (the create or update call takes
+     * no ETag). Kept when the key is turned off or the stack destroyed (`retainOnDelete`): the
+     * provider's delete sends no `If-Match` ETag, which Azure requires to delete the policy, so it
+     * would fail with 412 "incorrect etag" (pulumi/pulumi-azure-native#2156, open; Storage REST
+     * "Blob Containers - Delete Immutability Policy": If-Match required; checked 2026-12-07). A person
+     * removes it (docs/azure.md). Locking it is irreversible (the account then cannot be deleted until
+     * every blob is past it), a step also left to a person.
      */
     private immutability(name: string, args: BlobBackupStoreArgs): storage.BlobContainerImmutabilityPolicy {
         return new storage.BlobContainerImmutabilityPolicy(
@@ -193,7 +205,7 @@ export class BlobBackupStore extends pulumi.ComponentResource {
                 immutabilityPeriodSinceCreationInDays: args.request.retentionDays,
                 allowProtectedAppendWrites: false,
             },
-            { parent: this },
+            { parent: this, retainOnDelete: true },
         );
     }
 

@@ -49,25 +49,26 @@ export function workloadIdentityPrincipal(projectNumber: string, project: string
  * What the bucket keeps. Without a lock: versioning, so a replaced or deleted set stays as a
  * noncurrent version; live sets are deleted (made noncurrent) after `retentionDays`, noncurrent ones
  * `retentionDays` after they became so. With the lock: a retention policy instead, which Cloud
- * Storage refuses to combine with versioning (a retention policy keeps the one live version from
- * being replaced or deleted in the first place), and the live sets expire at its end.
+ * Storage refuses to combine with versioning ("Object versioning cannot be enabled on a bucket with
+ * a retention policy": Sonar rule S6412 citing the Cloud Storage docs, and
+ * google/exposure-notifications-verification-server#877; checked 2026-12-07), and the live sets
+ * expire at its end. The noncurrent rule stays with the lock: versions kept from before the key was
+ * turned on still expire.
  */
 export function gcsProtection(request: Pick<BackupStoreRequest, "retentionDays" | "objectLock">): Pick<gcp.storage.BucketArgs, "versioning" | "lifecycleRules" | "retentionPolicy"> {
     const days = request.retentionDays;
     const expireLive = { action: { type: "Delete" }, condition: { age: days, withState: "LIVE", matchesPrefixes: [`${BACKUP_STORE_PREFIX}/`] } };
+    const expireNoncurrent = { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: days, withState: "ARCHIVED", matchesPrefixes: [`${BACKUP_STORE_PREFIX}/`] } };
     if (request.objectLock) {
         return {
             versioning: { enabled: false },
             // Unlocked: it can be lifted or shortened by a storage admin. Locking it is irreversible
             // (the bucket then cannot be deleted until every object is past it), a step left to a person.
             retentionPolicy: { retentionPeriod: String(days * 86400), isLocked: false },
-            lifecycleRules: [expireLive],
+            lifecycleRules: [expireLive, expireNoncurrent],
         };
     }
-    return {
-        versioning: { enabled: true },
-        lifecycleRules: [expireLive, { action: { type: "Delete" }, condition: { daysSinceNoncurrentTime: days, withState: "ARCHIVED", matchesPrefixes: [`${BACKUP_STORE_PREFIX}/`] } }],
-    };
+    return { versioning: { enabled: true }, lifecycleRules: [expireLive, expireNoncurrent] };
 }
 
 /**
@@ -85,6 +86,14 @@ export interface GcsBackupStoreArgs {
     request: BackupStoreRequest;
     project: string;
     region: string;
+    /**
+     * What creates the project's Workload Identity pool (the GKE cluster with Workload Identity on).
+     * The grant names a principal of that pool, and IAM refuses a binding to a pool that does not
+     * exist yet ("Error 400: Identity Pool does not exist (PROJECT.svc.id.goog)", on a project's
+     * first cluster: googleforgames/global-multiplayer-demo#39,
+     * terraform-google-modules/terraform-google-kubernetes-engine#916 and #301; checked 2026-12-07).
+     */
+    workloadPoolReady: pulumi.Resource[];
 }
 
 /**
@@ -113,7 +122,11 @@ export class GcsBackupStore extends pulumi.ComponentResource {
             { parent: this, protect: request.protectData, retainOnDelete: true },
         );
         const member = this.bucket.projectNumber.apply((n) => workloadIdentityPrincipal(String(n), args.project, request.namespace, request.serviceAccount));
-        const grant = new gcp.storage.BucketIAMMember(`${name}-upload`, { bucket: this.bucket.name, role: GCS_UPLOAD_ROLE, member }, { parent: this });
+        const grant = new gcp.storage.BucketIAMMember(
+            `${name}-upload`,
+            { bucket: this.bucket.name, role: GCS_UPLOAD_ROLE, member },
+            { parent: this, dependsOn: args.workloadPoolReady },
+        );
         this.facts = {
             rcloneEnv: GCS_RCLONE_ENV,
             path: pulumi.interpolate`${this.bucket.name}/${BACKUP_STORE_PREFIX}`,

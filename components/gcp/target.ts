@@ -74,7 +74,8 @@ export function target(name: string, config: GcpConfig): ClusterTarget {
                 ? undefined
                 : gke.cluster.name.apply((clusterName) => gkeObservabilityLinks(config.gcp.project, config.gcp.region, clusterName)),
         registry: registry.registry,
-        backupStore: (request) => new GcsBackupStore(`${name}-backups`, { request, project: config.gcp.project, region: config.gcp.region }).facts,
+        backupStore: (request) =>
+            new GcsBackupStore(`${name}-backups`, { request, project: config.gcp.project, region: config.gcp.region, workloadPoolReady: [gke.cluster] }).facts,
         teamAccess: GKE_TEAM_ACCESS,
         // The nodes before anything is scheduled (the pool, or the Autopilot cluster); NAT before
         // public images are pulled; the webhook firewall rule before the API server calls

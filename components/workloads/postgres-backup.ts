@@ -320,7 +320,9 @@ export class PostgresBackup extends pulumi.ComponentResource {
      * No token is mounted by Kubernetes: the cloud's webhook projects its own audience-bound token
      * (EKS, AKS) or the node's metadata server answers for the account (GKE). The EKS webhook adds
      * its projected token volume whatever `automountServiceAccountToken` says
-     * (aws/amazon-eks-pod-identity-webhook pkg/handler/handler.go, updatePodSpec; read 2026-12-07).
+     * (aws/amazon-eks-pod-identity-webhook pkg/handler/handler.go, updatePodSpec; read 2026-12-07),
+     * and so does Azure's (Azure/azure-workload-identity pkg/webhook/webhook.go, Handle ->
+     * addProjectedVolume, with no automount check; read 2026-12-07).
      */
     private uploadIdentity(
         name: string,

@@ -24,10 +24,22 @@ describe("the backup store on AWS", () => {
         assert.equal(backupStore, `s3://${BUCKET}/postgres`);
     });
 
+    it("keeps the bucket's settings on destroy too: the provider's delete would suspend versioning and strip the lifecycle, the policy and the public access block", () => {
+        const settings = [
+            "aws:s3/bucketVersioning:BucketVersioning",
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+            "aws:s3/bucketPolicy:BucketPolicy",
+        ];
+        for (const type of settings) assert.equal(resources.one(type).retainOnDelete, true, type);
+    });
+
     it("is versioned, encrypted, private, without ACLs, and expires every version after the retention days", () => {
         assert.deepEqual(input<{ versioningConfiguration: unknown }>(resources, "aws:s3/bucketVersioning:BucketVersioning").versioningConfiguration, { status: "Enabled" });
         const sse = input<{ rules: { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[] }>(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
-        assert.equal(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+        assert.deepEqual(sse.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }], "SSE-S3, without the SSE-KMS-only bucket key");
         const block = resources.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
         for (const k of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(block[k], true, k);
         assert.deepEqual(resources.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule, { objectOwnership: "BucketOwnerEnforced" });

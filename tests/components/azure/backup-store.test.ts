@@ -36,6 +36,9 @@ describe("the backup store on Azure", () => {
             version: { delete: { daysAfterCreationGreaterThan: 30 } },
         });
         assert.deepEqual(resources.ofType("azure-native:storage:BlobContainerImmutabilityPolicy"), []);
+        for (const type of ["azure-native:storage:BlobServiceProperties", "azure-native:storage:ManagementPolicy"]) {
+            assert.equal(resources.one(type).retainOnDelete, true, `${type} stays with the kept account on destroy`);
+        }
     });
 
     it("federates one identity with the backup ServiceAccount only, from the cluster's issuer", () => {
@@ -70,10 +73,14 @@ describe("the backup store on Azure", () => {
         assert.deepEqual(backupEgress(resources)[2].ports, [{ protocol: "TCP", port: 443 }]);
     });
 
-    it("object lock adds an unlocked time-based immutability policy to the same container", async () => {
+    it("object lock adds an unlocked time-based immutability policy to the same container, kept when the key is turned off", async () => {
         const locked = await stackWith("azure", { "platform:postgresBackupObjectLock": "true", "platform:postgresBackupRetentionDays": "60" });
-        const policy = locked.resources.one("azure-native:storage:BlobContainerImmutabilityPolicy").inputs;
+        const immutability = locked.resources.one("azure-native:storage:BlobContainerImmutabilityPolicy");
+        const policy = immutability.inputs;
         assert.deepEqual([policy.containerName, policy.immutabilityPeriodSinceCreationInDays, policy.allowProtectedAppendWrites], ["postgres-backups", 60, false]);
+        // The provider's delete of the policy sends no ETag and fails: turning the key off or a
+        // destroy must leave it to a person instead of failing the update.
+        assert.equal(immutability.retainOnDelete, true);
         for (const type of ["azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer"]) {
             const [before, after] = [resources.one(type), locked.resources.one(type)];
             assert.deepEqual([after.urn, after.inputs], [before.urn, before.inputs], `${type} untouched`);

@@ -42,6 +42,9 @@ describe("the backup store on Google Cloud", () => {
         // No Google service account to impersonate, so no annotation; the node's metadata server
         // answers for the pod's KSA.
         assert.deepEqual(backupServiceAccount(resources).metadata.annotations ?? {}, {});
+        // The principal's pool exists only once the project has a Workload Identity cluster.
+        const cluster = resources.one("gcp:container/cluster:Cluster");
+        assert.ok(grants[0].dependsOn.includes(cluster.urn), "the grant waits for the cluster that creates the pool");
         const otherBucketGrants = resources.all.filter((r) => r.type.startsWith("gcp:storage/bucketIAM") && r.inputs.member !== PRINCIPAL);
         assert.deepEqual(otherBucketGrants, [], "nothing else in the cluster is granted the bucket");
     });
@@ -68,6 +71,8 @@ describe("the backup store on Google Cloud", () => {
         const bucket = locked.resources.one("gcp:storage/bucket:Bucket");
         assert.deepEqual(bucket.inputs.retentionPolicy, { retentionPeriod: "2592000", isLocked: false });
         assert.deepEqual(bucket.inputs.versioning, { enabled: false }, "Cloud Storage refuses a retention policy beside versioning");
+        const rules = bucket.inputs.lifecycleRules as { condition: { withState?: string } }[];
+        assert.deepEqual(rules.map((r) => r.condition.withState), ["LIVE", "ARCHIVED"], "versions kept from before the lock still expire");
         assert.equal(bucket.urn, resources.one("gcp:storage/bucket:Bucket").urn);
         assert.equal(bucket.inputs.location, "europe-west1", "no field that forces a new bucket changes");
     });

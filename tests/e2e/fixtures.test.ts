@@ -12,7 +12,7 @@ import { isClusterNoise, leftBehind } from "./harness/inventory";
 import { CLAIM_PATCH_TYPE, skipClaimPatchAwait } from "./harness/provider-skew";
 import { controlPlane, parseToolchain, type Toolchain } from "./harness/toolchain";
 import { provisionDecision, quantityBytes, reclaimDecision, resizeDecision, SELECTED_NODE, storageClassFacts, type StorageClassFacts } from "./fixtures/fake-provisioner";
-import { ENTRY_POINT_ADDRESS, gatewayStatus, httpRouteStatus, ingressStatus, upToDate } from "./fixtures/status-writer";
+import { ENTRY_POINT_ADDRESS, gatewayStatus, httpRouteStatus, ingressStatus, listenerAdmits, sameRouteStatus, selectorMatches, upToDate } from "./fixtures/status-writer";
 import { destructiveSteps, expectedLeftovers, leftoverMismatch, plainTextOf } from "./platform-checks";
 
 const PROVISIONER = "rancher.io/local-path";
@@ -120,11 +120,47 @@ describe("e2e status writer (stand-in for the controllers' statuses)", () => {
             metadata: { name: "app", namespace: "apps", generation: 1 },
             spec: { parentRefs: [{ name: "platform", namespace: "envoy-gateway-system" }, { name: "other", namespace: "x" }] },
         };
-        const status = httpRouteStatus(route, (ref) => ref.name === "platform", now);
+        const gw: KubeObject = { metadata: { name: "platform", namespace: "envoy-gateway-system" }, spec: { listeners: [{ name: "http", allowedRoutes: { namespaces: { from: "All" } } }] } };
+        const status = httpRouteStatus(route, (ref) => (ref.name === "platform" ? gw : undefined), { name: "apps", labels: {} }, now);
         assert.deepEqual(
             (status.parents as { parentRef: { name: string } }[]).map((p) => p.parentRef.name),
             ["platform"],
         );
+    });
+
+    it("takes routes only from the namespaces a listener admits (allowedRoutes), refusing the rest as a controller reports it", () => {
+        const selector = { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In" as const, values: ["apps", "shop"] }] };
+        const gw: KubeObject = {
+            metadata: { name: "platform", namespace: "envoy-gateway-system", generation: 1 },
+            spec: { listeners: [{ name: "http", allowedRoutes: { namespaces: { from: "Selector", selector } } }, { name: "admin" }] },
+        };
+        const ns = (name: string) => ({ name, labels: { "kubernetes.io/metadata.name": name } });
+        const route = (namespace: string, sectionName?: string): KubeObject => ({
+            metadata: { name: "hello", namespace, generation: 2 },
+            spec: { parentRefs: [{ name: "platform", namespace: "envoy-gateway-system", ...(sectionName ? { sectionName } : {}) }] },
+        });
+        const verdict = (r: KubeObject, labels: { name: string; labels: Record<string, string> }) => {
+            const parents = httpRouteStatus(r, () => gw, labels, now).parents as { conditions: { type: string; status: string; reason: string }[] }[];
+            return parents.map((p) => p.conditions.filter((c) => c.type === "Accepted").map((c) => `${c.status} ${c.reason}`)).flat();
+        };
+        assert.deepEqual(verdict(route("shop", "http"), ns("shop")), ["True Accepted"]);
+        assert.deepEqual(verdict(route("blog", "http"), ns("blog")), ["False NotAllowedByListeners"]);
+        // `admin` has no allowedRoutes: Same, the Gateway's own namespace only.
+        assert.deepEqual(verdict(route("shop", "admin"), ns("shop")), ["False NotAllowedByListeners"]);
+        assert.deepEqual(verdict(route("envoy-gateway-system", "admin"), ns("envoy-gateway-system")), ["True Accepted"]);
+        assert.deepEqual(verdict(route("shop"), ns("shop")), ["True Accepted"], "no sectionName: any listener may take it");
+        assert.equal(listenerAdmits({ name: "x", allowedRoutes: { namespaces: { from: "All" } } }, "a", ns("b")), true);
+        assert.equal(selectorMatches({ matchLabels: { team: "shop" }, matchExpressions: [{ key: "x", operator: "DoesNotExist" }] }, { team: "shop" }), true);
+        assert.equal(selectorMatches({ matchExpressions: [{ key: "team", operator: "NotIn", values: ["shop"] }] }, { team: "shop" }), false);
+        assert.equal(selectorMatches({ matchExpressions: [{ key: "team", operator: "Exists" }] }, {}), false);
+    });
+
+    it("rewrites a route's status only when its verdict changes, not for its timestamps or the server's key order", () => {
+        const written = [{ parentRef: { name: "p", namespace: "n" }, conditions: [{ type: "Accepted", status: "True", lastTransitionTime: "t1" }] }];
+        const served = [{ conditions: [{ lastTransitionTime: "t0", status: "True", type: "Accepted" }], parentRef: { namespace: "n", name: "p" } }];
+        assert.equal(sameRouteStatus(served, written), true);
+        assert.equal(sameRouteStatus(served, [{ ...written[0], conditions: [{ type: "Accepted", status: "False", lastTransitionTime: "t1" }] }]), false);
+        assert.equal(sameRouteStatus(undefined, written), false);
     });
 });
 

@@ -1,0 +1,100 @@
+/**
+ * An application team's stack on the deployed platform, as the team would run it: the example app
+ * stack's own program (examples/app-stack/index.ts, inline), its own stack file's config with the
+ * e2e's kube context, and a StackReference to the platform stack on the same file backend. What
+ * it asserts, read from the API server: the App ready in the team's namespace within its quota,
+ * routed by the entry point the platform's `platformContract` names.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { load } from "js-yaml";
+import type { ConfigMap, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import type { PlatformContract } from "../../components/apps/contract";
+import { E2E_CONTEXT } from "./harness/cluster";
+import type { KubeClient, KubeObject } from "./harness/kube-client";
+import { waitFor } from "./harness/processes";
+
+/** The example's project (its Pulumi.yaml `name`) and the stack file a team starts from. */
+export const APP_PROJECT = "app-stack";
+export const APP_STACK_FILE = path.join(__dirname, "..", "..", "examples", "app-stack", "Pulumi.dev.yaml");
+
+/** The example's program as `pulumi up` in examples/app-stack runs it (its index.ts), inline. */
+export const appStackProgram: PulumiFn = async () => {
+    const program = (await import("../../examples/app-stack/index")).default;
+    return { ...(await program()) };
+};
+
+/** A platform stack of another contract version: only the output an app stack reads, nothing deployed. */
+export function otherVersionProgram(version: number): PulumiFn {
+    return async () => ({ platformContract: { version } });
+}
+
+/** A stack file's `config:` as the Automation API takes it: scalars as text, objects and lists as JSON (as `pulumi.Config.get` returns them). */
+export function stackFileConfig(yamlText: string): ConfigMap {
+    const doc = load(yamlText) as { config?: Record<string, unknown> } | undefined;
+    const config: ConfigMap = {};
+    for (const [key, raw] of Object.entries(doc?.config ?? {})) {
+        if (typeof raw === "object" && raw !== null && "secure" in raw) throw new Error(`${key}: a secure value of the example's stack file cannot be decrypted here`);
+        config[key] = { value: typeof raw === "string" ? raw : typeof raw === "object" ? JSON.stringify(raw) : String(raw) };
+    }
+    return config;
+}
+
+/**
+ * The example's stack file, pointed at the e2e's platform stack (`platformStack`, fully qualified)
+ * and the e2e cluster's context: the two keys a team changes for its own cluster.
+ */
+export function appStackConfig(platformStack: string, kubeconfig: string): ConfigMap {
+    return {
+        ...stackFileConfig(fs.readFileSync(APP_STACK_FILE, "utf8")),
+        [`${APP_PROJECT}:platformStack`]: { value: platformStack },
+        [`${APP_PROJECT}:kubeContext`]: { value: E2E_CONTEXT },
+        [`${APP_PROJECT}:kubeconfigPath`]: { value: kubeconfig },
+    };
+}
+
+/** The contract as the platform stack exports it (what the app stack's StackReference reads). */
+export async function exportedContract(platform: Stack): Promise<PlatformContract> {
+    const value = (await platform.outputs()).platformContract?.value as PlatformContract | undefined;
+    assert.ok(value !== undefined, "the platform stack exports no platformContract");
+    return value;
+}
+
+function acceptedParents(route: KubeObject): { name?: string; namespace?: string; sectionName?: string }[] {
+    const parents = (route.status?.parents ?? []) as { parentRef: { name?: string; namespace?: string; sectionName?: string }; conditions?: { type: string; status: string }[] }[];
+    return parents.filter((p) => (p.conditions ?? []).some((c) => c.type === "Accepted" && c.status === "True")).map((p) => p.parentRef);
+}
+
+/**
+ * The app's route in `namespace` is taken by the platform's primary entry point as the contract
+ * names it: an HTTPRoute accepted by the Gateway (its listeners admit the team's namespace), or an
+ * Ingress of the entry point's class with its address published.
+ */
+export async function assertRoutedBy(client: KubeClient, contract: PlatformContract, namespace: string, name: string): Promise<void> {
+    const entry = contract.entryPoints[0];
+    if (entry.kind === "gateway") {
+        const path = `/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/httproutes/${name}`;
+        const parents = await waitFor(`HTTPRoute ${namespace}/${name} accepted`, async () => {
+            const accepted = acceptedParents((await client.get(path)) ?? { metadata: { name } });
+            return accepted.length > 0 ? accepted : undefined;
+        }, 30_000).catch(async () => assert.fail(`HTTPRoute ${namespace}/${name} not accepted: ${JSON.stringify((await client.get(path))?.status)}`));
+        assert.deepEqual(parents.map((p) => `${p.namespace}/${p.name}`), [`${entry.gatewayNamespace}/${entry.gatewayName}`]);
+        return;
+    }
+    const ingress = await waitFor(`Ingress ${namespace}/${name} published`, async () => {
+        const ing = await client.get(`/apis/networking.k8s.io/v1/namespaces/${namespace}/ingresses/${name}`);
+        return ((ing?.status?.loadBalancer as { ingress?: unknown[] } | undefined)?.ingress ?? []).length > 0 ? ing : undefined;
+    }, 30_000);
+    assert.equal(ingress.spec?.ingressClassName, entry.ingressClassName);
+}
+
+/** The team's quota counts the app's pods (admission charged them to it) and stays under its ceiling. */
+export async function assertQuotaAdmits(client: KubeClient, namespace: string, pods: number): Promise<void> {
+    const used = await waitFor(`${namespace}'s quota to count ${pods} pods`, async () => {
+        const q = await client.get(`/api/v1/namespaces/${namespace}/resourcequotas/team-quota`);
+        const u = q?.status?.used as Record<string, string> | undefined;
+        return u?.pods === String(pods) ? { used: u, hard: q?.status?.hard as Record<string, string> } : undefined;
+    }, 30_000);
+    assert.ok(Number(used.used.pods) <= Number(used.hard.pods), JSON.stringify(used));
+}

@@ -245,7 +245,7 @@ export async function groupMay(client: KubeClient, group: string, verb: string, 
 
 /**
  * The team's namespace as README's teams promise it, read from the API server: Pod Security
- * `restricted` labels (and a privileged pod refused in a dry run), its ResourceQuota in effect
+ * `restricted` labels (and a pod only `baseline` admits refused in a dry run), its ResourceQuota in effect
  * (the quota controller has counted it), the LimitRange, default-deny with DNS, and `edit` for its
  * editor group there and nowhere else.
  */
@@ -253,8 +253,9 @@ export async function assertTeamNamespace(client: KubeClient, team: typeof E2E_T
     const ns = team.name;
     const labels = (await client.get(`/api/v1/namespaces/${ns}`))?.metadata.labels ?? {};
     assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted", `namespace ${ns}: ${JSON.stringify(labels)}`);
-    const privileged = { apiVersion: "v1", kind: "Pod", metadata: { name: "e2e-privileged" }, spec: { containers: [{ name: "c", image: APP_IMAGE, securityContext: { privileged: true } }] } };
-    await assert.rejects(client.create(`/api/v1/namespaces/${ns}/pods?dryRun=All`, privileged), /violates PodSecurity \\?"restricted/);
+    // A pod `baseline` admits and `restricted` does not (it may run as root, escalate, keep capabilities).
+    const plain = { apiVersion: "v1", kind: "Pod", metadata: { name: "e2e-plain" }, spec: { containers: [{ name: "c", image: APP_IMAGE }] } };
+    await assert.rejects(client.create(`/api/v1/namespaces/${ns}/pods?dryRun=All`, plain), /violates PodSecurity \\?"restricted/);
     const quota = await waitFor(`${ns}'s quota counted`, async () => {
         const q = await client.get(`/api/v1/namespaces/${ns}/resourcequotas/team-quota`);
         return q?.status?.hard === undefined ? undefined : q;

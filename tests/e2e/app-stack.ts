@@ -12,6 +12,7 @@ import { load } from "js-yaml";
 import type { ConfigMap, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import type { PlatformContract } from "../../components/apps/contract";
 import { E2E_CONTEXT } from "./harness/cluster";
+import { type InventoryKey, leftBehind } from "./harness/inventory";
 import type { KubeClient, KubeObject } from "./harness/kube-client";
 import { waitFor } from "./harness/processes";
 
@@ -97,4 +98,30 @@ export async function assertQuotaAdmits(client: KubeClient, namespace: string, p
         return u?.pods === String(pods) ? { used: u, hard: q?.status?.hard as Record<string, string> } : undefined;
     }, 30_000);
     assert.ok(Number(used.used.pods) <= Number(used.hard.pods), JSON.stringify(used));
+}
+
+/**
+ * The app's Deployment ready at its floor: with autoscaling it has no `replicas` of its own (the
+ * HPA owns the count), so it starts at one and the HPA raises it to `minReplicas`. Returns the count.
+ */
+export async function assertAppReady(client: KubeClient, namespace: string, name: string): Promise<number> {
+    let last = "";
+    return waitFor(`${namespace}/${name} ready at its floor`, async () => {
+        const d = await client.get(`/apis/apps/v1/namespaces/${namespace}/deployments/${name}`);
+        const hpa = await client.get(`/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers/${name}`);
+        const want = Math.max(Number(d?.spec?.replicas ?? 1), Number(hpa?.spec?.minReplicas ?? 1));
+        const ready = Number(d?.status?.readyReplicas ?? 0);
+        last = `${ready}/${want} ready (Deployment replicas ${String(d?.spec?.replicas)}, HPA floor ${String(hpa?.spec?.minReplicas)})`;
+        return d !== undefined && ready === want && Number(d.spec?.replicas) === want ? want : undefined;
+    }, 60_000, 500).catch(() => assert.fail(`Deployment ${namespace}/${name}: ${last}`));
+}
+
+/**
+ * What differs between two inventories, as the app stack may change it: everything but pods of
+ * other namespaces, which the platform's own controllers may add meanwhile (an HPA raising a
+ * Deployment to its floor). `left:` is new in `after`, `removed:` gone from it.
+ */
+export function appStackDiff(before: readonly InventoryKey[], after: readonly InventoryKey[], namespace: string): string[] {
+    const counted = (k: InventoryKey) => !k.startsWith("Pod ") || k.startsWith(`Pod ${namespace}/`);
+    return [...leftBehind(before, after).filter(counted).map((k) => `left: ${k}`), ...leftBehind(after, before).filter(counted).map((k) => `removed: ${k}`)];
 }

@@ -13,7 +13,9 @@ import { CLAIM_PATCH_TYPE, skipClaimPatchAwait } from "./harness/provider-skew";
 import { controlPlane, parseToolchain, type Toolchain } from "./harness/toolchain";
 import { provisionDecision, quantityBytes, reclaimDecision, resizeDecision, SELECTED_NODE, storageClassFacts, type StorageClassFacts } from "./fixtures/fake-provisioner";
 import { ENTRY_POINT_ADDRESS, gatewayStatus, httpRouteStatus, ingressStatus, listenerAdmits, sameRouteStatus, selectorMatches, upToDate } from "./fixtures/status-writer";
-import { destructiveSteps, expectedLeftovers, leftoverMismatch, plainTextOf } from "./platform-checks";
+import { destructiveSteps, E2E_TEAM, expectedLeftovers, leftoverMismatch, plainTextOf } from "./platform-checks";
+import { APP_PROJECT, appStackConfig, appStackDiff, stackFileConfig } from "./app-stack";
+import { readAppStackConfig } from "../../examples/app-stack/app-stack";
 
 const PROVISIONER = "rancher.io/local-path";
 
@@ -236,6 +238,22 @@ describe("e2e platform checks", () => {
         const after = [...before, "Event apps/x.1", "coordination.k8s.io/Lease kube-node-lease/e2e-node-a", "ConfigMap apps/kube-root-ca.crt", "PersistentVolume pvc-1", "ConfigMap apps/settings"];
         assert.deepEqual(leftBehind(before, after), ["PersistentVolume pvc-1", "ConfigMap apps/settings"]);
         assert.equal(isClusterNoise("ServiceAccount apps/visit-counter"), false);
+    });
+
+    it("runs the example app stack's own stack file, on the e2e's platform stack and context, in the e2e team", () => {
+        const config = appStackConfig("organization/platform/local-gateway", "/run/kubeconfig");
+        const app = readAppStackConfig((k) => config[`${APP_PROJECT}:${k}`]?.value);
+        assert.deepEqual([app.platformStack, app.kubeContext, app.kubeconfigPath, app.team], ["organization/platform/local-gateway", E2E_CONTEXT, "/run/kubeconfig", E2E_TEAM.name]);
+        // Structured values reach the program as `pulumi.Config.get` returns them: JSON.
+        assert.deepEqual(stackFileConfig("config:\n  a:env:\n    X: \"1\"\n  a:port: 8080\n"), { "a:env": { value: '{"X":"1"}' }, "a:port": { value: "8080" } });
+        assert.throws(() => stackFileConfig("config:\n  a:p:\n    secure: v1:abc\n"), /a:p: a secure value/);
+    });
+
+    it("sees an app stack's objects come and go, not the platform's pods an HPA adds meanwhile", () => {
+        const before = ["Namespace shop", "Pod apps/visit-counter-1"];
+        const after = [...before, "Pod apps/visit-counter-2", "Pod shop/hello-1", "apps/Deployment shop/hello"];
+        assert.deepEqual(appStackDiff(before, after, "shop"), ["left: Pod shop/hello-1", "left: apps/Deployment shop/hello"]);
+        assert.deepEqual(appStackDiff(before, ["Pod apps/visit-counter-2"], "shop"), ["removed: Namespace shop"]);
     });
 
     it("calls deletes and replacements destructive, creates and updates not", () => {

@@ -84,7 +84,7 @@ async function setAndPreview(stack: Stack, scenario: Scenario, label: string, co
 }
 
 /** The targets on which an app team's stack runs on the platform (each adds about half a minute). */
-const APP_STACK_TARGETS: ReadonlySet<Controller> = new Set(["gateway"]);
+const APP_STACK_TARGETS: ReadonlySet<Controller> = new Set(["gateway", "nginx"]);
 const APP_STACK_NAME = "shop-hello";
 
 /**

@@ -12,9 +12,12 @@ import { load } from "js-yaml";
 import type { ConfigMap, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import type { PlatformContract } from "../../components/apps/contract";
 import { E2E_CONTEXT } from "./harness/cluster";
-import { type InventoryKey, leftBehind } from "./harness/inventory";
+import { fileBackendStackName, inlineStack, outputLog } from "./harness/engine";
+import { inventory, type InventoryKey, leftBehind } from "./harness/inventory";
 import type { KubeClient, KubeObject } from "./harness/kube-client";
 import { waitFor } from "./harness/processes";
+import type { Scenario } from "./harness/run";
+import { assertNoRefusedPods, assertTeamNamespace, describeSteps, E2E_TEAM, stepRecorder } from "./platform-checks";
 
 /** The example's project (its Pulumi.yaml `name`) and the stack file a team starts from. */
 export const APP_PROJECT = "app-stack";
@@ -124,4 +127,91 @@ export async function assertAppReady(client: KubeClient, namespace: string, name
 export function appStackDiff(before: readonly InventoryKey[], after: readonly InventoryKey[], namespace: string): string[] {
     const counted = (k: InventoryKey) => !k.startsWith("Pod ") || k.startsWith(`Pod ${namespace}/`);
     return [...leftBehind(before, after).filter(counted).map((k) => `left: ${k}`), ...leftBehind(after, before).filter(counted).map((k) => `removed: ${k}`)];
+}
+
+/** The app stack's name, and the app's (examples/app-stack/Pulumi.dev.yaml `app-stack:name`). */
+const APP_STACK_NAME = "shop-hello";
+const APP_NAME = "hello";
+const OTHER_VERSION_STACK = "contract-v2";
+
+/**
+ * The app team's stack on one scenario's deployed platform stack, in the order the steps run:
+ * refused on another contract version, deployed, destroyed.
+ */
+export class AppTeamStack {
+    private app: Stack | undefined;
+    private withPlatformOnly: InventoryKey[] = [];
+
+    constructor(
+        private readonly scenario: Scenario,
+        private readonly platform: Stack,
+    ) {}
+
+    private async stack(platformStack: string): Promise<Stack> {
+        const config = appStackConfig(platformStack, this.scenario.cluster.kubeconfigPath);
+        if (this.app === undefined) this.app = await inlineStack(this.scenario.engine, APP_STACK_NAME, appStackProgram, config, APP_PROJECT);
+        else await this.app.setAllConfig(config);
+        return this.app;
+    }
+
+    /** A platform stack exporting a contract of version 2: the app stack's preview fails in one clean line. */
+    async refusesOtherContractVersion(): Promise<void> {
+        const { engine } = this.scenario;
+        const other = await inlineStack(engine, OTHER_VERSION_STACK, otherVersionProgram(2), {});
+        await other.up({ onOutput: outputLog(engine, "contract-v2-up") });
+        const otherName = fileBackendStackName("platform", OTHER_VERSION_STACK);
+        const app = await this.stack(otherName);
+        const err = await app.preview({ onOutput: outputLog(engine, "app-contract-v2-preview") }).then(
+            () => undefined,
+            (e: unknown) => (e instanceof Error ? e.message : String(e)),
+        );
+        assert.ok(err !== undefined, "the app stack previewed on a contract of version 2");
+        // One line of its own in the engine's diagnostics, as the user sees it.
+        assert.match(err, new RegExp(`^\\s*(error: )?${otherName}: the platform stack's platformContract has version 2; this program reads version 1: update the platform stack or this app stack so both agree\\s*$`, "m"));
+        assert.doesNotMatch(err, /unhandled exception|\.ts:\d+:\d+/, "the refusal is printed as a crash");
+        await other.destroy({ onOutput: outputLog(engine, "contract-v2-destroy") });
+        await other.workspace.removeStack(OTHER_VERSION_STACK);
+    }
+
+    /** Preview (nothing created), up, the app ready, routed and within its quota; a second up without changes. */
+    async deploys(): Promise<void> {
+        const { client } = this.scenario.cluster;
+        const log = (name: string) => outputLog(this.scenario.engine, name);
+        this.withPlatformOnly = await inventory(client);
+        const app = await this.stack(fileBackendStackName("platform", this.platform.name));
+        const rec = stepRecorder();
+        await app.preview({ onEvent: rec.onEvent, onOutput: log("app-preview") });
+        assert.ok(rec.steps.some((s) => s.op === "create" && s.type === "kubernetes:apps/v1:Deployment"), describeSteps(rec.steps));
+        assert.deepEqual(appStackDiff(this.withPlatformOnly, await inventory(client), E2E_TEAM.name), [], "the app's preview changed objects");
+        const up = await app.up({ onOutput: log("app-up") });
+        assert.equal(up.summary.result, "succeeded");
+        const ns = E2E_TEAM.name;
+        assert.equal(up.outputs.namespace.value, ns);
+        const replicas = await assertAppReady(client, ns, APP_NAME);
+        assert.ok(await client.get(`/api/v1/namespaces/${ns}/services/${APP_NAME}`), `no Service ${ns}/${APP_NAME}`);
+        await assertRoutedBy(client, await exportedContract(this.platform), ns, APP_NAME);
+        assert.match(String(up.outputs.url.value), new RegExp(`/${APP_NAME}$`));
+        await assertQuotaAdmits(client, ns, replicas);
+        await assertNoRefusedPods(client);
+        assert.equal(this.scenario.fixtureErrors(), "");
+        await app.up({ expectNoChanges: true, onOutput: log("app-up-again") });
+    }
+
+    /** Destroy: the cluster as before the app's up (its pods gone too), the platform without changes, its team intact. */
+    async destroys(): Promise<void> {
+        const { client } = this.scenario.cluster;
+        const app = this.app;
+        assert.ok(app !== undefined, "no app stack to destroy");
+        const destroy = await app.destroy({ onOutput: outputLog(this.scenario.engine, "app-destroy") });
+        assert.equal(destroy.summary.result, "succeeded");
+        await app.workspace.removeStack(APP_STACK_NAME);
+        // Its pods and ReplicaSets go after the Deployment, by the garbage collector.
+        let diff: string[] = [];
+        await waitFor("the app's objects gone", async () => {
+            diff = appStackDiff(this.withPlatformOnly, await inventory(client), E2E_TEAM.name);
+            return diff.length === 0 ? true : undefined;
+        }, 60_000, 1000).catch(() => assert.fail(diff.join("\n")));
+        await this.platform.preview({ expectNoChanges: true, onOutput: outputLog(this.scenario.engine, "after-app-destroy-preview") });
+        await assertTeamNamespace(client, E2E_TEAM);
+    }
 }

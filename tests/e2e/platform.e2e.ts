@@ -13,9 +13,9 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { APP_PROJECT, appStackConfig, appStackDiff, appStackProgram, assertAppReady, assertQuotaAdmits, assertRoutedBy, exportedContract, otherVersionProgram } from "./app-stack";
+import { AppTeamStack } from "./app-stack";
 import { conditionTrue, E2E_CONTEXT } from "./harness/cluster";
-import { fileBackendStackName, inlineStack, outputLog, runCli } from "./harness/engine";
+import { inlineStack, outputLog, runCli } from "./harness/engine";
 import { inventory, type InventoryKey, leftBehind } from "./harness/inventory";
 import { skipClaimPatchAwait } from "./harness/provider-skew";
 import { waitFor } from "./harness/processes";
@@ -85,76 +85,17 @@ async function setAndPreview(stack: Stack, scenario: Scenario, label: string, co
 
 /** The targets on which an app team's stack runs on the platform (each adds about half a minute). */
 const APP_STACK_TARGETS: ReadonlySet<Controller> = new Set(["gateway", "nginx"]);
-const APP_STACK_NAME = "shop-hello";
 
-/**
- * An app team's stack on the deployed platform (./app-stack.ts): a contract of another version
- * refused; preview, up, the app ready in its team's namespace, admitted by the quota and routed by
- * the entry point; no changes on a second up; its destroy removing its objects only.
- */
+/** An app team's stack on the deployed platform (./app-stack.ts), as three steps. */
 function appStackSteps(step: (title: string, fn: () => Promise<void>) => void, current: () => { scenario: Scenario; platform: Stack }): void {
-    let app: Stack;
-    let withPlatformOnly: InventoryKey[];
-
+    let team: AppTeamStack;
     step("refuses an app stack on a platform contract of another version, in one line, before any resource", async () => {
-        const { scenario } = current();
-        const other = await inlineStack(scenario.engine, "contract-v2", otherVersionProgram(2), {});
-        await other.up({ onOutput: outputLog(scenario.engine, "contract-v2-up") });
-        const otherName = fileBackendStackName("platform", "contract-v2");
-        app = await inlineStack(scenario.engine, APP_STACK_NAME, appStackProgram, appStackConfig(otherName, scenario.cluster.kubeconfigPath), APP_PROJECT);
-        const err = await app.preview({ onOutput: outputLog(scenario.engine, "app-contract-v2-preview") }).then(
-            () => undefined,
-            (e: unknown) => (e instanceof Error ? e.message : String(e)),
-        );
-        assert.ok(err !== undefined, "the app stack previewed on a contract of version 2");
-        // One line of its own in the engine's diagnostics, as the user sees it.
-        assert.match(err, new RegExp(`^\\s*(error: )?${otherName}: the platform stack's platformContract has version 2; this program reads version 1: update the platform stack or this app stack so both agree\\s*$`, "m"));
-        assert.doesNotMatch(err, /unhandled exception|\.ts:\d+:\d+/, "the refusal is printed as a crash");
-        await other.destroy({ onOutput: outputLog(scenario.engine, "contract-v2-destroy") });
-        await other.workspace.removeStack("contract-v2");
-    });
-
-    step("deploys an app team's stack on the platform contract: ready in the team's namespace, within its quota, routed by the entry point", async () => {
         const { scenario, platform } = current();
-        const { client } = scenario.cluster;
-        withPlatformOnly = await inventory(client);
-        await app.setAllConfig(appStackConfig(fileBackendStackName("platform", platform.name), scenario.cluster.kubeconfigPath));
-        const rec = stepRecorder();
-        await app.preview({ onEvent: rec.onEvent, onOutput: outputLog(scenario.engine, "app-preview") });
-        assert.ok(rec.steps.some((s) => s.op === "create" && s.type === "kubernetes:apps/v1:Deployment"), describeSteps(rec.steps));
-        assert.deepEqual(appStackDiff(withPlatformOnly, await inventory(client), E2E_TEAM.name), [], "the app's preview changed objects");
-        const up = await app.up({ onOutput: outputLog(scenario.engine, "app-up") });
-        assert.equal(up.summary.result, "succeeded");
-        const ns = E2E_TEAM.name;
-        assert.equal(up.outputs.namespace.value, ns);
-        const name = "hello";
-        const replicas = await assertAppReady(client, ns, name);
-        assert.ok(await client.get(`/api/v1/namespaces/${ns}/services/${name}`), `no Service ${ns}/${name}`);
-        const contract = await exportedContract(platform);
-        await assertRoutedBy(client, contract, ns, name);
-        assert.match(String(up.outputs.url.value), new RegExp(`/${name}$`));
-        await assertQuotaAdmits(client, ns, replicas);
-        await assertNoRefusedPods(client);
-        assert.equal(scenario.fixtureErrors(), "");
-        await app.up({ expectNoChanges: true, onOutput: outputLog(scenario.engine, "app-up-again") });
+        team = new AppTeamStack(scenario, platform);
+        await team.refusesOtherContractVersion();
     });
-
-    step("destroys the app stack: its objects go, the platform's stay and it shows no changes", async () => {
-        const { scenario, platform } = current();
-        const { client } = scenario.cluster;
-        const destroy = await app.destroy({ onOutput: outputLog(scenario.engine, "app-destroy") });
-        assert.equal(destroy.summary.result, "succeeded");
-        await app.workspace.removeStack(APP_STACK_NAME);
-        // Its pods and ReplicaSets go after the Deployment, by the garbage collector.
-        let diff: string[] = [];
-        await waitFor("the app's objects gone", async () => {
-            const now = await inventory(client);
-            diff = appStackDiff(withPlatformOnly, now, E2E_TEAM.name);
-            return diff.length === 0 ? true : undefined;
-        }, 60_000, 1000).catch(() => assert.fail(diff.join("\n")));
-        await platform.preview({ expectNoChanges: true, onOutput: outputLog(scenario.engine, "after-app-destroy-preview") });
-        await assertTeamNamespace(client, E2E_TEAM);
-    });
+    step("deploys an app team's stack on the platform contract: ready in the team's namespace, within its quota, routed by the entry point", () => team.deploys());
+    step("destroys the app stack: its objects go, the platform's stay and it shows no changes", () => team.destroys());
 }
 
 for (const target of TARGETS) {

@@ -3,7 +3,8 @@
  * points: Envoy Gateway on Kubernetes 1.36, ingress-nginx on 1.35. Each target gets its own
  * cluster; the steps run in order on one stack (after a failure the rest fail at once, since each
  * step starts from the previous one's state):
- * smoke cycle, preview, up, no changes after up and after refresh, the day-two changes README's
+ * smoke cycle, preview, up (with its team's namespace), no changes after up and after refresh, an
+ * app team's stack deployed on the platform's contract and destroyed, the day-two changes README's
  * table says work on local, destroy refused while data is protected, and after lifting protection
  * a destroy that leaves exactly what README's local destroy table lists. No secret may appear in
  * the state export or in a pod spec.

@@ -124,6 +124,40 @@ const POSTGRES_TAG = /^(1[4-9]|[2-9][0-9])(\.[0-9]+)?(-(bookworm|trixie))?(@sha2
  */
 const DEFAULT_POSTGRES_VERSION = "18.6-trixie@sha256:86c951e05bf56c93d95d397747fb8820ac76cc3bedb78f43abd83eedbe3666ae";
 
+/** S3 bucket naming rules (Amazon S3 user guide "General purpose bucket naming rules", checked 2026-12-07). */
+const S3_BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * What is wrong with `platform:postgresBackupS3Endpoint`, if anything: an `http` or `https` URL of a
+ * host (and port) only. A path would be taken by rclone as part of the host's address, and
+ * credentials in the URL would sit in plain text in the stack's config.
+ */
+export function s3EndpointProblem(value: string): string | undefined {
+    let url: URL;
+    try {
+        url = new URL(value);
+    } catch {
+        return `"${value}" is not a URL; expected http(s)://host[:port] such as https://minio.example.com:9000`;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return `"${value}" is not http or https; expected http(s)://host[:port] such as https://minio.example.com:9000`;
+    if (url.username !== "" || url.password !== "") return `"${value}" holds credentials; set them with postgresBackupS3AccessKeyId and postgresBackupS3SecretAccessKey (secret keys) instead`;
+    if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.hash !== "" || /\/$/.test(value)) {
+        return `"${value}" has a path, query or trailing slash; expected the server only, http(s)://host[:port] (the bucket is postgresBackupS3Bucket)`;
+    }
+    return undefined;
+}
+
+/** An S3 access key id or secret: printable ASCII without spaces; a problem never quotes it. */
+function s3Credential(min: number, max: number): Kind<string> {
+    return {
+        type: `${min}–${max} printable ASCII characters without spaces`,
+        parse: (raw) =>
+            new RegExp(`^[!-~]{${min},${max}}$`).test(raw)
+                ? { value: raw }
+                : { problem: `is ${raw.length} characters long or holds a space or non-ASCII character; expected ${min} to ${max} printable ASCII characters without spaces` },
+    };
+}
+
 /** What is wrong with an IPv4 CIDR of any prefix length (/0-/32), if anything. */
 export function ipv4CidrProblem(value: string): string | undefined {
     const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
@@ -642,6 +676,44 @@ export const KEYS = {
         default: { value: "rancher.io/local-path" },
         doc: "provisioner behind the platform's block classes",
     }),
+    postgresBackupS3Endpoint: key({
+        namespace: "platform",
+        at: "local.backupStore.endpoint",
+        clouds: ["local"],
+        kind: checked("URL (`http(s)://host[:port]`)", s3EndpointProblem),
+        default: { unset: true },
+        defaultDoc: "unset: backups stay on the backups volume only",
+        doc: "an S3-compatible object store the backup job uploads each set to (MinIO, Ceph, a cloud's S3 API); needs postgresBackupS3Bucket and both keys",
+    }),
+    postgresBackupS3Bucket: key({
+        namespace: "platform",
+        at: "local.backupStore.bucket",
+        clouds: ["local"],
+        kind: text(S3_BUCKET, "an S3 bucket name (3-63 lower-case letters, digits, . and -) such as platform-backups", "bucket name"),
+        default: { unset: true },
+        defaultDoc: "unset",
+        doc: "the bucket at postgresBackupS3Endpoint (it must exist: the job's key need not create or list buckets)",
+    }),
+    postgresBackupS3AccessKeyId: key({
+        namespace: "platform",
+        at: "local.backupStore.accessKeyId",
+        clouds: ["local"],
+        kind: s3Credential(3, 128),
+        secret: true,
+        default: { unset: true },
+        defaultDoc: "unset",
+        doc: "the access key id the backup job uploads with (reaches the pod as a mounted file); give it write rights on the bucket only",
+    }),
+    postgresBackupS3SecretAccessKey: key({
+        namespace: "platform",
+        at: "local.backupStore.secretAccessKey",
+        clouds: ["local"],
+        kind: s3Credential(8, 256),
+        secret: true,
+        default: { unset: true },
+        defaultDoc: "unset",
+        doc: "its secret access key (a mounted file, never an env value)",
+    }),
     localSharedProvisioner: key({
         namespace: "platform",
         at: "local.sharedProvisioner",
@@ -765,6 +837,23 @@ export const KEYS = {
         defaultDoc: "unset: the claim is made at postgresStorageSize and keeps its size",
         doc: "the backups volume (on `platform-retain`), which holds the newest postgresBackupKeep dumps; raising it grows the live claim once a backup has run (a claim never shrinks)",
     }),
+    postgresBackupRetentionDays: key({
+        namespace: "platform",
+        at: "workloads.postgresBackupRetentionDays",
+        clouds: MANAGED,
+        kind: integer(1, 3650),
+        default: { compute: (c) => Math.max(30, c.number("postgresBackupKeep")) },
+        defaultDoc: "`30`, or postgresBackupKeep if larger",
+        doc: "days each backup set stays in the stack's object store (current and older versions; with postgresBackupObjectLock, the lock period) ([backups off the cluster](operations.md#backups-off-the-cluster))",
+    }),
+    postgresBackupObjectLock: key({
+        namespace: "platform",
+        at: "workloads.postgresBackupObjectLock",
+        clouds: MANAGED,
+        kind: boolean,
+        default: { value: false },
+        doc: "immutable backups: a set cannot be deleted or overwritten before postgresBackupRetentionDays (S3 Object Lock in governance mode, an unlocked GCS retention policy, an unlocked Azure container immutability policy: only a principal allowed to lift the lock can); turned on or off in place, never replacing the store; see [object lock](operations.md#object-lock)",
+    }),
     postgresPassword: key({
         namespace: "platform",
         at: "workloads.postgresPassword",
@@ -802,7 +891,7 @@ export const KEYS = {
         kind: teamsKeyKind,
         default: { value: [] },
         defaultDoc: "none",
-        doc: "application teams, each a namespace of its own (see [Add your service](add-your-service.md)): `name` (a DNS label, not a platform namespace), `editors` given `edit` there (clusterAdmins' formats; local: `user:<name>`/`group:<name>`), `quota` (`cpu` 2, `memory` 4Gi, `storage` 20Gi, `pods` 30, `services` 10, `persistentVolumeClaims` 5 when left out)",
+        doc: "application teams, each a namespace of its own (see [Add your service](add-your-service.md)): `name` (a DNS label, not a platform namespace), `editors` given `edit` there (clusterAdmins' formats; local: `user:<name>`/`group:<name>`), `quota` (`cpu` 2, `memory` 4Gi, `storage` 20Gi, `pods` 30, `services` 10, `persistentVolumeClaims` 5 when left out), `postgres` (`true`: a database of the team's own in the platform's Postgres; default false)",
     }),
 
     // Delivery

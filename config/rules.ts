@@ -122,6 +122,21 @@ export const RULES: readonly Rule[] = [
         },
     },
     {
+        name: "a local object store is given whole",
+        clouds: ["local"],
+        check: (_v, c) => {
+            const keys = ["postgresBackupS3Endpoint", "postgresBackupS3Bucket", "postgresBackupS3AccessKeyId", "postgresBackupS3SecretAccessKey"] as const;
+            const set = keys.filter((k) => c.isSet(k));
+            if (set.length === 0 || set.length === keys.length) return ok;
+            const given = set.map(fullName).join(" and ");
+            return {
+                problems: keys
+                    .filter((k) => !c.isSet(k))
+                    .map((k) => `${fullName(k)}: is required with ${given}: uploads to an S3-compatible store need its endpoint, bucket, access key id and secret access key. Set it with: pulumi config set ${k.endsWith("Key") || k.endsWith("KeyId") ? "--secret " : ""}${fullName(k)} <value>, or remove the others`),
+            };
+        },
+    },
+    {
         name: "EKS gets private subnets in 2+ zones",
         clouds: ["aws"],
         check: (v) =>

@@ -3,7 +3,7 @@
  * (components/apps/team.ts), `edit` in it for its editors, and a quota. One shape on every cloud;
  * each cloud checks its own principal format (the same as `platform:clusterAdmins`, ./keys.ts).
  */
-import { type Kind, integer, list, record, records, text } from "./kinds";
+import { boolean, type Kind, integer, list, record, records, text } from "./kinds";
 
 export interface TeamQuota {
     /** Sum of the CPU requests of the team's pods (`requests.cpu`), e.g. `2` or `1500m`. */
@@ -23,6 +23,12 @@ export interface TeamConfig {
     /** Principals given Kubernetes' `edit` role in the namespace, in the cloud's format. */
     readonly editors: readonly string[];
     readonly quota: TeamQuota;
+    /**
+     * A Postgres database of the team's own in the platform's Postgres: a role and a database named
+     * after the team (`-` as `_`), its password as a Secret in the team's namespace, and the team's
+     * pods that carry the client label admitted. Default false.
+     */
+    readonly postgres: boolean;
 }
 
 /**
@@ -76,6 +82,34 @@ const quotaKind: Kind<TeamQuota> = record<TeamQuota>("quota", {
     persistentVolumeClaims: { kind: integer(0, 1000), default: DEFAULT_TEAM_QUOTA.persistentVolumeClaims },
 });
 
+/**
+ * Role and database names a team's database may not take: the superuser and its database
+ * (`postgres`; the Job would strip the superuser of its rights), the templates, and the names
+ * Postgres refuses for a role (`public`, `none`, and the `pg_` prefix: the regression test
+ * src/test/regress/sql/rolenames.sql and commit 293007898d "Reserve the pg_ namespace for roles",
+ * checked 2026-12-07).
+ */
+const RESERVED_DATABASE_NAMES: readonly string[] = ["postgres", "template0", "template1", "public", "none"];
+
+/** The database Job's name is the team's with this suffix (postgres-database.ts `databaseJobName`), a label value of at most 63 characters. */
+const JOB_SUFFIX = "-db-setup";
+export const MAX_DATABASE_TEAM_NAME_LENGTH = 63 - JOB_SUFFIX.length;
+
+/**
+ * Why a team named `name` cannot have a database of its own, if it cannot. The names are the ones
+ * components/workloads/postgres-database.ts gives: `databaseName` (`-` as `_`) and `databaseJobName`.
+ */
+export function teamDatabaseProblem(name: string): string | undefined {
+    const database = name.replace(/-/g, "_");
+    if (RESERVED_DATABASE_NAMES.includes(database) || database.startsWith("pg_")) {
+        return `"${name}" asks for postgres, but its database and role would be "${database}", which Postgres reserves or uses itself; choose another team name or leave postgres false`;
+    }
+    if (name.length > MAX_DATABASE_TEAM_NAME_LENGTH) {
+        return `"${name}" asks for postgres, but its database's Job "${name}${JOB_SUFFIX}" would be longer than a label's 63 characters; a team with a database has a name of at most ${MAX_DATABASE_TEAM_NAME_LENGTH}`;
+    }
+    return undefined;
+}
+
 /** Duplicate and reserved names, across the whole list. */
 export function teamListProblems(teams: readonly TeamConfig[]): string[] {
     const seen = new Set<string>();
@@ -85,6 +119,8 @@ export function teamListProblems(teams: readonly TeamConfig[]): string[] {
         seen.add(team.name);
         const reserved = reservedTeamName(team.name);
         if (reserved !== undefined) problems.push(`${reserved}; choose another team name`);
+        const database = team.postgres ? teamDatabaseProblem(team.name) : undefined;
+        if (database !== undefined) problems.push(database);
     }
     return problems;
 }
@@ -95,6 +131,7 @@ export function teamsKind(principals: string, editorProblem: (v: string) => stri
         name: { kind: text(DNS_LABEL, "a DNS label (lower-case letters, digits and -, at most 63) such as shop") },
         editors: { kind: list(principals, editorProblem, { allowEmpty: true }), default: [] },
         quota: { kind: quotaKind, default: DEFAULT_TEAM_QUOTA },
+        postgres: { kind: boolean, default: false },
     });
     return records("teams", team, teamListProblems);
 }

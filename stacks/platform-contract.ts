@@ -13,7 +13,8 @@ export interface PlatformContractParts {
     /** The admin kubeconfig; undefined on a local cluster (the user has it). */
     kubeconfig: pulumi.Output<string> | undefined;
     registry: ImageRegistry;
-    teams: readonly TeamFacts[];
+    /** The teams, a database's host an output where one has it. */
+    teams: readonly TeamFacts<pulumi.Input<string>>[];
 }
 
 /**

@@ -4,23 +4,24 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CertManager, clusterIssuerName, issuerKind } from "../components/platform/cert-manager";
-import { type ClusterTarget, type LoadBalancerFacts, NOT_OFFERED, type PlatformOutputs } from "../components/cluster/contract";
+import { type BackupStoreRequest, type ClusterTarget, type LoadBalancerFacts, NOT_OFFERED, type PlatformOutputs } from "../components/cluster/contract";
 import type { EntryPoint } from "../components/entry-points/contract";
 import { EnvoyGateway, SECONDARY_NODE_PORTS } from "../components/entry-points/envoy-gateway";
 import { IngressNginx, NODE_PORTS } from "../components/entry-points/ingress-nginx";
 import { AppNamespace } from "../components/platform/namespace";
 import { Team } from "../components/apps/team";
 import { type PlatformContractOutput, platformContract } from "./platform-contract";
-import { Postgres } from "../components/workloads/postgres";
-import { postgresDatabaseClients } from "../components/workloads/postgres-database";
+import { Postgres, type PostgresNamespaceClient } from "../components/workloads/postgres";
+import { databaseJobName, databaseName, PostgresDatabase, postgresClientLabels, postgresDatabaseClients, teamDatabaseFacts } from "../components/workloads/postgres-database";
 import { POSTGRES_BACKUP_APP, PostgresBackup } from "../components/workloads/postgres-backup";
 import { Redis } from "../components/workloads/redis";
 import { PlatformStorage } from "../components/platform/storage";
 import { VISIT_COUNTER_CLIENT_LABELS, visitCounter } from "../components/workloads/visit-counter";
 import { appPlatformData, routeDependencies } from "../components/apps/platform-data";
-import type { AppPlatform } from "../components/apps/contract";
+import type { AppPlatform, TeamFacts } from "../components/apps/contract";
 import type { AppImageSource } from "../components/workloads/image-source";
 import type { IngressControllerChoice, PlatformConfig } from "../config";
+import type { TeamConfig } from "../config/teams";
 
 const APP_NAMESPACE = "apps";
 
@@ -84,19 +85,37 @@ function deployTeams(target: ClusterTarget, config: PlatformConfig, k8sOpts: K8s
 }
 
 /**
- * Who Postgres admits, by `app.kubernetes.io/name`: the pods `platform:postgresClients` names (kept
- * as it was: it admits pods and creates nothing), each app with a database of its own
- * (`PostgresDatabase`, used as an `App`'s `uses.postgres`) and that database's Job, and the backup.
+ * Who Postgres admits in its namespace, by `app.kubernetes.io/name`: the pods
+ * `platform:postgresClients` names (kept as it was: it admits pods and creates nothing), each app
+ * with a database of its own (`PostgresDatabase`, used as an `App`'s `uses.postgres`) and that
+ * database's Job, the Job of each team's database (its apps are admitted from their namespace:
+ * {@link teamPostgresClients}), and the backup.
  */
-export function postgresClientNames(keyClients: readonly string[], databaseApps: readonly string[], backup: boolean): string[] {
-    return [...keyClients, ...databaseApps.flatMap(postgresDatabaseClients), ...(backup ? [POSTGRES_BACKUP_APP] : [])];
+export function postgresClientNames(keyClients: readonly string[], databaseApps: readonly string[], backup: boolean, teamDatabases: readonly string[] = []): string[] {
+    return [...keyClients, ...databaseApps.flatMap(postgresDatabaseClients), ...teamDatabases.map(databaseJobName), ...(backup ? [POSTGRES_BACKUP_APP] : [])];
+}
+
+/** The teams that asked for a database of their own (`postgres: true`). */
+export function teamsWithDatabase(teams: readonly TeamConfig[]): TeamConfig[] {
+    return teams.filter((t) => t.postgres);
+}
+
+/** Who Postgres admits from the teams' namespaces: in each, the pods carrying its database's client label. */
+export function teamPostgresClients(teams: readonly TeamConfig[]): PostgresNamespaceClient[] {
+    return teamsWithDatabase(teams).map((t) => ({ namespace: t.name, labels: postgresClientLabels(databaseName(t.name)) }));
 }
 
 /**
  * Redis and Postgres, with the backup when scheduled. Access is granted here, where both ends are
  * known: the servers import no client's labels.
  */
-function buildDataServices(target: ClusterTarget, config: PlatformConfig, storage: PlatformStorage, namespace: AppNamespace, appOpts: K8sOpts): { redis: Redis } {
+function buildDataServices(
+    target: ClusterTarget,
+    config: PlatformConfig,
+    storage: PlatformStorage,
+    namespace: AppNamespace,
+    appOpts: K8sOpts,
+): { redis: Redis; postgres: Postgres; backupStore: pulumi.Output<string> } {
     const { workloads } = config;
     const redis = new Redis(
         "redis",
@@ -119,30 +138,65 @@ function buildDataServices(target: ClusterTarget, config: PlatformConfig, storag
             storageClassName: storage.retainClassName,
             storageSize: workloads.postgresStorageSize,
             version: workloads.postgresVersion,
-            clients: postgresClientNames(workloads.postgresClients, [], backupSchedule !== "none"),
+            clients: postgresClientNames(workloads.postgresClients, [], backupSchedule !== "none", teamsWithDatabase(config.teams).map((t) => t.name)),
+            namespaceClients: teamPostgresClients(config.teams),
             protectData: workloads.protectData,
             password: workloads.postgresPassword,
             disruption: target.nodes.disruption,
         },
         appOpts,
     );
-    if (backupSchedule !== "none") {
-        new PostgresBackup(
-            "postgres-backup",
-            {
-                namespace: namespace.name,
-                postgres: postgres.connection,
-                storageClassName: storage.retainClassName,
-                storageSize: workloads.postgresBackupStorageSize,
-                dns: target.dns,
-                schedule: backupSchedule,
-                keep: workloads.postgresBackupKeep,
-                protectData: workloads.protectData,
-            },
+    if (backupSchedule === "none") return { redis, postgres, backupStore: pulumi.output(NOT_OFFERED) };
+    const store = target.backupStore?.(backupStoreRequest(config));
+    new PostgresBackup(
+        BACKUP_NAME,
+        {
+            namespace: namespace.name,
+            postgres: postgres.connection,
+            storageClassName: storage.retainClassName,
+            storageSize: workloads.postgresBackupStorageSize,
+            dns: target.dns,
+            schedule: backupSchedule,
+            keep: workloads.postgresBackupKeep,
+            protectData: workloads.protectData,
+            store,
+        },
+        appOpts,
+    );
+    return { redis, postgres, backupStore: store === undefined ? pulumi.output(NOT_OFFERED) : pulumi.output(store.location) };
+}
+
+/**
+ * A database of its own for each team that asks (`postgres: true`): role and database in the
+ * platform's Postgres, created by a Job in Postgres's namespace, the password as a Secret in the
+ * team's. Postgres admits the Job and the team's client pods (buildDataServices); the team's facts
+ * in the platform contract carry the database, for its app stacks. Every team's facts, in order.
+ */
+function deployTeamDatabases(config: PlatformConfig, teams: readonly Team[], postgres: Postgres, namespace: AppNamespace, appOpts: K8sOpts): TeamFacts<pulumi.Input<string>>[] {
+    return config.teams.map((team, i) => {
+        const facts = teams[i].facts;
+        if (!team.postgres) return facts;
+        const database = new PostgresDatabase(
+            `team-${team.name}-db`,
+            { app: team.name, postgres: postgres.connection, server: postgres, postgresNamespace: namespace.name, appNamespace: teams[i].namespace },
             appOpts,
         );
-    }
-    return { redis };
+        return { ...facts, postgres: teamDatabaseFacts(database.connection, APP_NAMESPACE) };
+    });
+}
+
+/** The backup job's component name: also its ServiceAccount's, which the store's identity trusts. */
+const BACKUP_NAME = "postgres-backup";
+
+/** What the backup job asks of the target's object store. */
+export function backupStoreRequest(config: PlatformConfig): BackupStoreRequest {
+    return {
+        namespace: APP_NAMESPACE,
+        serviceAccount: BACKUP_NAME,
+        retentionDays: config.workloads.postgresBackupRetentionDays,
+        objectLock: config.workloads.postgresBackupObjectLock,
+        protectData: config.workloads.protectData,
+    };
 }
 
 /** The platform as data, for the `App`s of this stack: the same an app stack reads from the `platformContract` output. */
@@ -182,7 +236,8 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
     const namespace = new AppNamespace("apps", { name: APP_NAMESPACE, dns: target.dns }, k8sOpts);
     const teams = deployTeams(target, config, k8sOpts);
     const appOpts = { ...k8sOpts, dependsOn: [...target.dependsOn, namespace, storage] };
-    const { redis } = buildDataServices(target, config, storage, namespace, appOpts);
+    const { redis, postgres, backupStore } = buildDataServices(target, config, storage, namespace, appOpts);
+    const teamFacts = deployTeamDatabases(config, teams, postgres, namespace, appOpts);
 
     // A build waits only for its registry (the repository is an output of it): it is built and
     // pushed while the cluster and add-ons come up, so a short-lived push token (GKE: about an
@@ -216,7 +271,8 @@ export function deployPlatform(target: ClusterTarget, config: PlatformConfig, im
         appUrl: app.url,
         appImage: app.imageName,
         storageClasses: storage.classNames,
+        backupStore,
         observability: target.observability === undefined ? pulumi.output(NOT_OFFERED) : pulumi.output(target.observability),
-        platformContract: platformContract({ platform, kubeconfig: target.kubeconfig, registry: target.registry, teams: teams.map((t) => t.facts) }),
+        platformContract: platformContract({ platform, kubeconfig: target.kubeconfig, registry: target.registry, teams: teamFacts }),
     };
 }

@@ -27,7 +27,7 @@ import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, STATEFUL
 import { CREDENTIALS_DIGEST_ANNOTATION, ephemeralStorage, type ScratchVolume, scratchVolume, secretFileVolume } from "../workloads/stateful-data";
 import type { RedisConnection } from "../workloads/redis";
 import type { PostgresDatabaseConnection } from "../workloads/postgres-database";
-import { type AppPlatform, CONTRACT_NONE, disruptionFromData, type EntryPointFacts, type PeerData } from "./contract";
+import { type AppPlatform, CONTRACT_NONE, disruptionFromData, type EntryPointFacts, type PeerData, type TeamDatabaseFacts } from "./contract";
 
 export const APP_TYPE = "platform:index:App";
 /** The uid apps run as unless they say otherwise (the visit counter's Dockerfile `USER 10001:10001`). */
@@ -117,10 +117,17 @@ export interface AppEgress {
     ports: { port: number; protocol?: "TCP" | "UDP" }[];
 }
 
+/**
+ * A database of the app's own: a `PostgresDatabase`'s connection where the app runs in Postgres's
+ * namespace (the platform stack's apps), or a team's database as the platform contract carries it
+ * (`TeamFacts.postgres`: data only, for an app stack, whose pods then carry its client label).
+ */
+export type AppPostgres = PostgresDatabaseConnection | TeamDatabaseFacts<pulumi.Input<string>>;
+
 /** The platform's data services an app uses; access is granted both ways at the composition root. */
 export interface AppUses {
     redis?: RedisConnection;
-    postgres?: PostgresDatabaseConnection;
+    postgres?: AppPostgres;
 }
 
 export interface AppProbes {
@@ -459,7 +466,9 @@ export function appPodSpec(name: string, a: ResolvedAppArgs, labels: Record<stri
  */
 export function appPodAnnotations(a: ResolvedAppArgs): Record<string, pulumi.Input<string>> {
     const scratch = disruptionFromData(a.platform.nodes.disruption).scratchVolumesEvictable(a.scratch.map((s) => s.name));
-    const digests = [a.uses?.redis?.passwordSecret.digest, a.uses?.postgres?.passwordSecret.digest].filter((d) => d !== undefined);
+    // A team database's Secret is not this stack's: no digest (a new password reaches the mounted file, not a restart).
+    const pg = a.uses?.postgres;
+    const digests = [a.uses?.redis?.passwordSecret.digest, pg !== undefined && !isDatabaseData(pg) ? pg.passwordSecret.digest : undefined].filter((d) => d !== undefined);
     if (digests.length === 0) return scratch;
     return { ...scratch, [CREDENTIALS_DIGEST_ANNOTATION]: digests.length === 1 ? digests[0] : pulumi.all(digests).apply((ds) => ds.join(",")) };
 }
@@ -496,6 +505,25 @@ export function needsDisruptionBudget(a: Pick<AppArgs, "replicas" | "autoscaling
 /** Only the entry points' data planes reach the app, on its port. */
 export function appIngressRules(entryPoints: readonly EntryPointFacts<unknown>[], port: number): k8s.types.input.networking.v1.NetworkPolicyIngressRule[] {
     return [{ from: entryPoints.map((e) => ({ ...e.dataPlanePeer })), ports: [{ protocol: "TCP", port }] }];
+}
+
+/** Whether the database is a team's, given as contract data (Postgres in another namespace, no resources). */
+export function isDatabaseData(pg: AppPostgres): pg is TeamDatabaseFacts<pulumi.Input<string>> {
+    return "serverPeer" in pg;
+}
+
+/** Egress to the app's database: Postgres's pods in the app's namespace, or its peer in another. */
+export function postgresEgressRules(pg: AppPostgres): k8s.types.input.networking.v1.NetworkPolicyEgressRule[] {
+    if (!isDatabaseData(pg)) return serviceEgressRules(pg);
+    return [{ to: [{ ...pg.serverPeer }], ports: [{ protocol: "TCP", port: pg.port }] }];
+}
+
+/**
+ * Labels the pods carry beyond their own (not in any selector, so adding one replaces nothing): a
+ * team database's client label, which Postgres of another namespace admits them by.
+ */
+export function usesPodLabels(uses: AppUses | undefined): Record<string, string> {
+    return uses?.postgres !== undefined && isDatabaseData(uses.postgres) ? { ...uses.postgres.clientLabels } : {};
 }
 
 /** Egress to pods of a data service in the app's namespace (a podSelector alone means "this namespace"). */
@@ -589,7 +617,8 @@ export class App extends pulumi.ComponentResource {
     }
 
     private deployment(name: string, a: ResolvedAppArgs, labels: Record<string, string>, claims: pulumi.Resource[]): k8s.apps.v1.Deployment {
-        const secrets = [a.uses?.redis?.passwordSecret.resource, a.uses?.postgres?.passwordSecret.resource, a.uses?.postgres?.ready].filter((r) => r !== undefined);
+        const pg = a.uses?.postgres !== undefined && !isDatabaseData(a.uses.postgres) ? a.uses.postgres : undefined;
+        const secrets = [a.uses?.redis?.passwordSecret.resource, pg?.passwordSecret.resource, pg?.ready].filter((r) => r !== undefined);
         return new k8s.apps.v1.Deployment(
             name,
             {
@@ -603,7 +632,7 @@ export class App extends pulumi.ComponentResource {
                     selector: { matchLabels: labels },
                     strategy: appStrategy(a),
                     template: {
-                        metadata: { labels, annotations: appPodAnnotations(a) },
+                        metadata: { labels: { ...labels, ...usesPodLabels(a.uses) }, annotations: appPodAnnotations(a) },
                         spec: appPodSpec(name, a, labels, this.imageName),
                     },
                 },
@@ -672,7 +701,7 @@ export class App extends pulumi.ComponentResource {
         // replaces the policy).
         if (a.route !== undefined) policy("allow-ingress-controller", { podSelector, policyTypes: ["Ingress"], ingress: appIngressRules(a.platform.entryPoints, a.port) });
         if (a.uses?.redis) policy("allow-redis-egress", { podSelector, policyTypes: ["Egress"], egress: serviceEgressRules(a.uses.redis) });
-        if (a.uses?.postgres) policy("allow-postgres-egress", { podSelector, policyTypes: ["Egress"], egress: serviceEgressRules(a.uses.postgres) });
+        if (a.uses?.postgres) policy("allow-postgres-egress", { podSelector, policyTypes: ["Egress"], egress: postgresEgressRules(a.uses.postgres) });
         if (a.egress.length > 0) policy("allow-egress", { podSelector, policyTypes: ["Egress"], egress: declaredEgressRules(a.egress) });
     }
 }

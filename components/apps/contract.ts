@@ -110,12 +110,34 @@ export interface TeamQuota {
     objects?: Record<string, number>;
 }
 
+/**
+ * A team's Postgres database (`postgres: true` in `platform:teams`): what an app of the team needs to
+ * use it, as `App`'s `uses.postgres`. Postgres runs in another namespace, so access is by peer and
+ * label: Postgres admits the team namespace's pods that carry `clientLabels`, and the app's egress
+ * goes to `serverPeer`.
+ */
+export interface TeamDatabaseFacts<S = string> {
+    /** `<service>.<namespace>.svc`. */
+    host: S;
+    port: number;
+    database: string;
+    user: string;
+    /** The role's password: a Secret in the team's namespace, mounted as a file. */
+    passwordSecret: { name: string; key: string };
+    /** Postgres's pods (namespace and labels), for the app's egress rule. */
+    serverPeer: PeerData;
+    /** Labels the app's pods must carry for Postgres to admit them. */
+    clientLabels: Record<string, string>;
+}
+
 /** A team an app stack can deploy into. */
-export interface TeamFacts {
+export interface TeamFacts<S = string> {
     name: string;
     /** The team's namespace: where its apps run. */
     namespace: string;
     quota: TeamQuota;
+    /** Its database, when the team has one. */
+    postgres?: TeamDatabaseFacts<S>;
 }
 
 /** StorageClass names by role; `none` for a role the target does not offer. */
@@ -135,7 +157,7 @@ export interface PlatformContract<S = string> {
     nodes: NodesData;
     dns: DnsData;
     /** The teams (`platform:teams`); empty when none is declared. */
-    teams: TeamFacts[];
+    teams: TeamFacts<S>[];
 }
 
 /**

@@ -12,7 +12,7 @@ export const AWS_PERMISSIONS: CloudPermissions = {
     previewGrant:
         "`ReadOnlyAccess` (covers every preview call below) with an explicit Deny on `ecr:GetAuthorizationToken`, `secretsmanager:GetSecretValue`, `ssm:GetParameter*` (except on AWS's public parameters, `arn:<partition>:ssm:*::parameter/aws/service/*`), `kms:Decrypt` and `s3:GetObject`; an EKS access entry with `AmazonEKSViewPolicy` (`platform:clusterReaders`)",
     deployGrant:
-        "creates the VPC, its NAT gateways and Elastic IPs, EKS and its node groups and add-ons, IAM roles and the OIDC provider, log groups, EFS and ECR, and makes every call below; cluster admin as the cluster's creator (EKS's bootstrap entry) or through `platform:clusterAdmins`",
+        "creates the VPC, its NAT gateways and Elastic IPs, EKS and its node groups and add-ons, IAM roles and the OIDC provider, log groups, EFS, ECR and the backups' S3 bucket, and makes every call below; cluster admin as the cluster's creator (EKS's bootstrap entry) or through `platform:clusterAdmins`",
     calls: [
         {
             call: "aws:eks/getClusters:getClusters",

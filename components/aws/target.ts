@@ -10,6 +10,7 @@ import type { ClusterTarget } from "../cluster/contract";
 import type { PreflightCheck } from "../cluster/preflight";
 import { controlPlaneLogGroupName, EKS_TEAM_ACCESS, EksCluster, eksClusterName } from "./cluster";
 import { clusterChangeGuard } from "./cluster-guard";
+import { S3BackupStore } from "./backup-store";
 import { EfsSharedStorage } from "./efs";
 import { awsStorageFacts } from "./facts";
 import { ingressAddress } from "./network";
@@ -71,6 +72,8 @@ export function target(name: string, config: AwsConfig): ClusterTarget {
         registry: registry.registry,
         teamAccess: EKS_TEAM_ACCESS,
         observability: observability(name, cluster, config),
+        backupStore: (request) =>
+            new S3BackupStore(`${name}-backups`, { request, region: config.aws.region, oidcProviderArn: cluster.oidcProviderArn, oidcIssuer: cluster.oidcIssuer }).facts,
         // Workloads also wait for the autoscaler: pods beyond minNodes' capacity only become Ready
         // (and Pulumi's await only succeeds) once it can add nodes.
         dependsOn: [...cluster.readyDependencies, shared.addon, ...scalers],

@@ -162,3 +162,10 @@ export const AZURE_PIP_NAME_ANNOTATION = "service.beta.kubernetes.io/azure-pip-n
 export function azureLoadBalancer(address: StaticAddress): LoadBalancerFacts {
     return { serviceType: "LoadBalancer", annotations: { ...AZURE_LOAD_BALANCER.annotations }, address };
 }
+
+/**
+ * Storage Blob Data Contributor: read, write and delete blobs (Azure built-in roles reference,
+ * checked 2026-12-07). The backup identity's role on its container; the deployer's role-assignment
+ * right must allow it.
+ */
+export const STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";

@@ -13,6 +13,7 @@ import { type Finding, type PreflightCheck, quotaShortfall } from "../cluster/pr
 import type { AzureConfig } from "../../config";
 import { AKS_ROLES } from "./access";
 import { AKS_SYSTEM_POOL } from "./cluster";
+import { STORAGE_BLOB_DATA_CONTRIBUTOR } from "./facts";
 import { ACR_PULL_ROLE_DEFINITION_ID, ACR_PUSH_ROLE_DEFINITION_ID } from "./registry";
 
 // ---- resource providers ----------------------------------------------------------------------
@@ -35,7 +36,8 @@ export function requiredProviders(config: Pick<AzureConfig, "cluster">): Require
         { namespace: "Microsoft.Compute", why: "the nodes' scale sets, the managed disks of the platform's block classes and their snapshots" },
         { namespace: "Microsoft.Network", why: "the cluster's network, its load balancer and the static ingress IP" },
         { namespace: "Microsoft.ContainerRegistry", why: "the container registry the app image is pushed to" },
-        { namespace: "Microsoft.Storage", why: "the storage accounts the Azure Files driver makes for platform-shared volumes" },
+        { namespace: "Microsoft.Storage", why: "the storage accounts the Azure Files driver makes for platform-shared volumes, and the backups' account" },
+        { namespace: "Microsoft.ManagedIdentity", why: "the backup job's managed identity and its federated credential" },
     ];
     if (config.cluster.observability === "native") {
         providers.push(
@@ -220,6 +222,7 @@ export const ROLES_THE_STACK_ASSIGNS: Readonly<Record<string, string>> = {
     Contributor: AKS_ROLES.contributor,
     AcrPull: ACR_PULL_ROLE_DEFINITION_ID,
     AcrPush: ACR_PUSH_ROLE_DEFINITION_ID,
+    "Storage Blob Data Contributor": STORAGE_BLOB_DATA_CONTRIBUTOR,
 };
 
 /** Whether a scope covers the resource groups the stack creates: the subscription, a management group above it, or the root. */

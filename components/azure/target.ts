@@ -8,9 +8,10 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AzureConfig } from "../../config";
-import { KUBE_DNS, type ClusterTarget } from "../cluster/contract";
+import { type BackupStoreFacts, type BackupStoreRequest, KUBE_DNS, type ClusterTarget } from "../cluster/contract";
 import type { PreflightCheck } from "../cluster/preflight";
 import { AKS_ROLES, AKS_TEAM_ACCESS } from "./access";
+import { BlobBackupStore } from "./backup-store";
 import { AksCluster } from "./cluster";
 import { deployerPrincipalType } from "./deployer";
 import { azureLoadBalancer, azureStorageFacts } from "./facts";
@@ -35,10 +36,7 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
     const deployer = deployerPrincipalType();
     const group = new resources.ResourceGroup(`${name}-rg`, { location: config.azure.location });
     const dataGroup = dataResourceGroup(name, config);
-    const workspaces =
-        config.cluster.observability === "native"
-            ? new AksWorkspaces(`${name}-monitor`, { resourceGroupName: group.name, location: group.location, retentionDays: config.cluster.logRetentionDays })
-            : undefined;
+    const workspaces = monitorWorkspaces(name, group, config);
     const aks = new AksCluster(`${name}-aks`, {
         resourceGroupName: group.name,
         location: group.location,
@@ -84,10 +82,17 @@ export function target(name: string, config: AzureConfig): ClusterTarget {
         registry: registry.imageRegistry,
         teamAccess: AKS_TEAM_ACCESS,
         observability: workspaces ? observability(workspaces, aks) : undefined,
+        backupStore: (request) => backupStore(name, request, { group, dataGroup, aks, zones: config.azure.zones }),
         // The pool, the pull assignment and the data-group access too: a pod scheduled before
         // AcrPull lands sits in ImagePullBackOff, a claim before the role fails to provision.
         dependsOn: [aks.cluster, ...(aks.userPool ? [aks.userPool] : []), dataAccess, ...(registry.pullAssignment ? [registry.pullAssignment] : [])],
     };
+}
+
+/** The Log Analytics and Prometheus workspaces, with `platform:observability native`. */
+function monitorWorkspaces(name: string, group: resources.ResourceGroup, config: AzureConfig): AksWorkspaces | undefined {
+    if (config.cluster.observability !== "native") return undefined;
+    return new AksWorkspaces(`${name}-monitor`, { resourceGroupName: group.name, location: group.location, retentionDays: config.cluster.logRetentionDays });
 }
 
 /** Where the data lives: the group's name, region and ARM id. */
@@ -125,6 +130,26 @@ function dataGroupAccess(name: string, dataGroup: DataGroup, aks: AksCluster): a
         principalId: aks.clusterPrincipalId,
         principalType: "ServicePrincipal",
     });
+}
+
+/**
+ * The backups' account beside the retained disks, in the data group (kept on destroy); the
+ * identity beside the cluster, whose issuer it trusts.
+ */
+function backupStore(
+    name: string,
+    request: BackupStoreRequest,
+    at: { group: resources.ResourceGroup; dataGroup: DataGroup; aks: AksCluster; zones: readonly string[] },
+): BackupStoreFacts {
+    return new BlobBackupStore(`${name}-backups`, {
+        request,
+        dataResourceGroupName: at.dataGroup.name,
+        dataLocation: at.dataGroup.location,
+        resourceGroupName: at.group.name,
+        location: at.group.location,
+        zones: at.zones,
+        oidcIssuerUrl: at.aks.oidcIssuerUrl,
+    }).facts;
 }
 
 /** Where the workspaces and Container Insights are, for the `observability` output. */

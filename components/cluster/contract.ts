@@ -288,6 +288,67 @@ export interface ImageDelivery {
     deliver(image: BuiltImage): pulumi.Output<string>;
 }
 
+/** What the backup job asks of the target's object store: who uploads, and how long sets stay. */
+export interface BackupStoreRequest {
+    /** The backup pods' namespace and ServiceAccount: the only identity the store lets write. */
+    namespace: string;
+    serviceAccount: string;
+    /** Days a set is kept (every version of it); with `objectLock`, the days it cannot be deleted. */
+    retentionDays: number;
+    /** Sets nobody can delete or overwrite before `retentionDays` (`platform:postgresBackupObjectLock`). */
+    objectLock: boolean;
+    /** `protect` on the store, as on the other stateful data; the store is kept on destroy either way. */
+    protectData: boolean;
+}
+
+/**
+ * A key pair for a store that has no workload identity (a local S3-compatible server). The backup
+ * job puts it in a Secret and mounts it as files `access-key-id` and `secret-access-key`.
+ */
+export interface StaticStoreCredentials {
+    accessKeyId: pulumi.Output<string>;
+    secretAccessKey: pulumi.Output<string>;
+}
+
+/**
+ * How the backup job reaches the target's object store. The uploader is rclone with one remote,
+ * `store`, configured by environment only (`RCLONE_CONFIG_STORE_TYPE`, `RCLONE_CONFIG_STORE_…`).
+ */
+export interface BackupStoreFacts {
+    /** `RCLONE_CONFIG_STORE_*` variables: the remote's type and options. No credential ever. */
+    rcloneEnv: Readonly<Record<string, pulumi.Input<string>>>;
+    /** `<bucket or container>/<prefix>` on the remote, where the sets go. */
+    path: pulumi.Input<string>;
+    /** The same place for people (`s3://…`, `gs://…`, `https://…`): the `backupStore` output. */
+    location: pulumi.Input<string>;
+    /** Annotations of the backup ServiceAccount that bind it to the cloud identity (IRSA, Azure). */
+    serviceAccountAnnotations: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Labels the backup pods need for the identity to be injected (Azure workload identity). */
+    podLabels: Readonly<Record<string, string>>;
+    /** Egress the upload needs beyond DNS: the store, the token service, a metadata server. */
+    egress: readonly k8s.types.input.networking.v1.NetworkPolicyEgressRule[];
+    /** Only where no workload identity exists (a local store): the key pair, as mounted files. */
+    credentials?: StaticStoreCredentials;
+    /** Cloud resources the job waits for (the identity's grant), so the first run can upload. */
+    dependsOn: pulumi.Resource[];
+}
+
+/** The prefix under the bucket or container the sets go to, on every target. */
+export const BACKUP_STORE_PREFIX = "postgres";
+
+/** Private address ranges (RFC 1918): pods, Services and nodes, never a cloud's public store endpoint. */
+export const PRIVATE_IPV4_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+
+/**
+ * HTTPS to addresses outside the cluster's private ranges: the cloud's public object-store and
+ * token endpoints, whose addresses change and cannot be listed. Every other port stays denied, and
+ * so does 443 to anything on a private address (other pods, Services, nodes).
+ */
+export const PUBLIC_HTTPS_EGRESS: k8s.types.input.networking.v1.NetworkPolicyEgressRule = {
+    to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...PRIVATE_IPV4_RANGES] } }],
+    ports: [{ protocol: "TCP", port: 443 }],
+};
+
 /** A subject of a Kubernetes RoleBinding (rbac.authorization.k8s.io/v1). */
 export interface RbacSubject {
     kind: "User" | "Group";
@@ -339,6 +400,12 @@ export interface ClusterTarget {
      */
     keepCrdsOnDestroy?: boolean;
     /**
+     * The object store Postgres backups are uploaded to, made when the backup job asks (so a stack
+     * without backups makes none). Undefined where the target has none: locally without
+     * `platform:postgresBackupS3Endpoint`, the sets stay on the backups volume only.
+     */
+    backupStore?: (request: BackupStoreRequest) => BackupStoreFacts;
+    /**
      * Cloud resources that must exist before workloads are scheduled (node groups, the CSI driver
      * add-on): Kubernetes resources depend on these so a PVC is never created before its driver.
      */
@@ -373,6 +440,8 @@ export interface PlatformOutputs<Contract = unknown> {
     appImage: pulumi.Output<string>;
     /** The platform's StorageClass names by role; `none` for a role the target does not offer. */
     storageClasses: pulumi.Output<Record<StorageRole, string>>;
+    /** Where the Postgres backup sets are uploaded (`s3://…`, `gs://…`, `https://…`), or `none`. */
+    backupStore: pulumi.Output<string>;
     /** Where to look for the cloud's logs and metrics, or `none`. */
     observability: pulumi.Output<Record<string, string> | typeof NOT_OFFERED>;
     /** What an app stack needs of this platform, versioned; its kubeconfig field is secret. */

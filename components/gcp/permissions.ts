@@ -12,7 +12,7 @@ export const GCP_PERMISSIONS: CloudPermissions = {
     previewGrant:
         "`roles/viewer` and `roles/container.clusterViewer` on the project (no Artifact Registry writer, no Secret Manager accessor), and `roles/cloudquotas.viewer` for the quota reads; `view` in the cluster through `platform:clusterReaders`",
     deployGrant:
-        "creates the network, GKE, Artifact Registry and the node service account, enables the APIs the cluster needs (`serviceusage.services.enable`) and grants the node account its project roles (`resourcemanager.projects.setIamPolicy`), and makes every call below; cluster admin as the cluster's creator",
+        "creates the network, GKE, Artifact Registry, the backups' bucket and the node service account, enables the APIs the cluster needs (`serviceusage.services.enable`) and grants the node account its project roles (`resourcemanager.projects.setIamPolicy`), and makes every call below; cluster admin as the cluster's creator",
     calls: [
         { call: "gcp:projects/getProjectService:getProjectService", permissions: ["serviceusage.services.get"], why: "preflight: whether each API the stack needs but does not enable is on", when: "preview" },
         { call: "gcp:cloudquota/getSQuotaInfo:getSQuotaInfo", permissions: ["cloudquotas.quotas.get"], why: "preflight: the regional CPU, SSD and in-use address quotas", when: "preview" },

@@ -7,6 +7,7 @@ import type { GcpConfig } from "../../config";
 import type { ClusterTarget } from "../cluster/contract";
 import type { PreflightCheck } from "../cluster/preflight";
 import { GKE_TEAM_ACCESS } from "./access";
+import { GcsBackupStore } from "./backup-store";
 import { GkeCluster } from "./cluster";
 import { gcpLoadBalancer, gcpStorageFacts, GKE_DNS, gkeImagePlatform, gkeObservabilityLinks } from "./facts";
 import { ingressAddress } from "./network";
@@ -73,6 +74,7 @@ export function target(name: string, config: GcpConfig): ClusterTarget {
                 ? undefined
                 : gke.cluster.name.apply((clusterName) => gkeObservabilityLinks(config.gcp.project, config.gcp.region, clusterName)),
         registry: registry.registry,
+        backupStore: (request) => new GcsBackupStore(`${name}-backups`, { request, project: config.gcp.project, region: config.gcp.region }).facts,
         teamAccess: GKE_TEAM_ACCESS,
         // The nodes before anything is scheduled (the pool, or the Autopilot cluster); NAT before
         // public images are pulled; the webhook firewall rule before the API server calls

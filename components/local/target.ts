@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { LocalConfig } from "../../config";
 import { CLUSTER_AUTOSCALER_NODES, KUBE_DNS, type ClusterTarget } from "../cluster/contract";
 import type { PreflightCheck } from "../cluster/preflight";
+import { localBackupStore } from "./backup-store";
 import { LOCAL_TEAM_ACCESS, localLoadBalancer, localStorageFacts } from "./facts";
 import { localRegistry } from "./registry";
 import { localPreflight } from "./preflight";
@@ -19,6 +20,7 @@ export function preflight(config: LocalConfig): PreflightCheck[] {
 export function target(name: string, config: LocalConfig): ClusterTarget {
     const settings = config.local;
     const provider = new k8s.Provider(name, { context: settings.kubeContext, kubeconfig: settings.kubeconfigPath });
+    const store = settings.backupStore;
     return {
         cloud: "local",
         provider,
@@ -34,6 +36,8 @@ export function target(name: string, config: LocalConfig): ClusterTarget {
         teamAccess: LOCAL_TEAM_ACCESS,
         // The user's own cluster: a destroy takes cert-manager's CRDs too (docs/local.md: what remains).
         keepCrdsOnDestroy: false,
+        // Only with platform:postgresBackupS3Endpoint (and its bucket and keys): else the volume only.
+        backupStore: store === undefined ? undefined : (request) => localBackupStore(store, request),
         dependsOn: [],
     };
 }

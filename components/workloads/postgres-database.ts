@@ -4,10 +4,12 @@
  * database it owns and sets the role's password, and the password as a Secret in the app's
  * namespace, mounted as a file by `App` (`uses.postgres`).
  *
- * Access is granted both ways where both ends are known, the composition root: Postgres admits the
- * app and this Job by name (`postgresDatabaseClients`), the Job egresses to Postgres here, and the
- * app to Postgres in `App`. Both policies select pods by label alone, so the app runs in Postgres's
- * namespace.
+ * Access is granted both ways where both ends are known, the composition root: Postgres admits this
+ * Job by name, the Job egresses to Postgres here, and the app to Postgres in `App`. An app in
+ * Postgres's namespace is admitted by name too (`postgresDatabaseClients`); an app in another
+ * namespace (a team's) reads the database as contract data (`teamDatabaseFacts`): Postgres admits
+ * that namespace's pods carrying the database's client label, and the app egresses to Postgres's
+ * namespace and pods.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -17,6 +19,7 @@ import * as random from "@pulumi/random";
 import { POSTGRES_PASSWORD_KEY, POSTGRES_SECRET_DIR, POSTGRES_UID, postgresImage, type PostgresConnection } from "./postgres";
 import { CREDENTIALS_DIGEST_ANNOTATION, ephemeralStorage, passwordDigest, type ScratchVolume, scratchVolume, secretFileVolume } from "./stateful-data";
 import { COMMON_POD_SPEC, containerSecurityContext, podSecurityContext, workloadLabels } from "../platform/workload-security";
+import type { TeamDatabaseFacts } from "../apps/contract";
 
 export const CREATE_DATABASE_SCRIPT = path.resolve(__dirname, "postgres", "create-database.sh");
 const ROLE_SECRET_DIR = "/run/secrets/role";
@@ -50,6 +53,34 @@ export function databaseJobName(app: string): string {
 /** Who Postgres admits for an app that uses a database of its own: the app and its database Job. */
 export function postgresDatabaseClients(app: string): string[] {
     return [app, databaseJobName(app)];
+}
+
+/** The label Postgres admits a database's clients of another namespace by; its value is the database. */
+export const POSTGRES_CLIENT_LABEL = "platform.example.com/postgres-client";
+
+/** Labels an app's pods carry to reach its database from another namespace. */
+export function postgresClientLabels(database: string): Record<string, string> {
+    return { [POSTGRES_CLIENT_LABEL]: database };
+}
+
+/**
+ * A database as contract data for apps of another namespace: where it is, the Secret in their
+ * namespace, Postgres's pods as a peer of its namespace (`postgresNamespace`, a plain name: the
+ * contract carries no outputs but the host), and the label they must carry.
+ */
+export function teamDatabaseFacts(connection: PostgresDatabaseConnection, postgresNamespace: string): TeamDatabaseFacts<pulumi.Input<string>> {
+    return {
+        host: connection.host,
+        port: connection.port,
+        database: connection.database,
+        user: connection.user,
+        passwordSecret: { name: connection.passwordSecret.name, key: connection.passwordSecret.key },
+        serverPeer: {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": postgresNamespace } },
+            podSelector: { matchLabels: { ...connection.podLabels } },
+        },
+        clientLabels: postgresClientLabels(connection.database),
+    };
 }
 
 /** create-database.sh, given to the Job in its spec: a new script reruns the Job. */
@@ -103,7 +134,7 @@ export interface PostgresDatabaseArgs {
     server?: pulumi.Resource;
     /** Postgres's namespace: where the Job and its copy of the password run. */
     postgresNamespace: pulumi.Input<string>;
-    /** The app's namespace: where the Secret it mounts is. */
+    /** The app's namespace (Postgres's, or a team's): where the Secret it mounts is. */
     appNamespace: pulumi.Input<string>;
 }
 

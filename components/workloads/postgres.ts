@@ -174,25 +174,28 @@ export function postgresProbes(): {
     };
 }
 
+/** Pods of another namespace Postgres admits: a team's apps that carry its database's client label. */
+export interface PostgresNamespaceClient {
+    namespace: string;
+    labels: Record<string, string>;
+}
+
 /**
- * Ingress rules admitting the client apps on 5432. No clients → no rule at all: a policy with an
- * empty `ingress` list admits nobody, which the namespace's default deny already does, and an
- * `In` expression with no values is rejected by the API server.
+ * Ingress rules admitting the clients on 5432: the pods of Postgres's namespace by
+ * `app.kubernetes.io/name`, then each other namespace's pods by its labels: a peer with both
+ * selectors selects the pods matching podSelector in the namespaces matching namespaceSelector
+ * (NetworkPolicyPeer, networking.k8s.io/v1 API reference, checked 2026-12-07), and the namespace by
+ * the label the control plane sets to its name. No clients → no rule at all: a policy with an empty
+ * `ingress` list admits nobody, which the namespace's default deny already does, and an `In`
+ * expression with no values is rejected by the API server.
  */
-export function postgresIngressRules(clients: readonly string[]): k8s.types.input.networking.v1.NetworkPolicyIngressRule[] {
-    if (clients.length === 0) return [];
-    return [
-        {
-            from: [
-                {
-                    podSelector: {
-                        matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [...clients] }],
-                    },
-                },
-            ],
-            ports: [{ protocol: "TCP", port: POSTGRES_PORT }],
-        },
+export function postgresIngressRules(clients: readonly string[], namespaceClients: readonly PostgresNamespaceClient[] = []): k8s.types.input.networking.v1.NetworkPolicyIngressRule[] {
+    const from: k8s.types.input.networking.v1.NetworkPolicyPeer[] = [
+        ...(clients.length > 0 ? [{ podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: [...clients] }] } }] : []),
+        ...namespaceClients.map((c) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": c.namespace } }, podSelector: { matchLabels: { ...c.labels } } })),
     ];
+    if (from.length === 0) return [];
+    return [{ from, ports: [{ protocol: "TCP", port: POSTGRES_PORT }] }];
 }
 
 export interface PostgresArgs {
@@ -208,6 +211,8 @@ export interface PostgresArgs {
     version: string;
     /** `app.kubernetes.io/name` of the pods allowed to connect. Empty: nobody. */
     clients: readonly string[];
+    /** Pods of other namespaces allowed to connect, by namespace and labels (teams' apps). Default none. */
+    namespaceClients?: readonly PostgresNamespaceClient[];
     /** Pulumi `protect` on the StatefulSet: deleting or replacing it fails until this is set false and applied. */
     protectData: boolean;
     /**
@@ -380,7 +385,7 @@ export class Postgres extends pulumi.ComponentResource {
                 spec: {
                     podSelector: { matchLabels: labels },
                     policyTypes: ["Ingress"],
-                    ingress: postgresIngressRules(args.clients),
+                    ingress: postgresIngressRules(args.clients, args.namespaceClients),
                 },
             },
             { parent: this },

@@ -10,7 +10,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { App } from "../../components/apps/app";
-import { CONTRACT_NONE, type PlatformContract, type TeamFacts, readPlatformContract } from "../../components/apps/contract";
+import { CONTRACT_NONE, type PlatformContract, type TeamDatabaseFacts, type TeamFacts, readPlatformContract } from "../../components/apps/contract";
 import { appQuotaRequests, checkQuota } from "../../components/apps/team";
 import { appImageProblem } from "../../config/keys";
 
@@ -37,6 +37,8 @@ export interface AppStackConfig {
     env: Record<string, string>;
     /** Seconds the pod keeps serving after SIGTERM; 0 for an image without `sleep` (a scratch image). */
     preStopSleepSeconds: number;
+    /** Use the team's Postgres database (`postgres: true` in the platform's `platform:teams`). Default false. */
+    usePostgres?: boolean;
     /** On a local platform: the kubeconfig context the platform stack deploys to. */
     kubeContext?: string;
     kubeconfigPath?: string;
@@ -58,6 +60,13 @@ function integerIn(raw: string | undefined, fallback: number, min: number, max: 
     const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
     if (!(n >= min && n <= max)) problems.push(`${APP_STACK_PROJECT}:${key}: "${raw}" is not an integer from ${min} to ${max}`);
     return Number.isNaN(n) ? fallback : n;
+}
+
+function booleanOf(raw: string | undefined, key: string, problems: string[]): boolean {
+    if (raw === undefined || raw === "false") return false;
+    if (raw === "true") return true;
+    problems.push(`${APP_STACK_PROJECT}:${key}: "${raw}" is not a boolean; expected true or false`);
+    return false;
 }
 
 function envOf(raw: string | undefined, problems: string[]): Record<string, string> {
@@ -108,6 +117,7 @@ export function readAppStackConfig(read: (key: string) => string | undefined): A
         host: get("host"),
         env: envOf(get("env"), problems),
         preStopSleepSeconds: integerIn(get("preStopSleepSeconds"), 5, 0, 60, "preStopSleepSeconds", problems),
+        usePostgres: booleanOf(get("usePostgres"), "usePostgres", problems),
         kubeContext: get("kubeContext"),
         kubeconfigPath: get("kubeconfigPath"),
     };
@@ -138,6 +148,14 @@ export function teamOf(contract: PlatformContract, config: Pick<AppStackConfig, 
     ]);
 }
 
+/** The team's database, or a refusal saying how the platform's operator gives the team one. */
+export function teamDatabaseOf(team: TeamFacts, config: Pick<AppStackConfig, "platformStack">): TeamDatabaseFacts {
+    if (team.postgres !== undefined) return team.postgres;
+    throw new AppStackError([
+        `${APP_STACK_PROJECT}:usePostgres: team "${team.name}" of ${config.platformStack} has no database; set postgres: true on it in the platform's platform:teams and pulumi up the platform stack, or leave usePostgres false`,
+    ]);
+}
+
 /** The provider's settings: the contract's kubeconfig (secret), or a named context on a local platform. */
 export function providerArgs(contract: PlatformContract, config: Pick<AppStackConfig, "kubeContext" | "kubeconfigPath">): k8s.ProviderArgs {
     if (contract.kubeconfig !== CONTRACT_NONE) return { kubeconfig: pulumi.secret(contract.kubeconfig) };
@@ -158,6 +176,7 @@ export interface AppStackOutputs {
 /** The app on the platform: refuses before any resource when the team's quota cannot hold it. */
 export function deployAppStack(config: AppStackConfig, contract: PlatformContract): AppStackOutputs {
     const team = teamOf(contract, config);
+    const uses = config.usePostgres ? { postgres: teamDatabaseOf(team, config) } : undefined;
     const args = {
         namespace: team.namespace,
         platform: contract,
@@ -169,6 +188,7 @@ export function deployAppStack(config: AppStackConfig, contract: PlatformContrac
         env: config.env,
         route: { path: config.path, ...(config.host === undefined ? {} : { host: config.host }) },
         preStopSleepSeconds: config.preStopSleepSeconds,
+        ...(uses === undefined ? {} : { uses }),
     };
     const overQuota = checkQuota(team, [appQuotaRequests(config.name, args)]);
     if (overQuota.length > 0) throw new AppStackError(overQuota);

@@ -105,6 +105,7 @@ describe("config", () => {
                 storageProvisioner: "rancher.io/local-path",
                 sharedProvisioner: undefined,
                 endpoint: "localhost",
+                backupStore: undefined,
             });
             assert.equal(local.cluster.observability, "none");
         });
@@ -125,6 +126,8 @@ describe("config", () => {
                 postgresBackupSchedule: "0 3 * * *",
                 postgresBackupKeep: 7,
                 postgresBackupStorageSize: undefined,
+                postgresBackupRetentionDays: 30,
+                postgresBackupObjectLock: false,
                 appImage: undefined,
                 postgresPassword: undefined,
                 redisPassword: undefined,
@@ -182,6 +185,8 @@ describe("config", () => {
                 postgresBackupSchedule: "30 1 * * 1-5",
                 postgresBackupKeep: 30,
                 postgresBackupStorageSize: undefined,
+                postgresBackupRetentionDays: 30,
+                postgresBackupObjectLock: false,
                 appImage: undefined,
                 postgresPassword: undefined,
                 redisPassword: undefined,
@@ -637,6 +642,7 @@ describe("config", () => {
                 storageProvisioner: "rancher.io/local-path",
                 sharedProvisioner: undefined,
                 endpoint: "localhost",
+                backupStore: undefined,
             });
             assert.deepEqual(problems({ ...LOCAL, "platform:kubeContext": "my context" }), [
                 'platform:kubeContext: "my context" is not valid; expected a kubeconfig context name such as kind-kind, minikube or docker-desktop',

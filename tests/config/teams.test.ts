@@ -5,7 +5,8 @@ import { CLOUDWATCH_SERVICE_ACCOUNT } from "../../components/aws/observability";
 import { ENVOY_GATEWAY_NAMESPACE } from "../../components/entry-points/envoy-gateway";
 import { INGRESS_NGINX_NAMESPACE } from "../../components/entry-points/ingress-nginx";
 import { CLUSTER_DNS_NAMESPACE } from "../../components/cluster/contract";
-import { DEFAULT_TEAM_QUOTA, reservedTeamName } from "../../config/teams";
+import { DEFAULT_TEAM_QUOTA, MAX_DATABASE_TEAM_NAME_LENGTH, reservedTeamName, teamDatabaseProblem } from "../../config/teams";
+import { databaseJobName, databaseName } from "../../components/workloads/postgres-database";
 import { renderConfigReference } from "../../config/reference";
 import { AWS, AZURE, GCP, LOCAL, problems, read } from "./fixtures";
 
@@ -18,8 +19,28 @@ describe("platform:teams", () => {
 
     it("reads a team as structured config gives it, filling what the quota leaves out from the defaults", () => {
         const config = read({ ...LOCAL, ...teams([{ name: "shop", editors: ["user:ana", "group:shop-devs"], quota: { cpu: "4", pods: 60 } }]) });
-        assert.deepEqual(config.teams, [{ name: "shop", editors: ["user:ana", "group:shop-devs"], quota: { ...DEFAULT_TEAM_QUOTA, cpu: "4", pods: 60 } }]);
-        assert.deepEqual(read({ ...LOCAL, ...teams([{ name: "ops" }]) }).teams, [{ name: "ops", editors: [], quota: DEFAULT_TEAM_QUOTA }]);
+        assert.deepEqual(config.teams, [{ name: "shop", editors: ["user:ana", "group:shop-devs"], quota: { ...DEFAULT_TEAM_QUOTA, cpu: "4", pods: 60 }, postgres: false }]);
+        assert.deepEqual(read({ ...LOCAL, ...teams([{ name: "ops" }]) }).teams, [{ name: "ops", editors: [], quota: DEFAULT_TEAM_QUOTA, postgres: false }]);
+    });
+
+    it("gives a team a database only when it asks, as a YAML boolean or its text", () => {
+        assert.equal(read({ ...LOCAL, ...teams([{ name: "shop", postgres: true }]) }).teams[0].postgres, true);
+        assert.equal(read({ ...LOCAL, ...teams([{ name: "shop", postgres: "true" }]) }).teams[0].postgres, true);
+        assert.equal(read({ ...LOCAL, ...teams([{ name: "shop", postgres: false }]) }).teams[0].postgres, false);
+        // A team named like a Postgres name is fine without a database.
+        assert.equal(read({ ...LOCAL, ...teams([{ name: "postgres" }]) }).teams[0].postgres, false);
+    });
+
+    it("judges the database name the database component gives the team", () => {
+        for (const name of ["shop", "order-service", "pg-x", "postgres", "template1"]) {
+            const problem = teamDatabaseProblem(name);
+            if (problem !== undefined) assert.match(problem, new RegExp(`would be "${databaseName(name)}"`), name);
+        }
+        assert.equal(teamDatabaseProblem("order-service"), undefined);
+        const longest = "a".repeat(MAX_DATABASE_TEAM_NAME_LENGTH);
+        assert.equal(teamDatabaseProblem(longest), undefined);
+        assert.equal(databaseJobName(longest).length, 63);
+        assert.match(teamDatabaseProblem(`${longest}b`) ?? "", /Job "a+b-db-setup" would be longer than a label's 63 characters/);
     });
 
     it("takes each cloud's principal format, the same as clusterAdmins", () => {
@@ -61,6 +82,12 @@ describe("platform:teams", () => {
         ["a negative pod count", [{ name: "shop", quota: { pods: -1 } }], /quota: pods: -1 is out of range/],
         ["an unknown quota field", [{ name: "shop", quota: { gpus: 1 } }], /"gpus" is not a field \(expected cpu, memory, storage, pods, services, persistentVolumeClaims\)/],
         ["a team without a name", [{ editors: [] }], /\[0\]: name is missing/],
+        ["a database the superuser's", [{ name: "postgres", postgres: true }], /"postgres" asks for postgres, but its database and role would be "postgres", which Postgres reserves or uses itself/],
+        ["a database a template's", [{ name: "template1", postgres: true }], /would be "template1"/],
+        ["a role Postgres reserves (pg_)", [{ name: "pg-shop", postgres: true }], /"pg-shop" asks for postgres, but its database and role would be "pg_shop"/],
+        ["a role Postgres refuses (public)", [{ name: "public", postgres: true }], /would be "public"/],
+        ["a database for a name too long for its Job", [{ name: "a".repeat(55), postgres: true }], /a team with a database has a name of at most 54/],
+        ["postgres that is not a boolean", [{ name: "shop", postgres: "yes" }], /\[0\] "shop": postgres: "yes" is not a boolean; expected true or false/],
         ["an object instead of a list", { name: "shop" }, /expected a JSON list of teams/],
     ];
     for (const [what, value, why] of refusals) {
@@ -82,6 +109,6 @@ describe("platform:teams", () => {
     it("has a row in the generated configuration reference, its type from the kind", () => {
         const row = renderConfigReference().split("\n").find((l) => l.startsWith("| `platform:teams` |"));
         assert.ok(row);
-        assert.match(row, /\| all \| JSON list of teams: team \{name, editors, quota\} \| none \|/);
+        assert.match(row, /\| all \| JSON list of teams: team \{name, editors, quota, postgres\} \| none \|/);
     });
 });

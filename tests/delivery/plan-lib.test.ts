@@ -219,6 +219,14 @@ describe("offline plan: what reviewers and the goldens rely on", () => {
         }
     });
 
+    it("keeps a short name that sits in a secret input, such as ECR's user name, where it appears in plain", () => {
+        const image = recorded("image", { registry: { username: "AWS", password: "mock-ecr-token" } }, ["registry"]);
+        const job = recorded("job", { env: { PROVIDER: "AWS", TOKEN_COPY: "mock-ecr-token" } });
+        const { resources } = redactPlan([image, job], {});
+        assert.equal(resources.find((r) => r.name === "image")?.inputs.registry, REDACTED);
+        assert.deepEqual(resources.find((r) => r.name === "job")?.inputs.env, { PROVIDER: "AWS", TOKEN_COPY: REDACTED });
+    });
+
     it("redacts the longest secret first, embedded ones only from 6 characters, in lists and nested objects", () => {
         const secrets = new Set(["abcdefgh", "abcdefghij", "12345", "123456"]);
         assert.deepEqual(redactStrings({ a: ["x-abcdefghij-y", { b: "abcdefgh" }], c: "pin 12345 here", d: "12345", e: "code 123456", f: 7 }, secrets), {

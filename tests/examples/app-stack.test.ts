@@ -6,11 +6,15 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as k8s from "@pulumi/kubernetes";
 import { load } from "js-yaml";
 import { APP_STACK_DIR, EXAMPLE_STACK_OF, runAppStack } from "../../scripts/plan-lib";
 import { readAppStackConfig } from "../../examples/app-stack/app-stack";
 import { valueOf } from "../harness/mocks";
+import { as } from "../harness/objects";
 import { policyViolations, schemaFailures } from "../harness/stack-checks";
+
+import out = k8s.types.output;
 
 const PROVIDER = "pulumi:providers:kubernetes";
 
@@ -47,6 +51,35 @@ describe("examples/app-stack", function () {
             assert.deepEqual(await policyViolations(resources), []);
         });
     }
+
+    it("with usePostgres, uses the team's database as the contract describes it: client label, egress to Postgres's pods, the Secret as a file", async () => {
+        const { resources, contract } = await runAppStack({ appExtra: { "app-stack:usePostgres": "true" } });
+        const db = contract.teams.find((t) => t.name === "shop")?.postgres;
+        assert.ok(db, "the dev platform gives shop a database");
+        const d = as<out.apps.v1.Deployment>(resources.one("kubernetes:apps/v1:Deployment"));
+        for (const [k, v] of Object.entries(db.clientLabels)) assert.equal(d.spec.template.metadata.labels[k], v);
+        const egress = as<out.networking.v1.NetworkPolicy>(resources.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "hello-allow-postgres-egress"));
+        assert.equal(egress.metadata.namespace, "shop");
+        assert.deepEqual(egress.spec.egress, [{ to: [db.serverPeer], ports: [{ protocol: "TCP", port: db.port }] }]);
+        const volume = d.spec.template.spec.volumes.find((v) => v.name === "postgres-password");
+        assert.equal(volume?.secret.secretName, db.passwordSecret.name);
+        const env = Object.fromEntries(d.spec.template.spec.containers[0].env.map((e) => [e.name, e.value]));
+        assert.deepEqual([env.PGHOST, env.PGDATABASE, env.PGUSER], [db.host, db.database, db.user]);
+        assert.deepEqual(schemaFailures(resources), []);
+        assert.deepEqual(await policyViolations(resources), []);
+    });
+
+    it("refuses usePostgres on a team without a database, and a usePostgres that is not a boolean", async () => {
+        const withoutDatabase = { "platform:teams": JSON.stringify([{ name: "shop" }]) };
+        assert.match(
+            await refusal(runAppStack({ platformExtra: withoutDatabase, appExtra: { "app-stack:usePostgres": "true" } })),
+            /^app-stack:usePostgres: team "shop" of organization\/platform\/dev has no database; set postgres: true on it in the platform's platform:teams/,
+        );
+        assert.match(await refusal(runAppStack({ appExtra: { "app-stack:usePostgres": "yes" } })), /app-stack:usePostgres: "yes" is not a boolean; expected true or false/);
+        // Left out, nothing of the database reaches the app.
+        const { resources } = await runAppStack();
+        assert.equal(resources.all.filter((r) => r.name === "hello-allow-postgres-egress").length, 0);
+    });
 
     it("on a cloud, connects with the contract's kubeconfig, kept secret", async () => {
         const { resources, contract } = await runAppStack({ platformStack: EXAMPLE_STACK_OF.aws, platformExtra: { "platform:teams": JSON.stringify([{ name: "shop" }]) } });

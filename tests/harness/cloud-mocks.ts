@@ -86,6 +86,8 @@ function installAwsMocks(): void {
         };
     });
     mockState("aws:iam/role:Role", (a) => ({ name: a.name, arn: `arn:aws:iam::${AWS_ACCOUNT}:role/${a.name}` }));
+    // Auto-named like the real bucket: the resource name and a random suffix.
+    mockState("aws:s3/bucket:Bucket", (a) => ({ bucket: `${a.name}-0a1b2c3`, arn: `arn:aws:s3:::${a.name}-0a1b2c3` }));
     mockState("aws:ecr/repository:Repository", (a) => ({
         name: a.name,
         registryId: AWS_ACCOUNT,
@@ -112,6 +114,7 @@ function installAwsMocks(): void {
 }
 
 const GCP_PROJECT = "my-platform-project";
+export const MOCK_GCP_PROJECT_NUMBER = 123456789012;
 /** Cloud Quotas values of the mocked project (compute.googleapis.com). */
 export const MOCK_GCP_QUOTAS: Readonly<Record<string, number>> = {
     "CPUS-per-project-region": 72,
@@ -132,6 +135,8 @@ function installGcpMocks(): void {
         const email = `${String(args.inputs.accountId)}@${GCP_PROJECT}.iam.gserviceaccount.com`;
         return { email, member: `serviceAccount:${email}` };
     });
+    // Auto-named like the real bucket; the project's number, which Workload Identity principals name.
+    mockState("gcp:storage/bucket:Bucket", (args) => ({ name: `${args.name}-7d8e9f`, projectNumber: MOCK_GCP_PROJECT_NUMBER }));
     mockState("gcp:container/nodePool:NodePool", (args) => ({ name: `${args.name}-9z8y` }));
     // Auto-named like the real VPC: `platform-shared`'s Filestore instances join it by this name.
     mockState("gcp:compute/network:Network", (args) => ({ name: `${args.name}-5e6f` }));
@@ -190,6 +195,12 @@ export function installAzureMocks(): void {
         loginServer: `${String(args.inputs.registryName)}.azurecr.io`,
     }));
     mockState("random:index/randomString:RandomString", () => ({ result: "k3x9q2m7" }));
+    mockState("azure-native:storage:StorageAccount", (args) => ({ name: args.inputs.accountName }));
+    mockState("azure-native:storage:BlobContainer", (args) => ({
+        name: args.inputs.containerName,
+        id: `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${String(args.inputs.resourceGroupName)}/providers/Microsoft.Storage/storageAccounts/${String(args.inputs.accountName)}/blobServices/default/containers/${String(args.inputs.containerName)}`,
+    }));
+    mockState("azure-native:managedidentity:UserAssignedIdentity", (args) => ({ name: `${args.name}-3c4d5e6f`, clientId: "backup-client-id", principalId: "backup-principal-id" }));
     mockCall("azure-native:containerservice:listManagedClusterUserCredentials", () => ({
         kubeconfigs: [{ name: "clusterUser", value: Buffer.from(AKS_KUBECONFIG).toString("base64") }],
     }));
@@ -241,7 +252,7 @@ const CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c";
 function armAnswer(url: URL): unknown {
     const path = url.pathname;
     if (/^\/subscriptions\/[^/]+\/providers$/.test(path)) {
-        const namespaces = ["ContainerService", "Compute", "Network", "ContainerRegistry", "Storage", "OperationalInsights", "Insights", "Monitor", "AlertsManagement"];
+        const namespaces = ["ContainerService", "Compute", "Network", "ContainerRegistry", "Storage", "ManagedIdentity", "OperationalInsights", "Insights", "Monitor", "AlertsManagement"];
         return { value: namespaces.map((n) => ({ namespace: `Microsoft.${n}`, registrationState: "Registered" })) };
     }
     if (path.endsWith("/providers/Microsoft.Compute/skus")) {

@@ -15,7 +15,7 @@ const PLATFORM: AppPlatform = {
     nodes: { disruption: disruptionData(CLUSTER_AUTOSCALER_DISRUPTION) },
     dns: dnsData(KUBE_DNS),
 };
-const TEAMS = [teamFacts({ name: "shop", editors: [], quota: DEFAULT_TEAM_QUOTA })];
+const TEAMS = [teamFacts({ name: "shop", editors: [], quota: DEFAULT_TEAM_QUOTA, postgres: false })];
 
 describe("platformContract", () => {
     it("carries the version, the resolved facts and the teams as plain data", async () => {
@@ -28,6 +28,24 @@ describe("platformContract", () => {
         assert.deepEqual(contract.entryPoints, [{ kind: "ingress", ingressClassName: "nginx", dataPlanePeer: { podSelector: { matchLabels: { app: "nginx" } } }, endpoint: "lb.example.com" }]);
         assert.equal(contract.tls.clusterIssuer, "platform-selfsigned");
         assert.deepEqual(contract.teams, [{ name: "shop", namespace: "shop", quota: { cpu: "2", memory: "4Gi", storage: "20Gi", objects: { pods: 30, services: 10, persistentvolumeclaims: 5 } } }]);
+        assert.deepEqual(JSON.parse(JSON.stringify(contract)), contract, "plain data only");
+    });
+
+    it("carries a team's database as plain data, its host resolved, in the same version (an added field)", async () => {
+        const postgres = {
+            host: pulumi.output("postgres.apps.svc"),
+            port: 5432,
+            database: "shop",
+            user: "shop",
+            passwordSecret: { name: "shop-postgres", key: "password" },
+            serverPeer: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "postgres" } } },
+            clientLabels: { "platform.example.com/postgres-client": "shop" },
+        };
+        const { result } = await runProgram(() => platformContract({ platform: PLATFORM, kubeconfig: undefined, registry: { repository: "visit-counter" }, teams: [{ ...TEAMS[0], postgres }] }));
+        const contract = await valueOf(contractValue(result));
+        assert.equal(contract.version, 1);
+        assert.equal(await isSecret(result.teams), false);
+        assert.deepEqual(contract.teams[0].postgres, { ...postgres, host: "postgres.apps.svc" });
         assert.deepEqual(JSON.parse(JSON.stringify(contract)), contract, "plain data only");
     });
 

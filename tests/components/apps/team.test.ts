@@ -14,7 +14,7 @@ import { runProgram } from "../../harness/mocks";
 import { policyViolations, schemaFailures } from "../../harness/stack-checks";
 import { CLUSTER_ARGS } from "../azure/helpers";
 
-const SHOP: TeamConfig = { name: "shop", editors: ["user:ana", "group:shop-devs"], quota: DEFAULT_TEAM_QUOTA };
+const SHOP: TeamConfig = { name: "shop", editors: ["user:ana", "group:shop-devs"], quota: DEFAULT_TEAM_QUOTA, postgres: false };
 const NS = "kubernetes:core/v1:Namespace";
 const QUOTA = "kubernetes:core/v1:ResourceQuota";
 const LIMITS = "kubernetes:core/v1:LimitRange";

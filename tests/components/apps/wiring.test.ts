@@ -9,7 +9,9 @@ import { App } from "../../../components/apps/app";
 import { CLUSTER_AUTOSCALER_DISRUPTION, KUBE_DNS } from "../../../components/cluster/contract";
 import { AppNamespace } from "../../../components/platform/namespace";
 import { Postgres } from "../../../components/workloads/postgres";
-import { databaseJobName, databaseName, PostgresDatabase, postgresDatabaseClients } from "../../../components/workloads/postgres-database";
+import { databaseJobName, databaseName, PostgresDatabase, postgresClientLabels, postgresDatabaseClients } from "../../../components/workloads/postgres-database";
+import type { TeamDatabaseFacts } from "../../../components/apps/contract";
+import { workloadLabels } from "../../../components/platform/workload-security";
 import { Redis } from "../../../components/workloads/redis";
 import { CREDENTIALS_DIGEST_ANNOTATION } from "../../../components/workloads/stateful-data";
 import { postgresClientNames } from "../../../stacks/platform";
@@ -17,7 +19,7 @@ import { type ResourceSet, runProgram } from "../../harness/mocks";
 import { as, container as containerOf, deployment, statefulSet } from "../../harness/objects";
 import { mockPasswords, passwordOf, plainOccurrences, secretOccurrences } from "../../harness/passwords";
 import { policyViolations, schemaFailures } from "../../harness/stack-checks";
-import { minimalArgs } from "./fixtures";
+import { minimalArgs, renderApp } from "./fixtures";
 
 import out = k8s.types.output;
 
@@ -125,5 +127,68 @@ describe("App uses Redis and a Postgres database of its own", () => {
         assert.deepEqual(schemaFailures(resources), []);
         assert.deepEqual(await policyViolations(resources), []);
         for (const o of resources.kubernetesObjects()) assert.match(o.provider, /pulumi:providers:kubernetes::k8s::/, `${o.type} ${o.name}`);
+    });
+});
+
+/** A team's database as the platform contract carries it: Postgres in `apps`, the team's Secret in `shop`. */
+const TEAM_DB: TeamDatabaseFacts = {
+    host: "postgres.apps.svc",
+    port: 5432,
+    database: "shop",
+    user: "shop",
+    passwordSecret: { name: "shop-postgres", key: "password" },
+    serverPeer: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } }, podSelector: { matchLabels: workloadLabels("postgres", "postgres") } },
+    clientLabels: postgresClientLabels("shop"),
+};
+
+describe("App uses a team's database from contract data (Postgres in another namespace)", () => {
+    const render = () => renderApp(minimalArgs({ namespace: "shop", uses: { postgres: TEAM_DB } }));
+
+    it("carries the client label on its pods only, not in any selector (adding it replaces nothing)", async () => {
+        const { resources } = await render();
+        const d = deployment(resources);
+        assert.equal(d.spec.template.metadata.labels["platform.example.com/postgres-client"], "shop");
+        assert.equal(d.spec.selector.matchLabels["platform.example.com/postgres-client"], undefined);
+        const service = as<out.core.v1.Service>(resources.one("kubernetes:core/v1:Service"));
+        assert.equal(service.spec.selector["platform.example.com/postgres-client"], undefined);
+        for (const p of resources.all.filter((r) => r.type === POLICY)) {
+            assert.equal(as<out.networking.v1.NetworkPolicy>(p).spec.podSelector.matchLabels["platform.example.com/postgres-client"], undefined, p.name);
+        }
+    });
+
+    it("egresses to Postgres's pods in Postgres's namespace, on its port only", async () => {
+        const { resources } = await render();
+        assert.deepEqual(policyNamed(resources, "orders-allow-postgres-egress").spec.egress, [
+            {
+                to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } }, podSelector: { matchLabels: workloadLabels("postgres", "postgres") } }],
+                ports: [{ protocol: "TCP", port: 5432 }],
+            },
+        ]);
+    });
+
+    it("mounts the team's Secret as a file and says where the database is; waits for nothing of the platform stack", async () => {
+        const { resources } = await render();
+        const c = containerOf(deployment(resources));
+        assert.deepEqual(
+            c.env.map((e) => [e.name, e.value]),
+            [
+                ["PGHOST", "postgres.apps.svc"],
+                ["PGPORT", "5432"],
+                ["PGDATABASE", "shop"],
+                ["PGUSER", "shop"],
+                ["POSTGRES_PASSWORD_FILE", "/run/secrets/postgres/password"],
+            ],
+        );
+        const volumes = deployment(resources).spec.template.spec.volumes;
+        assert.deepEqual(volumes.find((v) => v.name === "postgres-password")?.secret, { secretName: "shop-postgres", defaultMode: 0o440, items: [{ key: "password", path: "password" }] });
+        assert.ok(c.volumeMounts.some((m) => m.name === "postgres-password" && m.readOnly && m.mountPath === "/run/secrets/postgres"));
+        assert.equal(deployment(resources).spec.template.metadata.annotations?.[CREDENTIALS_DIGEST_ANNOTATION], undefined);
+        assert.deepEqual(resources.one("kubernetes:apps/v1:Deployment").dependsOn, []);
+    });
+
+    it("passes the schema and the policy pack", async () => {
+        const { resources } = await render();
+        assert.deepEqual(schemaFailures(resources), []);
+        assert.deepEqual(await policyViolations(resources), []);
     });
 });

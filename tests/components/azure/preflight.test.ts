@@ -45,8 +45,8 @@ describe("Azure preflight", () => {
     describe("resource providers", () => {
         it("requires the providers of every resource the stack makes, the monitoring ones only with native observability", () => {
             const names = (c: AzureConfig) => requiredProviders(c).map((p) => p.namespace);
-            assert.deepEqual(names(azureConfig({ "platform:observability": "none" })), ["Microsoft.ContainerService", "Microsoft.Compute", "Microsoft.Network", "Microsoft.ContainerRegistry", "Microsoft.Storage"]);
-            assert.deepEqual(names(azureConfig()).slice(5), ["Microsoft.OperationalInsights", "Microsoft.Insights", "Microsoft.Monitor", "Microsoft.AlertsManagement"]);
+            assert.deepEqual(names(azureConfig({ "platform:observability": "none" })), ["Microsoft.ContainerService", "Microsoft.Compute", "Microsoft.Network", "Microsoft.ContainerRegistry", "Microsoft.Storage", "Microsoft.ManagedIdentity"]);
+            assert.deepEqual(names(azureConfig()).slice(6), ["Microsoft.OperationalInsights", "Microsoft.Insights", "Microsoft.Monitor", "Microsoft.AlertsManagement"]);
         });
 
         it("refuses one not registered with the command that registers it, only warns while it registers", () => {
@@ -181,7 +181,7 @@ describe("Azure preflight", () => {
             const config = azureConfig({ "platform:observability": "none" });
             const findings = await collectFindings(azurePreflight(config, reads));
             const byCheck = (id: string) => findings.filter((f) => f.check === id && f.severity === "error").length;
-            assert.equal(byCheck("azure-resource-providers"), 4, "Compute, Network, ContainerRegistry and Storage");
+            assert.equal(byCheck("azure-resource-providers"), 5, "Compute, Network, ContainerRegistry, Storage and ManagedIdentity");
             assert.equal(byCheck("azure-vcpu-quota"), 2, "neither pool's size is offered");
             assert.equal(byCheck("azure-deploying-identity"), 2, "a user, without the right to assign roles");
         });

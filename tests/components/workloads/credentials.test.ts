@@ -24,6 +24,8 @@ const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : []);
 /** Names of environment variables that hold a credential when they hold a value (a `_FILE` names a file). */
 const CREDENTIAL_NAME = /PASS(WORD|WD)?|SECRET|TOKEN|CREDENTIAL|AUTH/i;
 const NAMES_A_FILE = /(FILE|_DIR|_PATH)$/;
+/** A switch is no credential: rclone's `RCLONE_CONFIG_<remote>_ENV_AUTH=true` says where credentials come from. */
+const IS_SWITCH = /^(true|false)$/;
 /** Command-line options that take a password itself. */
 const PASSWORD_OPTION = /(^|\s)(--requirepass|--masterauth|--pass(word)?(=|\s)|-a\s)|PGPASSWORD=/;
 
@@ -70,7 +72,7 @@ function containerExposures(c: Obj): string[] {
         if (isObj(at(e, "valueFrom", "secretKeyRef"))) {
             fromSecret.add(name);
             found.push(`env ${name} comes from Secret ${String(at(e, "valueFrom", "secretKeyRef", "name"))}`);
-        } else if (e.value !== undefined && CREDENTIAL_NAME.test(name) && !NAMES_A_FILE.test(name)) {
+        } else if (e.value !== undefined && CREDENTIAL_NAME.test(name) && !NAMES_A_FILE.test(name) && !IS_SWITCH.test(String(e.value))) {
             found.push(`env ${name} holds a value`);
         }
     }
@@ -106,6 +108,7 @@ describe("credentials in container specs", () => {
             [deployment({ name: "app", env: [secretEnv] }), /app: env DB_PASSWORD comes from Secret db/],
             [deployment({ name: "app", envFrom: [{ secretRef: { name: "db" } }] }), /app: envFrom Secret db/],
             [deployment({ name: "app", env: [{ name: "PGPASSWORD", value: "hunter2" }] }), /app: env PGPASSWORD holds a value/],
+            [deployment({ name: "app", env: [{ name: "RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY", value: "wJalrXUtnFEMI" }] }), /app: env RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY holds a value/],
             [deployment({ name: "redis", args: ["--requirepass", "$(REDIS_PASSWORD)"] }), /redis: args expands \$\(REDIS_PASSWORD\)/],
             [deployment({ name: "redis", args: ["--requirepass", "hunter2"] }), /redis: args passes a password option/],
             [deployment({ name: "x", env: [{ ...secretEnv, name: "K" }], readinessProbe: { exec: { command: ["sh", "-c", "check $(K)"] } } }), /x: readinessProbe\.exec expands \$\(K\)/],
@@ -125,7 +128,11 @@ describe("credentials in container specs", () => {
         // A file's path is no credential; a shell's own $(…) is not a kubelet expansion of one.
         const clean = deployment({
             name: "ok",
-            env: [{ name: "REDIS_PASSWORD_FILE", value: "/run/secrets/redis/password" }, { name: "PGPASSFILE", value: "/run/pgpass/pgpass" }],
+            env: [
+                { name: "REDIS_PASSWORD_FILE", value: "/run/secrets/redis/password" },
+                { name: "PGPASSFILE", value: "/run/pgpass/pgpass" },
+                { name: "RCLONE_CONFIG_STORE_ENV_AUTH", value: "true" },
+            ],
             args: ["--include", "/run/redis/auth.conf"],
             readinessProbe: { exec: { command: ["sh", "-c", "redis-cli --askpass ping < /run/redis/password"] } },
         });
@@ -154,7 +161,13 @@ describe("credentials in container specs", () => {
         const config = readConfig(mapConfigSource(values, { secrets }));
         installCloudMocks(config.cloud);
         const { resources } = await runProgram(() => deployStack(config));
-        assert.deepEqual(resources.ofType(PASSWORD_TYPE), [], "the e2e stack runs without the random provider");
+        // The e2e stack runs without the random provider: it declares no team database, whose
+        // password is always generated (no key brings one); the dev stack's team shop has one.
+        assert.deepEqual(
+            resources.ofType(PASSWORD_TYPE).map((r) => r.name),
+            ["team-shop-db-password"],
+            "no random password but the team database's",
+        );
         assert.deepEqual(secretOccurrences(resources, postgres), ["kubernetes:core/v1:Secret/postgres-auth.stringData"]);
         assert.deepEqual(secretOccurrences(resources, redis), ["kubernetes:core/v1:Secret/redis-auth.stringData"]);
         for (const pw of [postgres, redis]) assert.deepEqual(plainOccurrences(resources, pw), [], `${pw} in plain text`);

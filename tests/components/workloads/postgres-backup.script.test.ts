@@ -6,26 +6,14 @@
  */
 import * as assert from "node:assert/strict";
 import { type SpawnSyncReturns } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { asRoot, check, freePort, initdb, NOBODY, PG_BIN, REPO, requirePostgresBinaries, run, serverBinDir, startServer } from "./real-postgres";
+import { asRoot, check, freePort, initdb, NOBODY, PG_BIN, REPO, requirePostgresBinaries, run, serverBinDir, startServer, tree } from "./real-postgres";
 
 const SCRIPTS = path.join(REPO, "components", "workloads", "postgres-backup");
 /** Every character a brought password may have that means something in a password file: ':' and more. */
 const PASSWORD = "correct:horse#battery$staple%1";
-
-/** Every file under `dir` with its SHA-256, to prove a failed run changed nothing. */
-function tree(dir: string): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-        const full = path.join(entry.parentPath, entry.name);
-        const rel = path.relative(dir, full);
-        out[rel] = entry.isFile() ? createHash("sha256").update(fs.readFileSync(full)).digest("hex") : "dir";
-    }
-    return out;
-}
 
 const SET_NAME = /^[0-9]{8}T[0-9]{6}\.[0-9]{3}Z$/;
 const setsIn = (dir: string): string[] => fs.readdirSync(dir).filter((n) => SET_NAME.test(n)).sort();

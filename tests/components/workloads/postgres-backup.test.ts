@@ -1,11 +1,14 @@
-import { CLUSTER_AUTOSCALER_DISRUPTION, KUBE_DNS } from "../../../components/cluster/contract";
+import { type BackupStoreFacts, CLUSTER_AUTOSCALER_DISRUPTION, KUBE_DNS, PUBLIC_HTTPS_EGRESS } from "../../../components/cluster/contract";
+import { RCLONE_IMAGE } from "../../../facts/rclone";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { Postgres, postgresImage } from "../../../components/workloads/postgres";
+import { databaseJobName } from "../../../components/workloads/postgres-database";
 import { dnsEgressRule } from "../../../components/platform/namespace";
-import { BACKUP_SCRIPTS_DIR, POSTGRES_BACKUP_APP, PostgresBackup, validateBackupArgs } from "../../../components/workloads/postgres-backup";
+import { BACKUP_SCRIPTS_DIR, backupScripts, POSTGRES_BACKUP_APP, PostgresBackup, validateBackupArgs } from "../../../components/workloads/postgres-backup";
 import { EXAMPLE_STACK_OF, runStack } from "../../../scripts/plan-lib";
 import { mockState, type RecordedResource, type ResourceSet, runProgram } from "../../harness/mocks";
 import { HARDENED_CONTAINER_SECURITY, volumeOwnerPodSecurity } from "../../harness/objects";
@@ -197,14 +200,15 @@ describe("PostgresBackup in the platform", () => {
     it("is on by default, and Postgres admits the backup pods beside the configured clients", async () => {
         const { resources } = await platform({ "platform:postgresClients": '["billing"]' });
         assert.equal(cronJob(resources).spec.schedule, "0 3 * * *");
-        assert.deepEqual(clients(resources), ["billing", POSTGRES_BACKUP_APP]);
+        // The dev stack's team database's Job sits between the key's clients and the backup.
+        assert.deepEqual(clients(resources), ["billing", databaseJobName("shop"), POSTGRES_BACKUP_APP]);
     });
 
     it("platform:postgresBackupSchedule none creates no backup objects and admits no backup pods", async () => {
         const { resources } = await platform({ "platform:postgresBackupSchedule": "none", "platform:postgresClients": '["billing"]' });
         assert.deepEqual(resources.ofType("kubernetes:batch/v1:CronJob"), []);
         assert.deepEqual(resources.all.filter((r) => r.type === "platform:index:PostgresBackup"), []);
-        assert.deepEqual(clients(resources), ["billing"]);
+        assert.deepEqual(clients(resources), ["billing", databaseJobName("shop")]);
     });
 
     it("passes schedule, keep and the volume's size from config", async () => {
@@ -216,5 +220,75 @@ describe("PostgresBackup in the platform", () => {
         assert.equal(cronJob(resources).spec.schedule, "15 2 * * 0");
         assert.equal(podSpec(resources).containers[0].env.find((e) => e.name === "BACKUP_KEEP")?.value, "14");
         assert.deepEqual(as<out.core.v1.PersistentVolumeClaim>(claim(resources)).spec.resources.requests, { storage: "60Gi" });
+    });
+});
+
+describe("PostgresBackup with an object store", () => {
+    const store: BackupStoreFacts = {
+        rcloneEnv: { RCLONE_CONFIG_STORE_TYPE: "s3", RCLONE_CONFIG_STORE_ENV_AUTH: "true" },
+        path: "bucket/postgres",
+        location: "s3://bucket/postgres",
+        serviceAccountAnnotations: { "example.com/identity": "backup-writer" },
+        podLabels: { "example.com/use-identity": "true" },
+        egress: [PUBLIC_HTTPS_EGRESS],
+        dependsOn: [],
+    };
+
+    it("backs up in an init container and uploads as the main container, so a failed upload fails the Job", async () => {
+        const { resources } = await deploy({ store });
+        const spec = podSpec(resources);
+        assert.deepEqual(spec.initContainers.map((c) => [c.name, c.command]), [
+            ["pgpass", ["bash", "/scripts/pgpass.sh"]],
+            ["backup", ["bash", "/scripts/backup.sh"]],
+        ]);
+        assert.deepEqual(spec.containers.map((c) => [c.name, c.image, c.command]), [["upload", RCLONE_IMAGE, ["sh", "/scripts/upload.sh"]]]);
+        assert.equal(spec.restartPolicy, "Never");
+        assert.equal(cronJob(resources).spec.jobTemplate.spec.backoffLimit, 1);
+        // The upload reads the sets, never writes them; hardened like every container.
+        const upload = spec.containers[0];
+        assert.deepEqual(upload.volumeMounts.find((m) => m.name === "backups"), { name: "backups", mountPath: "/backups", readOnly: true });
+        assert.deepEqual(upload.securityContext, HARDENED_CONTAINER_SECURITY);
+        assert.deepEqual(Object.fromEntries(upload.env.map((e) => [e.name, e.value])), {
+            BACKUP_DIR: "/backups",
+            BACKUP_STORE_PATH: "bucket/postgres",
+            HOME: "/tmp",
+            RCLONE_CONFIG_STORE_ENV_AUTH: "true",
+            RCLONE_CONFIG_STORE_TYPE: "s3",
+        });
+    });
+
+    it("runs as its own ServiceAccount, annotated and labelled as the store's identity needs, with no token mounted by Kubernetes", async () => {
+        const { resources } = await deploy({ store });
+        const account = as<out.core.v1.ServiceAccount>(resources.one("kubernetes:core/v1:ServiceAccount"));
+        assert.equal(account.metadata.name, "postgres-backup");
+        assert.deepEqual(account.metadata.annotations, { "example.com/identity": "backup-writer" });
+        assert.equal(account.automountServiceAccountToken, false);
+        assert.equal(podSpec(resources).serviceAccountName, "postgres-backup");
+        assert.equal(podSpec(resources).automountServiceAccountToken, false);
+        assert.equal(cronJob(resources).spec.jobTemplate.spec.template.metadata.labels["example.com/use-identity"], "true");
+        // The policy still selects the pods by the workload labels alone.
+        assert.equal(policyNamed(resources, "postgres-backup-egress").spec.podSelector.matchLabels["example.com/use-identity"], undefined);
+        const cron = resources.one("kubernetes:batch/v1:CronJob");
+        assert.ok(cron.dependsOn.includes(resources.one("kubernetes:core/v1:ServiceAccount").urn), "the CronJob waits for its ServiceAccount");
+        for (const r of resources.kubernetesObjects().filter((o) => o.parent.includes("PostgresBackup"))) validateKubernetesObject(r);
+    });
+
+    it("adds the store's egress after Postgres and DNS", async () => {
+        const { resources } = await deploy({ store });
+        const egress = policyNamed(resources, "postgres-backup-egress").spec.egress;
+        assert.equal(egress.length, 3);
+        assert.deepEqual(egress[2], PUBLIC_HTTPS_EGRESS);
+    });
+
+    it("mounts the ConfigMap's upload and download scripts once they exist, and always the three it had", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "backup-scripts-"));
+        for (const f of ["backup.sh", "restore.sh", "pgpass.sh"]) fs.writeFileSync(path.join(dir, f), `# ${f}\n`);
+        assert.deepEqual(Object.keys(backupScripts(dir)).sort(), ["backup.sh", "pgpass.sh", "restore.sh"]);
+        fs.writeFileSync(path.join(dir, "upload.sh"), "# upload\n");
+        fs.writeFileSync(path.join(dir, "download.sh"), "# download\n");
+        assert.deepEqual(Object.keys(backupScripts(dir)).sort(), ["backup.sh", "download.sh", "pgpass.sh", "restore.sh", "upload.sh"]);
+        fs.rmSync(path.join(dir, "pgpass.sh"));
+        assert.throws(() => backupScripts(dir), /ENOENT.*pgpass\.sh/, "a missing required script fails the program");
+        fs.rmSync(dir, { recursive: true });
     });
 });

@@ -260,6 +260,22 @@ describe("Postgres", () => {
         ]);
     });
 
+    it("admits another namespace's pods by namespace and label both, in the same rule after the local clients", async () => {
+        const shop = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "shop" } }, podSelector: { matchLabels: { "platform.example.com/postgres-client": "shop" } } };
+        const { resources } = await deploy({ clients: ["shop-db-setup"], namespaceClients: [{ namespace: "shop", labels: { "platform.example.com/postgres-client": "shop" } }] });
+        assert.deepEqual(policy(resources).spec.ingress, [
+            {
+                from: [{ podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["shop-db-setup"] }] } }, shop],
+                ports: [{ protocol: "TCP", port: 5432 }],
+            },
+        ]);
+        assert.equal(validateKubernetesObject(resources.one("kubernetes:networking.k8s.io/v1:NetworkPolicy")), "valid");
+        // Only other namespaces' clients: no empty In beside them.
+        assert.deepEqual(postgresIngressRules([], [{ namespace: "shop", labels: { "platform.example.com/postgres-client": "shop" } }]), [{ from: [shop], ports: [{ protocol: "TCP", port: 5432 }] }]);
+        // None: the rule is exactly what it was without the argument.
+        assert.deepEqual(postgresIngressRules(["billing"], []), postgresIngressRules(["billing"]));
+    });
+
     it("admits nobody when there are no clients (no rule, not an empty In)", async () => {
         assert.deepEqual(postgresIngressRules([]), []);
         const { resources } = await deploy({ clients: [] });

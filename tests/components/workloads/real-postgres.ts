@@ -6,6 +6,7 @@
  * otherwise.
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -14,6 +15,16 @@ export const REPO = path.resolve(__dirname, "..", "..", "..");
 export const PG_BIN = process.env.PLATFORM_TEST_PG_BIN ?? path.join(REPO, ".cache", "postgresql", "bin");
 export const NOBODY = 65534;
 export const asRoot = process.getuid?.() === 0;
+
+/** Every file under `dir` with its SHA-256 (directories as "dir"), to prove a failed run changed nothing. */
+export function tree(dir: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+        const full = path.join(entry.parentPath, entry.name);
+        out[path.relative(dir, full)] = entry.isFile() ? createHash("sha256").update(fs.readFileSync(full)).digest("hex") : "dir";
+    }
+    return out;
+}
 
 /** Fails with how to get the binaries when they are missing. */
 export function requirePostgresBinaries(): void {

@@ -12,8 +12,10 @@ import { isClusterNoise, leftBehind } from "./harness/inventory";
 import { CLAIM_PATCH_TYPE, skipClaimPatchAwait } from "./harness/provider-skew";
 import { controlPlane, parseToolchain, type Toolchain } from "./harness/toolchain";
 import { provisionDecision, quantityBytes, reclaimDecision, resizeDecision, SELECTED_NODE, storageClassFacts, type StorageClassFacts } from "./fixtures/fake-provisioner";
-import { ENTRY_POINT_ADDRESS, gatewayStatus, httpRouteStatus, ingressStatus, upToDate } from "./fixtures/status-writer";
-import { destructiveSteps, expectedLeftovers, leftoverMismatch, plainTextOf } from "./platform-checks";
+import { ENTRY_POINT_ADDRESS, gatewayStatus, httpRouteStatus, ingressStatus, listenerAdmits, sameRouteStatus, selectorMatches, upToDate } from "./fixtures/status-writer";
+import { destructiveSteps, E2E_TEAM, expectedLeftovers, leftoverMismatch, plainTextOf } from "./platform-checks";
+import { APP_PROJECT, appStackConfig, appStackDiff, stackFileConfig } from "./app-stack";
+import { readAppStackConfig } from "../../examples/app-stack/app-stack";
 
 const PROVISIONER = "rancher.io/local-path";
 
@@ -120,11 +122,47 @@ describe("e2e status writer (stand-in for the controllers' statuses)", () => {
             metadata: { name: "app", namespace: "apps", generation: 1 },
             spec: { parentRefs: [{ name: "platform", namespace: "envoy-gateway-system" }, { name: "other", namespace: "x" }] },
         };
-        const status = httpRouteStatus(route, (ref) => ref.name === "platform", now);
+        const gw: KubeObject = { metadata: { name: "platform", namespace: "envoy-gateway-system" }, spec: { listeners: [{ name: "http", allowedRoutes: { namespaces: { from: "All" } } }] } };
+        const status = httpRouteStatus(route, (ref) => (ref.name === "platform" ? gw : undefined), { name: "apps", labels: {} }, now);
         assert.deepEqual(
             (status.parents as { parentRef: { name: string } }[]).map((p) => p.parentRef.name),
             ["platform"],
         );
+    });
+
+    it("takes routes only from the namespaces a listener admits (allowedRoutes), refusing the rest as a controller reports it", () => {
+        const selector = { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In" as const, values: ["apps", "shop"] }] };
+        const gw: KubeObject = {
+            metadata: { name: "platform", namespace: "envoy-gateway-system", generation: 1 },
+            spec: { listeners: [{ name: "http", allowedRoutes: { namespaces: { from: "Selector", selector } } }, { name: "admin" }] },
+        };
+        const ns = (name: string) => ({ name, labels: { "kubernetes.io/metadata.name": name } });
+        const route = (namespace: string, sectionName?: string): KubeObject => ({
+            metadata: { name: "hello", namespace, generation: 2 },
+            spec: { parentRefs: [{ name: "platform", namespace: "envoy-gateway-system", ...(sectionName ? { sectionName } : {}) }] },
+        });
+        const verdict = (r: KubeObject, labels: { name: string; labels: Record<string, string> }) => {
+            const parents = httpRouteStatus(r, () => gw, labels, now).parents as { conditions: { type: string; status: string; reason: string }[] }[];
+            return parents.map((p) => p.conditions.filter((c) => c.type === "Accepted").map((c) => `${c.status} ${c.reason}`)).flat();
+        };
+        assert.deepEqual(verdict(route("shop", "http"), ns("shop")), ["True Accepted"]);
+        assert.deepEqual(verdict(route("blog", "http"), ns("blog")), ["False NotAllowedByListeners"]);
+        // `admin` has no allowedRoutes: Same, the Gateway's own namespace only.
+        assert.deepEqual(verdict(route("shop", "admin"), ns("shop")), ["False NotAllowedByListeners"]);
+        assert.deepEqual(verdict(route("envoy-gateway-system", "admin"), ns("envoy-gateway-system")), ["True Accepted"]);
+        assert.deepEqual(verdict(route("shop"), ns("shop")), ["True Accepted"], "no sectionName: any listener may take it");
+        assert.equal(listenerAdmits({ name: "x", allowedRoutes: { namespaces: { from: "All" } } }, "a", ns("b")), true);
+        assert.equal(selectorMatches({ matchLabels: { team: "shop" }, matchExpressions: [{ key: "x", operator: "DoesNotExist" }] }, { team: "shop" }), true);
+        assert.equal(selectorMatches({ matchExpressions: [{ key: "team", operator: "NotIn", values: ["shop"] }] }, { team: "shop" }), false);
+        assert.equal(selectorMatches({ matchExpressions: [{ key: "team", operator: "Exists" }] }, {}), false);
+    });
+
+    it("rewrites a route's status only when its verdict changes, not for its timestamps or the server's key order", () => {
+        const written = [{ parentRef: { name: "p", namespace: "n" }, conditions: [{ type: "Accepted", status: "True", lastTransitionTime: "t1" }] }];
+        const served = [{ conditions: [{ lastTransitionTime: "t0", status: "True", type: "Accepted" }], parentRef: { namespace: "n", name: "p" } }];
+        assert.equal(sameRouteStatus(served, written), true);
+        assert.equal(sameRouteStatus(served, [{ ...written[0], conditions: [{ type: "Accepted", status: "False", lastTransitionTime: "t1" }] }]), false);
+        assert.equal(sameRouteStatus(undefined, written), false);
     });
 });
 
@@ -200,6 +238,22 @@ describe("e2e platform checks", () => {
         const after = [...before, "Event apps/x.1", "coordination.k8s.io/Lease kube-node-lease/e2e-node-a", "ConfigMap apps/kube-root-ca.crt", "PersistentVolume pvc-1", "ConfigMap apps/settings"];
         assert.deepEqual(leftBehind(before, after), ["PersistentVolume pvc-1", "ConfigMap apps/settings"]);
         assert.equal(isClusterNoise("ServiceAccount apps/visit-counter"), false);
+    });
+
+    it("runs the example app stack's own stack file, on the e2e's platform stack and context, in the e2e team", () => {
+        const config = appStackConfig("organization/platform/local-gateway", "/run/kubeconfig");
+        const app = readAppStackConfig((k) => config[`${APP_PROJECT}:${k}`]?.value);
+        assert.deepEqual([app.platformStack, app.kubeContext, app.kubeconfigPath, app.team], ["organization/platform/local-gateway", E2E_CONTEXT, "/run/kubeconfig", E2E_TEAM.name]);
+        // Structured values reach the program as `pulumi.Config.get` returns them: JSON.
+        assert.deepEqual(stackFileConfig("config:\n  a:env:\n    X: \"1\"\n  a:port: 8080\n"), { "a:env": { value: '{"X":"1"}' }, "a:port": { value: "8080" } });
+        assert.throws(() => stackFileConfig("config:\n  a:p:\n    secure: v1:abc\n"), /a:p: a secure value/);
+    });
+
+    it("sees an app stack's objects come and go, not the platform's pods an HPA adds meanwhile", () => {
+        const before = ["Namespace shop", "Pod apps/visit-counter-1"];
+        const after = [...before, "Pod apps/visit-counter-2", "Pod shop/hello-1", "apps/Deployment shop/hello"];
+        assert.deepEqual(appStackDiff(before, after, "shop"), ["left: Pod shop/hello-1", "left: apps/Deployment shop/hello"]);
+        assert.deepEqual(appStackDiff(before, ["Pod apps/visit-counter-2"], "shop"), ["removed: Namespace shop"]);
     });
 
     it("calls deletes and replacements destructive, creates and updates not", () => {

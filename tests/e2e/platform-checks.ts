@@ -53,8 +53,15 @@ export function newPasswords(): Passwords {
 }
 
 /**
+ * The one application team of the e2e stack: the team the example app stack's own stack file
+ * deploys into (examples/app-stack/Pulumi.dev.yaml), with an editor group as on a local cluster.
+ * Its quota is small enough to matter and large enough for that app at its largest scale.
+ */
+export const E2E_TEAM = { name: "shop", editors: ["group:shop-devs"], quota: { cpu: "1", memory: "1Gi", storage: "1Gi", pods: 10 } } as const;
+
+/**
  * The e2e stack: local target on the e2e context (not `kind-*`, so no `kind load`), a prebuilt
- * image, brought passwords and local charts, so it needs no provider but kubernetes.
+ * image, brought passwords and local charts, so it needs no provider but kubernetes; one team.
  */
 export function e2eStackConfig(target: Target, kubeconfig: string, passwords: Passwords): ConfigMap {
     return {
@@ -67,6 +74,7 @@ export function e2eStackConfig(target: Target, kubeconfig: string, passwords: Pa
         "platform:redisPassword": { value: passwords.redis, secret: true },
         "platform:chartSources": { value: JSON.stringify(chartSources()) },
         "platform:postgresBackupStorageSize": { value: "2Gi" },
+        "platform:teams": { value: JSON.stringify([E2E_TEAM]) },
     };
 }
 
@@ -222,4 +230,45 @@ export function leftoverMismatch(left: readonly InventoryKey[], expected: readon
         if (e.count === undefined ? n === 0 : n !== e.count) problems.push(`${e.what}: ${n} left, expected ${e.count ?? "at least one"}`);
     }
     return problems.length === 0 ? undefined : problems.join("; ");
+}
+
+/** Whether the RBAC authorizer lets members of `group` do `verb` on `resource` in `namespace` (a SubjectAccessReview). */
+export async function groupMay(client: KubeClient, group: string, verb: string, resource: { group: string; resource: string }, namespace: string): Promise<boolean> {
+    const review: KubeObject = await client.create<KubeObject>("/apis/authorization.k8s.io/v1/subjectaccessreviews", {
+        apiVersion: "authorization.k8s.io/v1",
+        kind: "SubjectAccessReview",
+        metadata: { name: "" },
+        spec: { user: "e2e-team-member", groups: [group], resourceAttributes: { namespace, verb, ...resource } },
+    });
+    return review.status?.allowed === true;
+}
+
+/**
+ * The team's namespace as README's teams promise it, read from the API server: Pod Security
+ * `restricted` labels (and a pod only `baseline` admits refused in a dry run), its ResourceQuota in effect
+ * (the quota controller has counted it), the LimitRange, default-deny with DNS, and `edit` for its
+ * editor group there and nowhere else.
+ */
+export async function assertTeamNamespace(client: KubeClient, team: typeof E2E_TEAM): Promise<void> {
+    const ns = team.name;
+    const labels = (await client.get(`/api/v1/namespaces/${ns}`))?.metadata.labels ?? {};
+    assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted", `namespace ${ns}: ${JSON.stringify(labels)}`);
+    // A pod `baseline` admits and `restricted` does not (it may run as root, escalate, keep capabilities).
+    const plain = { apiVersion: "v1", kind: "Pod", metadata: { name: "e2e-plain" }, spec: { containers: [{ name: "c", image: APP_IMAGE }] } };
+    await assert.rejects(client.create(`/api/v1/namespaces/${ns}/pods?dryRun=All`, plain), /violates PodSecurity \\?"restricted/);
+    const quota = await waitFor(`${ns}'s quota counted`, async () => {
+        const q = await client.get(`/api/v1/namespaces/${ns}/resourcequotas/team-quota`);
+        return q?.status?.hard === undefined ? undefined : q;
+    }, 30_000);
+    const hard = quota.spec?.hard as Record<string, string>;
+    assert.deepEqual([hard["requests.cpu"], hard["requests.memory"], hard.pods], [team.quota.cpu, team.quota.memory, String(team.quota.pods)]);
+    assert.ok(await client.get(`/api/v1/namespaces/${ns}/limitranges/team-limits`), "no LimitRange team-limits");
+    const policies = (await client.list(`/apis/networking.k8s.io/v1/namespaces/${ns}/networkpolicies`)).map((p) => p.metadata.name);
+    for (const p of ["default-deny", "allow-dns-egress"]) assert.ok(policies.includes(p), `${ns}'s NetworkPolicies: ${policies.join(", ")}`);
+    const binding = await client.get(`/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings/team-editors`);
+    assert.deepEqual((binding?.subjects as { kind: string; name: string }[] | undefined)?.map((s) => `${s.kind} ${s.name}`), team.editors.map((e) => `Group ${e.replace(/^group:/, "")}`));
+    const group = team.editors[0].replace(/^group:/, "");
+    const deployments = { group: "apps", resource: "deployments" };
+    assert.equal(await groupMay(client, group, "create", deployments, ns), true, `${group} may not create Deployments in ${ns}`);
+    assert.equal(await groupMay(client, group, "create", deployments, "apps"), false, `${group} may create Deployments in the platform's apps namespace`);
 }

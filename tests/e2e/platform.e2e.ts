@@ -3,7 +3,8 @@
  * points: Envoy Gateway on Kubernetes 1.36, ingress-nginx on 1.35. Each target gets its own
  * cluster; the steps run in order on one stack (after a failure the rest fail at once, since each
  * step starts from the previous one's state):
- * smoke cycle, preview, up, no changes after up and after refresh, the day-two changes README's
+ * smoke cycle, preview, up (with its team's namespace), no changes after up and after refresh, an
+ * app team's stack deployed on the platform's contract and destroyed, the day-two changes README's
  * table says work on local, destroy refused while data is protected, and after lifting protection
  * a destroy that leaves exactly what README's local destroy table lists. No secret may appear in
  * the state export or in a pod spec.
@@ -13,6 +14,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { AppTeamStack } from "./app-stack";
 import { conditionTrue, E2E_CONTEXT } from "./harness/cluster";
 import { inlineStack, outputLog, runCli } from "./harness/engine";
 import { inventory, type InventoryKey, leftBehind } from "./harness/inventory";
@@ -22,10 +24,12 @@ import { Scenario } from "./harness/run";
 import {
     assertNoRefusedPods,
     assertSecretsKept,
+    assertTeamNamespace,
     assertWorkloadsReady,
     type Controller,
     describeSteps,
     destructiveSteps,
+    E2E_TEAM,
     e2eStackConfig,
     expectedLeftovers,
     leftoverMismatch,
@@ -78,6 +82,21 @@ async function setAndPreview(stack: Stack, scenario: Scenario, label: string, co
     const rec = stepRecorder();
     await stack.preview({ onEvent: rec.onEvent, onOutput: outputLog(scenario.engine, `${label}-preview`) });
     return rec.steps;
+}
+
+/** The targets on which an app team's stack runs on the platform (each adds about half a minute). */
+const APP_STACK_TARGETS: ReadonlySet<Controller> = new Set(["gateway", "nginx"]);
+
+/** An app team's stack on the deployed platform (./app-stack.ts), as three steps. */
+function appStackSteps(step: (title: string, fn: () => Promise<void>) => void, current: () => { scenario: Scenario; platform: Stack }): void {
+    let team: AppTeamStack;
+    step("refuses an app stack on a platform contract of another version, in one line, before any resource", async () => {
+        const { scenario, platform } = current();
+        team = new AppTeamStack(scenario, platform);
+        await team.refusesOtherContractVersion();
+    });
+    step("deploys an app team's stack on the platform contract: ready in the team's namespace, within its quota, routed by the entry point", () => team.deploys());
+    step("destroys the app stack: its objects go, the platform's stay and it shows no changes", () => team.destroys());
 }
 
 for (const target of TARGETS) {
@@ -137,6 +156,7 @@ for (const target of TARGETS) {
             const zones = await zonesOf(client, ns, selector);
             assert.equal(new Set(zones).size, zones.length, `entry-point pods share a zone: ${zones.join(", ")}`);
             await assertSecretsKept(stack, client, passwords);
+            await assertTeamNamespace(client, E2E_TEAM);
             assert.equal(scenario.fixtureErrors(), "");
         });
 
@@ -144,6 +164,8 @@ for (const target of TARGETS) {
             await stack.refresh({ expectNoChanges: true, onOutput: outputLog(scenario.engine, "platform-refresh") });
             await stack.preview({ expectNoChanges: true, onOutput: outputLog(scenario.engine, "platform-preview-after-refresh") });
         });
+
+        if (APP_STACK_TARGETS.has(target.controller)) appStackSteps(step, () => ({ scenario, platform: stack }));
 
         step("scales the app and the entry point in place", async () => {
             const steps = await setAndPreview(stack, scenario, "replicas", { "platform:appReplicas": "3", "platform:ingressReplicas": "3" });

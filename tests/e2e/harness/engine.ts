@@ -56,17 +56,35 @@ export async function newEngine(toolchain: Toolchain, runDir: string, kubeconfig
     return { command, pulumi: path.join(toolchain.pulumiRoot, "bin", "pulumi"), workDir, logDir, env };
 }
 
-/** The stack `stackName` of project `platform`, running `program` in this process. */
-export async function inlineStack(engine: Engine, stackName: string, program: PulumiFn, config: ConfigMap): Promise<Stack> {
+/**
+ * Where the CLI runs for `project`: the platform's in the engine's work directory, any other
+ * project's beside it (a workspace writes its Pulumi.yaml there, one project per directory).
+ */
+export function projectWorkDir(engine: Pick<Engine, "workDir">, project: string): string {
+    return project === "platform" ? engine.workDir : `${engine.workDir}-${project}`;
+}
+
+/**
+ * The name a StackReference gives `stackName` of `project` on the file backend, which has no
+ * organizations: `organization/<project>/<stack>`.
+ */
+export function fileBackendStackName(project: string, stackName: string): string {
+    return `organization/${project}/${stackName}`;
+}
+
+/** The stack `stackName` of `project` (default `platform`) on the engine's backend, running `program` in this process. */
+export async function inlineStack(engine: Engine, stackName: string, program: PulumiFn, config: ConfigMap, project = "platform"): Promise<Stack> {
+    const workDir = projectWorkDir(engine, project);
+    fs.mkdirSync(workDir, { recursive: true });
     const stack = await LocalWorkspace.createOrSelectStack(
-        { stackName, projectName: "platform", program },
+        { stackName, projectName: project, program },
         {
             pulumiCommand: engine.command,
-            workDir: engine.workDir,
+            workDir,
             pulumiHome: engine.env.PULUMI_HOME,
             envVars: engine.env,
             secretsProvider: "passphrase",
-            projectSettings: { name: "platform", runtime: "nodejs", backend: { url: engine.env.PULUMI_BACKEND_URL } },
+            projectSettings: { name: project, runtime: "nodejs", backend: { url: engine.env.PULUMI_BACKEND_URL } },
         },
     );
     await stack.setAllConfig(config);

@@ -38,9 +38,8 @@ export const PGPASS_DIR = "/run/pgpass";
 export const PGPASSFILE = `${PGPASS_DIR}/pgpass`;
 /** Where the store's key pair is mounted (a local S3-compatible store only; clouds use workload identity). */
 export const STORE_CREDENTIALS_DIR = "/run/store-credentials";
-/** The scripts the ConfigMap holds; the upload and download scripts are added once they exist. */
-export const BACKUP_SCRIPT_FILES = ["backup.sh", "restore.sh", "pgpass.sh", "upload.sh", "download.sh"] as const;
-const REQUIRED_SCRIPTS: readonly string[] = ["backup.sh", "restore.sh", "pgpass.sh"];
+/** The scripts the ConfigMap holds (store-env.sh: what upload.sh and download.sh source). */
+export const BACKUP_SCRIPT_FILES = ["backup.sh", "restore.sh", "pgpass.sh", "upload.sh", "download.sh", "store-env.sh"] as const;
 const TMP: ScratchVolume = { name: "tmp", sizeMi: 64 };
 const PGPASS: ScratchVolume = { name: "pgpass", sizeMi: 1, memory: true };
 
@@ -90,8 +89,7 @@ export function validateBackupArgs(args: Pick<PostgresBackupArgs, "schedule" | "
 
 /** The scripts as ConfigMap data, read from the repository when the program runs. */
 export function backupScripts(dir = BACKUP_SCRIPTS_DIR): Record<string, string> {
-    const present = BACKUP_SCRIPT_FILES.filter((f) => REQUIRED_SCRIPTS.includes(f) || fs.existsSync(path.join(dir, f)));
-    return Object.fromEntries(present.map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
+    return Object.fromEntries(BACKUP_SCRIPT_FILES.map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
 }
 
 /** Environment of the backup (and restore) container: libpq's variables and the script's own. */

@@ -36,26 +36,13 @@ if [ -e "$dest" ] || [ -L "$dest" ]; then
     [ -d "$dest" ] && [ -z "$(ls -A -- "$dest")" ] || die "$dest exists and is not an empty directory; nothing downloaded"
 fi
 
-[ -n "${BACKUP_STORE_PATH:-}" ] || die "BACKUP_STORE_PATH is not set (<bucket>/<prefix> in the store)"
-store_path=$(printf '%s' "$BACKUP_STORE_PATH" | sed 's#//*#/#g; s#^/##; s#/$##')
+# shellcheck source=components/workloads/postgres-backup/store-env.sh
+. "$(dirname -- "$0")/store-env.sh"
+store_path=$(store_path_from_env)
 command -v rclone >/dev/null || die "rclone is not on PATH"
-if [ -n "${BACKUP_STORE_CREDENTIALS_DIR:-}" ]; then
-    for f in access-key-id secret-access-key; do
-        [ -s "$BACKUP_STORE_CREDENTIALS_DIR/$f" ] || die "$BACKUP_STORE_CREDENTIALS_DIR/$f is missing or empty"
-    done
-    RCLONE_CONFIG_STORE_ACCESS_KEY_ID=$(cat "$BACKUP_STORE_CREDENTIALS_DIR/access-key-id")
-    RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY=$(cat "$BACKUP_STORE_CREDENTIALS_DIR/secret-access-key")
-    export RCLONE_CONFIG_STORE_ACCESS_KEY_ID RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY
-fi
-export RCLONE_RETRIES=${RCLONE_RETRIES:-2} RCLONE_LOW_LEVEL_RETRIES=${RCLONE_LOW_LEVEL_RETRIES:-3}
-export RCLONE_CONTIMEOUT=${RCLONE_CONTIMEOUT:-15s}
+store_credentials_from_files
 root="store:$store_path/"
 
-# rclone's last complaint, without its date and level.
-last_error() {
-    printf '%s\n' "$1" | grep -E 'ERROR|NOTICE|Failed|error' | tail -n 1 |
-        sed -E 's#^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} [A-Z+0-9]+ *: ##'
-}
 fail_with() { # fail_with OUTPUT MESSAGE: rclone's log on stderr, then the one FAILED line
     printf '%s\n' "$1" >&2
     die "$2: $(last_error "$1")"

@@ -29,22 +29,14 @@ log() { printf 'upload: %s\n' "$*"; }
 die() { printf 'upload: FAILED: %s\n' "$*" >&2; exit 1; }
 
 BACKUP_DIR=${BACKUP_DIR:-/backups}
-[ -n "${BACKUP_STORE_PATH:-}" ] || die "BACKUP_STORE_PATH is not set (<bucket>/<prefix> in the store)"
+# shellcheck source=components/workloads/postgres-backup/store-env.sh
+. "$(dirname -- "$0")/store-env.sh"
+store_path=$(store_path_from_env)
 [ -n "${RCLONE_CONFIG_STORE_TYPE:-}" ] || die "RCLONE_CONFIG_STORE_TYPE is not set (the rclone remote \"store\" is configured by environment)"
-# Trailing and doubled slashes would make other object names than download.sh looks for.
-store_path=$(printf '%s' "$BACKUP_STORE_PATH" | sed 's#//*#/#g; s#^/##; s#/$##')
 command -v rclone >/dev/null || die "rclone is not on PATH"
 [ -d "$BACKUP_DIR" ] && [ -r "$BACKUP_DIR" ] || die "backup directory $BACKUP_DIR does not exist or is not readable"
 
-if [ -n "${BACKUP_STORE_CREDENTIALS_DIR:-}" ]; then
-    for f in access-key-id secret-access-key; do
-        [ -s "$BACKUP_STORE_CREDENTIALS_DIR/$f" ] || die "$BACKUP_STORE_CREDENTIALS_DIR/$f is missing or empty"
-    done
-    # Into this process's environment only: never on a command line (ps) or in the pod spec.
-    RCLONE_CONFIG_STORE_ACCESS_KEY_ID=$(cat "$BACKUP_STORE_CREDENTIALS_DIR/access-key-id")
-    RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY=$(cat "$BACKUP_STORE_CREDENTIALS_DIR/secret-access-key")
-    export RCLONE_CONFIG_STORE_ACCESS_KEY_ID RCLONE_CONFIG_STORE_SECRET_ACCESS_KEY
-fi
+store_credentials_from_files
 
 # What keeps rclone to PUTs only (rclone v1.76.0 source, the same in the image's 1.75.1, backend/*/: options of each backend; a backend
 # ignores the options it does not have, 2026-12-07):
@@ -58,10 +50,6 @@ fi
 # and its NewFs reads the destination path's; no option turns that off: rclone/rclone#7027, open
 # on 2026-12-07), so there the identity also needs blob read, never list or delete.
 export RCLONE_CONFIG_STORE_NO_CHECK_BUCKET=true RCLONE_CONFIG_STORE_NO_CHECK_CONTAINER=true RCLONE_CONFIG_STORE_NO_HEAD=true
-# A dead or refusing store fails the run within minutes (a refused connection: at once), not after
-# rclone's default of 3 full retries with 10 low-level retries each.
-export RCLONE_RETRIES=${RCLONE_RETRIES:-2} RCLONE_LOW_LEVEL_RETRIES=${RCLONE_LOW_LEVEL_RETRIES:-3}
-export RCLONE_CONTIMEOUT=${RCLONE_CONTIMEOUT:-15s}
 # No config file: the remote is the environment's, and the image's root filesystem is read-only.
 export RCLONE_CONFIG=${RCLONE_CONFIG:-/dev/null}
 
@@ -82,13 +70,6 @@ manifest=$(rclone hashsum sha256 --max-depth 1 "$set_dir") || die "cannot checks
 manifest=$(printf '%s\n' "$manifest" | LC_ALL=C sort -k 2)
 [ "$(printf '%s\n' "$manifest" | sed 's/^[0-9a-f]\{64\}  //')" = "$(printf '%s\n' "$files" | LC_ALL=C sort)" ] ||
     die "the checksums of $set_dir do not name exactly its files; nothing uploaded to $dest"
-
-# rclone's last complaint, without its date and level, for the FAILED line (its whole log goes to
-# stderr above it).
-last_error() {
-    printf '%s\n' "$1" | grep -E 'ERROR|NOTICE|Failed|error' | tail -n 1 |
-        sed -E 's#^[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} [A-Z+0-9]+ *: ##'
-}
 
 log "uploading set $newest ($(printf '%s\n' "$files" | wc -l | tr -d ' ') files) to $dest"
 if ! out=$(rclone copy --no-check-dest --max-depth 1 --stats 0 "$set_dir/" "$dest" 2>&1); then

@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { Postgres, postgresImage } from "../../../components/workloads/postgres";
 import { databaseJobName } from "../../../components/workloads/postgres-database";
 import { dnsEgressRule } from "../../../components/platform/namespace";
-import { BACKUP_SCRIPTS_DIR, backupScripts, POSTGRES_BACKUP_APP, PostgresBackup, validateBackupArgs } from "../../../components/workloads/postgres-backup";
+import { BACKUP_SCRIPT_FILES, BACKUP_SCRIPTS_DIR, backupScripts, POSTGRES_BACKUP_APP, PostgresBackup, validateBackupArgs } from "../../../components/workloads/postgres-backup";
 import { EXAMPLE_STACK_OF, runStack } from "../../../scripts/plan-lib";
 import { mockState, type RecordedResource, type ResourceSet, runProgram } from "../../harness/mocks";
 import { HARDENED_CONTAINER_SECURITY, volumeOwnerPodSecurity } from "../../harness/objects";
@@ -280,15 +280,13 @@ describe("PostgresBackup with an object store", () => {
         assert.deepEqual(egress[2], PUBLIC_HTTPS_EGRESS);
     });
 
-    it("mounts the ConfigMap's upload and download scripts once they exist, and always the three it had", () => {
+    it("mounts every script, the two the store scripts source included, and fails the program without one", () => {
+        const scripts = backupScripts();
+        assert.deepEqual(Object.keys(scripts).sort(), ["backup.sh", "download.sh", "pgpass.sh", "restore.sh", "store-env.sh", "upload.sh"]);
+        for (const f of ["upload.sh", "download.sh"]) assert.match(scripts[f], /\. "\$\(dirname -- "\$0"\)\/store-env\.sh"/, `${f} sources store-env.sh from its own directory`);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "backup-scripts-"));
-        for (const f of ["backup.sh", "restore.sh", "pgpass.sh"]) fs.writeFileSync(path.join(dir, f), `# ${f}\n`);
-        assert.deepEqual(Object.keys(backupScripts(dir)).sort(), ["backup.sh", "pgpass.sh", "restore.sh"]);
-        fs.writeFileSync(path.join(dir, "upload.sh"), "# upload\n");
-        fs.writeFileSync(path.join(dir, "download.sh"), "# download\n");
-        assert.deepEqual(Object.keys(backupScripts(dir)).sort(), ["backup.sh", "download.sh", "pgpass.sh", "restore.sh", "upload.sh"]);
-        fs.rmSync(path.join(dir, "pgpass.sh"));
-        assert.throws(() => backupScripts(dir), /ENOENT.*pgpass\.sh/, "a missing required script fails the program");
+        for (const f of BACKUP_SCRIPT_FILES.filter((f) => f !== "store-env.sh")) fs.writeFileSync(path.join(dir, f), `# ${f}\n`);
+        assert.throws(() => backupScripts(dir), /ENOENT.*store-env\.sh/, "a missing script fails the program");
         fs.rmSync(dir, { recursive: true });
     });
 });

@@ -13,7 +13,7 @@ import { CLAIM_PATCH_TYPE, skipClaimPatchAwait } from "./harness/provider-skew";
 import { controlPlane, parseToolchain, type Toolchain } from "./harness/toolchain";
 import { provisionDecision, quantityBytes, reclaimDecision, resizeDecision, SELECTED_NODE, storageClassFacts, type StorageClassFacts } from "./fixtures/fake-provisioner";
 import { ENTRY_POINT_ADDRESS, gatewayStatus, httpRouteStatus, ingressStatus, listenerAdmits, sameRouteStatus, selectorMatches, upToDate } from "./fixtures/status-writer";
-import { destructiveSteps, E2E_TEAM, expectedLeftovers, leftoverMismatch, plainTextOf } from "./platform-checks";
+import { destructiveSteps, E2E_TEAM, expectedLeftovers, leftoverMismatch, plainTextOf, wantedReplicas } from "./platform-checks";
 import { APP_PROJECT, appStackConfig, appStackDiff, stackFileConfig } from "./app-stack";
 import { readAppStackConfig } from "../../examples/app-stack/app-stack";
 
@@ -223,6 +223,17 @@ describe("e2e provider-skew workaround", () => {
 });
 
 describe("e2e platform checks", () => {
+    it("wants an autoscaled workload at its autoscaler's floor, and any other at its own count", () => {
+        const deployment = (name: string, replicas?: number): KubeObject => ({ metadata: { name }, spec: replicas === undefined ? {} : { replicas } });
+        const hpa = (kind: string, name: string, minReplicas: number): KubeObject => ({ metadata: { name }, spec: { scaleTargetRef: { kind, name }, minReplicas } });
+        const hpas = [hpa("Deployment", "visit-counter", 2), hpa("StatefulSet", "cache", 3)];
+        assert.equal(wantedReplicas("deployments", deployment("visit-counter"), hpas), 2, "a Deployment still at one is below its floor");
+        assert.equal(wantedReplicas("deployments", deployment("visit-counter", 4), hpas), 4, "scaled above its floor");
+        assert.equal(wantedReplicas("deployments", deployment("cache"), hpas), 1, "an HPA of another kind by that name");
+        assert.equal(wantedReplicas("statefulsets", deployment("cache", 1), hpas), 3);
+        assert.equal(wantedReplicas("statefulsets", deployment("postgres"), hpas), 1);
+    });
+
     it("expects exactly the two Retain volumes, and with the gateway its CRDs too, nothing else", () => {
         const pvs = ["PersistentVolume pvc-1", "PersistentVolume pvc-2"];
         const crd = "apiextensions.k8s.io/CustomResourceDefinition gateways.gateway.networking.k8s.io";

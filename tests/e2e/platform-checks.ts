@@ -109,15 +109,30 @@ export function describeSteps(steps: readonly PlannedStep[]): string {
     return steps.map((s) => `${s.op} ${s.type} ${s.name}`).join("\n") || "(none)";
 }
 
+/**
+ * How many replicas a workload must have ready: its own count, or its autoscaler's floor when one
+ * scales it (an autoscaled Deployment starts at one and the HPA raises it to `minReplicas` some
+ * seconds later, so the own count alone would call a Deployment below its floor ready).
+ */
+export function wantedReplicas(kind: string, workload: KubeObject, hpas: readonly KubeObject[]): number {
+    const own = Number(workload.spec?.replicas ?? 1);
+    const scaler = hpas.find((h) => {
+        const ref = h.spec?.scaleTargetRef as { kind?: string; name?: string } | undefined;
+        return ref?.name === workload.metadata.name && `${String(ref?.kind).toLowerCase()}s` === kind;
+    });
+    return scaler === undefined ? own : Math.max(own, Number(scaler.spec?.minReplicas ?? 1));
+}
+
 /** The workloads in `namespaces` whose replicas are not all ready, as `kind ns/name ready/wanted`. */
 export async function unreadyWorkloads(client: KubeClient, namespaces: readonly string[]): Promise<string[]> {
     const unready: string[] = [];
     for (const ns of namespaces) {
+        const hpas = await client.list(`/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`);
         for (const kind of ["deployments", "statefulsets"]) {
             for (const w of await client.list(`/apis/apps/v1/namespaces/${ns}/${kind}`)) {
-                const want = Number(w.spec?.replicas ?? 1);
+                const want = wantedReplicas(kind, w, hpas);
                 const ready = Number(w.status?.readyReplicas ?? 0);
-                if (ready !== want) unready.push(`${kind} ${ns}/${w.metadata.name} ${ready}/${want}`);
+                if (ready !== want || Number(w.spec?.replicas ?? 1) !== want) unready.push(`${kind} ${ns}/${w.metadata.name} ${ready}/${want}`);
             }
         }
     }

@@ -8,7 +8,8 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { App, type AppArgs, appClientLabels, type AppScratch } from "../apps/app";
+import { App, appClientLabels } from "../apps/app";
+import type { AppArgs, AppScratch } from "../apps/app-args";
 import type { AppPlatform, EntryPointFacts } from "../apps/contract";
 import type { RedisConnection } from "./redis";
 

@@ -1,17 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    App,
-    AppArgsError,
-    appUrl,
-    childAliases,
-    maxReplicasOf,
-    needsDisruptionBudget,
-    resolveAppArgs,
-    validateAppArgs,
-    type AppArgs,
-} from "../../../components/apps/app";
+import { App, appUrl, childAliases } from "../../../components/apps/app";
+import { AppArgsError, maxReplicasOf, resolveAppArgs, validateAppArgs, type AppArgs } from "../../../components/apps/app-args";
+import { needsDisruptionBudget } from "../../../components/apps/app-pod";
 import { disruptionData } from "../../../components/apps/contract";
 import { KARPENTER_DISRUPTION } from "../../../components/cluster/contract";
 import { gatewayEntryPoint } from "../../../components/entry-points/envoy-gateway";

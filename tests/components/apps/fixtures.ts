@@ -3,7 +3,8 @@
  * and entry-point constants), and a minimal valid `App`, for the App tests and the policy checks.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { App, type AppArgs } from "../../../components/apps/app";
+import { App } from "../../../components/apps/app";
+import type { AppArgs } from "../../../components/apps/app-args";
 import { disruptionData, dnsData, type GatewayEntryPointFacts, type IngressEntryPointFacts, type PlatformContract } from "../../../components/apps/contract";
 import { CLUSTER_AUTOSCALER_DISRUPTION, KUBE_DNS } from "../../../components/cluster/contract";
 import { dataPlanePodLabels, GATEWAY_NAME, gatewayListenerNames } from "../../../components/entry-points/envoy-gateway";

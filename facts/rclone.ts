@@ -6,7 +6,7 @@
  * and backup scripts of Oct–Nov 2026); no 1.76 pin was found. The image is Alpine with `sh`, and its
  * entrypoint is replaced by the job's command.
  *
- * The options the targets set on the `store` remote, each read from rclone's source (rclone/rclone
+ * The options of the `store` remote, each read from rclone's source (rclone/rclone
  * backend/*, checked 2026-12-07); rclone maps `RCLONE_CONFIG_<REMOTE>_<OPTION>` to a remote's option:
  * - s3: `env_auth` (the AWS SDK's default chain, which reads the IRSA web identity token from
  *   AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE: backend/s3/s3.go lists the web identity provider in
@@ -21,6 +21,9 @@
  * - azureblob: `env_auth` (azidentity's DefaultAzureCredential, whose chain includes workload
  *   identity from AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE:
  *   backend/azureblob/auth/auth.go NewClient, `case opt.EnvAuth`), `account`, `no_check_container`.
+ * The targets set the remote's type, `env_auth` and where the store is; upload.sh itself sets the
+ * write-only ones (`no_check_bucket`, `no_check_container`, `no_head`) for every backend, so a
+ * store's write-only identity works whatever the pod's environment says.
  * With S3 Object Lock's default retention every PUT needs Content-MD5 (or a checksum header):
  * rclone sends Content-MD5 on a single-part upload when the source has an MD5 (a local file; the
  * manifest through `rcat`, which turns input under --streaming-upload-cutoff into an in-memory

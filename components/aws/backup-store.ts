@@ -92,8 +92,6 @@ export function s3RcloneEnv(region: string): Record<string, string> {
         RCLONE_CONFIG_STORE_PROVIDER: "AWS",
         RCLONE_CONFIG_STORE_ENV_AUTH: "true",
         RCLONE_CONFIG_STORE_REGION: region,
-        RCLONE_CONFIG_STORE_NO_CHECK_BUCKET: "true",
-        RCLONE_CONFIG_STORE_NO_HEAD: "true",
     };
 }
 

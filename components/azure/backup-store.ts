@@ -72,13 +72,12 @@ export function blobLifecycle(retentionDays: number): storage.ManagementPolicyAr
     };
 }
 
-/** rclone's `azureblob` remote: the workload identity from the environment, the account, no container check. */
+/** rclone's `azureblob` remote: the workload identity from the environment and the account (upload.sh turns off the container check). */
 export function azureRcloneEnv(account: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
     return {
         RCLONE_CONFIG_STORE_TYPE: "azureblob",
         RCLONE_CONFIG_STORE_ENV_AUTH: "true",
         RCLONE_CONFIG_STORE_ACCOUNT: account,
-        RCLONE_CONFIG_STORE_NO_CHECK_CONTAINER: "true",
     };
 }
 

@@ -73,13 +73,13 @@ export function gcsProtection(request: Pick<BackupStoreRequest, "retentionDays" 
 
 /**
  * rclone's `google cloud storage` remote: credentials from the environment (the metadata server
- * answers for the pod's KSA), no ACLs on uploads (uniform access refuses them), no bucket check.
+ * answers for the pod's KSA), no ACLs on uploads (uniform access refuses them). upload.sh itself
+ * turns off the bucket check a create-only identity may not make.
  */
 export const GCS_RCLONE_ENV: Readonly<Record<string, string>> = {
     RCLONE_CONFIG_STORE_TYPE: "google cloud storage",
     RCLONE_CONFIG_STORE_ENV_AUTH: "true",
     RCLONE_CONFIG_STORE_BUCKET_POLICY_ONLY: "true",
-    RCLONE_CONFIG_STORE_NO_CHECK_BUCKET: "true",
 };
 
 export interface GcsBackupStoreArgs {

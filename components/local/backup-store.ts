@@ -25,8 +25,8 @@ export function endpointEgress(endpoint: string): k8s.types.input.networking.v1.
 
 /**
  * rclone's `s3` remote with provider `Other`, at the endpoint, with keys from files (the upload reads
- * them from `BACKUP_STORE_CREDENTIALS_DIR`; no key is ever an env value), never checking or creating
- * the bucket.
+ * them from `BACKUP_STORE_CREDENTIALS_DIR`; no key is ever an env value). upload.sh itself never
+ * checks or creates the bucket and never HEADs what it wrote: the key may be write-only.
  */
 export function localBackupStore(settings: LocalBackupStoreSettings, _request: BackupStoreRequest): BackupStoreFacts {
     const path = `${settings.bucket}/${BACKUP_STORE_PREFIX}`;
@@ -36,9 +36,6 @@ export function localBackupStore(settings: LocalBackupStoreSettings, _request: B
             RCLONE_CONFIG_STORE_PROVIDER: "Other",
             RCLONE_CONFIG_STORE_ENDPOINT: settings.endpoint,
             RCLONE_CONFIG_STORE_ENV_AUTH: "false",
-            RCLONE_CONFIG_STORE_NO_CHECK_BUCKET: "true",
-            // The key may be write-only: a 200 to the PUT is the check.
-            RCLONE_CONFIG_STORE_NO_HEAD: "true",
         },
         path,
         location: `${settings.endpoint}/${path}`,

@@ -96,8 +96,6 @@ describe("the backup store on AWS", () => {
             BACKUP_STORE_PATH: `${BUCKET}/postgres`,
             HOME: "/tmp",
             RCLONE_CONFIG_STORE_ENV_AUTH: "true",
-            RCLONE_CONFIG_STORE_NO_CHECK_BUCKET: "true",
-            RCLONE_CONFIG_STORE_NO_HEAD: "true",
             RCLONE_CONFIG_STORE_PROVIDER: "AWS",
             RCLONE_CONFIG_STORE_REGION: "eu-west-1",
             RCLONE_CONFIG_STORE_TYPE: "s3",

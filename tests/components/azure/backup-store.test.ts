@@ -67,8 +67,8 @@ describe("the backup store on Azure", () => {
         assert.deepEqual(backupPod(resources).containers.map((c) => c.name), ["upload"]);
         const env = uploadEnv(resources);
         assert.deepEqual(
-            [env.RCLONE_CONFIG_STORE_TYPE, env.RCLONE_CONFIG_STORE_ENV_AUTH, env.RCLONE_CONFIG_STORE_ACCOUNT, env.RCLONE_CONFIG_STORE_NO_CHECK_CONTAINER, env.BACKUP_STORE_PATH],
-            ["azureblob", "true", ACCOUNT, "true", "postgres-backups/postgres"],
+            [env.RCLONE_CONFIG_STORE_TYPE, env.RCLONE_CONFIG_STORE_ENV_AUTH, env.RCLONE_CONFIG_STORE_ACCOUNT, env.BACKUP_STORE_PATH],
+            ["azureblob", "true", ACCOUNT, "postgres-backups/postgres"],
         );
         assert.deepEqual(backupEgress(resources)[2].ports, [{ protocol: "TCP", port: 443 }]);
     });

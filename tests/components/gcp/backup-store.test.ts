@@ -55,7 +55,6 @@ describe("the backup store on Google Cloud", () => {
         assert.equal(env.RCLONE_CONFIG_STORE_TYPE, "google cloud storage");
         assert.equal(env.RCLONE_CONFIG_STORE_ENV_AUTH, "true");
         assert.equal(env.RCLONE_CONFIG_STORE_BUCKET_POLICY_ONLY, "true");
-        assert.equal(env.RCLONE_CONFIG_STORE_NO_CHECK_BUCKET, "true");
         assert.equal(env.BACKUP_STORE_PATH, `${BUCKET}/postgres`);
         const egress = backupEgress(resources);
         assert.deepEqual(egress.slice(3), [

@@ -42,8 +42,6 @@ describe("the backup store on a local cluster", () => {
             HOME: "/tmp",
             RCLONE_CONFIG_STORE_ENDPOINT: "http://minio.minio.svc:9000",
             RCLONE_CONFIG_STORE_ENV_AUTH: "false",
-            RCLONE_CONFIG_STORE_NO_CHECK_BUCKET: "true",
-            RCLONE_CONFIG_STORE_NO_HEAD: "true",
             RCLONE_CONFIG_STORE_PROVIDER: "Other",
             RCLONE_CONFIG_STORE_TYPE: "s3",
         });

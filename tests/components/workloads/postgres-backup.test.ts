@@ -284,6 +284,8 @@ describe("PostgresBackup with an object store", () => {
         const scripts = backupScripts();
         assert.deepEqual(Object.keys(scripts).sort(), ["backup.sh", "download.sh", "pgpass.sh", "restore.sh", "store-env.sh", "upload.sh"]);
         for (const f of ["upload.sh", "download.sh"]) assert.match(scripts[f], /\. "\$\(dirname -- "\$0"\)\/store-env\.sh"/, `${f} sources store-env.sh from its own directory`);
+        // Every backend's write-only switches are the upload's own, whatever the pod's env says.
+        assert.match(scripts["upload.sh"], /^export RCLONE_CONFIG_STORE_NO_CHECK_BUCKET=true RCLONE_CONFIG_STORE_NO_CHECK_CONTAINER=true RCLONE_CONFIG_STORE_NO_HEAD=true$/m);
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "backup-scripts-"));
         for (const f of BACKUP_SCRIPT_FILES.filter((f) => f !== "store-env.sh")) fs.writeFileSync(path.join(dir, f), `# ${f}\n`);
         assert.throws(() => backupScripts(dir), /ENOENT.*store-env\.sh/, "a missing script fails the program");

@@ -92,7 +92,3 @@ export function visitCounter(name: string, args: VisitCounterArgs, opts: pulumi.
     return new App(name, visitCounterAppArgs(args), { ...opts, aliases: [...(opts.aliases ?? []), { type: VISIT_COUNTER_FORMER_TYPE }] });
 }
 
-/** Re-exported where they used to live. */
-export { appUrl } from "../apps/app";
-export { ACME_HTTP01_SOLVER } from "../entry-points/contract";
-export { ingressShape, type IngressShape } from "../entry-points/ingress-nginx";

@@ -6,10 +6,11 @@ import { CLUSTER_AUTOSCALER_DISRUPTION, KARPENTER_DISRUPTION, KUBE_DNS, type Ima
 import { AppNamespace } from "../../../components/platform/namespace";
 import { Postgres } from "../../../components/workloads/postgres";
 import { gatewayEntryPoint } from "../../../components/entry-points/envoy-gateway";
-import { ingressNginxEntryPoint } from "../../../components/entry-points/ingress-nginx";
+import { ingressNginxEntryPoint, ingressShape } from "../../../components/entry-points/ingress-nginx";
 import { Redis } from "../../../components/workloads/redis";
 import { CREDENTIALS_DIGEST_ANNOTATION } from "../../../components/workloads/stateful-data";
-import { APP_SCRATCH_VOLUMES, appUrl, ingressShape, VISIT_COUNTER_CLIENT_LABELS, visitCounter, type VisitCounterArgs } from "../../../components/workloads/visit-counter";
+import { APP_SCRATCH_VOLUMES, VISIT_COUNTER_CLIENT_LABELS, visitCounter, type VisitCounterArgs } from "../../../components/workloads/visit-counter";
+import { appUrl } from "../../../components/apps/app";
 import { appPlatformData, routeDependencies } from "../../../components/apps/platform-data";
 import type { EntryPoint } from "../../../components/entry-points/contract";
 import type { DisruptionFacts } from "../../../components/cluster/contract";

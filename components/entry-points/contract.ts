@@ -38,6 +38,11 @@ export interface RouteOptions {
     aliases?: pulumi.Input<pulumi.URN | pulumi.Alias>[];
 }
 
+/** The routing options as a resource's options: what every entry point's routing objects are created with. */
+export function resourceOptions(opts: RouteOptions): pulumi.CustomResourceOptions {
+    return { parent: opts.parent, ...(opts.dependsOn && opts.dependsOn.length > 0 ? { dependsOn: [...opts.dependsOn] } : {}), ...(opts.aliases ? { aliases: opts.aliases } : {}) };
+}
+
 /** What cert-manager needs to issue certificates for the routes of an entry point. */
 export interface CertManagerNeeds {
     /** The ACME HTTP-01 solver that answers challenges through this entry point. */

@@ -25,10 +25,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ChartSources } from "../../config";
 import type { LoadBalancerFacts } from "../cluster/contract";
 import type { GatewayEntryPointFacts } from "../apps/contract";
-import { type AppRoute, type CertManagerNeeds, type EntryPoint, type RouteOptions } from "./contract";
+import { type AppRoute, type CertManagerNeeds, type EntryPoint, resourceOptions, type RouteOptions } from "./contract";
 import { ENVOY_GATEWAY, ENVOY_GATEWAY_CONTROLLER_NAME, GATEWAY_API } from "../../facts/gateway-versions";
 import { chartLocation, type PinnedChart, RELEASE_POLICY } from "../platform/helm";
-import { NODE_PORTS, resourceOptions, serviceReach } from "./ingress-nginx";
+import { NODE_PORTS, serviceReach } from "./ingress-nginx";
 import { ADDON_NAMESPACE_LABELS } from "../platform/workload-security";
 
 export const ENVOY_GATEWAY_NAMESPACE = "envoy-gateway-system";

@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource } from "../../config";
 import type { LoadBalancerFacts } from "../cluster/contract";
 import type { IngressEntryPointFacts, PeerData } from "../apps/contract";
-import { ACME_HTTP01_SOLVER, type AppRoute, type CertManagerNeeds, type EntryPoint, type RouteOptions } from "./contract";
+import { ACME_HTTP01_SOLVER, type AppRoute, type CertManagerNeeds, type EntryPoint, resourceOptions, type RouteOptions } from "./contract";
 import { chartLocation, type PinnedChart, RELEASE_POLICY } from "../platform/helm";
 import { ADDON_NAMESPACE_LABELS } from "../platform/workload-security";
 
@@ -280,11 +280,6 @@ export function routeThroughNginx(controller: Pick<IngressEntryPointFacts<unknow
     ];
     if (route.acmeHttp01) created.push(acmeSolverPolicy(controller.dataPlanePeer, route, opts));
     return created;
-}
-
-/** The routing options as a resource's options. */
-export function resourceOptions(opts: RouteOptions): pulumi.CustomResourceOptions {
-    return { parent: opts.parent, ...(opts.dependsOn && opts.dependsOn.length > 0 ? { dependsOn: [...opts.dependsOn] } : {}), ...(opts.aliases ? { aliases: opts.aliases } : {}) };
 }
 
 /** Admits the controller to cert-manager's HTTP-01 solver pods in the route's namespace. */

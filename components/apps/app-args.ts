@@ -11,6 +11,7 @@ import type { StorageRole } from "../cluster/contract";
 import type { RedisConnection } from "../workloads/redis";
 import type { PostgresDatabaseConnection } from "../workloads/postgres-database";
 import { type AppPlatform, CONTRACT_NONE, type EntryPointFacts, type PeerData, type TeamDatabaseFacts } from "./contract";
+import { QUANTITY } from "./quantity";
 
 /** The uid apps run as unless they say otherwise (the visit counter's Dockerfile `USER 10001:10001`). */
 export const DEFAULT_APP_UID = 10001;
@@ -191,7 +192,6 @@ export function resolveAppArgs(name: string, args: AppArgs): ResolvedAppArgs {
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$/;
 
 function validPort(port: number): boolean {
     return Number.isInteger(port) && port >= 1 && port <= 65535;

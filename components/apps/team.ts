@@ -15,19 +15,7 @@ import type { DnsFacts, TeamAccess } from "../cluster/contract";
 import { AppNamespace } from "../platform/namespace";
 import { PART_OF } from "../platform/workload-security";
 import type { TeamFacts } from "./contract";
-
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: Record<string, number> = { m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-
-/**
- * A Kubernetes quantity (`500m`, `1.5`, `4Gi`, `128M`) as a number of its base unit (cores, bytes);
- * undefined for text that is not one (apimachinery resource.Quantity suffixes, checked 2026-12-07).
- */
-export function quantityValue(quantity: string): number | undefined {
-    const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|)$/.exec(quantity.trim());
-    if (!m) return undefined;
-    return Number(m[1]) * (BINARY[m[2]] ?? DECIMAL[m[2]]);
-}
+import { quantityValue } from "./quantity";
 
 /** A team as an app stack reads it in the platform contract. */
 export function teamFacts(team: TeamConfig): TeamFacts {

@@ -6,7 +6,8 @@ import { EKS_TEAM_ACCESS, accessEntries, eksTeamGroup } from "../../../component
 import { GKE_TEAM_ACCESS } from "../../../components/gcp/access";
 import { LOCAL_TEAM_ACCESS } from "../../../components/local/facts";
 import { KUBE_DNS } from "../../../components/cluster/contract";
-import { Team, checkQuota, quantityValue, teamFacts } from "../../../components/apps/team";
+import { Team, checkQuota, teamFacts } from "../../../components/apps/team";
+import { quantityValue } from "../../../components/apps/quantity";
 import { DEFAULT_TEAM_QUOTA, type TeamConfig } from "../../../config/teams";
 import { EXAMPLE_STACK_OF, runStack } from "../../../scripts/plan-lib";
 import { installAzureMocks } from "../../harness/cloud-mocks";

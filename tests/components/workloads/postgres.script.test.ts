@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { asRoot, asServerUser, freePort, initdb, NOBODY, ownByServerUser, PG_BIN, REPO, requirePostgresBinaries, run, serverBinDir, startServer } from "./real-postgres";
+import { asRoot, asServerUser, freePort, initdb, NOBODY, ownByServerUser, PG_BIN, REPO, requirePostgresBinaries, run, scriptForServerUser, serverBinDir, startServer } from "./real-postgres";
 
 const SET_PASSWORD_SCRIPT = path.join(REPO, "components", "workloads", "postgres", "set-password.sh");
 
@@ -20,6 +20,7 @@ describe("Postgres set-password init step (real PostgreSQL 18)", function () {
 
     let work = "";
     let serverBin = PG_BIN;
+    let setPasswordScript = SET_PASSWORD_SCRIPT;
     let dataDir = "";
 
     const secretFile = (name: string, content: string): string => {
@@ -29,7 +30,7 @@ describe("Postgres set-password init step (real PostgreSQL 18)", function () {
         return file;
     };
     const setPassword = (env: Record<string, string>) => {
-        const [cmd, args] = asServerUser("bash", [SET_PASSWORD_SCRIPT]);
+        const [cmd, args] = asServerUser("bash", [setPasswordScript]);
         return run(cmd, args, { PATH: `${serverBin}:${process.env.PATH ?? "/usr/bin:/bin"}`, TMPDIR: work, ...env });
     };
     /** Whether `password` opens a session over TCP (scram-sha-256) on a server started for the check. */
@@ -53,6 +54,7 @@ describe("Postgres set-password init step (real PostgreSQL 18)", function () {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "pg-set-password-test-"));
         if (asRoot) fs.chownSync(work, NOBODY, NOBODY);
         serverBin = serverBinDir(work);
+        setPasswordScript = scriptForServerUser(SET_PASSWORD_SCRIPT, work);
         dataDir = path.join(work, "data");
         initdb(serverBin, work, dataDir, OLD);
     });

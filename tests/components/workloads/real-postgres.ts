@@ -44,15 +44,35 @@ export function ownByServerUser(p: string): void {
 }
 
 /**
+ * Whether the server user may read `file` where it is. Asked with `test -r` as that user: exec'ing
+ * a binary itself would resolve its path with root's capabilities still in force, and postgres
+ * then fails its own check of that path.
+ */
+function serverUserCanRead(file: string): boolean {
+    const [cmd, args] = asServerUser("test", ["-r", file]);
+    return spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
+}
+
+/**
+ * A script the server user runs: `file` itself when that user can read it, else a copy in `work`
+ * (the server user's). A clone in a private directory (`mktemp -d` makes it 0700, root's) is
+ * unreadable to it, as the server binaries are (serverBinDir).
+ */
+export function scriptForServerUser(file: string, work: string): string {
+    if (serverUserCanRead(file)) return file;
+    const copy = path.join(work, path.basename(file));
+    fs.copyFileSync(file, copy);
+    ownByServerUser(copy);
+    return copy;
+}
+
+/**
  * Where the server user can run the server binaries from: PG_BIN itself, or, when a root-only
  * directory (a clone under /root) hides it from `nobody`, a copy of the installation in `work`
  * (the build is relocatable: it finds lib/ and share/ relative to bin/).
  */
 export function serverBinDir(work: string): string {
-    // `test -r` as that user: exec'ing the binary itself would resolve its path with root's
-    // capabilities still in force, and postgres then fails its own check of that path.
-    const [cmd, args] = asServerUser("test", ["-r", path.join(PG_BIN, "postgres")]);
-    if (spawnSync(cmd, args, { stdio: "ignore" }).status === 0) return PG_BIN;
+    if (serverUserCanRead(path.join(PG_BIN, "postgres"))) return PG_BIN;
     const copy = path.join(work, "postgresql");
     for (const dir of ["bin", "lib", "share"]) fs.cpSync(path.join(PG_BIN, "..", dir), path.join(copy, dir), { recursive: true });
     return path.join(copy, "bin");
